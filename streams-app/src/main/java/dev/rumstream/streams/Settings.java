@@ -1,0 +1,174 @@
+package dev.rumstream.streams;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * The one place configuration is read: built-in defaults, then an optional properties file, then environment
+ * variables. {@code RUMSTREAM_WINDOW_SIZE} overrides {@code rumstream.window.size}, {@code KAFKA_BOOTSTRAP_SERVERS}
+ * overrides {@code bootstrap.servers} and {@code SCHEMA_REGISTRY_URL} overrides {@code schema.registry.url}
+ * (underscores become dots, names are lower-cased). Keys outside {@code rumstream.*} pass straight through to Kafka
+ * Streams, its clients and the serdes.
+ */
+public final class Settings {
+  static final String PREFIX = "rumstream.";
+  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
+
+  private final Map<String, String> values;
+
+  private Settings(Map<String, String> values) {
+    this.values = Map.copyOf(values);
+  }
+
+  /** Defaults, overridden by the file (when given), overridden by the environment. */
+  public static Settings load(Path file, Map<String, String> environment) {
+    Map<String, String> merged = new TreeMap<>(defaults());
+    if (file != null) {
+      Properties properties = new Properties();
+      try (Reader reader = Files.newBufferedReader(file)) {
+        properties.load(reader);
+      } catch (IOException e) {
+        throw new ConfigException("Cannot read configuration file " + file + ": " + e.getMessage());
+      }
+      properties.stringPropertyNames().forEach(name -> merged.put(name, properties.getProperty(name).trim()));
+    }
+    environment.forEach((name, value) -> {
+      String key = keyOf(name);
+      if (key != null) {
+        merged.put(key, value.trim());
+      }
+    });
+    return new Settings(merged);
+  }
+
+  /** Settings from explicit values over the defaults, for tests and embedding. */
+  public static Settings of(Map<String, String> overrides) {
+    Map<String, String> merged = new TreeMap<>(defaults());
+    merged.putAll(overrides);
+    return new Settings(merged);
+  }
+
+  static String keyOf(String environmentVariable) {
+    for (String prefix : new String[] {"RUMSTREAM_", "KAFKA_", "SCHEMA_REGISTRY_"}) {
+      if (environmentVariable.startsWith(prefix) && environmentVariable.length() > prefix.length()) {
+        String rest = environmentVariable.startsWith("KAFKA_")
+            ? environmentVariable.substring(prefix.length())
+            : environmentVariable;
+        return rest.toLowerCase(Locale.ROOT).replace('_', '.');
+      }
+    }
+    return null;
+  }
+
+  private static Map<String, String> defaults() {
+    Properties properties = new Properties();
+    try (InputStream in = Settings.class.getResourceAsStream("/rumstream-streams-defaults.properties")) {
+      properties.load(in);
+    } catch (IOException | NullPointerException e) {
+      throw new IllegalStateException("The built-in defaults rumstream-streams-defaults.properties are missing", e);
+    }
+    Map<String, String> map = new TreeMap<>();
+    properties.stringPropertyNames().forEach(name -> map.put(name, properties.getProperty(name).trim()));
+    return map;
+  }
+
+  /** Everything outside {@code rumstream.*}: Kafka Streams, client and serde settings. */
+  public Map<String, Object> kafka() {
+    Map<String, Object> kafka = new TreeMap<>();
+    values.forEach((key, value) -> {
+      if (!key.startsWith(PREFIX)) {
+        kafka.put(key, value);
+      }
+    });
+    return kafka;
+  }
+
+  /** The {@code rumstream.*} keys under a prefix, with the prefix removed (e.g. a level's hyper-parameters). */
+  public Map<String, String> under(String prefix) {
+    Map<String, String> found = new TreeMap<>();
+    values.forEach((key, value) -> {
+      if (key.startsWith(prefix)) {
+        found.put(key.substring(prefix.length()), value);
+      }
+    });
+    return found;
+  }
+
+  public String string(String key) {
+    String value = values.get(key);
+    if (value == null || value.isEmpty()) {
+      throw new ConfigException(key, value, "missing");
+    }
+    return value;
+  }
+
+  public String string(String key, String fallback) {
+    String value = values.get(key);
+    return value == null || value.isEmpty() ? fallback : value;
+  }
+
+  public int integer(String key) {
+    try {
+      return Integer.parseInt(string(key));
+    } catch (NumberFormatException e) {
+      throw new ConfigException(key, values.get(key), "must be a whole number");
+    }
+  }
+
+  public double decimal(String key) {
+    try {
+      return Double.parseDouble(string(key));
+    } catch (NumberFormatException e) {
+      throw new ConfigException(key, values.get(key), "must be a number");
+    }
+  }
+
+  /** A duration as ISO-8601 ({@code PT5M}) or a number with a unit ({@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 30d}). */
+  public Duration duration(String key) {
+    String value = string(key).trim();
+    Matcher matcher = DURATION.matcher(value);
+    if (matcher.matches()) {
+      long amount = Long.parseLong(matcher.group(1));
+      return switch (matcher.group(2)) {
+        case "ms" -> Duration.ofMillis(amount);
+        case "s" -> Duration.ofSeconds(amount);
+        case "m" -> Duration.ofMinutes(amount);
+        case "h" -> Duration.ofHours(amount);
+        default -> Duration.ofDays(amount);
+      };
+    }
+    try {
+      return Duration.parse(value);
+    } catch (RuntimeException e) {
+      throw new ConfigException(key, value, "must be a duration such as 5m, 30s, 500ms or PT5M");
+    }
+  }
+
+  public <E extends Enum<E>> E choice(String key, Class<E> type) {
+    String value = string(key);
+    try {
+      return Enum.valueOf(type, value.toUpperCase(Locale.ROOT).replace('-', '_'));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(key, value, "must be one of " + java.util.Arrays.toString(type.getEnumConstants()));
+    }
+  }
+
+  @Override
+  public String toString() {
+    Map<String, String> shown = new TreeMap<>(values);
+    shown.replaceAll((key, value) -> key.contains("password") || key.contains("secret") || key.contains("key")
+        && key.startsWith(PREFIX) || key.contains("user.info") || key.contains("sasl.jaas") ? "****" : value);
+    return shown.toString();
+  }
+}

@@ -1,0 +1,81 @@
+package dev.rumstream.streams;
+
+import dev.rumstream.avro.RefinementMethod;
+import dev.rumstream.streams.refine.CutRule;
+import dev.rumstream.streams.refine.FixedCuts;
+import dev.rumstream.streams.refine.ForgetSetTertiles;
+import dev.rumstream.streams.refine.RefinementPolicy;
+import dev.rumstream.streams.refine.TrainingTertiles;
+import dev.rumstream.topics.Topic;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+
+/** Everything the deletion topology needs to know, read once from {@link Settings}. */
+public record TopologyConfig(
+    Map<Topic, String> topics,
+    int maxExamplesPerRequest,
+    Duration maxClockSkew,
+    Duration maxRequestAge,
+    Duration dedupRetention,
+    byte[] subjectHashKey,
+    Duration windowSize,
+    Duration windowGrace,
+    int maxForgetSetExamples,
+    Duration maxWait,
+    Duration deadlineMargin,
+    Duration flushInterval,
+    CutRule cutRule,
+    RefinementPolicy policy) {
+
+  public TopologyConfig {
+    topics = Map.copyOf(topics);
+    if (windowSize.isZero() || windowSize.isNegative()) {
+      throw new IllegalArgumentException("rumstream.window.size must be positive");
+    }
+    if (maxForgetSetExamples < 1 || maxExamplesPerRequest < 1) {
+      throw new IllegalArgumentException("size limits must be at least 1");
+    }
+  }
+
+  public static TopologyConfig from(Settings settings) {
+    Map<Topic, String> topics = new EnumMap<>(Topic.class);
+    for (Topic topic : Topic.values()) {
+      topics.put(topic, settings.string(topicKey(topic), topic.defaultName()));
+    }
+    RefinementMethod method = settings.choice("rumstream.refine.method", RefinementMethod.class);
+    CutRule rule = switch (method) {
+      case TRAINING_TERTILES -> new TrainingTertiles();
+      case FORGET_SET_TERTILES -> new ForgetSetTertiles();
+      case FIXED -> new FixedCuts(settings.decimal("rumstream.refine.fixed.lower"),
+          settings.decimal("rumstream.refine.fixed.upper"));
+    };
+    return new TopologyConfig(
+        topics,
+        settings.integer("rumstream.intake.max.examples.per.request"),
+        settings.duration("rumstream.intake.max.clock.skew"),
+        settings.duration("rumstream.intake.max.request.age"),
+        settings.duration("rumstream.dedup.retention"),
+        settings.string("rumstream.subject.hash.key").getBytes(StandardCharsets.UTF_8),
+        settings.duration("rumstream.window.size"),
+        settings.duration("rumstream.window.grace"),
+        settings.integer("rumstream.window.max.examples"),
+        settings.duration("rumstream.window.max.wait"),
+        settings.duration("rumstream.window.deadline.margin"),
+        settings.duration("rumstream.window.flush.interval"),
+        rule,
+        RefinementPolicy.of(settings.choice("rumstream.policy.preset", RefinementPolicy.Preset.class),
+            settings.under("rumstream.policy.")));
+  }
+
+  /** {@code rumstream.topic.deletion.requests} for {@link Topic#DELETION_REQUESTS}, and so on. */
+  static String topicKey(Topic topic) {
+    return "rumstream.topic." + topic.name().toLowerCase(Locale.ROOT).replace('_', '.');
+  }
+
+  public String topic(Topic topic) {
+    return topics.get(topic);
+  }
+}

@@ -1,0 +1,105 @@
+package dev.rumstream.streams.topology;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
+import org.apache.kafka.streams.errors.ErrorHandlerContext;
+import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
+import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends every record the topology cannot accept to the dead-letter topic and carries on: records that cannot be
+ * deserialized (wrong magic byte, unknown schema id, garbage) and records whose processing failed, rejected
+ * requests included. The dead letter keeps the original key and value bytes and the original headers, plus
+ * Kafka's standard error headers ({@code __streams.errors.*}: exception class, message, stack trace, source topic,
+ * partition, offset) and rumstream's ({@code rumstream.dlq.stage}, {@code rumstream.dlq.time}). It is written in
+ * the same transaction as the task's other output, so nothing is lost or written twice.
+ *
+ * <p>Configured through the Streams properties: {@value #TOPIC_CONFIG} names the topic, {@value #METRICS_CONFIG}
+ * carries the {@link DeletionMetrics} instance.
+ */
+public final class DeadLetters implements DeserializationExceptionHandler, ProcessingExceptionHandler {
+  public static final String TOPIC_CONFIG = "rumstream.dlq.topic";
+  public static final String METRICS_CONFIG = "rumstream.dlq.metrics";
+  private static final Logger log = LoggerFactory.getLogger(DeadLetters.class);
+
+  private String topic;
+  private DeletionMetrics metrics;
+
+  @Override
+  public void configure(Map<String, ?> configs) {
+    Object configured = configs.get(TOPIC_CONFIG);
+    if (configured == null) {
+      throw new IllegalStateException(TOPIC_CONFIG + " must name the dead-letter topic");
+    }
+    this.topic = configured.toString();
+    this.metrics = (DeletionMetrics) configs.get(METRICS_CONFIG);
+  }
+
+  @Override
+  public DeserializationExceptionHandler.Response handleError(ErrorHandlerContext context,
+      ConsumerRecord<byte[], byte[]> record, Exception exception) {
+    log.warn("Dead-lettering an unreadable record from {}-{}@{}: {}", context.topic(), context.partition(),
+        context.offset(), exception.getMessage());
+    count("deserialization");
+    return DeserializationExceptionHandler.Response.resume(
+        List.of(deadLetter("deserialization", record.key(), record.value(), context, exception)));
+  }
+
+  @Override
+  public ProcessingExceptionHandler.Response handleError(ErrorHandlerContext context, Record<?, ?> record,
+      Exception exception) {
+    if (exception instanceof RejectedRequestException) {
+      log.info("Rejected request from {}-{}@{}: {}", context.topic(), context.partition(), context.offset(),
+          exception.getMessage());
+    } else {
+      log.error("Dead-lettering a record whose processing failed at {} ({}-{}@{})", context.processorNodeId(),
+          context.topic(), context.partition(), context.offset(), exception);
+    }
+    count("processing");
+    return ProcessingExceptionHandler.Response.resume(List.of(
+        deadLetter("processing", context.sourceRawKey(), context.sourceRawValue(), context, exception)));
+  }
+
+  private void count(String stage) {
+    if (metrics != null) {
+      metrics.deadLettered(stage);
+    }
+  }
+
+  private ProducerRecord<byte[], byte[]> deadLetter(String stage, byte[] key, byte[] value,
+      ErrorHandlerContext context, Exception exception) {
+    Headers headers = new RecordHeaders(context.headers() == null ? new RecordHeaders().toArray()
+        : context.headers().toArray());
+    header(headers, "__streams.errors.exception", exception.getClass().getName());
+    header(headers, "__streams.errors.message", String.valueOf(exception.getMessage()));
+    header(headers, "__streams.errors.stacktrace", stackTrace(exception));
+    header(headers, "__streams.errors.topic", context.topic());
+    header(headers, "__streams.errors.partition", Integer.toString(context.partition()));
+    header(headers, "__streams.errors.offset", Long.toString(context.offset()));
+    header(headers, "rumstream.dlq.stage", stage);
+    header(headers, "rumstream.dlq.time", Instant.now().toString());
+    return new ProducerRecord<>(topic, null, key, value, headers);
+  }
+
+  private static void header(Headers headers, String name, String value) {
+    headers.remove(name);
+    headers.add(name, value == null ? null : value.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static String stackTrace(Exception exception) {
+    StringWriter out = new StringWriter();
+    exception.printStackTrace(new PrintWriter(out));
+    return out.toString();
+  }
+}

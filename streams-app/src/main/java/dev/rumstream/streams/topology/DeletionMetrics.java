@@ -1,0 +1,90 @@
+package dev.rumstream.streams.topology;
+
+import dev.rumstream.avro.ForgetSet;
+import dev.rumstream.avro.UnlearnJob;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+/**
+ * The topology's own metrics (the Kafka Streams metrics are bound separately). Shared by every task of one
+ * application instance; thread-safe.
+ */
+public final class DeletionMetrics {
+  private final MeterRegistry registry;
+  private final Counter accepted;
+  private final Counter duplicates;
+  private final Counter foldedIds;
+  private final DistributionSummary forgetSetExamples;
+  private final Map<String, Long> oldestOpenSetByTask = new ConcurrentHashMap<>();
+
+  public DeletionMetrics(MeterRegistry registry, LongSupplier wallClock) {
+    this.registry = registry;
+    this.accepted = Counter.builder("rumstream.requests.accepted").description("Deletion requests accepted")
+        .register(registry);
+    this.duplicates = Counter.builder("rumstream.requests.duplicate")
+        .description("Deletion requests recognized as duplicates of an accepted request and not processed again")
+        .register(registry);
+    this.foldedIds = Counter.builder("rumstream.requests.folded.ids")
+        .description("Repeated example ids folded inside single requests").register(registry);
+    this.forgetSetExamples = DistributionSummary.builder("rumstream.forget.set.examples")
+        .description("Distinct examples per closed forget set").publishPercentileHistogram().register(registry);
+    Gauge.builder("rumstream.open.forget.set.oldest.age", () -> oldestAgeSeconds(wallClock.getAsLong()))
+        .description("Age of the oldest forget set still gathering requests (0 when none is open)")
+        .baseUnit("seconds").register(registry);
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  void accepted(int foldedDuplicateIds) {
+    accepted.increment();
+    foldedIds.increment(foldedDuplicateIds);
+  }
+
+  void duplicate() {
+    duplicates.increment();
+  }
+
+  /** A request that was read but refused (it also reaches the dead-letter topic). */
+  void rejected(String rule) {
+    registry.counter("rumstream.requests.rejected", "rule", rule).increment();
+  }
+
+  /** A record sent to the dead-letter topic; stage is deserialization or processing. */
+  void deadLettered(String stage) {
+    registry.counter("rumstream.dead.letters", "stage", stage).increment();
+  }
+
+  void forgetSetClosed(ForgetSet set) {
+    registry.counter("rumstream.forget.sets.emitted", "close_reason", set.getCloseReason().name()).increment();
+    forgetSetExamples.record(set.getExamples().size());
+    set.getExamples().forEach(e ->
+        registry.counter("rumstream.forget.set.examples.level", "level", e.getLevel().name()).increment());
+    registry.counter("rumstream.forget.set.examples.unscored").increment(set.getUnscoredCount());
+  }
+
+  void jobEmitted(UnlearnJob job) {
+    registry.counter("rumstream.jobs.emitted", "level", job.getLevel().name(), "algorithm",
+        job.getAlgorithm().name()).increment();
+  }
+
+  /** The wall-clock time the oldest open set of a task was opened, or null when the task has none open. */
+  void oldestOpenSet(String taskId, Long openedAt) {
+    if (openedAt == null) {
+      oldestOpenSetByTask.remove(taskId);
+    } else {
+      oldestOpenSetByTask.put(taskId, openedAt);
+    }
+  }
+
+  double oldestAgeSeconds(long now) {
+    return oldestOpenSetByTask.values().stream().mapToLong(Long::longValue).min()
+        .stream().mapToDouble(openedAt -> Math.max(0, now - openedAt) / 1000.0).findFirst().orElse(0);
+  }
+}

@@ -1,0 +1,206 @@
+package dev.rumstream.streams.topology;
+
+import dev.rumstream.avro.DeletionRequest;
+import dev.rumstream.avro.ForgetSet;
+import dev.rumstream.avro.MemorizationScore;
+import dev.rumstream.avro.UnlearnJob;
+import dev.rumstream.avro.WindowCloseReason;
+import dev.rumstream.avro.state.OpenForgetSet;
+import dev.rumstream.avro.state.PendingExample;
+import dev.rumstream.streams.TopologyConfig;
+import dev.rumstream.streams.refine.JobPlanner;
+import dev.rumstream.streams.refine.Refiner;
+import dev.rumstream.topics.Keys;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
+
+/**
+ * Steps 2 to 4 of the flow: gathers accepted requests per model into tumbling event-time windows (by
+ * {@code requestedAt}), closes a set when its window ends, when it reaches the size cap, or when a wall-clock
+ * punctuator finds it open for too long or near a request's deadline (so sparse traffic still flushes), then
+ * annotates and refines it and emits the forget set and its jobs.
+ *
+ * <p>Scores come from a global store: every instance holds all of them. Requests are keyed by model and scores by
+ * model and example, so a co-partitioned table join would need the requests re-keyed per example and back; scores
+ * change only when a model is trained, and a model's scores are a few megabytes, so replicating them is cheaper
+ * than two repartitions per request.
+ */
+final class ForgetSetWindows implements Processor<String, DeletionRequest, String, SpecificRecord> {
+  private static final String WATERMARK = "watermark";
+
+  private final TopologyConfig config;
+  private final Refiner refiner;
+  private final JobPlanner planner;
+  private final DeletionMetrics metrics;
+  private ProcessorContext<String, SpecificRecord> context;
+  private KeyValueStore<String, OpenForgetSet> openSets;
+  private KeyValueStore<String, Long> clock;
+  private ReadOnlyKeyValueStore<String, ValueAndTimestamp<MemorizationScore>> scores;
+
+  ForgetSetWindows(TopologyConfig config, DeletionMetrics metrics) {
+    this.config = config;
+    this.refiner = new Refiner(config.cutRule());
+    this.planner = new JobPlanner(config.policy());
+    this.metrics = metrics;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, SpecificRecord> context) {
+    this.context = context;
+    this.openSets = context.getStateStore(StoreNames.OPEN_FORGET_SETS);
+    this.clock = context.getStateStore(StoreNames.FORGET_SET_CLOCK);
+    this.scores = context.getStateStore(StoreNames.SCORES);
+    context.schedule(config.flushInterval(), PunctuationType.WALL_CLOCK_TIME, this::flushDue);
+  }
+
+  @Override
+  public void process(Record<String, DeletionRequest> record) {
+    DeletionRequest request = record.value();
+    long size = config.windowSize().toMillis();
+    Long stored = clock.get(WATERMARK);
+    long watermark = Math.max(stored == null ? Long.MIN_VALUE : stored, request.getRequestedAt().toEpochMilli());
+    clock.put(WATERMARK, watermark);
+
+    long windowStart = Math.floorDiv(request.getRequestedAt().toEpochMilli(), size) * size;
+    if (hasEnded(windowStart, watermark)) {
+      // A request later than the grace period joins the window that is open now rather than being dropped.
+      windowStart = Math.floorDiv(watermark, size) * size;
+    }
+    String key = request.getModelId() + "@" + windowStart;
+    OpenForgetSet set = openSets.get(key);
+    if (set == null) {
+      set = new OpenForgetSet(request.getModelId(), windowStart, 0, null, new ArrayList<>(), new ArrayList<>(), null);
+    }
+    add(set, request);
+    if (set.getExamples().size() >= config.maxForgetSetExamples()) {
+      close(set, WindowCloseReason.SIZE_CAP);
+      set = emptySuccessor(set);
+    }
+    openSets.put(key, set);
+    closeEndedWindows(watermark);
+    reportOldest();
+  }
+
+  private boolean hasEnded(long windowStart, long watermark) {
+    return windowStart + config.windowSize().toMillis() + config.windowGrace().toMillis() <= watermark;
+  }
+
+  private void add(OpenForgetSet set, DeletionRequest request) {
+    if (set.getOpenedAt() == null) {
+      set.setOpenedAt(context.currentSystemTimeMs());
+    }
+    set.getRequestIds().add(request.getRequestId());
+    Map<Long, PendingExample> byId = new LinkedHashMap<>();
+    set.getExamples().forEach(e -> byId.put(e.getExampleId(), e));
+    for (long id : request.getExampleIds()) {
+      PendingExample example = byId.get(id);
+      if (example == null) {
+        example = new PendingExample(id, new ArrayList<>());
+        byId.put(id, example);
+        set.getExamples().add(example);
+      }
+      example.getRequestIds().add(request.getRequestId());
+    }
+    if (request.getDeadline() != null) {
+      long deadline = request.getDeadline().toEpochMilli();
+      set.setEarliestDeadline(set.getEarliestDeadline() == null ? deadline : Math.min(set.getEarliestDeadline(), deadline));
+    }
+  }
+
+  private void closeEndedWindows(long watermark) {
+    for (KeyValue<String, OpenForgetSet> entry : snapshot()) {
+      if (hasEnded(entry.value.getWindowStart(), watermark)) {
+        if (!entry.value.getExamples().isEmpty()) {
+          close(entry.value, WindowCloseReason.WINDOW_END);
+        }
+        openSets.delete(entry.key);
+      }
+    }
+  }
+
+  /** The wall-clock check: flushes sets open too long, or whose earliest request deadline is near. */
+  private void flushDue(long now) {
+    for (KeyValue<String, OpenForgetSet> entry : snapshot()) {
+      OpenForgetSet set = entry.value;
+      if (set.getExamples().isEmpty()) {
+        continue;
+      }
+      boolean waitedLongEnough = set.getOpenedAt() + config.maxWait().toMillis() <= now;
+      boolean deadlineNear = set.getEarliestDeadline() != null
+          && set.getEarliestDeadline() - config.deadlineMargin().toMillis() <= now;
+      if (waitedLongEnough || deadlineNear) {
+        close(set, WindowCloseReason.DEADLINE);
+        openSets.put(entry.key, emptySuccessor(set));
+      }
+    }
+    reportOldest();
+  }
+
+  private List<KeyValue<String, OpenForgetSet>> snapshot() {
+    List<KeyValue<String, OpenForgetSet>> entries = new ArrayList<>();
+    try (KeyValueIterator<String, OpenForgetSet> all = openSets.all()) {
+      all.forEachRemaining(entries::add);
+    }
+    return entries;
+  }
+
+  /** After a set closes early, its window stays open under the next sequence number. */
+  private static OpenForgetSet emptySuccessor(OpenForgetSet closed) {
+    return new OpenForgetSet(closed.getModelId(), closed.getWindowStart(), closed.getSequence() + 1, null,
+        new ArrayList<>(), new ArrayList<>(), null);
+  }
+
+  private void close(OpenForgetSet open, WindowCloseReason reason) {
+    long now = context.currentSystemTimeMs();
+    String modelId = open.getModelId();
+    List<Refiner.Candidate> candidates = open.getExamples().stream()
+        .map(e -> new Refiner.Candidate(e.getExampleId(), e.getRequestIds())).toList();
+    Refiner.Refined refined = refiner.refine(candidates, exampleId -> {
+      ValueAndTimestamp<MemorizationScore> score = scores.get(Keys.score(modelId, exampleId));
+      return score == null ? null : score.value();
+    });
+    ForgetSet set = ForgetSet.newBuilder()
+        .setForgetSetId(modelId + "-" + open.getWindowStart() + "-" + open.getSequence())
+        .setModelId(modelId)
+        .setWindowStart(Instant.ofEpochMilli(open.getWindowStart()))
+        .setWindowEnd(Instant.ofEpochMilli(open.getWindowStart() + config.windowSize().toMillis()))
+        .setClosedAt(Instant.ofEpochMilli(now))
+        .setCloseReason(reason)
+        .setRequestIds(List.copyOf(open.getRequestIds()))
+        .setExamples(refined.examples())
+        .setRefinement(refined.refinement())
+        .setUnscoredCount(refined.unscoredCount())
+        .setEarliestDeadline(open.getEarliestDeadline() == null ? null : Instant.ofEpochMilli(open.getEarliestDeadline()))
+        .build();
+    context.forward(new Record<>(modelId, set, now));
+    metrics.forgetSetClosed(set);
+    for (UnlearnJob job : planner.plan(set, Instant.ofEpochMilli(now))) {
+      context.forward(new Record<>(modelId, job, now));
+      metrics.jobEmitted(job);
+    }
+  }
+
+  private void reportOldest() {
+    Long oldest = null;
+    for (KeyValue<String, OpenForgetSet> entry : snapshot()) {
+      Long openedAt = entry.value.getOpenedAt();
+      if (openedAt != null && (oldest == null || openedAt < oldest)) {
+        oldest = openedAt;
+      }
+    }
+    metrics.oldestOpenSet(context.taskId().toString(), oldest);
+  }
+}

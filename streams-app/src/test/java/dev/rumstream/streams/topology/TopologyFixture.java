@@ -1,0 +1,157 @@
+package dev.rumstream.streams.topology;
+
+import dev.rumstream.avro.DeletionReason;
+import dev.rumstream.avro.DeletionReceipt;
+import dev.rumstream.avro.DeletionRequest;
+import dev.rumstream.avro.ForgetSet;
+import dev.rumstream.avro.MemorizationScore;
+import dev.rumstream.avro.ModelVersion;
+import dev.rumstream.avro.ProxyKind;
+import dev.rumstream.avro.ScoreDistribution;
+import dev.rumstream.avro.UnlearnJob;
+import dev.rumstream.localstack.EmbeddedSchemaRegistry;
+import dev.rumstream.streams.Settings;
+import dev.rumstream.streams.TopologyConfig;
+import dev.rumstream.topics.Keys;
+import dev.rumstream.topics.Topic;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+
+/**
+ * A {@link TopologyTestDriver} over the deletion topology with an in-JVM schema registry, a model "fmnist" of
+ * 1,000 examples and the topics as test topics. Wall clock and event time start at {@link #T0}.
+ */
+final class TopologyFixture implements AutoCloseable {
+  static final Instant T0 = Instant.parse("2026-11-27T08:00:00Z");
+  static final String MODEL = "fmnist";
+
+  final EmbeddedSchemaRegistry registry;
+  final TopologyConfig config;
+  final ContractSerdes serdes;
+  final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+  final TopologyTestDriver driver;
+  final TestInputTopic<String, DeletionRequest> requests;
+  final TestInputTopic<String, byte[]> rawRequests;
+  final TestInputTopic<String, MemorizationScore> scores;
+  final TestInputTopic<String, ModelVersion> models;
+  final TestOutputTopic<String, DeletionReceipt> receipts;
+  final TestOutputTopic<String, ForgetSet> forgetSets;
+  final TestOutputTopic<String, UnlearnJob> jobs;
+  final TestOutputTopic<byte[], byte[]> deadLetters;
+  private Instant wallClock = T0;
+
+  TopologyFixture(Map<String, String> overrides) throws Exception {
+    registry = EmbeddedSchemaRegistry.start(0);
+    Map<String, String> settings = new HashMap<>(Map.of(
+        "schema.registry.url", registry.url(),
+        "rumstream.window.size", "5m",
+        "rumstream.window.grace", "30s",
+        "rumstream.window.max.wait", "10m",
+        "rumstream.window.flush.interval", "5s"));
+    settings.putAll(overrides);
+    Settings all = Settings.of(settings);
+    config = TopologyConfig.from(all);
+    serdes = ContractSerdes.of(all.string("rumstream.value.serde"), all.kafka());
+    DeletionMetrics metrics = new DeletionMetrics(meters, () -> wallClock.toEpochMilli());
+
+    Properties props = new Properties();
+    props.putAll(all.kafka());
+    Path stateDir = Files.createTempDirectory("rumstream-ttd-");
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "rumstream-test");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+    props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetters.class);
+    props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetters.class);
+    props.put(DeadLetters.TOPIC_CONFIG, config.topic(Topic.DELETION_REQUESTS_DLQ));
+    props.put(DeadLetters.METRICS_CONFIG, metrics);
+    driver = new TopologyTestDriver(DeletionTopology.build(config, serdes, metrics), props, T0);
+
+    requests = driver.createInputTopic(config.topic(Topic.DELETION_REQUESTS), new StringSerializer(),
+        serdes.requests().serializer(), T0, Duration.ZERO);
+    rawRequests = driver.createInputTopic(config.topic(Topic.DELETION_REQUESTS), new StringSerializer(),
+        new ByteArraySerializer(), T0, Duration.ZERO);
+    scores = driver.createInputTopic(config.topic(Topic.MEMORIZATION_SCORES), new StringSerializer(),
+        serdes.scores().serializer());
+    models = driver.createInputTopic(config.topic(Topic.MODEL_VERSIONS), new StringSerializer(),
+        serdes.modelVersions().serializer());
+    receipts = driver.createOutputTopic(config.topic(Topic.DELETION_RECEIPTS), new StringDeserializer(),
+        serdes.receipts().deserializer());
+    forgetSets = driver.createOutputTopic(config.topic(Topic.FORGET_SETS), new StringDeserializer(),
+        serdes.forgetSets().deserializer());
+    jobs = driver.createOutputTopic(config.topic(Topic.UNLEARN_JOBS), new StringDeserializer(),
+        serdes.jobs().deserializer());
+    deadLetters = driver.createOutputTopic(config.topic(Topic.DELETION_REQUESTS_DLQ), new ByteArrayDeserializer(),
+        new ByteArrayDeserializer());
+  }
+
+  TopologyFixture() throws Exception {
+    this(Map.of());
+  }
+
+  /** Publishes model version 0 with a dataset of {@code datasetSize} examples. */
+  void model(String modelId, long datasetSize) {
+    models.pipeInput(modelId, ModelVersion.newBuilder()
+        .setModelId(modelId).setVersion(0).setLocation("file:///models/" + modelId + "/v0")
+        .setChecksum("00").setSizeBytes(1).setArchitecture("small-cnn").setDatasetId("fashion-mnist")
+        .setDatasetSize(datasetSize).setDeletedCount(0).setCreatedAt(T0.minusSeconds(3600)).build());
+  }
+
+  /** Publishes a CONFIDENCE score (falls as memorization rises) with training tertiles 0.5 and 0.9. */
+  void confidence(String modelId, long exampleId, double score) {
+    scores.pipeInput(Keys.score(modelId, exampleId), MemorizationScore.newBuilder()
+        .setModelId(modelId).setModelVersion(0).setExampleId(exampleId).setProxy(ProxyKind.CONFIDENCE)
+        .setScore(score).setHigherIsMoreMemorized(false)
+        .setDistribution(new ScoreDistribution(1000L, 0.5, 0.8, 0.9))
+        .setDatasetId("fashion-mnist").setComputedAt(T0.minusSeconds(3600)).build());
+  }
+
+  static DeletionRequest request(String requestId, Instant requestedAt, Long... exampleIds) {
+    return DeletionRequest.newBuilder()
+        .setRequestId(requestId).setModelId(MODEL).setSubjectId("subject-of-" + requestId)
+        .setExampleIds(List.of(exampleIds)).setReason(DeletionReason.GDPR_ERASURE)
+        .setRequestedAt(requestedAt).setDeadline(null).setReference(null).setSource("test").build();
+  }
+
+  /** Sends a request as its sender would at its requestedAt: the wall clock moves there first if it is later. */
+  void send(DeletionRequest request) {
+    if (request.getRequestedAt().isAfter(wallClock)) {
+      advanceWallClock(Duration.between(wallClock, request.getRequestedAt()));
+    }
+    requests.pipeInput(request.getModelId(), request, request.getRequestedAt());
+  }
+
+  /** Moves the wall clock on; wall-clock punctuators that fall due run. */
+  void advanceWallClock(Duration duration) {
+    wallClock = wallClock.plus(duration);
+    driver.advanceWallClockTime(duration);
+  }
+
+  double counter(String name, String... tags) {
+    var counter = meters.find(name).tags(tags).counter();
+    return counter == null ? 0 : counter.count();
+  }
+
+  @Override
+  public void close() {
+    driver.close();
+    registry.close();
+    Serdes.String().close();
+  }
+}

@@ -1,0 +1,82 @@
+package dev.rumstream.streams;
+
+import dev.rumstream.streams.http.StatusServer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.apache.avro.util.ClassSecurityValidator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The streams app's command line: loads the configuration, runs until SIGTERM, then shuts down cleanly. */
+@Command(name = "rumstream-streams", mixinStandardHelpOptions = true, version = "rumstream-streams 0.1.0",
+    description = {
+        "Runs the rumstream deletion topology: validates deletion requests, gathers them into windowed forget sets,",
+        "annotates every example with its memorization score and emits refined unlearning jobs (RUM).",
+        "",
+        "Configuration: built-in defaults, then --config FILE, then environment variables",
+        "(RUMSTREAM_WINDOW_SIZE overrides rumstream.window.size, KAFKA_BOOTSTRAP_SERVERS overrides",
+        "bootstrap.servers, SCHEMA_REGISTRY_URL overrides schema.registry.url). Every setting is in README.md.",
+        "HTTP: /health/live, /health/ready, /metrics, GET /requests/{id}."})
+public final class StreamsApp implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(StreamsApp.class);
+
+  @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "A properties file over the defaults.")
+  Path config;
+
+  @Option(names = "--create-topics", description = "Create missing topics first (partitions: ${DEFAULT-VALUE}).",
+      defaultValue = "false")
+  boolean createTopics;
+
+  @Option(names = "--partitions", defaultValue = "1", description = "Partitions of topics created by --create-topics.")
+  int partitions;
+
+  @Option(names = "--print-config", description = "Print the effective configuration (secrets masked) and exit.")
+  boolean printConfig;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new StreamsApp()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    trustGeneratedAvroClasses();
+    Settings settings = Settings.load(config, System.getenv());
+    if (printConfig) {
+      System.out.println(settings);
+      return 0;
+    }
+    if (createTopics) {
+      TopicSetup.ensure(settings.kafka(), TopologyConfig.from(settings).topics(), partitions, (short) 1);
+    }
+    PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    DeletionService service = new DeletionService(settings, metrics);
+    StatusServer http = new StatusServer(settings.integer("rumstream.http.port"), service, metrics);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      log.info("Shutting down");
+      http.close();
+      service.close();
+      stopped.countDown();
+    }, "shutdown"));
+    service.start();
+    http.start();
+    log.info("rumstream streams app started; HTTP on port {}", http.port());
+    stopped.await();
+    return 0;
+  }
+
+  /**
+   * Avro 1.12 instantiates generated classes only from trusted packages; this application's are ours. Done here,
+   * at the entry point, because the setting is JVM-wide.
+   */
+  static void trustGeneratedAvroClasses() {
+    ClassSecurityValidator.setGlobal(ClassSecurityValidator.composite(ClassSecurityValidator.getGlobal(),
+        ClassSecurityValidator.builder().add("dev.rumstream.avro").build()));
+  }
+}

@@ -1,0 +1,45 @@
+package dev.rumstream.engine;
+
+/**
+ * The one place for engine-wide settings that are not per-job hyper-parameters.
+ *
+ * @param seed             seeds parameter initialization, shuffling, sampling and the MIA's shadow sample
+ * @param device           which device to run on (AUTO picks a GPU when DJL sees one)
+ * @param evalBatchSize    batch size of inference passes (accuracy, confidences, embeddings)
+ * @param miaShadowSize    members and non-members each used to fit the SVC attacker (the paper uses 10,000)
+ * @param embeddingSample  retain examples embedded for the entanglement score (bounds its cost)
+ * @param progressBars     whether training loops draw a console progress bar per epoch
+ */
+public record EngineConfig(
+        long seed,
+        DevicePreference device,
+        int evalBatchSize,
+        int miaShadowSize,
+        int embeddingSample,
+        boolean progressBars) {
+
+    public EngineConfig {
+        if (evalBatchSize <= 0 || miaShadowSize <= 0 || embeddingSample <= 0) {
+            throw new IllegalArgumentException("batch and sample sizes must be positive");
+        }
+    }
+
+    public static EngineConfig defaults() {
+        return new EngineConfig(1L, DevicePreference.AUTO, 1024, 10_000, 5_000, false);
+    }
+
+    public EngineConfig withSeed(long newSeed) {
+        return new EngineConfig(newSeed, device, evalBatchSize, miaShadowSize, embeddingSample, progressBars);
+    }
+
+    public EngineConfig withProgressBars(boolean enabled) {
+        return new EngineConfig(seed, device, evalBatchSize, miaShadowSize, embeddingSample, enabled);
+    }
+
+    public EngineConfig withMiaShadowSize(int size) {
+        return new EngineConfig(seed, device, evalBatchSize, size, embeddingSample, progressBars);
+    }
+
+    /** Where to run. */
+    public enum DevicePreference { AUTO, CPU, GPU }
+}

@@ -1,0 +1,62 @@
+package dev.rumstream.engine.algorithms;
+
+import dev.rumstream.engine.EngineConfig;
+import dev.rumstream.engine.model.Classifier;
+import dev.rumstream.engine.train.EpochProgress;
+import dev.rumstream.engine.train.Losses;
+import dev.rumstream.engine.train.Sgd;
+import dev.rumstream.engine.train.Steps;
+
+import java.util.Map;
+
+/** Fine-tune (FT): cross-entropy on the retain set only. Defaults: lr 0.01, 10 epochs (paper README). */
+public final class FineTune extends IterativeUnlearner {
+
+    public record Params(CommonParams common) {
+        static Params parse(Map<String, String> values, long seed) {
+            HyperParameters hp = new HyperParameters(values);
+            Params p = new Params(CommonParams.parse(hp, 0.01, 10, seed));
+            hp.requireAllRead(UnlearningAlgorithm.FINE_TUNE);
+            return p;
+        }
+
+        public Map<String, String> toMap() {
+            return common.toMap();
+        }
+    }
+
+    private final Params params;
+
+    FineTune(EngineConfig config, Params params) {
+        super(config, params.common());
+        this.params = params;
+    }
+
+    @Override
+    public UnlearningAlgorithm algorithm() {
+        return UnlearningAlgorithm.FINE_TUNE;
+    }
+
+    @Override
+    public Map<String, String> hyperParameters() {
+        return params.toMap();
+    }
+
+    @Override
+    void run(Classifier model, UnlearningRequest request, int[] forgetRows, int[] retainRows) {
+        var train = request.train();
+        try (Sgd sgd = new Sgd(model.trainableParameters(), common.learningRate(), common.momentum(),
+                common.weightDecay())) {
+            for (int epoch = 0; epoch < common.epochs(); epoch++) {
+                var batches = epochBatches(retainRows, epoch, 0);
+                try (EpochProgress progress = progress(epoch, batches.size())) {
+                    for (int[] batch : batches) {
+                        progress.step(Steps.descend(sgd, () -> Losses.crossEntropy(
+                                model.logits(train.images(model.manager(), batch), true),
+                                model.manager().create(train.labels(batch)))));
+                    }
+                }
+            }
+        }
+    }
+}

@@ -94,13 +94,19 @@ public final class TestEnvironment {
    * {@link #patience()} ran out, and returns what arrived (tests assert on the size).
    */
   public <V> List<ConsumerRecord<String, V>> consume(String topic, int count, Deserializer<V> valueDeserializer) {
+    return consume(topic, count, valueDeserializer, patience());
+  }
+
+  /** As {@link #consume(String, int, Deserializer)}, reading for at most {@code within}. */
+  public <V> List<ConsumerRecord<String, V>> consume(String topic, int count, Deserializer<V> valueDeserializer,
+      Duration within) {
     Properties props = new Properties();
     props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(ConsumerConfig.GROUP_ID_CONFIG, uniqueTopic("test-reader"));
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     List<ConsumerRecord<String, V>> records = new ArrayList<>();
-    long deadline = System.nanoTime() + patience().toNanos();
+    long deadline = System.nanoTime() + within.toNanos();
     try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(props, new StringDeserializer(), valueDeserializer)) {
       consumer.subscribe(List.of(topic));
       while (records.size() < count && System.nanoTime() < deadline) {

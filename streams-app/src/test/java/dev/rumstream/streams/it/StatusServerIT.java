@@ -1,0 +1,80 @@
+package dev.rumstream.streams.it;
+
+import static dev.rumstream.streams.it.PipelineHarness.MODEL;
+import static dev.rumstream.streams.it.PipelineHarness.request;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rumstream.streams.DeletionService;
+import dev.rumstream.streams.http.StatusServer;
+import dev.rumstream.testkit.KafkaEnvironmentExtension;
+import dev.rumstream.testkit.TestEnvironment;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The streams app's HTTP endpoints over a running instance. */
+@ExtendWith(KafkaEnvironmentExtension.class)
+class StatusServerIT {
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @Test
+  void healthMetricsAndRequestStatusAnswerFromTheRunningInstance(TestEnvironment environment) throws Exception {
+    try (PipelineHarness harness = new PipelineHarness(environment, Map.of())) {
+      harness.publishModel();
+      PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      try (DeletionService service = new DeletionService(harness.settings, metrics);
+          StatusServer server = new StatusServer(0, service, metrics)) {
+        server.start();
+        String base = "http://127.0.0.1:" + server.port();
+        assertThat(get(base + "/health/live").statusCode()).isEqualTo(200);
+        assertThat(get(base + "/health/ready").statusCode()).as("not RUNNING before start").isEqualTo(503);
+
+        service.start();
+        PipelineHarness.awaitRunning(service);
+        assertThat(get(base + "/health/ready").statusCode()).isEqualTo(200);
+
+        harness.sendRaw(MODEL, harness.bytes(request("status-1", List.of(4L, 5L, 4L))));
+        harness.flush();
+        assertThat(harness.receipts(1)).hasSize(1);
+        JsonNode receipt = awaitReceipt(base + "/requests/status-1");
+        assertThat(receipt.path("status").asText()).isEqualTo("ACCEPTED");
+        assertThat(receipt.path("exampleCount").asInt()).isEqualTo(2);
+        assertThat(receipt.path("foldedDuplicateIds").asInt()).isEqualTo(1);
+        assertThat(receipt.path("subjectHash").asText()).startsWith("hmac-sha256:");
+
+        HttpResponse<String> unknown = get(base + "/requests/never-sent");
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(unknown.body()).contains("no receipt for request 'never-sent'");
+
+        String scrape = get(base + "/metrics").body();
+        assertThat(scrape).contains("rumstream_requests_accepted_total 1.0")
+            .contains("rumstream_open_forget_set_oldest_age_seconds")
+            .contains("kafka_stream_thread_process_total");
+      }
+    }
+  }
+
+  private JsonNode awaitReceipt(String url) throws Exception {
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    HttpResponse<String> response = get(url);
+    while (response.statusCode() != 200 && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+      response = get(url);
+    }
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    return new ObjectMapper().readTree(response.body());
+  }
+
+  private HttpResponse<String> get(String url) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+}

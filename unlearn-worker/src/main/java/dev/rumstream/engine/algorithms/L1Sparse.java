@@ -63,7 +63,7 @@ public final class L1Sparse extends IterativeUnlearner {
                         progress.step(Steps.descend(sgd, () -> Losses.crossEntropy(
                                         model.logits(train.images(model.manager(), batch), true),
                                         model.manager().create(train.labels(batch)))
-                                .add(Losses.l1Norm(List.copyOf(weights)).mul(alpha))));
+                                .add(Losses.l1Norm(List.copyOf(weights)).mul((float) alpha))));
                     }
                 }
             }

@@ -78,7 +78,7 @@ public final class NegGradPlus extends IterativeUnlearner {
                                     m.create(train.labels(retain)));
                             var forgetLoss = Losses.crossEntropy(model.logits(train.images(m, forget), true),
                                     m.create(train.labels(forget)));
-                            return retainLoss.mul(alpha).sub(forgetLoss.mul(1.0 - alpha));
+                            return retainLoss.mul((float) alpha).sub(forgetLoss.mul((float) (1.0 - alpha)));
                         }));
                     }
                 }

@@ -65,7 +65,7 @@ public final class Scrub extends IterativeUnlearner {
         }
     }
 
-    private void scrub(Classifier student, Classifier teacher, UnlearningRequest request, int[] forgetRows,
+    void scrub(Classifier student, Classifier teacher, UnlearningRequest request, int[] forgetRows,
                        int[] retainRows) {
         var train = request.train();
         double t = params.temperature();
@@ -89,7 +89,7 @@ public final class Scrub extends IterativeUnlearner {
                             NDArray teacherLogits = teacher.logits(images, false);
                             NDArray logits = student.logits(images, true);
                             NDArray ce = Losses.crossEntropy(logits, student.manager().create(train.labels(batch)));
-                            return ce.mul(params.gamma()).add(Losses.distillKl(logits, teacherLogits, t).mul(params.beta()));
+                            return ce.mul((float) params.gamma()).add(Losses.distillKl(logits, teacherLogits, t).mul((float) params.beta()));
                         }));
                     }
                 }

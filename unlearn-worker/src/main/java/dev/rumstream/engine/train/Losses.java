@@ -23,10 +23,10 @@ public final class Losses {
      * The teacher's logits must come from outside the gradient collector.
      */
     public static NDArray distillKl(NDArray studentLogits, NDArray teacherLogits, double temperature) {
-        NDArray logStudent = studentLogits.div(temperature).logSoftmax(1);
-        NDArray logTeacher = teacherLogits.div(temperature).logSoftmax(1);
+        NDArray logStudent = studentLogits.div((float) temperature).logSoftmax(1);
+        NDArray logTeacher = teacherLogits.div((float) temperature).logSoftmax(1);
         NDArray kl = logTeacher.exp().mul(logTeacher.sub(logStudent)).sum(new int[] {1});
-        return kl.mean().mul(temperature * temperature);
+        return kl.mean().mul((float) (temperature * temperature));
     }
 
     /** ‖θ‖₁ over all given parameters concatenated (the L1-sparse regularizer). */

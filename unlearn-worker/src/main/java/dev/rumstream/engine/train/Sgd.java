@@ -74,13 +74,13 @@ public final class Sgd implements AutoCloseable {
             for (int i = 0; i < parameters.size(); i++) {
                 NDArray weight = parameters.get(i).getArray();
                 NDArray gradient = weight.getGradient();
-                NDArray direction = weightDecay == 0.0 ? gradient.duplicate() : gradient.add(weight.mul(weightDecay));
+                NDArray direction = weightDecay == 0.0 ? gradient.duplicate() : gradient.add(weight.mul((float) weightDecay));
                 if (masks.isPresent()) {
                     direction.muli(masks.get().get(i));
                 }
                 NDArray buffer = momentumBuffers.get(i);
-                buffer.muli(momentum).addi(direction);
-                weight.subi(buffer.mul(learningRate));
+                buffer.muli((float) momentum).addi(direction);
+                weight.subi(buffer.mul((float) learningRate));
                 JniUtils.zeroGrad((PtNDArray) weight);
             }
         }

@@ -16,24 +16,26 @@ import picocli.CommandLine.Option;
 /** The streams app's command line: loads the configuration, runs until SIGTERM, then shuts down cleanly. */
 @Command(name = "rumstream-streams", mixinStandardHelpOptions = true, version = "rumstream-streams 0.1.0",
     description = {
-        "Runs the rumstream deletion topology: validates deletion requests, gathers them into windowed forget sets,",
-        "annotates every example with its memorization score and emits refined unlearning jobs (RUM).",
+        "Runs the rumstream deletion topology: validates deletion requests, gathers them into windowed forget "
+            + "sets, annotates every example with its memorization score and emits refined unlearning jobs (RUM).",
         "",
-        "Configuration: built-in defaults, then --config FILE, then environment variables",
-        "(RUMSTREAM_WINDOW_SIZE overrides rumstream.window.size, KAFKA_BOOTSTRAP_SERVERS overrides",
-        "bootstrap.servers, SCHEMA_REGISTRY_URL overrides schema.registry.url). Every setting is in README.md.",
-        "HTTP: /health/live, /health/ready, /metrics, GET /requests/{id}."})
+        "Configuration: built-in defaults, then --config FILE, then environment variables (RUMSTREAM_WINDOW_SIZE "
+            + "overrides rumstream.window.size, KAFKA_BOOTSTRAP_SERVERS overrides bootstrap.servers, "
+            + "SCHEMA_REGISTRY_URL overrides schema.registry.url). Every setting is listed in README.md.",
+        "",
+        "HTTP (rumstream.http.port): /health/live, /health/ready, /metrics, GET /requests/{id}.",
+        ""})
 public final class StreamsApp implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(StreamsApp.class);
 
   @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "A properties file over the defaults.")
   Path config;
 
-  @Option(names = "--create-topics", description = "Create missing topics first (partitions: ${DEFAULT-VALUE}).",
+  @Option(names = "--create-topics", description = "Create missing topics first, with the cleanup policies of DESIGN.md.",
       defaultValue = "false")
   boolean createTopics;
 
-  @Option(names = "--partitions", defaultValue = "1", description = "Partitions of topics created by --create-topics.")
+  @Option(names = "--partitions", defaultValue = "1", description = "Partitions of topics created by --create-topics (default: ${DEFAULT-VALUE}).")
   int partitions;
 
   @Option(names = "--print-config", description = "Print the effective configuration (secrets masked) and exit.")

@@ -1,4 +1,4 @@
-package dev.rumstream.streams;
+package dev.rumstream.config;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,7 +22,7 @@ import org.apache.kafka.common.config.ConfigException;
  * Streams, its clients and the serdes.
  */
 public final class Settings {
-  static final String PREFIX = "rumstream.";
+  public static final String PREFIX = "rumstream.";
   private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
   private final Map<String, String> values;
@@ -31,9 +31,12 @@ public final class Settings {
     this.values = Map.copyOf(values);
   }
 
-  /** Defaults, overridden by the file (when given), overridden by the environment. */
-  public static Settings load(Path file, Map<String, String> environment) {
-    Map<String, String> merged = new TreeMap<>(defaults());
+  /**
+   * The defaults of one application (a properties resource on the classpath), overridden by the file (when given),
+   * overridden by the environment.
+   */
+  public static Settings load(String defaultsResource, Path file, Map<String, String> environment) {
+    Map<String, String> merged = new TreeMap<>(defaults(defaultsResource));
     if (file != null) {
       Properties properties = new Properties();
       try (Reader reader = Files.newBufferedReader(file)) {
@@ -52,14 +55,14 @@ public final class Settings {
     return new Settings(merged);
   }
 
-  /** Settings from explicit values over the defaults, for tests and embedding. */
-  public static Settings of(Map<String, String> overrides) {
-    Map<String, String> merged = new TreeMap<>(defaults());
+  /** Settings from explicit values over an application's defaults, for tests and embedding. */
+  public static Settings of(String defaultsResource, Map<String, String> overrides) {
+    Map<String, String> merged = new TreeMap<>(defaults(defaultsResource));
     merged.putAll(overrides);
     return new Settings(merged);
   }
 
-  static String keyOf(String environmentVariable) {
+  public static String keyOf(String environmentVariable) {
     for (String prefix : new String[] {"RUMSTREAM_", "KAFKA_", "SCHEMA_REGISTRY_"}) {
       if (environmentVariable.startsWith(prefix) && environmentVariable.length() > prefix.length()) {
         String rest = environmentVariable.startsWith("KAFKA_")
@@ -71,12 +74,15 @@ public final class Settings {
     return null;
   }
 
-  private static Map<String, String> defaults() {
+  private static Map<String, String> defaults(String resource) {
     Properties properties = new Properties();
-    try (InputStream in = Settings.class.getResourceAsStream("/rumstream-streams-defaults.properties")) {
+    try (InputStream in = Settings.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException("The built-in defaults " + resource + " are missing from the classpath");
+      }
       properties.load(in);
-    } catch (IOException | NullPointerException e) {
-      throw new IllegalStateException("The built-in defaults rumstream-streams-defaults.properties are missing", e);
+    } catch (IOException e) {
+      throw new IllegalStateException("Cannot read the built-in defaults " + resource, e);
     }
     Map<String, String> map = new TreeMap<>();
     properties.stringPropertyNames().forEach(name -> map.put(name, properties.getProperty(name).trim()));

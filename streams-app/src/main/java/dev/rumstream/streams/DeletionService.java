@@ -1,6 +1,7 @@
 package dev.rumstream.streams;
 
 import dev.rumstream.avro.DeletionReceipt;
+import dev.rumstream.config.Settings;
 import dev.rumstream.streams.topology.ContractSerdes;
 import dev.rumstream.streams.topology.DeadLetters;
 import dev.rumstream.streams.topology.DeletionMetrics;

@@ -1,5 +1,6 @@
 package dev.rumstream.streams;
 
+import dev.rumstream.config.Settings;
 import dev.rumstream.streams.http.StatusServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -9,9 +10,9 @@ import java.util.concurrent.CountDownLatch;
 import org.apache.avro.util.ClassSecurityValidator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** The streams app's command line: loads the configuration, runs until SIGTERM, then shuts down cleanly. */
 @Command(name = "rumstream-streams", mixinStandardHelpOptions = true, version = "rumstream-streams 0.1.0",
@@ -26,6 +27,8 @@ import picocli.CommandLine.Option;
         "HTTP (rumstream.http.port): /health/live, /health/ready, /metrics, GET /requests/{id}.",
         ""})
 public final class StreamsApp implements Callable<Integer> {
+  /** The streams app's built-in defaults. */
+  public static final String DEFAULTS = "/rumstream-streams-defaults.properties";
   private static final Logger log = LoggerFactory.getLogger(StreamsApp.class);
 
   @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "A properties file over the defaults.")
@@ -48,7 +51,7 @@ public final class StreamsApp implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     trustGeneratedAvroClasses();
-    Settings settings = Settings.load(config, System.getenv());
+    Settings settings = Settings.load(DEFAULTS, config, System.getenv());
     if (printConfig) {
       System.out.println(settings);
       return 0;

@@ -1,6 +1,7 @@
 package dev.rumstream.streams;
 
 import dev.rumstream.avro.RefinementMethod;
+import dev.rumstream.config.Settings;
 import dev.rumstream.streams.refine.CutRule;
 import dev.rumstream.streams.refine.FixedCuts;
 import dev.rumstream.streams.refine.ForgetSetTertiles;

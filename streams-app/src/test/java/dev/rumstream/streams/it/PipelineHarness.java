@@ -9,12 +9,13 @@ import dev.rumstream.avro.ModelVersion;
 import dev.rumstream.avro.ProxyKind;
 import dev.rumstream.avro.ScoreDistribution;
 import dev.rumstream.avro.UnlearnJob;
+import dev.rumstream.config.Settings;
 import dev.rumstream.serde.AvroDeserializer;
 import dev.rumstream.serde.AvroSerializer;
 import dev.rumstream.serde.RegistryClient;
 import dev.rumstream.serde.RegistryConfig;
 import dev.rumstream.streams.DeletionService;
-import dev.rumstream.streams.Settings;
+import dev.rumstream.streams.StreamsApp;
 import dev.rumstream.streams.TopicSetup;
 import dev.rumstream.streams.TopologyConfig;
 import dev.rumstream.testkit.TestEnvironment;
@@ -74,7 +75,7 @@ final class PipelineHarness implements AutoCloseable {
     values.put("rumstream.window.max.wait", "3s");
     values.put("rumstream.window.flush.interval", "500ms");
     values.putAll(overrides);
-    settings = Settings.of(values);
+    settings = Settings.of(StreamsApp.DEFAULTS, values);
     config = TopologyConfig.from(settings);
     TopicSetup.ensure(settings.kafka(), config.topics(), 2, (short) 1);
     registry = new RegistryClient(RegistryConfig.from(settings.kafka()));
@@ -139,7 +140,7 @@ final class PipelineHarness implements AutoCloseable {
   DeletionService startServiceWithEmptyState() throws java.io.IOException {
     Map<String, String> moved = new HashMap<>(values);
     moved.put("state.dir", Files.createTempDirectory("rumstream-it-moved-").toString());
-    DeletionService service = new DeletionService(Settings.of(moved), new SimpleMeterRegistry());
+    DeletionService service = new DeletionService(Settings.of(StreamsApp.DEFAULTS, moved), new SimpleMeterRegistry());
     service.start();
     return service;
   }

@@ -9,8 +9,9 @@ import dev.rumstream.avro.ModelVersion;
 import dev.rumstream.avro.ProxyKind;
 import dev.rumstream.avro.ScoreDistribution;
 import dev.rumstream.avro.UnlearnJob;
+import dev.rumstream.config.Settings;
 import dev.rumstream.localstack.EmbeddedSchemaRegistry;
-import dev.rumstream.streams.Settings;
+import dev.rumstream.streams.StreamsApp;
 import dev.rumstream.streams.TopologyConfig;
 import dev.rumstream.topics.Keys;
 import dev.rumstream.topics.Topic;
@@ -65,7 +66,7 @@ final class TopologyFixture implements AutoCloseable {
         "rumstream.window.max.wait", "10m",
         "rumstream.window.flush.interval", "5s"));
     settings.putAll(overrides);
-    Settings all = Settings.of(settings);
+    Settings all = Settings.of(StreamsApp.DEFAULTS, settings);
     config = TopologyConfig.from(all);
     serdes = ContractSerdes.of(all.string("rumstream.value.serde"), all.kafka());
     DeletionMetrics metrics = new DeletionMetrics(meters, () -> wallClock.toEpochMilli());

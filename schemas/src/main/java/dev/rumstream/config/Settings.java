@@ -18,7 +18,7 @@ import org.apache.kafka.common.config.ConfigException;
  * The one place configuration is read: built-in defaults, then an optional properties file, then environment
  * variables. {@code RUMSTREAM_WINDOW_SIZE} overrides {@code rumstream.window.size}, {@code KAFKA_BOOTSTRAP_SERVERS}
  * overrides {@code bootstrap.servers} and {@code SCHEMA_REGISTRY_URL} overrides {@code schema.registry.url}
- * (underscores become dots, names are lower-cased). Keys outside {@code rumstream.*} pass straight through to Kafka
+ * (names are lower-cased, underscores become dots and a double underscore a literal underscore). Keys outside {@code rumstream.*} pass straight through to Kafka
  * Streams, its clients and the serdes.
  */
 public final class Settings {
@@ -68,7 +68,8 @@ public final class Settings {
         String rest = environmentVariable.startsWith("KAFKA_")
             ? environmentVariable.substring(prefix.length())
             : environmentVariable;
-        return rest.toLowerCase(Locale.ROOT).replace('_', '.');
+        // A double underscore stands for a literal one (RUMSTREAM_JOB_DEFAULT_HP_RETAIN__COUNT).
+        return rest.toLowerCase(Locale.ROOT).replace("__", "\u0000").replace('_', '.').replace('\u0000', '_');
       }
     }
     return null;
@@ -140,9 +141,18 @@ public final class Settings {
     }
   }
 
-  /** A duration as ISO-8601 ({@code PT5M}) or a number with a unit ({@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 30d}). */
+  /** A duration setting; see {@link #parseDuration}. */
   public Duration duration(String key) {
-    String value = string(key).trim();
+    try {
+      return parseDuration(string(key));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(key, values.get(key), e.getMessage());
+    }
+  }
+
+  /** Parses {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 30d} or ISO-8601 ({@code PT5M}). */
+  public static Duration parseDuration(String text) {
+    String value = text.trim();
     Matcher matcher = DURATION.matcher(value);
     if (matcher.matches()) {
       long amount = Long.parseLong(matcher.group(1));
@@ -157,7 +167,7 @@ public final class Settings {
     try {
       return Duration.parse(value);
     } catch (RuntimeException e) {
-      throw new ConfigException(key, value, "must be a duration such as 5m, 30s, 500ms or PT5M");
+      throw new IllegalArgumentException("'" + value + "' is not a duration such as 5m, 30s, 500ms or PT5M");
     }
   }
 

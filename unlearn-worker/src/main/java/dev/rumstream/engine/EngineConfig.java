@@ -40,6 +40,10 @@ public record EngineConfig(
         return new EngineConfig(seed, device, evalBatchSize, size, embeddingSample, progressBars);
     }
 
+    public EngineConfig withDevice(DevicePreference preference) {
+        return new EngineConfig(seed, preference, evalBatchSize, miaShadowSize, embeddingSample, progressBars);
+    }
+
     /** Where to run. */
     public enum DevicePreference { AUTO, CPU, GPU }
 }

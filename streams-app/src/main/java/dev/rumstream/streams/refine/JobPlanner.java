@@ -7,6 +7,8 @@ import dev.rumstream.avro.UnlearnJob;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Turns a refined forget set into its unlearning jobs: one per non-empty level, LOW then MEDIUM then HIGH (the
@@ -27,6 +29,8 @@ public final class JobPlanner {
         levels.add(level);
       }
     }
+    Map<String, Integer> exampleCounts = new TreeMap<>();
+    set.getExamples().forEach(e -> e.getRequestIds().forEach(r -> exampleCounts.merge(r, 1, Integer::sum)));
     List<UnlearnJob> jobs = new ArrayList<>(levels.size());
     for (int index = 0; index < levels.size(); index++) {
       MemorizationLevel level = levels.get(index);
@@ -43,6 +47,7 @@ public final class JobPlanner {
           .setExampleIds(set.getExamples().stream()
               .filter(e -> e.getLevel() == level).map(ForgetExample::getExampleId).toList())
           .setRequestIds(set.getRequestIds())
+          .setRequestExampleCounts(exampleCounts)
           .setCreatedAt(now)
           .setDeadline(set.getEarliestDeadline())
           .build());

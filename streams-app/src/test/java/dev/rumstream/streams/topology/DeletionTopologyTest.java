@@ -200,6 +200,7 @@ class DeletionTopologyTest {
     assertThat(jobs.get(1).getHyperParameters()).containsEntry("lr", "0.1").containsEntry("epochs", "10");
     assertThat(jobs.get(2).getHyperParameters()).containsEntry("mask_fraction", "0.5").containsEntry("epochs", "5");
     assertThat(jobs).extracting(UnlearnJob::getRequestIds).containsOnly(List.of("r1", "r2"));
+    assertThat(jobs.get(0).getRequestExampleCounts()).isEqualTo(Map.of("r1", 2, "r2", 2));
     assertThat(fixture.counter("rumstream.forget.sets.emitted", "close_reason", "WINDOW_END")).isEqualTo(1);
     assertThat(fixture.counter("rumstream.jobs.emitted", "level", "HIGH", "algorithm", "SALUN")).isEqualTo(1);
   }

@@ -1,0 +1,297 @@
+package dev.rumstream.cli;
+
+import dev.rumstream.avro.DeletionReceipt;
+import dev.rumstream.avro.ForgetSet;
+import dev.rumstream.avro.ReceiptStatus;
+import dev.rumstream.avro.UnlearningMetrics;
+import dev.rumstream.config.Settings;
+import dev.rumstream.engine.UnlearningEngine;
+import dev.rumstream.engine.model.ModelSpec;
+import dev.rumstream.engine.train.TrainingRecipe;
+import dev.rumstream.localstack.EmbeddedKafka;
+import dev.rumstream.localstack.EmbeddedSchemaRegistry;
+import dev.rumstream.serde.AvroDeserializer;
+import dev.rumstream.serde.AvroSerializer;
+import dev.rumstream.serde.RegistryClient;
+import dev.rumstream.serde.RegistryConfig;
+import dev.rumstream.streams.DeletionService;
+import dev.rumstream.streams.StreamsApp;
+import dev.rumstream.streams.TopicSetup;
+import dev.rumstream.streams.TopologyConfig;
+import dev.rumstream.worker.Bootstrap;
+import dev.rumstream.worker.WorkerConfig;
+import dev.rumstream.worker.WorkerService;
+import dev.rumstream.worker.store.ModelStore;
+import dev.rumstream.worker.store.VersionManifest;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import org.apache.avro.generic.IndexedRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The main job on an embedded default: an in-JVM broker and registry (or external ones), the streams app and a
+ * worker in this JVM, a trained Fashion-MNIST model (cached), a realistic stream of deletion requests, and a report
+ * of what every forget set and sub-batch did.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = "Runs the whole system on Fashion-MNIST in one JVM and prints what unlearning did.")
+final class Demo implements Callable<Integer> {
+  static final String MODEL = "fashion-mnist-cnn";
+
+  @Option(names = "--bootstrap-servers", description = "An external Kafka (default: an in-JVM broker).")
+  String bootstrapServers;
+
+  @Option(names = "--schema-registry-url", description = "An external schema registry (default: an in-JVM one).")
+  String schemaRegistryUrl;
+
+  @Option(names = "--model-store", defaultValue = ".rumstream/models",
+      description = "Where model versions are kept; the trained model is reused from here (default: ${DEFAULT-VALUE}).")
+  Path modelStore;
+
+  @Option(names = "--epochs", defaultValue = "3", description = "Training epochs of the original model (default: ${DEFAULT-VALUE}).")
+  int epochs;
+
+  @Option(names = "--requests", defaultValue = "60", description = "Distinct valid deletion requests to send (default: ${DEFAULT-VALUE}).")
+  int requests;
+
+  @Option(names = "--timeout", defaultValue = "8m", description = "How long to wait for every receipt (default: ${DEFAULT-VALUE}).")
+  String timeout;
+
+  @Option(names = "--seed", defaultValue = "7", description = "Seed of the request stream (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Override
+  public Integer call() throws Exception {
+    Instant started = Instant.now();
+    Path scratch = Files.createTempDirectory("rumstream-demo-");
+    EmbeddedKafka kafka = null;
+    EmbeddedSchemaRegistry registry = null;
+    try {
+      if (bootstrapServers == null) {
+        say("Starting an in-JVM Kafka broker");
+        kafka = EmbeddedKafka.start(scratch.resolve("kafka"));
+        bootstrapServers = kafka.bootstrapServers();
+      }
+      if (schemaRegistryUrl == null) {
+        registry = EmbeddedSchemaRegistry.start(0);
+        schemaRegistryUrl = registry.url();
+      }
+      say("Kafka at " + bootstrapServers + ", schema registry at " + schemaRegistryUrl);
+      return run(scratch, started);
+    } finally {
+      if (registry != null) {
+        registry.close();
+      }
+      if (kafka != null) {
+        kafka.close();
+      }
+    }
+  }
+
+  private int run(Path scratch, Instant started) throws Exception {
+    String runId = Long.toString(System.currentTimeMillis(), 36);
+    Map<String, String> common = Map.of("bootstrap.servers", bootstrapServers, "schema.registry.url",
+        schemaRegistryUrl);
+    Map<String, String> streamsValues = new HashMap<>(common);
+    streamsValues.putAll(Map.of(
+        "application.id", "rumstream-demo-" + runId,
+        "state.dir", scratch.resolve("streams").toString(),
+        "commit.interval.ms", "200",
+        "rumstream.http.port", "0",
+        "rumstream.window.size", "5m",
+        "rumstream.window.max.examples", Integer.toString(Math.max(20, requests * 5 / 2)),
+        "rumstream.window.max.wait", "20s",
+        "rumstream.window.flush.interval", "1s"));
+    Settings streamsSettings = Settings.of(StreamsApp.DEFAULTS, streamsValues);
+    TopicSetup.ensure(streamsSettings.kafka(), TopologyConfig.from(streamsSettings).topics(), 1, (short) 1);
+
+    Map<String, String> workerValues = new HashMap<>(common);
+    workerValues.put("rumstream.model.store", modelStore.toAbsolutePath().toString());
+    workerValues.put("rumstream.worker.id", "demo-" + runId);
+    workerValues.put("group.id", "rumstream-demo-worker-" + runId);
+    WorkerConfig workerConfig = WorkerConfig.from(Settings.of(WorkerConfig.DEFAULTS, workerValues));
+
+    ModelStore store = new ModelStore(workerConfig.modelStore());
+    UnlearningEngine engine = new UnlearningEngine(workerConfig.engine().withProgressBars(true),
+        WorkerService.dataset(workerConfig));
+    Bootstrap bootstrap = new Bootstrap(workerConfig, engine, store, Clock.systemUTC());
+    VersionManifest v0 = bootstrap.trainIfAbsent(MODEL, ModelSpec.smallCnn(engine.data().train()),
+        TrainingRecipe.paper(epochs, workerConfig.engine().seed()));
+    bootstrap.publish(v0);
+
+    RequestStream stream = RequestStream.fromStoredScores(store, v0, requests, new Random(seed));
+    long baseVersion = store.latest(MODEL).orElseThrow().version();
+    try (DeletionService streams = new DeletionService(streamsSettings, new SimpleMeterRegistry());
+        WorkerService worker = new WorkerService(workerConfig, new SimpleMeterRegistry())) {
+      streams.start();
+      worker.start();
+      awaitRunning(streams);
+      say("Streams app and worker running; sending " + stream.records().size() + " records ("
+          + stream.valid().size() + " requests, " + stream.duplicates() + " duplicates, " + stream.malformed()
+          + " malformed)");
+      send(stream);
+      Receipts receipts = awaitReceipts(stream, Settings.parseDuration(timeout));
+      printReport(store, baseVersion, receipts, stream, started);
+      return receipts.lost(stream) == 0 && receipts.duplicatedCompletions() == 0 ? 0 : 1;
+    }
+  }
+
+  private void send(RequestStream stream) {
+    RegistryClient client = new RegistryClient(RegistryConfig.from(Map.of("schema.registry.url", schemaRegistryUrl)));
+    AvroSerializer<IndexedRecord> serializer = new AvroSerializer<>(client);
+    serializer.configure(Map.of(), false);
+    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrapServers),
+        new StringSerializer(), new ByteArraySerializer())) {
+      for (RequestStream.Record record : stream.records()) {
+        byte[] value = record.request() == null ? record.raw()
+            : serializer.serialize("deletion-requests", record.request());
+        producer.send(new ProducerRecord<>("deletion-requests", MODEL, value));
+      }
+    }
+  }
+
+  /** Which requests were accepted and rejected, and how many COMPLETED receipts each got. */
+  record Receipts(java.util.Set<String> accepted, java.util.Set<String> rejected, Map<String, Integer> completions) {
+    long completed() {
+      return completions.size();
+    }
+
+    long lost(RequestStream stream) {
+      return stream.valid().stream().filter(r -> !completions.containsKey(r.getRequestId())).count();
+    }
+
+    long duplicatedCompletions() {
+      return completions.values().stream().filter(n -> n > 1).count();
+    }
+  }
+
+  private Receipts awaitReceipts(RequestStream stream, Duration patience) {
+    java.util.Set<String> accepted = new java.util.HashSet<>();
+    java.util.Set<String> rejected = new java.util.HashSet<>();
+    Map<String, Integer> completions = new HashMap<>();
+    Instant deadline = Instant.now().plus(patience);
+    long shown = -1;
+    try (KafkaConsumer<String, DeletionReceipt> consumer = consumer(DeletionReceipt.class)) {
+      consumer.subscribe(List.of("deletion-receipts"));
+      while (Instant.now().isBefore(deadline)) {
+        for (ConsumerRecord<String, DeletionReceipt> record : consumer.poll(Duration.ofMillis(500))) {
+          switch (record.value().getStatus()) {
+            case ACCEPTED -> accepted.add(record.key());
+            case REJECTED -> rejected.add(record.key());
+            case COMPLETED -> completions.merge(record.key(), 1, Integer::sum);
+            default -> { }
+          }
+        }
+        long done = stream.valid().stream().filter(r -> completions.containsKey(r.getRequestId())).count();
+        if (done != shown) {
+          say(String.format("receipts: %d accepted, %d rejected, %d of %d completed", accepted.size(),
+              rejected.size(), done, stream.valid().size()));
+          shown = done;
+        }
+        if (done == stream.valid().size() && rejected.size() >= stream.invalid()) {
+          break;
+        }
+      }
+    }
+    return new Receipts(accepted, rejected, completions);
+  }
+
+  private void printReport(ModelStore store, long baseVersion, Receipts receipts, RequestStream stream,
+      Instant started) {
+    List<ForgetSet> sets = readAll("forget-sets", ForgetSet.class);
+    Map<String, UnlearningMetrics> metricsByJob = new TreeMap<>();
+    readAll("unlearning-metrics", UnlearningMetrics.class).forEach(m -> metricsByJob.put(m.getJobId(), m));
+    System.out.println();
+    System.out.println("Forget sets and sub-batches (accuracies as fractions; MIA = share of the forget examples the "
+        + "attack calls non-member)");
+    System.out.printf("%-34s %-6s %-13s %8s %8s %8s %8s %7s %8s%n", "job", "level", "algorithm", "examples",
+        "forget", "retain", "test", "MIA", "seconds");
+    for (ForgetSet set : sets) {
+      System.out.printf("%s: %d requests, %d examples (%d unscored), closed by %s, cuts %s %.4f / %.4f%n",
+          set.getForgetSetId(), set.getRequestIds().size(), set.getExamples().size(), set.getUnscoredCount(),
+          set.getCloseReason(), set.getRefinement().getMethod(), set.getRefinement().getLowerCut(),
+          set.getRefinement().getUpperCut());
+      metricsByJob.values().stream().filter(m -> set.getForgetSetId().equals(m.getForgetSetId())).forEach(m ->
+          System.out.printf("  %-32s %-6s %-13s %8d %8s %8.4f %8.4f %7s %8.1f%n", m.getJobId(), m.getLevel(),
+              m.getAlgorithm(), m.getForgetSize(), fraction(m.getForgetAccuracy()), m.getRetainAccuracy(),
+              m.getTestAccuracy(), fraction(m.getMia()), m.getWallTimeMillis() / 1000.0));
+    }
+    VersionManifest last = store.latest(MODEL).orElseThrow();
+    System.out.println();
+    System.out.printf("Model %s: version %d -> %d, %d examples deleted in all%n", MODEL, baseVersion,
+        last.version(), last.deletedIds().size());
+    System.out.printf("Requests: %d sent as %d records (%d duplicates, %d malformed: %d unreadable, %d invalid)%n",
+        stream.valid().size(), stream.records().size(), stream.duplicates(), stream.malformed(),
+        stream.malformed() - stream.invalid(), stream.invalid());
+    System.out.printf("Receipts: accepted %d, rejected %d, completed %d, completed twice %d, lost %d%n",
+        receipts.accepted().size(), receipts.rejected().size(), receipts.completed(),
+        receipts.duplicatedCompletions(), receipts.lost(stream));
+    System.out.printf("Wall time: %ds%n", Duration.between(started, Instant.now()).toSeconds());
+  }
+
+  private static String fraction(Double value) {
+    return value == null ? "-" : String.format("%.4f", value);
+  }
+
+  private <T> List<T> readAll(String topic, Class<T> type) {
+    List<T> values = new ArrayList<>();
+    try (KafkaConsumer<String, T> consumer = consumer(type)) {
+      consumer.subscribe(List.of(topic));
+      int emptyPolls = 0;
+      while (emptyPolls < 4) {
+        var records = consumer.poll(Duration.ofMillis(500));
+        emptyPolls = records.isEmpty() ? emptyPolls + 1 : 0;
+        records.forEach(r -> values.add(r.value()));
+      }
+    }
+    return values;
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private <T> KafkaConsumer<String, T> consumer(Class<T> type) {
+    RegistryClient client = new RegistryClient(RegistryConfig.from(Map.of("schema.registry.url", schemaRegistryUrl)));
+    Map<String, Object> props = Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        ConsumerConfig.GROUP_ID_CONFIG, "rumstream-demo-report-" + System.nanoTime(),
+        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    Deserializer<T> values = (Deserializer<T>) AvroDeserializer.forClass((Class) type, client);
+    return new KafkaConsumer<>(props, new StringDeserializer(), values);
+  }
+
+  private static void awaitRunning(DeletionService streams) throws InterruptedException {
+    Instant deadline = Instant.now().plusSeconds(120);
+    while (streams.state() != KafkaStreams.State.RUNNING && Instant.now().isBefore(deadline)) {
+      Thread.sleep(200);
+    }
+    if (streams.state() != KafkaStreams.State.RUNNING) {
+      throw new IllegalStateException("The streams app did not start: " + streams.state());
+    }
+  }
+
+  static void say(String line) {
+    System.out.println("[rumstream] " + line);
+  }
+}

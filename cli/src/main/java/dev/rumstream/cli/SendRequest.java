@@ -1,0 +1,70 @@
+package dev.rumstream.cli;
+
+import dev.rumstream.avro.DeletionReason;
+import dev.rumstream.avro.DeletionRequest;
+import dev.rumstream.serde.AvroSerializer;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Sends one deletion request (for users and scripts). */
+@Command(name = "request", mixinStandardHelpOptions = true,
+    description = "Sends a deletion request to deletion-requests and prints its request id.")
+final class SendRequest implements Callable<Integer> {
+  @Option(names = "--model", required = true, description = "The model to delete from.")
+  String model;
+
+  @Option(names = "--ids", required = true, split = ",", description = "Example ids, comma-separated.")
+  List<Long> ids;
+
+  @Option(names = "--subject", required = true, description = "The data subject the examples belong to.")
+  String subject;
+
+  @Option(names = "--reason", defaultValue = "GDPR_ERASURE", description = "One of ${COMPLETION-CANDIDATES}.")
+  DeletionReason reason;
+
+  @Option(names = "--request-id", description = "Idempotency key (default: a new UUID).")
+  String requestId;
+
+  @Option(names = "--deadline-days", description = "Days until the deletion must be complete.")
+  Integer deadlineDays;
+
+  @Option(names = "--bootstrap-servers", defaultValue = "${env:KAFKA_BOOTSTRAP_SERVERS:-localhost:9092}",
+      description = "Kafka (default: $KAFKA_BOOTSTRAP_SERVERS or ${DEFAULT-VALUE}).")
+  String bootstrapServers;
+
+  @Option(names = "--schema-registry-url", defaultValue = "${env:SCHEMA_REGISTRY_URL:-http://localhost:8081}",
+      description = "Schema registry (default: $SCHEMA_REGISTRY_URL or ${DEFAULT-VALUE}).")
+  String schemaRegistryUrl;
+
+  @Option(names = "--topic", defaultValue = "deletion-requests", description = "Topic (default: ${DEFAULT-VALUE}).")
+  String topic;
+
+  @Override
+  public Integer call() throws Exception {
+    Instant now = Instant.now();
+    DeletionRequest request = DeletionRequest.newBuilder()
+        .setRequestId(requestId == null ? UUID.randomUUID().toString() : requestId)
+        .setModelId(model).setSubjectId(subject).setExampleIds(ids).setReason(reason).setRequestedAt(now)
+        .setDeadline(deadlineDays == null ? null : now.plusSeconds(deadlineDays * 86_400L))
+        .setReference(null).setSource("rumstream-cli").build();
+    Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        "schema.registry.url", schemaRegistryUrl, ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    AvroSerializer<DeletionRequest> serializer = new AvroSerializer<>();
+    try (KafkaProducer<String, DeletionRequest> producer = new KafkaProducer<>(props, new StringSerializer(),
+        serializer)) {
+      serializer.configure(props, false);
+      producer.send(new ProducerRecord<>(topic, model, request)).get();
+    }
+    System.out.println(request.getRequestId());
+    return 0;
+  }
+}

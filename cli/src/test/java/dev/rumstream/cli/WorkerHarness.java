@@ -1,0 +1,137 @@
+package dev.rumstream.cli;
+
+import dev.rumstream.avro.DeletionReceipt;
+import dev.rumstream.avro.MemorizationLevel;
+import dev.rumstream.avro.ModelVersion;
+import dev.rumstream.avro.UnlearnJob;
+import dev.rumstream.avro.UnlearningAlgorithm;
+import dev.rumstream.config.Settings;
+import dev.rumstream.engine.UnlearningEngine;
+import dev.rumstream.engine.model.Classifier;
+import dev.rumstream.engine.model.ModelSpec;
+import dev.rumstream.engine.store.ModelFiles;
+import dev.rumstream.serde.AvroDeserializer;
+import dev.rumstream.serde.AvroSerializer;
+import dev.rumstream.serde.RegistryClient;
+import dev.rumstream.serde.RegistryConfig;
+import dev.rumstream.testkit.TestEnvironment;
+import dev.rumstream.worker.WorkerConfig;
+import dev.rumstream.worker.WorkerService;
+import dev.rumstream.worker.store.ModelStore;
+import dev.rumstream.worker.store.VersionManifest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * A worker's world on a real broker and registry: its own topics, a model store with an (untrained, so quick)
+ * version 0 of a Fashion-MNIST model, jobs to send, and the worker's outputs to read.
+ */
+final class WorkerHarness implements AutoCloseable {
+  static final String MODEL = "crash-test";
+
+  final TestEnvironment environment;
+  final Map<String, String> settings = new HashMap<>();
+  final Path storeDir;
+  final ModelStore store;
+  private final RegistryClient registry;
+  private final KafkaProducer<String, SpecificRecord> producer;
+
+  WorkerHarness(TestEnvironment environment) throws Exception {
+    this.environment = environment;
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    storeDir = Files.createTempDirectory("rumstream-store-");
+    store = new ModelStore(storeDir);
+    settings.put("bootstrap.servers", environment.bootstrapServers());
+    settings.put("schema.registry.url", environment.schemaRegistryUrl());
+    settings.put("group.id", "rumstream-worker-" + run);
+    settings.put("rumstream.worker.id", "it-" + run);
+    settings.put("rumstream.model.store", storeDir.toString());
+    settings.put("rumstream.http.port", "0");
+    settings.put("rumstream.job.default.hp.retain_count", "2000");
+    settings.put("rumstream.eval.mia.shadow.size", "500");
+    settings.put("rumstream.job.retry.backoff", "500ms");
+    for (String topic : List.of("unlearn.jobs", "model.versions", "unlearning.metrics", "deletion.receipts",
+        "memorization.scores")) {
+      settings.put("rumstream.topic." + topic, topic.replace('.', '-') + "-" + run);
+    }
+    environment.createTopics(topic("unlearn.jobs"), topic("model.versions"), topic("unlearning.metrics"),
+        topic("deletion.receipts"));
+    registry = new RegistryClient(RegistryConfig.from(environment.clientConfig()));
+    AvroSerializer<SpecificRecord> serializer = new AvroSerializer<>(registry);
+    serializer.configure(Map.of(), false);
+    producer = new KafkaProducer<>(Map.of("bootstrap.servers", environment.bootstrapServers(),
+        "enable.idempotence", true), new StringSerializer(), serializer);
+  }
+
+  String topic(String name) {
+    return settings.get("rumstream.topic." + name);
+  }
+
+  WorkerConfig config() {
+    return WorkerConfig.from(Settings.of(WorkerConfig.DEFAULTS, settings));
+  }
+
+  /** Stores version 0: a freshly initialized small CNN (training quality does not matter to these tests). */
+  VersionManifest storeVersionZero() {
+    WorkerConfig config = config();
+    UnlearningEngine engine = new UnlearningEngine(config.engine(), WorkerService.dataset(config));
+    try (Classifier model = engine.newModel(ModelSpec.smallCnn(engine.data().train()))) {
+      VersionManifest v0 = new VersionManifest(MODEL, 0, null, null, null, null, null, Map.of(), List.of(),
+          List.of(), List.of(), engine.data().train().name(), engine.data().train().size(), "SMALL_CNN", null, 0,
+          Instant.now(), "cpu", new VersionManifest.Evidence(null, 0.1, 0.1, null, null, 0, 0, 0));
+      return store.write(v0, dir -> ModelFiles.save(model, dir.resolve(ModelStore.PARAMS)));
+    }
+  }
+
+  /** The jobs of one refined forget set, as the streams app emits them. */
+  static List<UnlearnJob> forgetSet(String forgetSetId, List<String> requestIds, long firstExample, int epochs) {
+    List<UnlearnJob> jobs = new ArrayList<>();
+    UnlearningAlgorithm[] algorithms = {UnlearningAlgorithm.NONE, UnlearningAlgorithm.FINE_TUNE,
+        UnlearningAlgorithm.SALUN};
+    for (int index = 0; index < 3; index++) {
+      jobs.add(UnlearnJob.newBuilder()
+          .setJobId(forgetSetId + "-" + index).setForgetSetId(forgetSetId).setModelId(MODEL).setIndex(index)
+          .setJobCount(3).setLevel(MemorizationLevel.values()[index]).setAlgorithm(algorithms[index])
+          .setHyperParameters(index == 0 ? Map.of() : Map.of("epochs", Integer.toString(epochs), "lr", "0.05"))
+          .setExampleIds(List.of(firstExample + 10L * index, firstExample + 10L * index + 1))
+          .setRequestIds(requestIds)
+          .setRequestExampleCounts(Map.of())
+          .setCreatedAt(Instant.now()).setDeadline(null).build());
+    }
+    return jobs;
+  }
+
+  void send(List<UnlearnJob> jobs) throws Exception {
+    for (UnlearnJob job : jobs) {
+      producer.send(new ProducerRecord<>(topic("unlearn.jobs"), MODEL, job)).get();
+    }
+  }
+
+  List<ModelVersion> versions(int atLeast) {
+    return values(topic("model.versions"), atLeast, AvroDeserializer.forClass(ModelVersion.class, registry));
+  }
+
+  List<DeletionReceipt> receipts(int atLeast) {
+    return values(topic("deletion.receipts"), atLeast, AvroDeserializer.forClass(DeletionReceipt.class, registry));
+  }
+
+  private <V> List<V> values(String topic, int atLeast, org.apache.kafka.common.serialization.Deserializer<V> reader) {
+    return environment.consume(topic, atLeast, reader).stream().map(ConsumerRecord::value).toList();
+  }
+
+  @Override
+  public void close() {
+    producer.close();
+  }
+}

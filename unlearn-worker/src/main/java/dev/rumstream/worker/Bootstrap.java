@@ -1,0 +1,179 @@
+package dev.rumstream.worker;
+
+import dev.rumstream.avro.MemorizationScore;
+import dev.rumstream.avro.ModelVersion;
+import dev.rumstream.avro.ScoreDistribution;
+import dev.rumstream.engine.UnlearningEngine;
+import dev.rumstream.engine.memorization.MemorizationScores;
+import dev.rumstream.engine.memorization.ProxyKind;
+import dev.rumstream.engine.model.Classifier;
+import dev.rumstream.engine.model.Devices;
+import dev.rumstream.engine.model.ModelSpec;
+import dev.rumstream.engine.store.ModelFiles;
+import dev.rumstream.engine.train.TrainingRecipe;
+import dev.rumstream.serde.AvroSerializer;
+import dev.rumstream.serde.RegistryClient;
+import dev.rumstream.serde.RegistryConfig;
+import dev.rumstream.topics.Keys;
+import dev.rumstream.worker.store.ModelStore;
+import dev.rumstream.worker.store.VersionManifest;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes a model ready for deletions: trains the original model (version 0) while recording its learning-event
+ * memorization proxies, stores it with its scores, and publishes the scores (with the training-set tertiles the
+ * refiner cuts at) to {@code memorization-scores} and the version to {@code model-versions}. A model already stored
+ * is not trained again; its stored scores are published again.
+ */
+public final class Bootstrap {
+  /** The proxy the scores are published with: the confidence proxy (rum-method.md §3.4a). */
+  public static final ProxyKind PROXY = ProxyKind.CONFIDENCE;
+  static final String SCORES_FILE = "scores-confidence.bin";
+  private static final Logger log = LoggerFactory.getLogger(Bootstrap.class);
+
+  private final WorkerConfig config;
+  private final UnlearningEngine engine;
+  private final ModelStore store;
+  private final Clock clock;
+
+  public Bootstrap(WorkerConfig config, UnlearningEngine engine, ModelStore store, Clock clock) {
+    this.config = config;
+    this.engine = engine;
+    this.store = store;
+    this.clock = clock;
+  }
+
+  /** Version 0 of the model: the stored one, or a newly trained one. */
+  public VersionManifest trainIfAbsent(String modelId, ModelSpec spec, TrainingRecipe recipe) {
+    Optional<VersionManifest> existing = store.versions(modelId).stream().findFirst();
+    if (existing.isPresent()) {
+      log.info("Model {} is already trained (version 0 at {}); not training again", modelId,
+          store.directory(existing.get()));
+      return existing.get();
+    }
+    log.info("Training {} ({}, {} epochs) on {} examples of {}", modelId, spec.architecture(), recipe.epochs(),
+        engine.data().train().size(), engine.data().train().name());
+    UnlearningEngine.TrainedModel trained = engine.trainOriginal(spec, recipe);
+    try (Classifier model = trained.model()) {
+      MemorizationScores scores = trained.proxies().scores(PROXY);
+      Map<String, String> recipeRecord = new HashMap<>();
+      recipeRecord.put("epochs", Integer.toString(recipe.epochs()));
+      recipeRecord.put("lr", Double.toString(recipe.learningRate()));
+      recipeRecord.put("momentum", Double.toString(recipe.momentum()));
+      recipeRecord.put("weight_decay", Double.toString(recipe.weightDecay()));
+      recipeRecord.put("batch_size", Integer.toString(recipe.batchSize()));
+      recipeRecord.put("schedule", recipe.schedule().name());
+      recipeRecord.put("seed", Long.toString(recipe.seed()));
+      recipeRecord.put("mean_epoch_seconds", String.format("%.1f", trained.run().meanEpochSeconds()));
+      var measured = engine.measure(model, new long[0], dev.rumstream.engine.data.DeletionLedger.empty(), false);
+      VersionManifest v0 = new VersionManifest(modelId, 0, null, null, null, null, null, recipeRecord, List.of(),
+          List.of(), List.of(), engine.data().train().name(), engine.data().train().size(),
+          spec.architecture().name(), null, 0, clock.instant(), Devices.label(engine.device()),
+          new VersionManifest.Evidence(null, measured.accuracies().retain(), measured.accuracies().test(), null,
+              null, 0, engine.data().train().size(), 0));
+      VersionManifest stored = store.write(v0, dir -> {
+        writeScores(scores, dir.resolve(SCORES_FILE));
+        return ModelFiles.save(model, dir.resolve(ModelStore.PARAMS));
+      });
+      log.info("Stored version 0 of {}: train accuracy {}, test accuracy {}", modelId,
+          String.format("%.4f", measured.accuracies().retain()), String.format("%.4f", measured.accuracies().test()));
+      return stored;
+    }
+  }
+
+  /** Publishes version 0's scores and then its announcement, so the streams app knows both before requests come. */
+  public void publish(VersionManifest v0) {
+    MemorizationScores scores = storedScores(store, v0);
+    ScoreDistribution distribution = distribution(scores.values());
+    RegistryClient registry = new RegistryClient(RegistryConfig.from(config.kafka()));
+    Map<String, Object> props = new HashMap<>(config.kafka());
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+    Instant computedAt = v0.createdAt();
+    try (KafkaProducer<String, SpecificRecord> producer =
+        new KafkaProducer<>(props, new StringSerializer(), new AvroSerializer<>(registry))) {
+      for (int i = 0; i < scores.size(); i++) {
+        long id = scores.ids()[i];
+        producer.send(new ProducerRecord<>(config.scoresTopic(), Keys.score(v0.modelId(), id),
+            MemorizationScore.newBuilder().setModelId(v0.modelId()).setModelVersion(0).setExampleId(id)
+                .setProxy(dev.rumstream.avro.ProxyKind.valueOf(PROXY.name())).setScore(scores.values()[i])
+                .setHigherIsMoreMemorized(PROXY.higherIsMoreMemorized()).setDistribution(distribution)
+                .setDatasetId(v0.datasetId()).setComputedAt(computedAt).build()));
+      }
+      producer.flush();
+      ModelVersion announcement = Announcements.version(v0, store);
+      producer.send(new ProducerRecord<>(config.versionsTopic(), v0.modelId(), announcement));
+      producer.flush();
+    }
+    log.info("Published {} {} scores (tertiles {} / {}) and version 0 of {}", scores.size(), PROXY,
+        String.format("%.4f", distribution.getLowerTertile()), String.format("%.4f", distribution.getUpperTertile()),
+        v0.modelId());
+  }
+
+  /** The memorization scores stored with version 0 of a model. */
+  public static MemorizationScores storedScores(ModelStore store, VersionManifest v0) {
+    return readScores(store.directory(v0).resolve(SCORES_FILE));
+  }
+
+  /** Tertiles and median of the raw scores over the whole training set. */
+  static ScoreDistribution distribution(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    return new ScoreDistribution((long) sorted.length, quantile(sorted, 1.0 / 3), quantile(sorted, 0.5),
+        quantile(sorted, 2.0 / 3));
+  }
+
+  /** Linear interpolation between closest ranks (numpy's default). */
+  static double quantile(double[] sorted, double q) {
+    double position = q * (sorted.length - 1);
+    int lower = (int) Math.floor(position);
+    int upper = Math.min(lower + 1, sorted.length - 1);
+    return sorted[lower] + (position - lower) * (sorted[upper] - sorted[lower]);
+  }
+
+  static void writeScores(MemorizationScores scores, Path file) throws IOException {
+    try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(file))) {
+      out.writeUTF(scores.kind().name());
+      out.writeInt(scores.size());
+      for (int i = 0; i < scores.size(); i++) {
+        out.writeLong(scores.ids()[i]);
+        out.writeDouble(scores.values()[i]);
+      }
+    }
+  }
+
+  static MemorizationScores readScores(Path file) {
+    try (DataInputStream in = new DataInputStream(Files.newInputStream(file))) {
+      ProxyKind kind = ProxyKind.valueOf(in.readUTF());
+      int n = in.readInt();
+      long[] ids = new long[n];
+      double[] values = new double[n];
+      for (int i = 0; i < n; i++) {
+        ids[i] = in.readLong();
+        values[i] = in.readDouble();
+      }
+      return new MemorizationScores(kind, ids, values);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read the stored scores " + file, e);
+    }
+  }
+}

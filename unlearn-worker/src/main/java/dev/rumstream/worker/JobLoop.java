@@ -1,0 +1,294 @@
+package dev.rumstream.worker;
+
+import dev.rumstream.avro.DeletionReceipt;
+import dev.rumstream.avro.UnlearnJob;
+import dev.rumstream.serde.AvroDeserializer;
+import dev.rumstream.serde.AvroSerializer;
+import dev.rumstream.serde.RegistryClient;
+import dev.rumstream.serde.RegistryConfig;
+import dev.rumstream.worker.store.ModelStore;
+import dev.rumstream.worker.store.VersionManifest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.RecordDeserializationException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Consumes unlearning jobs one at a time and publishes what each produced (steps 5 and 6 of the flow).
+ *
+ * <ul>
+ *   <li>A job runs on its own thread while this thread keeps polling with the partitions paused, so a job that
+ *       takes minutes never exceeds {@code max.poll.interval.ms} and the worker stays in its group.
+ *   <li>The version is stored durably first ({@link JobApplier}); then its announcement, its evidence, the
+ *       COMPLETED receipts (after the last job of a forget set) and the job's offset are written in one Kafka
+ *       transaction. A crash before the commit redelivers the job, which finds its version in the store and only
+ *       announces it, so no job is applied twice and every receipt is published exactly once.
+ *   <li>A failing job is retried with backoff and never skipped: later jobs of the model build on it.
+ * </ul>
+ */
+final class JobLoop implements Runnable {
+  private static final Logger log = LoggerFactory.getLogger(JobLoop.class);
+  private static final Duration POLL = Duration.ofMillis(200);
+  private static final Duration LAG_INTERVAL = Duration.ofSeconds(5);
+
+  private final WorkerConfig config;
+  private final JobApplier applier;
+  private final ModelStore store;
+  private final WorkerMetrics metrics;
+  private final Clock clock;
+  private final ExecutorService jobThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "unlearn-job"));
+  private final AtomicBoolean running = new AtomicBoolean(true);
+  private final AtomicReference<String> problem = new AtomicReference<>("starting");
+  private final Set<TopicPartition> lostDuringJob = new HashSet<>();
+  private KafkaConsumer<String, UnlearnJob> consumer;
+  private KafkaProducer<String, SpecificRecord> producer;
+  private Instant lagCheckedAt = Instant.EPOCH;
+
+  JobLoop(WorkerConfig config, JobApplier applier, ModelStore store, WorkerMetrics metrics, Clock clock) {
+    this.config = config;
+    this.applier = applier;
+    this.store = store;
+    this.metrics = metrics;
+    this.clock = clock;
+  }
+
+  /** Null while the worker is consuming normally; otherwise what keeps it from being ready. */
+  String problem() {
+    return problem.get();
+  }
+
+  @Override
+  public void run() {
+    RegistryClient registry = new RegistryClient(RegistryConfig.from(config.kafka()));
+    try (KafkaConsumer<String, UnlearnJob> jobs = new KafkaConsumer<>(consumerConfig(), new StringDeserializer(),
+            AvroDeserializer.forClass(UnlearnJob.class, registry));
+        KafkaProducer<String, SpecificRecord> announcements = new KafkaProducer<>(producerConfig(),
+            new StringSerializer(), new AvroSerializer<>(registry))) {
+      this.consumer = jobs;
+      this.producer = announcements;
+      producer.initTransactions();
+      consumer.subscribe(List.of(config.jobsTopic()), new RebalanceListener());
+      problem.set(null);
+      while (running.get()) {
+        ConsumerRecords<String, UnlearnJob> records;
+        try {
+          records = consumer.poll(POLL);
+        } catch (RecordDeserializationException e) {
+          skipUnreadable(e);
+          continue;
+        }
+        for (ConsumerRecord<String, UnlearnJob> record : records) {
+          process(record);
+        }
+        updateLag();
+      }
+    } catch (WakeupException e) {
+      log.info("Job loop woken up to stop");
+    } catch (ProducerFencedException e) {
+      problem.set("fenced: another worker with transactional id " + transactionalId() + " took over");
+      log.error("Stopping: {}", problem.get(), e);
+    } catch (RuntimeException e) {
+      problem.set("job loop failed: " + e);
+      log.error("The job loop failed", e);
+    } finally {
+      jobThread.shutdownNow();
+    }
+  }
+
+  void stop() {
+    running.set(false);
+    if (consumer != null) {
+      consumer.wakeup();
+    }
+  }
+
+  private void process(ConsumerRecord<String, UnlearnJob> record) {
+    TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+    UnlearnJob job = record.value();
+    Duration backoff = config.retryBackoff();
+    while (running.get()) {
+      Instant started = clock.instant();
+      metrics.deadlineSlack(job.getDeadline() == null ? null
+          : (double) Duration.between(started, job.getDeadline()).toSeconds());
+      lostDuringJob.clear();
+      consumer.pause(consumer.assignment());
+      Future<JobApplier.Applied> result = jobThread.submit(() -> applier.apply(job));
+      try {
+        JobApplier.Applied applied = awaitWhilePolling(result);
+        if (lostDuringJob.contains(partition)) {
+          log.warn("Partition {} moved to another worker during job {}; it announces the stored version",
+              partition, job.getJobId());
+          return;
+        }
+        publish(record, job, applied.version());
+        metrics.jobDone(applied.version(), applied.alreadyStored(), Duration.between(started, clock.instant()));
+        problem.set(null);
+        return;
+      } catch (ExecutionException e) {
+        metrics.jobFailed();
+        problem.set("job " + job.getJobId() + " failed: " + e.getCause().getMessage());
+        log.error("Job {} failed; retrying in {}", job.getJobId(), backoff, e.getCause());
+      } catch (KafkaException e) {
+        if (e instanceof ProducerFencedException) {
+          throw e;
+        }
+        producer.abortTransaction();
+        metrics.jobFailed();
+        problem.set("publishing job " + job.getJobId() + " failed: " + e.getMessage());
+        log.error("Publishing job {} failed; retrying in {}", job.getJobId(), backoff, e);
+      } finally {
+        metrics.deadlineSlack(null);
+        consumer.resume(consumer.assignment());
+      }
+      pollFor(backoff);
+      backoff = backoff.multipliedBy(2).compareTo(config.maxRetryBackoff()) > 0 ? config.maxRetryBackoff()
+          : backoff.multipliedBy(2);
+      if (!consumer.assignment().contains(partition)) {
+        return;
+      }
+    }
+  }
+
+  /** Keeps the consumer in its group while the job runs; records of newly assigned partitions are put back. */
+  private JobApplier.Applied awaitWhilePolling(Future<JobApplier.Applied> result) throws ExecutionException {
+    while (!result.isDone()) {
+      ConsumerRecords<String, UnlearnJob> unexpected = consumer.poll(POLL);
+      putBack(unexpected);
+    }
+    try {
+      return result.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new WakeupException();
+    }
+  }
+
+  private void pollFor(Duration duration) {
+    consumer.pause(consumer.assignment());
+    Instant until = clock.instant().plus(duration);
+    while (running.get() && clock.instant().isBefore(until)) {
+      putBack(consumer.poll(POLL));
+    }
+    consumer.resume(consumer.assignment());
+  }
+
+  private void putBack(ConsumerRecords<String, UnlearnJob> records) {
+    for (TopicPartition partition : records.partitions()) {
+      consumer.seek(partition, records.records(partition).get(0).offset());
+      consumer.pause(List.of(partition));
+    }
+  }
+
+  private void publish(ConsumerRecord<String, UnlearnJob> record, UnlearnJob job, VersionManifest version) {
+    Instant now = clock.instant();
+    producer.beginTransaction();
+    producer.send(new ProducerRecord<>(config.versionsTopic(), job.getModelId(), Announcements.version(version, store)));
+    producer.send(new ProducerRecord<>(config.metricsTopic(), job.getModelId(), Announcements.metrics(version, now)));
+    int receipts = 0;
+    if (job.getIndex() == job.getJobCount() - 1) {
+      List<VersionManifest> jobsOfSet = store.versions(job.getModelId()).stream()
+          .filter(v -> job.getForgetSetId().equals(v.forgetSetId())).toList();
+      for (DeletionReceipt receipt : Announcements.completed(version, jobsOfSet, job.getRequestExampleCounts(),
+          job.getDeadline(), now)) {
+        producer.send(new ProducerRecord<>(config.receiptsTopic(), receipt.getRequestId(), receipt));
+        receipts++;
+      }
+    }
+    producer.sendOffsetsToTransaction(Map.of(new TopicPartition(record.topic(), record.partition()),
+        new OffsetAndMetadata(record.offset() + 1)), consumer.groupMetadata());
+    producer.commitTransaction();
+    metrics.receiptsCompleted(receipts);
+    log.info("Published version {} of {} for job {} ({} receipts)", version.version(), job.getModelId(),
+        job.getJobId(), receipts);
+  }
+
+  /** A job record that cannot be read is logged and committed past: the streams app never writes one. */
+  private void skipUnreadable(RecordDeserializationException e) {
+    metrics.jobFailed();
+    log.error("Skipping an unreadable job at {}-{}@{}", e.topicPartition().topic(), e.topicPartition().partition(),
+        e.offset(), e);
+    producer.beginTransaction();
+    producer.sendOffsetsToTransaction(Map.of(e.topicPartition(), new OffsetAndMetadata(e.offset() + 1)),
+        consumer.groupMetadata());
+    producer.commitTransaction();
+    consumer.seek(e.topicPartition(), e.offset() + 1);
+  }
+
+  private void updateLag() {
+    Instant now = clock.instant();
+    if (Duration.between(lagCheckedAt, now).compareTo(LAG_INTERVAL) < 0 || consumer.assignment().isEmpty()) {
+      return;
+    }
+    lagCheckedAt = now;
+    Map<TopicPartition, Long> ends = consumer.endOffsets(consumer.assignment());
+    long lag = 0;
+    for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
+      lag += Math.max(0, end.getValue() - consumer.position(end.getKey()));
+    }
+    metrics.lag(lag);
+  }
+
+  private Map<String, Object> consumerConfig() {
+    Map<String, Object> props = new HashMap<>(config.kafka());
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
+    props.putIfAbsent(ConsumerConfig.GROUP_ID_CONFIG, "rumstream-worker");
+    return props;
+  }
+
+  private Map<String, Object> producerConfig() {
+    Map<String, Object> props = new HashMap<>(config.kafka());
+    props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId());
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    return props;
+  }
+
+  private String transactionalId() {
+    return "rumstream-worker-" + config.workerId();
+  }
+
+  private final class RebalanceListener implements ConsumerRebalanceListener {
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      lostDuringJob.addAll(partitions);
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      log.info("Assigned {}", partitions);
+    }
+  }
+}

@@ -1,0 +1,71 @@
+package dev.rumstream.worker;
+
+import dev.rumstream.config.Settings;
+import dev.rumstream.engine.EngineConfig;
+import dev.rumstream.engine.data.ImageFolders;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/** Everything the worker needs to know, read once from {@link Settings}. */
+public record WorkerConfig(
+    Map<String, Object> kafka,
+    String jobsTopic,
+    String versionsTopic,
+    String metricsTopic,
+    String receiptsTopic,
+    String scoresTopic,
+    Path modelStore,
+    String workerId,
+    String dataset,
+    String datasetDir,
+    ImageFolders.Format imageFormat,
+    EngineConfig engine,
+    Map<String, String> defaultHyperParameters,
+    Duration retryBackoff,
+    Duration maxRetryBackoff,
+    int httpPort,
+    Duration shutdownTimeout) {
+
+  /** The worker's built-in defaults. */
+  public static final String DEFAULTS = "/rumstream-worker-defaults.properties";
+
+  public WorkerConfig {
+    kafka = Map.copyOf(kafka);
+    defaultHyperParameters = Map.copyOf(defaultHyperParameters);
+  }
+
+  /** {@code CxHxW}, e.g. {@code 3x32x32}: channels, height and width images are scaled to. */
+  static ImageFolders.Format imageFormat(String text) {
+    String[] parts = text.toLowerCase(java.util.Locale.ROOT).split("x");
+    if (parts.length != 3) {
+      throw new IllegalArgumentException("rumstream.dataset.image.format must look like 3x32x32, not " + text);
+    }
+    return new ImageFolders.Format(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]), Integer.parseInt(parts[2]));
+  }
+
+  public static WorkerConfig from(Settings settings) {
+    EngineConfig engine = EngineConfig.defaults()
+        .withSeed(Long.parseLong(settings.string("rumstream.seed")))
+        .withMiaShadowSize(settings.integer("rumstream.eval.mia.shadow.size"))
+        .withDevice(settings.choice("rumstream.device", EngineConfig.DevicePreference.class));
+    return new WorkerConfig(
+        settings.kafka(),
+        settings.string("rumstream.topic.unlearn.jobs"),
+        settings.string("rumstream.topic.model.versions"),
+        settings.string("rumstream.topic.unlearning.metrics"),
+        settings.string("rumstream.topic.deletion.receipts"),
+        settings.string("rumstream.topic.memorization.scores"),
+        Path.of(settings.string("rumstream.model.store")),
+        settings.string("rumstream.worker.id"),
+        settings.string("rumstream.dataset"),
+        settings.string("rumstream.dataset.dir", ""),
+        imageFormat(settings.string("rumstream.dataset.image.format")),
+        engine,
+        settings.under("rumstream.job.default.hp."),
+        settings.duration("rumstream.job.retry.backoff"),
+        settings.duration("rumstream.job.retry.backoff.max"),
+        settings.integer("rumstream.http.port"),
+        settings.duration("rumstream.shutdown.timeout"));
+  }
+}

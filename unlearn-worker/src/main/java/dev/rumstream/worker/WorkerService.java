@@ -1,0 +1,70 @@
+package dev.rumstream.worker;
+
+import dev.rumstream.config.Settings;
+import dev.rumstream.engine.UnlearningEngine;
+import dev.rumstream.engine.data.DatasetSplits;
+import dev.rumstream.engine.data.FashionMnist;
+import dev.rumstream.engine.data.HeldOut;
+import dev.rumstream.engine.data.ImageFolders;
+import dev.rumstream.engine.model.Devices;
+import dev.rumstream.worker.store.ModelStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Path;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One running worker: the engine over the configured dataset, the model store, and the job loop on its thread. */
+public final class WorkerService implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(WorkerService.class);
+
+  private final WorkerConfig config;
+  private final JobLoop loop;
+  private final Thread thread;
+
+  public WorkerService(WorkerConfig config, MeterRegistry registry) {
+    this.config = config;
+    UnlearningEngine engine = new UnlearningEngine(config.engine(), dataset(config));
+    log.info("Unlearning on {}", Devices.label(engine.device()));
+    ModelStore store = new ModelStore(config.modelStore());
+    WorkerMetrics metrics = new WorkerMetrics(registry, Devices.label(engine.device()));
+    this.loop = new JobLoop(config, new JobApplier(engine, store, config.defaultHyperParameters(), Clock.systemUTC()),
+        store, metrics, Clock.systemUTC());
+    this.thread = new Thread(loop, "job-loop");
+  }
+
+  public static WorkerService fromSettings(Settings settings, MeterRegistry registry) {
+    return new WorkerService(WorkerConfig.from(settings), registry);
+  }
+
+  /** The training data of the models this worker serves, as configured. */
+  public static DatasetSplits dataset(WorkerConfig config) {
+    return switch (config.dataset()) {
+      case "fashion-mnist" -> config.datasetDir().isBlank() ? FashionMnist.load()
+          : FashionMnist.load(Path.of(config.datasetDir()), HeldOut.NONE);
+      case "folder" -> ImageFolders.load(Path.of(config.datasetDir()), config.imageFormat(), HeldOut.NONE);
+      default -> throw new IllegalArgumentException("rumstream.dataset must be fashion-mnist or folder, not "
+          + config.dataset());
+    };
+  }
+
+  public void start() {
+    thread.start();
+  }
+
+  /** Null when the worker is consuming normally; otherwise why it is not ready. */
+  public String problem() {
+    return thread.isAlive() ? loop.problem() : "the job loop is not running";
+  }
+
+  /** Alive until the job loop has stopped (before start, too: a starting worker is not dead). */
+  public boolean alive() {
+    return thread.getState() != Thread.State.TERMINATED;
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    loop.stop();
+    thread.join(config.shutdownTimeout().toMillis());
+  }
+}

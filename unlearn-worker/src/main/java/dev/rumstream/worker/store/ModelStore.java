@@ -1,0 +1,204 @@
+package dev.rumstream.worker.store;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Versioned model storage on a filesystem (a persistent volume on Kubernetes): {@code <root>/<model>/v<N>/} holds
+ * {@code params.bin} and {@code manifest.json}. A version is written into a temporary directory, fsynced, then
+ * renamed into place in one atomic step, so a crash leaves either the whole version or none of it, and two writers
+ * of the same version cannot both succeed. Checksums are verified on every load.
+ */
+public final class ModelStore {
+  public static final String PARAMS = "params.bin";
+  public static final String MANIFEST = "manifest.json";
+  private static final Pattern VERSION_DIR = Pattern.compile("v(\\d{6,})");
+
+  private final Path root;
+  private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
+      .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).enable(SerializationFeature.INDENT_OUTPUT);
+
+  /**
+   * Writes a version's files into its (staging) directory: the parameters to {@link #PARAMS}, returning their
+   * checksum (hex SHA-256), and any companion files the version keeps (e.g. its memorization scores).
+   */
+  @FunctionalInterface
+  public interface ParameterWriter {
+    String write(Path versionDir) throws IOException;
+  }
+
+  /** Reads verified parameters from a version's parameter file. */
+  @FunctionalInterface
+  public interface ParameterReader<T> {
+    T read(Path file) throws IOException;
+  }
+
+  public ModelStore(Path root) {
+    this.root = root;
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  /** Every stored version of a model, oldest first. */
+  public List<VersionManifest> versions(String modelId) {
+    Path dir = root.resolve(modelId);
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    List<VersionManifest> manifests = new ArrayList<>();
+    try (Stream<Path> children = Files.list(dir)) {
+      for (Path child : children.sorted(Comparator.comparing(Path::toString)).toList()) {
+        if (VERSION_DIR.matcher(child.getFileName().toString()).matches()) {
+          manifests.add(readManifest(child));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot list the versions of model " + modelId + " in " + dir, e);
+    }
+    manifests.sort(Comparator.comparingLong(VersionManifest::version));
+    return manifests;
+  }
+
+  public Optional<VersionManifest> latest(String modelId) {
+    List<VersionManifest> all = versions(modelId);
+    return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
+  }
+
+  /** The version an unlearning job produced, if it was stored already (a redelivered job). */
+  public Optional<VersionManifest> byJob(String modelId, String jobId) {
+    return versions(modelId).stream().filter(v -> jobId.equals(v.jobId())).findFirst();
+  }
+
+  public Path parameters(VersionManifest version) {
+    return directory(version).resolve(PARAMS);
+  }
+
+  /** The directory of a stored version (its parameters, manifest and companion files). */
+  public Path directory(VersionManifest version) {
+    return versionDir(version.modelId(), version.version());
+  }
+
+  /**
+   * Stores a new version. Fails with {@link VersionConflictException} when that version already exists (another
+   * writer was first), and with {@link CorruptVersionException} if the parameters do not match their checksum after
+   * writing.
+   */
+  public VersionManifest write(VersionManifest manifest, ParameterWriter parameters) {
+    Path modelDir = root.resolve(manifest.modelId());
+    Path target = versionDir(manifest.modelId(), manifest.version());
+    Path staging = modelDir.resolve(".staging-" + manifest.version() + "-" + UUID.randomUUID());
+    try {
+      Files.createDirectories(staging);
+      Path params = staging.resolve(PARAMS);
+      String checksum = parameters.write(staging);
+      VersionManifest complete = manifest.withFile(checksum, Files.size(params));
+      json.writeValue(staging.resolve(MANIFEST).toFile(), complete);
+      try (Stream<Path> files = Files.list(staging)) {
+        for (Path file : files.toList()) {
+          fsync(file);
+        }
+      }
+      fsync(staging);
+      if (Files.exists(target)) {
+        throw new VersionConflictException(target + " already exists");
+      }
+      Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+      fsync(modelDir);
+      return complete;
+    } catch (FileAlreadyExistsException e) {
+      throw new VersionConflictException(target + " already exists");
+    } catch (AtomicMoveNotSupportedException e) {
+      throw new IllegalStateException("The model store at " + root + " cannot rename atomically: use a local or "
+          + "POSIX filesystem", e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write version " + manifest.version() + " of model "
+          + manifest.modelId() + " under " + root, e);
+    } finally {
+      deleteQuietly(staging);
+    }
+  }
+
+  /**
+   * Loads a version's parameters after checking the file against the manifest's checksum; a mismatch, a truncated
+   * or a missing file is refused with {@link CorruptVersionException}.
+   */
+  public <T> T load(VersionManifest version, ParameterReader<T> reader, ChecksumReader checksums) {
+    Path file = parameters(version);
+    try {
+      if (!Files.isRegularFile(file)) {
+        throw new CorruptVersionException("Version " + version.version() + " of model " + version.modelId()
+            + " has no parameter file at " + file);
+      }
+      String recorded = checksums.checksum(file);
+      if (!recorded.equalsIgnoreCase(version.checksum())) {
+        throw new CorruptVersionException("Version " + version.version() + " of model " + version.modelId()
+            + ": the parameter file's checksum " + recorded + " is not the manifest's " + version.checksum());
+      }
+      return reader.read(file);
+    } catch (IOException e) {
+      throw new CorruptVersionException("Version " + version.version() + " of model " + version.modelId()
+          + " cannot be read from " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Reads the checksum a parameter file carries. */
+  @FunctionalInterface
+  public interface ChecksumReader {
+    String checksum(Path file) throws IOException;
+  }
+
+  private Path versionDir(String modelId, long version) {
+    return root.resolve(modelId).resolve(String.format("v%06d", version));
+  }
+
+  private VersionManifest readManifest(Path versionDir) {
+    Matcher matcher = VERSION_DIR.matcher(versionDir.getFileName().toString());
+    try {
+      VersionManifest manifest = json.readValue(versionDir.resolve(MANIFEST).toFile(), VersionManifest.class);
+      if (matcher.matches() && Long.parseLong(matcher.group(1)) != manifest.version()) {
+        throw new CorruptVersionException(versionDir + " holds the manifest of version " + manifest.version());
+      }
+      return manifest;
+    } catch (IOException e) {
+      throw new CorruptVersionException("Unreadable manifest in " + versionDir + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void fsync(Path path) throws IOException {
+    boolean directory = Files.isDirectory(path);
+    try (FileChannel channel = FileChannel.open(path, directory ? StandardOpenOption.READ : StandardOpenOption.WRITE)) {
+      channel.force(true);
+    }
+  }
+
+  private static void deleteQuietly(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // A leftover staging directory is never read (it does not match v<N>), so failing to remove it is harmless.
+    }
+  }
+}

@@ -1,0 +1,115 @@
+package dev.rumstream.worker.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The store's contract, with plain bytes standing in for model parameters. */
+class ModelStoreTest {
+  @TempDir
+  Path root;
+
+  private static VersionManifest manifest(long version, String jobId, List<Long> deleted) {
+    return new VersionManifest("m", version, version == 0 ? null : version - 1, jobId, jobId == null ? null : "fs-1",
+        jobId == null ? null : "HIGH", jobId == null ? null : "SALUN", Map.of("lr", "0.1"), List.of("r1"),
+        List.of(), deleted, "fashion-mnist", 60_000, "SMALL_CNN", null, 0, Instant.parse("2026-11-27T08:00:00Z"),
+        "cpu", new VersionManifest.Evidence(0.5, 0.9, 0.88, 0.4, null, 3, 5000, 1200));
+  }
+
+  private static String writeBytes(Path dir, String content) throws IOException {
+    byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+    Files.write(dir.resolve(ModelStore.PARAMS), bytes);
+    return sha256(bytes);
+  }
+
+  private static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static String fileChecksum(Path file) throws IOException {
+    return sha256(Files.readAllBytes(file));
+  }
+
+  @Test
+  void storesVersionsAndReadsThemBackInOrderWithTheirChecksums() throws IOException {
+    ModelStore store = new ModelStore(root);
+    VersionManifest v0 = store.write(manifest(0, null, List.of()), dir -> writeBytes(dir, "zero"));
+    VersionManifest v1 = store.write(manifest(1, "fs-1-0", List.of(4L, 7L)), dir -> writeBytes(dir, "one"));
+
+    assertThat(store.versions("m")).containsExactly(v0, v1);
+    assertThat(store.latest("m")).contains(v1);
+    assertThat(store.byJob("m", "fs-1-0")).contains(v1);
+    assertThat(store.byJob("m", "fs-9-0")).isEmpty();
+    assertThat(v1.checksum()).isEqualTo(sha256("one".getBytes(StandardCharsets.UTF_8)));
+    assertThat(v1.sizeBytes()).isEqualTo(3);
+    assertThat(v1.deletedIds()).containsExactly(4L, 7L);
+    String loaded = store.load(v1, file -> Files.readString(file), ModelStoreTest::fileChecksum);
+    assertThat(loaded).isEqualTo("one");
+    assertThat(Files.list(root.resolve("m")).map(p -> p.getFileName().toString()))
+        .as("no staging directories are left").containsExactlyInAnyOrder("v000000", "v000001");
+  }
+
+  @Test
+  void aSecondWriterOfTheSameVersionIsRefused() {
+    ModelStore store = new ModelStore(root);
+    store.write(manifest(0, null, List.of()), dir -> writeBytes(dir, "zero"));
+    assertThatThrownBy(() -> store.write(manifest(0, null, List.of()), dir -> writeBytes(dir, "other")))
+        .isInstanceOf(VersionConflictException.class);
+    assertThat(store.load(store.latest("m").orElseThrow(), Files::readString, ModelStoreTest::fileChecksum))
+        .isEqualTo("zero");
+  }
+
+  @Test
+  void aVersionWhoseWriteFailsLeavesNothingBehind() {
+    ModelStore store = new ModelStore(root);
+    assertThatThrownBy(() -> store.write(manifest(0, null, List.of()), dir -> {
+      writeBytes(dir, "half");
+      throw new IOException("disk full");
+    })).hasMessageContaining("Cannot write version 0");
+    assertThat(store.versions("m")).isEmpty();
+  }
+
+  @Test
+  void alteredTruncatedOrMissingParametersAreRefused() throws IOException {
+    ModelStore store = new ModelStore(root);
+    VersionManifest v0 = store.write(manifest(0, null, List.of()), dir -> writeBytes(dir, "parameters"));
+    Path params = store.parameters(v0);
+
+    Files.writeString(params, "parameterz");
+    assertThatThrownBy(() -> store.load(v0, Files::readString, ModelStoreTest::fileChecksum))
+        .isInstanceOf(CorruptVersionException.class).hasMessageContaining("is not the manifest's");
+
+    Files.writeString(params, "param");
+    assertThatThrownBy(() -> store.load(v0, Files::readString, ModelStoreTest::fileChecksum))
+        .isInstanceOf(CorruptVersionException.class);
+
+    Files.delete(params);
+    assertThatThrownBy(() -> store.load(v0, Files::readString, ModelStoreTest::fileChecksum))
+        .isInstanceOf(CorruptVersionException.class).hasMessageContaining("has no parameter file");
+  }
+
+  @Test
+  void anUnreadableManifestIsReported() throws IOException {
+    ModelStore store = new ModelStore(root);
+    VersionManifest v0 = store.write(manifest(0, null, List.of()), dir -> writeBytes(dir, "zero"));
+    Files.writeString(store.directory(v0).resolve(ModelStore.MANIFEST), "{ not json");
+    assertThatThrownBy(() -> store.versions("m")).isInstanceOf(CorruptVersionException.class)
+        .hasMessageContaining("Unreadable manifest");
+  }
+}

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Builds the bench module (and what it needs), then runs dev.rumstream.bench.PipelineThroughput against a real
+# broker and registry. Arguments go to the program (--help lists them). Needs running services, e.g.
+#   scripts/services.sh start && . .services/env && bench/pipeline-throughput.sh
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# maven.test.skip: no test code is compiled, so work in progress under any src/test cannot break the build.
+"${MVN:-mvn}" -q -pl bench -am package -Dmaven.test.skip=true
+exec java ${BENCH_JAVA_OPTS:-} -Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.rumstream.avro \
+  -cp 'bench/target/classes:bench/target/lib/*' dev.rumstream.bench.PipelineThroughput "$@"

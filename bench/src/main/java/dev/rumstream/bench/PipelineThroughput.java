@@ -1,0 +1,616 @@
+package dev.rumstream.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.rumstream.config.Settings;
+import dev.rumstream.streams.DeletionService;
+import dev.rumstream.streams.StreamsApp;
+import dev.rumstream.streams.TopicSetup;
+import dev.rumstream.streams.TopologyConfig;
+import dev.rumstream.topics.Topic;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.avro.util.ClassSecurityValidator;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.errors.GroupNotEmptyException;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Produced;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Sustained deletion requests per second through the whole deletion topology on a real broker, beside a Kafka
+ * Streams passthrough ({@code stream(in).to(out)}, byte arrays, same processing guarantee and commit interval) on
+ * the same broker in the same run. Rounds alternate passthrough and topology; the figure is the ratio of the
+ * medians. See bench/README.md.
+ */
+@Command(name = "pipeline-throughput", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {
+        "Deletion requests/s through the whole rumstream topology (intake, dedup,",
+        "receipts, forget-set windows, refinement, jobs) beside a Kafka Streams",
+        "passthrough on the same broker; prints the ratio of the medians.",
+        "Each pass produces N pre-serialized request records to a fresh input topic",
+        "and runs from the first send until the last expected output record is",
+        "read (read_committed): every record for the passthrough, every",
+        "ACCEPTED/REJECTED receipt for the topology.", ""})
+public final class PipelineThroughput implements Callable<Integer> {
+  private static final String MODEL = "bench-model";
+  private static final PrintStream OUT = System.out;
+
+  @Option(names = "--bootstrap-servers", defaultValue = "${env:KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:9092}",
+      description = "Kafka (default: $KAFKA_BOOTSTRAP_SERVERS or ${DEFAULT-VALUE}).")
+  String bootstrapServers;
+
+  @Option(names = "--schema-registry-url",
+      defaultValue = "${env:SCHEMA_REGISTRY_URL:-http://127.0.0.1:8081/apis/ccompat/v7}",
+      description = "Confluent-compatible registry (default: $SCHEMA_REGISTRY_URL or ${DEFAULT-VALUE}).")
+  String registryUrl;
+
+  @Option(names = "--requests", defaultValue = "20000", description = "Request records per pass (${DEFAULT-VALUE}).")
+  int requests;
+
+  @Option(names = "--rounds", defaultValue = "3", description = "Passes of each side, alternating (${DEFAULT-VALUE}).")
+  int rounds;
+
+  @Option(names = "--partitions", defaultValue = "1", description = "Partitions of every topic (${DEFAULT-VALUE}).")
+  int partitions;
+
+  @Option(names = "--commit-interval-ms", defaultValue = "100",
+      description = "commit.interval.ms of both apps (${DEFAULT-VALUE}, Kafka Streams' exactly-once default).")
+  long commitIntervalMs;
+
+  @Option(names = "--processing-guarantee", defaultValue = "exactly_once_v2",
+      description = "processing.guarantee of both apps (${DEFAULT-VALUE}, the streams app's default).")
+  String processingGuarantee;
+
+  @Option(names = "--dataset-size", defaultValue = "60000", description = "The model's datasetSize (${DEFAULT-VALUE}).")
+  long datasetSize;
+
+  @Option(names = "--scored-examples", defaultValue = "10000",
+      description = "Examples 0..N-1 get a memorization score; requests name only these (${DEFAULT-VALUE}).")
+  int scoredExamples;
+
+  @Option(names = "--max-ids", defaultValue = "20", description = "Example ids per request: 1 to this (${DEFAULT-VALUE}).")
+  int maxIds;
+
+  @Option(names = "--duplicate-percent", defaultValue = "5",
+      description = "Records that re-send an earlier request (${DEFAULT-VALUE}%%).")
+  double duplicatePercent;
+
+  @Option(names = "--invalid-percent", defaultValue = "1",
+      description = "New requests with an id outside the dataset, REJECTED (${DEFAULT-VALUE}%%).")
+  double invalidPercent;
+
+  @Option(names = "--max-forget-set-examples", defaultValue = "5000",
+      description = "rumstream.window.max.examples, the size cap that closes forget sets (${DEFAULT-VALUE}, the default).")
+  int maxForgetSetExamples;
+
+  @Option(names = "--round-timeout", defaultValue = "PT10M", description = "Limit of one pass (${DEFAULT-VALUE}).")
+  Duration roundTimeout;
+
+  @Option(names = "--seed", defaultValue = "20261127", description = "Random seed of the workload (${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--sample-stacks",
+      description = "Sample the stream threads' stacks every 10 ms and print where the time goes (adds overhead).")
+  boolean sampleStacks;
+
+  @Option(names = "--state-dir", defaultValue = "bench/target/state",
+      description = "Parent of the apps' state directories, removed at the end (${DEFAULT-VALUE}).")
+  Path stateParent;
+
+  @Option(names = "--output", defaultValue = "bench/results/pipeline-throughput.json",
+      description = "Where the figures go as JSON; 'none' for nowhere (${DEFAULT-VALUE}).")
+  String output;
+
+  private final String runId = "bench-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC)
+      .format(Instant.now()) + "-" + Integer.toHexString(new Random().nextInt(0x10000));
+  private final List<Path> stateDirs = new ArrayList<>();
+  private final List<String> applicationIds = new ArrayList<>();
+  private final List<AutoCloseable> running = new ArrayList<>();
+  private volatile boolean cleanedUp;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new PipelineThroughput()).execute(args));
+  }
+
+  /** A pass of one side. */
+  record Pass(String side, int round, TimedRun.Result result, Map<String, Object> topologyOutput) {}
+
+  @Override
+  public Integer call() throws Exception {
+    trustGeneratedAvroClasses();
+    Thread cleanupHook = new Thread(() -> cleanUp(false), "bench-cleanup");
+    Runtime.getRuntime().addShutdownHook(cleanupHook);
+    String loadBefore = loadAverage();
+    Instant startedAt = Instant.now();
+    OUT.printf("pipeline-throughput %s: broker %s, registry %s, load average %s, %d cores%n", runId,
+        bootstrapServers, registryUrl, loadBefore, Runtime.getRuntime().availableProcessors());
+    List<Pass> passes = new ArrayList<>();
+    try {
+      Random random = new Random(seed);
+      String modelsTopic = runId + "-model-versions";
+      String scoresTopic = runId + "-memorization-scores";
+      createTopics(Map.of(modelsTopic, Topic.CleanupPolicy.DELETE, scoresTopic, Topic.CleanupPolicy.COMPACT));
+      Workload.publishModel(clientConfig(), registryUrl, modelsTopic, scoresTopic, MODEL, datasetSize,
+          scoredExamples, random);
+      OUT.printf("published model %s (datasetSize %,d) and %,d memorization scores%n", MODEL, datasetSize,
+          scoredExamples);
+      Workload.Requests workload = Workload.requests(registryUrl, runId + "-deletion-requests", MODEL, requests,
+          scoredExamples, datasetSize, maxIds, duplicatePercent, invalidPercent, random);
+      OUT.printf("pre-serialized %,d request records: %,d distinct requests, %,d duplicate records, %,d invalid "
+              + "records, %,d example ids; the topology must issue %,d receipts%n", workload.values().size(),
+          workload.distinct(), workload.duplicates(), workload.invalid(), workload.exampleIds(),
+          workload.expectedReceipts());
+
+      for (int round = 1; round <= rounds; round++) {
+        passes.add(passthrough(round, workload));
+        passes.add(topology(round, workload, modelsTopic, scoresTopic));
+      }
+      String loadAfter = loadAverage();
+      Map<String, Object> summary = report(passes, loadBefore, loadAfter);
+      if (!"none".equals(output)) {
+        writeJson(Path.of(output), startedAt, loadBefore, loadAfter, workload, passes, summary);
+        OUT.println("figures written to " + output);
+      }
+      return 0;
+    } finally {
+      cleanUp(true);
+      try {
+        Runtime.getRuntime().removeShutdownHook(cleanupHook);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook runs anyway
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------ the two sides
+
+  private Pass passthrough(int round, Workload.Requests workload) throws Exception {
+    String label = "passthrough " + round + "/" + rounds;
+    String in = runId + "-r" + round + "-passthrough-in";
+    String out = runId + "-r" + round + "-passthrough-out";
+    createTopics(Map.of(in, Topic.CleanupPolicy.DELETE, out, Topic.CleanupPolicy.DELETE));
+    StreamsBuilder builder = new StreamsBuilder();
+    builder.stream(in, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
+        .to(out, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
+    Properties props = new Properties();
+    props.putAll(clientConfig());
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId("passthrough", round));
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, processingGuarantee);
+    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
+    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir("passthrough", round).toString());
+    KafkaStreams streams = new KafkaStreams(builder.build(), props);
+    running.add(streams);
+    try {
+      streams.start();
+      awaitRunning(label, streams::state);
+      TimedRun.Result result = TimedRun.run(label, clientConfig(), in, out, workload.key(), workload.values(),
+          workload.values().size(), roundTimeout, sampleStacks, OUT);
+      printStacks(label, result);
+      return new Pass("passthrough", round, result, Map.of());
+    } finally {
+      streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+          .withTimeout(Duration.ofSeconds(30)));
+      running.remove(streams);
+    }
+  }
+
+  private Pass topology(int round, Workload.Requests workload, String modelsTopic, String scoresTopic)
+      throws Exception {
+    String label = "topology " + round + "/" + rounds;
+    Map<String, String> overrides = new HashMap<>();
+    overrides.put("application.id", applicationId("topology", round));
+    overrides.put("bootstrap.servers", bootstrapServers);
+    overrides.put("schema.registry.url", registryUrl);
+    overrides.put("processing.guarantee", processingGuarantee);
+    overrides.put("commit.interval.ms", Long.toString(commitIntervalMs));
+    overrides.put("state.dir", stateDir("topology", round).toString());
+    for (Topic topic : Topic.values()) {
+      overrides.put("rumstream.topic." + topic.name().toLowerCase(Locale.ROOT).replace('_', '.'),
+          runId + "-r" + round + "-" + topic.defaultName());
+    }
+    overrides.put("rumstream.topic.model.versions", modelsTopic);
+    overrides.put("rumstream.topic.memorization.scores", scoresTopic);
+    // Every request of the run falls into one long window that never ends during the pass and is never flushed by
+    // the wall clock: forget sets close by the size cap only.
+    overrides.put("rumstream.window.size", "1h");
+    overrides.put("rumstream.window.max.wait", "1h");
+    overrides.put("rumstream.window.max.examples", Integer.toString(maxForgetSetExamples));
+    Settings settings = Settings.of(StreamsApp.DEFAULTS, overrides);
+    TopologyConfig config = TopologyConfig.from(settings);
+    TopicSetup.ensure(clientConfig(), config.topics(), partitions, (short) 1);
+
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    DeletionService service = new DeletionService(settings, meters);
+    running.add(service);
+    try {
+      service.start();
+      awaitRunning(label, service::state);
+      TimedRun.Result result = TimedRun.run(label, clientConfig(), config.topic(Topic.DELETION_REQUESTS),
+          config.topic(Topic.DELETION_RECEIPTS), workload.key(), workload.values(), workload.expectedReceipts(),
+          roundTimeout, sampleStacks, OUT);
+      Map<String, Object> produced = topologyOutput(meters);
+      OUT.printf("  [%s] service metrics: %s%n", label, produced);
+      printStacks(label, result);
+      return new Pass("topology", round, result, produced);
+    } finally {
+      service.close();
+      running.remove(service);
+    }
+  }
+
+  /** What the topology did, from its own metrics (rumstream.*). */
+  private static Map<String, Object> topologyOutput(SimpleMeterRegistry meters) {
+    Map<String, Object> produced = new LinkedHashMap<>();
+    produced.put("accepted", (long) sum(meters, "rumstream.requests.accepted"));
+    produced.put("rejected", (long) sum(meters, "rumstream.requests.rejected"));
+    produced.put("duplicates", (long) sum(meters, "rumstream.requests.duplicate"));
+    produced.put("deadLetters", (long) sum(meters, "rumstream.dead.letters"));
+    produced.put("forgetSets", (long) sum(meters, "rumstream.forget.sets.emitted"));
+    Map<String, Long> byReason = new TreeMap<>();
+    meters.find("rumstream.forget.sets.emitted").counters()
+        .forEach(c -> byReason.merge(c.getId().getTag("close_reason"), (long) c.count(), Long::sum));
+    produced.put("forgetSetsByCloseReason", byReason);
+    produced.put("jobs", (long) sum(meters, "rumstream.jobs.emitted"));
+    return produced;
+  }
+
+  private static double sum(SimpleMeterRegistry meters, String name) {
+    return meters.find(name).counters().stream().mapToDouble(Counter::count).sum();
+  }
+
+  private void awaitRunning(String label, Supplier<KafkaStreams.State> state) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+    while (state.get() != KafkaStreams.State.RUNNING) {
+      if (state.get() == KafkaStreams.State.ERROR || state.get() == KafkaStreams.State.NOT_RUNNING
+          || System.nanoTime() > deadline) {
+        throw new IllegalStateException(label + ": Kafka Streams did not reach RUNNING (state " + state.get() + ")");
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------ reporting
+
+  private Map<String, Object> report(List<Pass> passes, String loadBefore, String loadAfter) {
+    OUT.println();
+    OUT.printf("Results (%,d request records per pass; requests/s = records / (first send .. last output read))%n",
+        requests);
+    OUT.printf("%-7s %22s %22s %10s%n", "round", "passthrough req/s", "topology req/s", "ratio");
+    for (int round = 1; round <= rounds; round++) {
+      TimedRun.Result p = find(passes, "passthrough", round).result();
+      TimedRun.Result t = find(passes, "topology", round).result();
+      OUT.printf("%-7d %,13.0f (%6.2fs) %,13.0f (%6.2fs) %10.3f%n", round, p.recordsPerSecond(), p.seconds(),
+          t.recordsPerSecond(), t.seconds(), t.recordsPerSecond() / p.recordsPerSecond());
+    }
+    double passthrough = median(passes, "passthrough");
+    double topology = median(passes, "topology");
+    double ratio = topology / passthrough;
+    OUT.printf("%-7s %,22.0f %,22.0f %10.3f%n", "median", passthrough, topology, ratio);
+    OUT.printf("ratio topology/passthrough (medians): %.3f  (the topology sustains %.1f%% of the passthrough's "
+        + "rate)%n", ratio, 100 * ratio);
+    OUT.printf("stream-thread CPU during the passes (cores): passthrough %s, topology %s%n",
+        cpuList(passes, "passthrough"), cpuList(passes, "topology"));
+    OUT.printf("load average before %s, after %s%n", loadBefore, loadAfter);
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("passthroughMedianRequestsPerSecond", round1(passthrough));
+    summary.put("topologyMedianRequestsPerSecond", round1(topology));
+    summary.put("ratioTopologyToPassthrough", Math.round(ratio * 1000) / 1000.0);
+    return summary;
+  }
+
+  private static String cpuList(List<Pass> passes, String side) {
+    return passes.stream().filter(p -> p.side().equals(side))
+        .map(p -> String.format(Locale.ROOT, "%.2f", p.result().streamThreadCpu())).collect(Collectors.joining("/"));
+  }
+
+  private void printStacks(String label, TimedRun.Result result) {
+    if (result.stackShares().isEmpty()) {
+      return;
+    }
+    OUT.printf("  [%s] stream-thread stack samples every 10 ms: where the thread was (first match, adds to 100%%)%n",
+        label);
+    result.stackShares().forEach((marker, share) -> {
+      if (!marker.startsWith("incl. ")) {
+        OUT.printf("      %5.1f%%  %s%n", 100 * share, marker);
+      }
+    });
+    OUT.printf("  [%s] ... and inside which processor (inclusive)%n", label);
+    result.stackShares().forEach((marker, share) -> {
+      if (marker.startsWith("incl. ")) {
+        OUT.printf("      %5.1f%%  %s%n", 100 * share, marker.substring(6));
+      }
+    });
+    OUT.printf("  [%s] innermost frames:%n", label);
+    result.topFrames().forEach((frame, share) -> OUT.printf("      %5.1f%%  %s%n", 100 * share, frame));
+  }
+
+  private static Pass find(List<Pass> passes, String side, int round) {
+    return passes.stream().filter(p -> p.side().equals(side) && p.round() == round).findFirst().orElseThrow();
+  }
+
+  private static double median(List<Pass> passes, String side) {
+    double[] rates = passes.stream().filter(p -> p.side().equals(side))
+        .mapToDouble(p -> p.result().recordsPerSecond()).sorted().toArray();
+    int n = rates.length;
+    return n % 2 == 1 ? rates[n / 2] : (rates[n / 2 - 1] + rates[n / 2]) / 2;
+  }
+
+  private static double round1(double value) {
+    return Math.round(value * 10) / 10.0;
+  }
+
+  private void writeJson(Path file, Instant startedAt, String loadBefore, String loadAfter,
+      Workload.Requests workload, List<Pass> passes, Map<String, Object> summary) throws IOException {
+    Map<String, Object> root = new LinkedHashMap<>();
+    root.put("benchmark", "pipeline-throughput");
+    root.put("date", startedAt.toString());
+    root.put("runId", runId);
+    Map<String, Object> machine = new LinkedHashMap<>();
+    machine.put("host", InetAddress.getLocalHost().getHostName());
+    machine.put("cores", Runtime.getRuntime().availableProcessors());
+    machine.put("cpu", cpuModel());
+    machine.put("memoryGiB", memoryGiB());
+    machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+        + System.getProperty("os.arch"));
+    machine.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+    machine.put("loadAverageBefore", loadBefore);
+    machine.put("loadAverageAfter", loadAfter);
+    machine.put("broker", bootstrapServers);
+    machine.put("registry", registryUrl);
+    root.put("machine", machine);
+    Map<String, Object> parameters = new LinkedHashMap<>();
+    parameters.put("requests", requests);
+    parameters.put("rounds", rounds);
+    parameters.put("partitions", partitions);
+    parameters.put("processingGuarantee", processingGuarantee);
+    parameters.put("commitIntervalMs", commitIntervalMs);
+    parameters.put("datasetSize", datasetSize);
+    parameters.put("scoredExamples", scoredExamples);
+    parameters.put("maxIdsPerRequest", maxIds);
+    parameters.put("duplicatePercent", duplicatePercent);
+    parameters.put("invalidPercent", invalidPercent);
+    parameters.put("maxForgetSetExamples", maxForgetSetExamples);
+    parameters.put("seed", seed);
+    parameters.put("sampleStacks", sampleStacks);
+    parameters.put("passthrough", "Kafka Streams stream(in).to(out), byte[] serdes, same guarantee and commit "
+        + "interval; time until every record is read back (read_committed)");
+    parameters.put("topology", "DeletionService (streams-app defaults; window 1h, max.wait 1h); time until every "
+        + "ACCEPTED/REJECTED receipt is read back (read_committed)");
+    root.put("parameters", parameters);
+    Map<String, Object> load = new LinkedHashMap<>();
+    load.put("distinctRequests", workload.distinct());
+    load.put("duplicateRecords", workload.duplicates());
+    load.put("invalidRecords", workload.invalid());
+    load.put("exampleIds", workload.exampleIds());
+    load.put("expectedReceipts", workload.expectedReceipts());
+    root.put("workload", load);
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (Pass pass : passes) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("round", pass.round());
+      row.put("side", pass.side());
+      row.put("records", pass.result().records());
+      row.put("outputsRead", pass.result().outputs());
+      row.put("seconds", Math.round(pass.result().seconds() * 1000) / 1000.0);
+      row.put("requestsPerSecond", round1(pass.result().recordsPerSecond()));
+      row.put("allSentAfterSeconds", Math.round(pass.result().sendSeconds() * 1000) / 1000.0);
+      row.put("streamThreadCpuCores", Math.round(pass.result().streamThreadCpu() * 100) / 100.0);
+      row.put("benchProcessCpuCores", Math.round(pass.result().processCpu() * 100) / 100.0);
+      if (!pass.topologyOutput().isEmpty()) {
+        row.put("topology", pass.topologyOutput());
+      }
+      rows.add(row);
+    }
+    root.put("passes", rows);
+    root.put("summary", summary);
+    Path parent = file.toAbsolutePath().getParent();
+    Files.createDirectories(parent);
+    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), root);
+  }
+
+  // ------------------------------------------------------------------------------------------------ plumbing
+
+  private Map<String, Object> clientConfig() {
+    Map<String, Object> config = new HashMap<>();
+    config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    return config;
+  }
+
+  private String applicationId(String side, int round) {
+    String id = runId + "-r" + round + "-" + side;
+    applicationIds.add(id);
+    return id;
+  }
+
+  private Path stateDir(String side, int round) throws IOException {
+    Path dir = stateParent.toAbsolutePath().resolve(runId + "-r" + round + "-" + side);
+    Files.createDirectories(dir);
+    stateDirs.add(dir);
+    return dir;
+  }
+
+  private void createTopics(Map<String, Topic.CleanupPolicy> topics) throws Exception {
+    try (Admin admin = Admin.create(clientConfig())) {
+      admin.createTopics(topics.entrySet().stream()
+          .map(e -> new NewTopic(e.getKey(), partitions, (short) 1)
+              .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, e.getValue().configValue())))
+          .toList()).all().get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Closes what still runs, deletes every topic, group and registry subject of this run, and the state dirs. */
+  private synchronized void cleanUp(boolean patient) {
+    if (cleanedUp) {
+      return;
+    }
+    cleanedUp = true;
+    for (AutoCloseable app : List.copyOf(running)) { // only after a failure or an interrupt
+      try {
+        app.close();
+      } catch (Exception e) {
+        OUT.println("cleanup: closing " + app + " failed: " + e);
+      }
+    }
+    try (Admin admin = Admin.create(clientConfig())) {
+      Set<String> ours = admin.listTopics().names().get(30, TimeUnit.SECONDS).stream()
+          .filter(name -> name.startsWith(runId)).collect(Collectors.toSet());
+      if (!ours.isEmpty()) {
+        admin.deleteTopics(ours).all().get(60, TimeUnit.SECONDS);
+      }
+      int groups = deleteGroups(admin, patient ? 60 : 0);
+      OUT.printf("cleanup: deleted %d topics and %d consumer groups of %s%n", ours.size(), groups, runId);
+    } catch (Exception e) {
+      OUT.println("cleanup: could not delete the topics of " + runId + ": " + e);
+    }
+    deleteRegistrySubjects();
+    for (Path dir : stateDirs) {
+      if (!Files.exists(dir)) {
+        continue;
+      }
+      try (Stream<Path> files = Files.walk(dir)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      } catch (IOException e) {
+        OUT.println("cleanup: could not delete " + dir + ": " + e.getMessage());
+      }
+    }
+  }
+
+  /**
+   * Kafka Streams does not leave its group on close, so the last app's group stays non-empty until the broker's
+   * session timeout (45 s) expires; retries until then.
+   */
+  private int deleteGroups(Admin admin, int patienceSeconds) throws InterruptedException {
+    int deleted = 0;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(patienceSeconds);
+    List<String> left = new ArrayList<>(applicationIds);
+    boolean told = false;
+    while (!left.isEmpty()) {
+      for (String group : List.copyOf(left)) {
+        try {
+          admin.deleteConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS);
+          deleted++;
+          left.remove(group);
+        } catch (ExecutionException e) {
+          if (e.getCause() instanceof GroupIdNotFoundException) {
+            left.remove(group);
+          } else if (!(e.getCause() instanceof GroupNotEmptyException) || System.nanoTime() > deadline) {
+            OUT.println("cleanup: could not delete consumer group " + group + ": " + e.getCause());
+            left.remove(group);
+          }
+        } catch (TimeoutException e) {
+          OUT.println("cleanup: could not delete consumer group " + group + ": " + e);
+          left.remove(group);
+        }
+      }
+      if (!left.isEmpty()) {
+        if (!told) {
+          OUT.println("cleanup: waiting for the broker to expire the last group's member (up to 60 s)");
+          told = true;
+        }
+        Thread.sleep(2000);
+      }
+    }
+    return deleted;
+  }
+
+  /** The schemas this run registered live under subjects named after its topics ({@code <topic>-value}). */
+  private void deleteRegistrySubjects() {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    String base = registryUrl.endsWith("/") ? registryUrl.substring(0, registryUrl.length() - 1) : registryUrl;
+    try {
+      HttpResponse<String> list = http.send(HttpRequest.newBuilder(URI.create(base + "/subjects"))
+          .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+      int deleted = 0;
+      for (JsonNode subject : new ObjectMapper().readTree(list.body())) {
+        if (!subject.asText().startsWith(runId)) {
+          continue;
+        }
+        String path = base + "/subjects/" + URLEncoder.encode(subject.asText(), StandardCharsets.UTF_8);
+        for (String uri : List.of(path, path + "?permanent=true")) {
+          http.send(HttpRequest.newBuilder(URI.create(uri)).timeout(Duration.ofSeconds(10)).DELETE().build(),
+              HttpResponse.BodyHandlers.discarding());
+        }
+        deleted++;
+      }
+      OUT.printf("cleanup: deleted %d registry subjects of %s%n", deleted, runId);
+    } catch (Exception e) {
+      OUT.println("cleanup: could not delete the registry subjects of " + runId + ": " + e);
+    }
+  }
+
+  /** What StreamsApp does at its entry point: Avro 1.12 instantiates generated classes of trusted packages only. */
+  static void trustGeneratedAvroClasses() {
+    ClassSecurityValidator.setGlobal(ClassSecurityValidator.composite(ClassSecurityValidator.getGlobal(),
+        ClassSecurityValidator.builder().add("dev.rumstream.avro").build()));
+  }
+
+  private static String loadAverage() {
+    try {
+      String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return parts[0] + " " + parts[1] + " " + parts[2];
+    } catch (IOException e) {
+      return String.format(Locale.ROOT, "%.2f", java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+          .getSystemLoadAverage());
+    }
+  }
+
+  private static String cpuModel() {
+    try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+      return lines.filter(l -> l.startsWith("model name")).map(l -> l.substring(l.indexOf(':') + 1).trim())
+          .findFirst().orElse("unknown");
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+
+  private static long memoryGiB() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+        .getOperatingSystemMXBean()).getTotalMemorySize() >> 30;
+  }
+}

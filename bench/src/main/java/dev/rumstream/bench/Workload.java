@@ -1,0 +1,124 @@
+package dev.rumstream.bench;
+
+import dev.rumstream.avro.DeletionReason;
+import dev.rumstream.avro.DeletionRequest;
+import dev.rumstream.avro.MemorizationScore;
+import dev.rumstream.avro.ModelVersion;
+import dev.rumstream.avro.ProxyKind;
+import dev.rumstream.avro.ScoreDistribution;
+import dev.rumstream.serde.AvroSerializer;
+import dev.rumstream.topics.Keys;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** The benchmark's data: one model with its memorization scores, and a pre-serialized mix of deletion requests. */
+final class Workload {
+  private static final DeletionReason[] REASONS = DeletionReason.values();
+
+  /**
+   * The requests as the bytes a sender would produce (key: model id), and what the topology must answer: one
+   * receipt per distinct valid request (a duplicate of an accepted request gets none) and one per invalid record
+   * (an invalid request is rejected again each time it is sent).
+   */
+  record Requests(byte[] key, List<byte[]> values, int distinct, int duplicates, int invalid, long expectedReceipts,
+      long exampleIds, Instant requestedAround) {}
+
+  private Workload() {}
+
+  /** Publishes version 0 of the model and a CONFIDENCE score for examples 0 to scored - 1 (one distribution on all). */
+  static void publishModel(Map<String, Object> producerConfig, String registryUrl, String modelsTopic,
+      String scoresTopic, String modelId, long datasetSize, int scored, Random random) {
+    AvroSerializer<SpecificRecord> values = new AvroSerializer<>();
+    values.configure(Map.of("schema.registry.url", registryUrl), false);
+    Instant trainedAt = Instant.now().minus(Duration.ofHours(1));
+    // Scores uniform on [0, 1): the training-set tertiles are 1/3 and 2/3.
+    ScoreDistribution distribution = new ScoreDistribution(datasetSize, 1.0 / 3, 0.5, 2.0 / 3);
+    try (KafkaProducer<String, SpecificRecord> producer =
+        new KafkaProducer<>(producerConfig, new StringSerializer(), values)) {
+      producer.send(new ProducerRecord<>(modelsTopic, modelId, ModelVersion.newBuilder()
+          .setModelId(modelId).setVersion(0).setLocation("file:///models/" + modelId + "/v0")
+          .setChecksum("00").setSizeBytes(1).setArchitecture("small-cnn").setDatasetId("fashion-mnist")
+          .setDatasetSize(datasetSize).setDeletedCount(0).setCreatedAt(trainedAt).build()));
+      for (long id = 0; id < scored; id++) {
+        producer.send(new ProducerRecord<>(scoresTopic, Keys.score(modelId, id), MemorizationScore.newBuilder()
+            .setModelId(modelId).setModelVersion(0).setExampleId(id).setProxy(ProxyKind.CONFIDENCE)
+            .setScore(random.nextDouble()).setHigherIsMoreMemorized(false).setDistribution(distribution)
+            .setDatasetId("fashion-mnist").setComputedAt(trainedAt).build()));
+      }
+      producer.flush();
+    }
+  }
+
+  /**
+   * {@code count} request records: each new request names 1 to maxIds example ids drawn from the scored examples
+   * and was made up to a minute ago; duplicatePercent of the records re-send an earlier request (the same bytes),
+   * invalidPercent of the new requests name an id outside the dataset (REJECTED).
+   */
+  static Requests requests(String registryUrl, String subjectTopic, String modelId, int count, int scored,
+      long datasetSize, int maxIds, double duplicatePercent, double invalidPercent, Random random) {
+    AvroSerializer<DeletionRequest> serializer = new AvroSerializer<>();
+    serializer.configure(Map.of("schema.registry.url", registryUrl), false);
+    Instant now = Instant.now();
+    List<byte[]> values = new ArrayList<>(count);
+    List<byte[]> originals = new ArrayList<>();
+    List<Boolean> originalIsInvalid = new ArrayList<>();
+    int duplicates = 0;
+    int invalid = 0;
+    long receipts = 0;
+    long ids = 0;
+    for (int i = 0; i < count; i++) {
+      if (!originals.isEmpty() && random.nextDouble() * 100 < duplicatePercent) {
+        int earlier = random.nextInt(originals.size());
+        values.add(originals.get(earlier));
+        duplicates++;
+        if (originalIsInvalid.get(earlier)) {
+          invalid++;
+          receipts++;
+        }
+        continue;
+      }
+      int size = 1 + random.nextInt(maxIds);
+      List<Long> exampleIds = new ArrayList<>(size);
+      for (int j = 0; j < size; j++) {
+        exampleIds.add((long) random.nextInt(scored));
+      }
+      boolean bad = random.nextDouble() * 100 < invalidPercent;
+      if (bad) {
+        exampleIds.set(size - 1, datasetSize + random.nextInt(1000));
+        invalid++;
+      }
+      Instant requestedAt = now.minusMillis(random.nextInt(60_000));
+      DeletionReason reason = random.nextInt(4) == 0 ? REASONS[random.nextInt(REASONS.length)]
+          : DeletionReason.GDPR_ERASURE;
+      DeletionRequest request = DeletionRequest.newBuilder()
+          .setRequestId(new UUID(random.nextLong(), random.nextLong()).toString())
+          .setModelId(modelId)
+          .setSubjectId("subject-" + random.nextInt(1_000_000))
+          .setExampleIds(exampleIds)
+          .setReason(reason)
+          .setRequestedAt(requestedAt)
+          .setDeadline(reason == DeletionReason.GDPR_ERASURE ? requestedAt.plus(Duration.ofDays(30)) : null)
+          .setReference(random.nextBoolean() ? "case-" + random.nextInt(100_000) : null)
+          .setSource("bench")
+          .build();
+      byte[] bytes = serializer.serialize(subjectTopic, request);
+      values.add(bytes);
+      originals.add(bytes);
+      originalIsInvalid.add(bad);
+      receipts++;
+      ids += size;
+    }
+    return new Requests(modelId.getBytes(StandardCharsets.UTF_8), List.copyOf(values), originals.size(),
+        duplicates, invalid, receipts, ids, now);
+  }
+}

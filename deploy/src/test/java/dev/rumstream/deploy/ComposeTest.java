@@ -1,0 +1,252 @@
+package dev.rumstream.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import dev.rumstream.topics.Topic;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * docker-compose.yml parses and agrees with what the applications read and what the tests run: images, topics and
+ * their policies, ports, settings, Prometheus' scrape targets and Grafana's provisioning.
+ */
+class ComposeTest {
+  static final JsonNode COMPOSE = Repo.yaml(Repo.COMPOSE);
+  static final JsonNode SERVICES = COMPOSE.path("services");
+  private static final Pattern CREATE =
+      Pattern.compile("^\\s*create\\s+(\\S+)\\s+(\\d+)((?:\\s+[a-z.]+=\\S+)*)\\s*$", Pattern.MULTILINE);
+
+  static Map<String, String> environment(String service) {
+    Map<String, String> env = new LinkedHashMap<>();
+    JsonNode node = SERVICES.path(service).path("environment");
+    if (node.isArray()) {
+      node.forEach(entry -> {
+        String[] pair = entry.asText().split("=", 2);
+        env.put(pair[0], pair.length > 1 ? pair[1] : "");
+      });
+    } else {
+      node.fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
+    }
+    return env;
+  }
+
+  /** "host:container" port mappings of a service, as container port -> host port. */
+  static Map<Integer, Integer> ports(String service) {
+    Map<Integer, Integer> ports = new HashMap<>();
+    SERVICES.path(service).path("ports").forEach(p -> {
+      String[] parts = p.asText().split(":");
+      ports.put(Integer.parseInt(parts[parts.length - 1]), Integer.parseInt(parts[parts.length - 2]));
+    });
+    return ports;
+  }
+
+  /** Volume mounts of a service: container path -> source (a named volume, or a path relative to the repo). */
+  static Map<String, String> mounts(String service) {
+    Map<String, String> mounts = new HashMap<>();
+    SERVICES.path(service).path("volumes").forEach(v -> {
+      String[] parts = v.asText().split(":");
+      mounts.put(parts[1], parts[0]);
+    });
+    return mounts;
+  }
+
+  @Test
+  void declaresTheWholeStack() {
+    assertThat(COMPOSE.isObject()).as("docker-compose.yml is a mapping").isTrue();
+    Set<String> services = new TreeSet<>();
+    SERVICES.fieldNames().forEachRemaining(services::add);
+    assertThat(services).containsExactlyInAnyOrder(
+        "kafka", "schema-registry", "topics", "streams-app", "worker", "prometheus", "grafana");
+  }
+
+  @Test
+  void runsTheBrokerAndRegistryImagesTheTestsRun() {
+    assertThat(SERVICES.path("kafka").path("image").asText()).isEqualTo(ContainerImages.KAFKA);
+    assertThat(SERVICES.path("topics").path("image").asText()).isEqualTo(ContainerImages.KAFKA);
+    assertThat(SERVICES.path("schema-registry").path("image").asText()).isEqualTo(ContainerImages.SCHEMA_REGISTRY);
+  }
+
+  @Test
+  void pinsEveryImageAndBuildsTheApplicationsWithTheImagesKubernetesRuns() {
+    SERVICES.fields().forEachRemaining(service -> {
+      String image = service.getValue().path("image").asText();
+      assertThat(image).as("image of %s", service.getKey()).matches(".+:[^:/]*\\d[^:/]*").doesNotEndWith(":latest");
+    });
+    assertThat(SERVICES.path("streams-app").path("build").path("dockerfile").asText())
+        .isEqualTo("streams-app/Dockerfile");
+    assertThat(SERVICES.path("worker").path("build").path("dockerfile").asText())
+        .isEqualTo("unlearn-worker/Dockerfile");
+    for (String service : List.of("streams-app", "worker")) {
+      JsonNode build = SERVICES.path(service).path("build");
+      assertThat(build.path("context").asText()).as("build context of %s", service).isEqualTo(".");
+      assertThat(Repo.ROOT.resolve(build.path("dockerfile").asText())).isRegularFile();
+    }
+    Map<String, String> kubernetesImages = new HashMap<>();
+    ManifestsTest.workloads(ManifestsTest.objects("base")).forEach((name, pod) ->
+        kubernetesImages.put(name, pod.getSpec().getContainers().get(0).getImage()));
+    assertThat(SERVICES.path("streams-app").path("image").asText())
+        .isEqualTo(kubernetesImages.get(ManifestsTest.STREAMS));
+    assertThat(SERVICES.path("worker").path("image").asText()).isEqualTo(kubernetesImages.get(ManifestsTest.WORKER));
+  }
+
+  /** name -> [partitions, configs] from the topics service's script. */
+  static Map<String, Map.Entry<Integer, Map<String, String>>> composeTopics() {
+    String script = String.join("\n", textOf(SERVICES.path("topics").path("command")));
+    Map<String, Map.Entry<Integer, Map<String, String>>> topics = new TreeMap<>();
+    Matcher matcher = CREATE.matcher(script);
+    while (matcher.find()) {
+      Map<String, String> configs = new TreeMap<>();
+      for (String config : matcher.group(3).trim().split("\\s+")) {
+        if (!config.isEmpty()) {
+          String[] pair = config.split("=", 2);
+          configs.put(pair[0], pair[1]);
+        }
+      }
+      topics.put(matcher.group(1), Map.entry(Integer.parseInt(matcher.group(2)), configs));
+    }
+    return topics;
+  }
+
+  private static List<String> textOf(JsonNode node) {
+    List<String> lines = new ArrayList<>();
+    if (node.isArray()) {
+      node.forEach(n -> lines.add(n.asText()));
+    } else {
+      lines.add(node.asText());
+    }
+    return lines;
+  }
+
+  @Test
+  void createsEveryTopicWithItsCleanupPolicyAndTheSettingsOfTheKafkaTopics() throws IOException {
+    Map<String, Map.Entry<Integer, Map<String, String>>> topics = composeTopics();
+    assertThat(topics.keySet()).as("topics created by the topics service")
+        .containsExactlyInAnyOrderElementsOf(Stream.of(Topic.values()).map(Topic::defaultName).toList());
+    for (Topic topic : Topic.values()) {
+      assertThat(topics.get(topic.defaultName()).getValue()).as("configs of %s", topic)
+          .containsEntry("cleanup.policy", topic.cleanupPolicy().configValue());
+    }
+    Map<String, JsonNode> kafkaTopics = new HashMap<>();
+    try (MappingIterator<JsonNode> documents =
+        Repo.YAML.readerFor(JsonNode.class).readValues(Repo.read(Repo.KUBERNETES.resolve("base/topics.yaml")))) {
+      documents.forEachRemaining(doc -> kafkaTopics.put(doc.path("spec").path("topicName").asText(), doc.path("spec")));
+    }
+    topics.forEach((name, declared) -> {
+      JsonNode kafkaTopic = kafkaTopics.get(name);
+      assertThat(kafkaTopic).as("KafkaTopic %s", name).isNotNull();
+      assertThat(declared.getKey()).as("partitions of %s in compose and Kubernetes", name)
+          .isEqualTo(kafkaTopic.path("partitions").asInt());
+      Map<String, String> kubernetesConfigs = new TreeMap<>();
+      kafkaTopic.path("config").fields().forEachRemaining(e -> kubernetesConfigs.put(e.getKey(), e.getValue().asText()));
+      kubernetesConfigs.remove("min.insync.replicas");   // one broker in compose
+      assertThat(declared.getValue()).as("configs of %s in compose and Kubernetes", name).isEqualTo(kubernetesConfigs);
+    });
+  }
+
+  @Test
+  void theStreamsAppGetsTheSettingsItReads() {
+    Map<String, String> env = environment("streams-app");
+    Properties defaults = KnownSettings.streamsDefaults();
+    assertThat(KnownSettings.unknown(env, defaults)).as("settings of streams-app").isEmpty();
+    String port = defaults.getProperty("rumstream.http.port");
+    assertThat(env).containsEntry("RUMSTREAM_HTTP_PORT", port)
+        .containsEntry("SCHEMA_REGISTRY_URL", "http://schema-registry:8081")
+        .containsEntry("KAFKA_APPLICATION_SERVER", "streams-app:" + port);
+    assertThat(ports("streams-app")).containsKey(Integer.parseInt(port));
+    assertThat(advertisedListeners()).contains(env.get("KAFKA_BOOTSTRAP_SERVERS"));
+    assertThat(mounts("streams-app")).as("state.dir is on a volume").containsKey(env.get("KAFKA_STATE_DIR"));
+    assertThat(SERVICES.path("streams-app").path("read_only").asBoolean()).isTrue();
+  }
+
+  @Test
+  void theWorkerGetsTheSettingsItReads() {
+    Map<String, String> env = environment("worker");
+    Properties defaults = KnownSettings.workerDefaults();
+    assertThat(KnownSettings.unknown(env, defaults)).as("settings of worker").isEmpty();
+    String port = defaults.getProperty("rumstream.http.port");
+    assertThat(port).isEqualTo("8081");
+    assertThat(env).containsEntry("RUMSTREAM_HTTP_PORT", port)
+        .containsEntry("SCHEMA_REGISTRY_URL", "http://schema-registry:8081")
+        .containsEntry("KAFKA_GROUP_ID", defaults.getProperty("group.id"))
+        .containsEntry("RUMSTREAM_MODEL_STORE", "/var/lib/rumstream/models");
+    assertThat(ports("worker")).containsKey(Integer.parseInt(port));
+    assertThat(advertisedListeners()).contains(env.get("KAFKA_BOOTSTRAP_SERVERS"));
+    assertThat(mounts("worker")).as("the model store is on a volume").containsKey(env.get("RUMSTREAM_MODEL_STORE"));
+    assertThat(SERVICES.path("worker").path("read_only").asBoolean()).isTrue();
+  }
+
+  private static List<String> advertisedListeners() {
+    List<String> hostPorts = new ArrayList<>();
+    for (String listener : environment("kafka").get("KAFKA_ADVERTISED_LISTENERS").split(",")) {
+      hostPorts.add(listener.substring(listener.indexOf("://") + 3));
+    }
+    return hostPorts;
+  }
+
+  @Test
+  void prometheusScrapesBothApplicationsOnTheirPortsAndLoadsTheRules() {
+    Map<String, String> mounts = mounts("prometheus");
+    assertThat(mounts).containsEntry("/etc/prometheus/prometheus.yml",
+        "./" + Repo.ROOT.relativize(Repo.PROMETHEUS_CONFIG));
+    assertThat(mounts).containsEntry("/etc/prometheus/rules", "./" + Repo.ROOT.relativize(Repo.RULES.getParent()));
+    JsonNode config = Repo.yaml(Repo.PROMETHEUS_CONFIG);
+    assertThat(config.path("rule_files").get(0).asText()).isEqualTo("/etc/prometheus/rules/*.yml");
+    Map<String, List<String>> targets = new HashMap<>();
+    config.path("scrape_configs").forEach(job -> {
+      List<String> list = new ArrayList<>();
+      job.path("static_configs").forEach(s -> s.path("targets").forEach(t -> list.add(t.asText())));
+      targets.put(job.path("job_name").asText(), list);
+      assertThat(job.path("metrics_path").asText("/metrics")).isEqualTo("/metrics");
+    });
+    assertThat(targets).containsOnlyKeys("rumstream-streams", "rumstream-worker");
+    assertThat(targets.get("rumstream-streams"))
+        .containsExactly("streams-app:" + environment("streams-app").get("RUMSTREAM_HTTP_PORT"));
+    assertThat(targets.get("rumstream-worker"))
+        .containsExactly("worker:" + environment("worker").get("RUMSTREAM_HTTP_PORT"));
+  }
+
+  @Test
+  void grafanaIsProvisionedWithThePrometheusDatasourceAndTheDashboard() {
+    Map<String, String> mounts = mounts("grafana");
+    String provisioning = mounts.get("/etc/grafana/provisioning");
+    String dashboards = mounts.get("/var/lib/grafana/dashboards");
+    assertThat(Repo.ROOT.resolve(provisioning).normalize())
+        .isEqualTo(Repo.OBSERVABILITY.resolve("grafana/provisioning"));
+    assertThat(Repo.ROOT.resolve(dashboards).normalize()).isEqualTo(Repo.DASHBOARD.getParent());
+
+    JsonNode datasources = Repo.yaml(Repo.OBSERVABILITY.resolve("grafana/provisioning/datasources/prometheus.yml"));
+    JsonNode prometheus = datasources.path("datasources").get(0);
+    assertThat(prometheus.path("type").asText()).isEqualTo("prometheus");
+    assertThat(prometheus.path("url").asText()).isEqualTo("http://prometheus:" + ports("prometheus").keySet()
+        .iterator().next());
+    assertThat(DashboardTest.datasourceUids()).containsOnly(prometheus.path("uid").asText());
+
+    JsonNode providers = Repo.yaml(Repo.OBSERVABILITY.resolve("grafana/provisioning/dashboards/rumstream.yml"));
+    assertThat(providers.path("providers").get(0).path("options").path("path").asText())
+        .isEqualTo("/var/lib/grafana/dashboards");
+    assertThat(environment("grafana").get("GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH"))
+        .isEqualTo("/var/lib/grafana/dashboards/" + Repo.DASHBOARD.getFileName());
+  }
+
+  @Test
+  void everyBindMountExistsInTheRepository() {
+    SERVICES.fields().forEachRemaining(service -> mounts(service.getKey()).values().stream()
+        .filter(source -> source.startsWith("./"))
+        .forEach(source -> assertThat(Repo.ROOT.resolve(source)).as("%s mounts %s", service.getKey(), source)
+            .exists()));
+  }
+}

@@ -47,8 +47,8 @@ final class Kustomize {
       process = new ProcessBuilder(command).redirectErrorStream(false).start();
     } catch (IOException e) {
       throw new AssertionError("kubectl is needed to render the manifests and was not found ('" + kubectl()
-          + "': " + e.getMessage() + "). Install it (Debian: apt-get install kubectl or kubernetes-client; .ci/run "
-          + "installs it) or point $KUBECTL at one.", e);
+          + "': " + e.getMessage() + "). Install it (Debian: apt-get install kubernetes-client, or the kubectl "
+          + "package of Kubernetes' apt repository; .ci/run installs it) or point $KUBECTL at one.", e);
     }
     try {
       byte[] out = process.getInputStream().readAllBytes();

@@ -127,19 +127,24 @@ final class Demo implements Callable<Integer> {
     Settings streamsSettings = Settings.of(StreamsApp.DEFAULTS, streamsValues);
     TopicSetup.ensure(streamsSettings.kafka(), TopologyConfig.from(streamsSettings).topics(), 1, (short) 1);
 
+    // The trained original is cached in --model-store; each run unlearns from its own copy of it.
+    Path runStore = scratch.resolve("models");
     Map<String, String> workerValues = new HashMap<>(common);
-    workerValues.put("rumstream.model.store", modelStore.toAbsolutePath().toString());
+    workerValues.put("rumstream.model.store", runStore.toString());
     workerValues.put("rumstream.worker.id", "demo-" + runId);
     workerValues.put("group.id", "rumstream-demo-worker-" + runId);
     WorkerConfig workerConfig = WorkerConfig.from(Settings.of(WorkerConfig.DEFAULTS, workerValues));
 
-    ModelStore store = new ModelStore(workerConfig.modelStore());
+    ModelStore cache = new ModelStore(modelStore.toAbsolutePath());
     UnlearningEngine engine = new UnlearningEngine(workerConfig.engine().withProgressBars(true),
         WorkerService.dataset(workerConfig));
-    Bootstrap bootstrap = new Bootstrap(workerConfig, engine, store, Clock.systemUTC());
-    VersionManifest v0 = bootstrap.trainIfAbsent(MODEL, ModelSpec.smallCnn(engine.data().train()),
-        TrainingRecipe.paper(epochs, workerConfig.engine().seed()));
-    bootstrap.publish(v0);
+    VersionManifest trained = new Bootstrap(workerConfig, engine, cache, Clock.systemUTC())
+        .trainIfAbsent(MODEL, ModelSpec.smallCnn(engine.data().train()),
+            TrainingRecipe.paper(epochs, workerConfig.engine().seed()));
+    copyDirectory(cache.directory(trained), runStore.resolve(MODEL).resolve(cache.directory(trained).getFileName()));
+    ModelStore store = new ModelStore(runStore);
+    VersionManifest v0 = store.latest(MODEL).orElseThrow();
+    new Bootstrap(workerConfig, engine, store, Clock.systemUTC()).publish(v0);
 
     RequestStream stream = RequestStream.fromStoredScores(store, v0, requests, new Random(seed));
     long baseVersion = store.latest(MODEL).orElseThrow().version();
@@ -249,6 +254,15 @@ final class Demo implements Callable<Integer> {
         receipts.accepted().size(), receipts.rejected().size(), receipts.completed(),
         receipts.duplicatedCompletions(), receipts.lost(stream));
     System.out.printf("Wall time: %ds%n", Duration.between(started, Instant.now()).toSeconds());
+  }
+
+  private static void copyDirectory(Path from, Path to) throws java.io.IOException {
+    Files.createDirectories(to);
+    try (var files = Files.list(from)) {
+      for (Path file : files.toList()) {
+        Files.copy(file, to.resolve(file.getFileName()));
+      }
+    }
   }
 
   private static String fraction(Double value) {

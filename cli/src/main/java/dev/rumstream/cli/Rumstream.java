@@ -1,5 +1,6 @@
 package dev.rumstream.cli;
 
+import dev.rumstream.serde.AvroTrust;
 import dev.rumstream.streams.StreamsApp;
 import dev.rumstream.worker.WorkerApp;
 import picocli.CommandLine;
@@ -11,7 +12,7 @@ import picocli.CommandLine.Command;
     subcommands = {Demo.class, Train.class, SendRequest.class, RequestStatus.class})
 public final class Rumstream {
   public static void main(String[] args) {
-    WorkerApp.trustGeneratedAvroClasses();
+    AvroTrust.trustRumstreamContracts();
     CommandLine command = new CommandLine(new Rumstream())
         .addSubcommand("streams", new StreamsApp())
         .addSubcommand("worker", new WorkerApp());

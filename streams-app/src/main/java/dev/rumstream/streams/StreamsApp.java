@@ -1,13 +1,13 @@
 package dev.rumstream.streams;
 
 import dev.rumstream.config.Settings;
+import dev.rumstream.serde.AvroTrust;
 import dev.rumstream.streams.http.StatusServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import org.apache.avro.util.ClassSecurityValidator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -50,7 +50,7 @@ public final class StreamsApp implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    trustGeneratedAvroClasses();
+    AvroTrust.trustRumstreamContracts();
     Settings settings = Settings.load(DEFAULTS, config, System.getenv());
     if (printConfig) {
       System.out.println(settings);
@@ -76,12 +76,4 @@ public final class StreamsApp implements Callable<Integer> {
     return 0;
   }
 
-  /**
-   * Avro 1.12 instantiates generated classes only from trusted packages; this application's are ours. Done here,
-   * at the entry point, because the setting is JVM-wide.
-   */
-  static void trustGeneratedAvroClasses() {
-    ClassSecurityValidator.setGlobal(ClassSecurityValidator.composite(ClassSecurityValidator.getGlobal(),
-        ClassSecurityValidator.builder().add("dev.rumstream.avro").build()));
-  }
 }

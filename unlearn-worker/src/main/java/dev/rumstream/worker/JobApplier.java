@@ -5,6 +5,8 @@ import dev.rumstream.engine.UnlearningEngine;
 import dev.rumstream.engine.algorithms.UnlearningAlgorithm;
 import dev.rumstream.engine.algorithms.UnlearningOutcome;
 import dev.rumstream.engine.data.DeletionLedger;
+import dev.rumstream.engine.eval.EvaluationSets;
+import dev.rumstream.engine.eval.Evaluator;
 import dev.rumstream.engine.eval.Measurement;
 import dev.rumstream.engine.model.Classifier;
 import dev.rumstream.engine.model.Devices;
@@ -17,6 +19,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,16 +35,24 @@ public final class JobApplier {
   private final UnlearningEngine engine;
   private final ModelStore store;
   private final Map<String, String> defaultHyperParameters;
+  private final Evaluator evaluator;
+  private final int retainSample;
   private final Clock clock;
 
   /** A job's resulting version, and whether this call produced it or found it stored by an earlier attempt. */
   public record Applied(VersionManifest version, boolean alreadyStored) {}
 
+  /**
+   * @param retainSample how many retain examples the retain accuracy and the attack's shadow members are measured
+   *     on (a seeded sample, so every version of a model is measured on the same examples)
+   */
   public JobApplier(UnlearningEngine engine, ModelStore store, Map<String, String> defaultHyperParameters,
-      Clock clock) {
+      int retainSample, Clock clock) {
     this.engine = engine;
     this.store = store;
     this.defaultHyperParameters = Map.copyOf(defaultHyperParameters);
+    this.evaluator = new Evaluator(engine.config());
+    this.retainSample = retainSample;
     this.clock = clock;
   }
 
@@ -60,8 +71,7 @@ public final class JobApplier {
     UnlearningAlgorithm algorithm = forgetIds.length == 0
         ? UnlearningAlgorithm.NONE
         : UnlearningAlgorithm.valueOf(job.getAlgorithm().name());
-    Map<String, String> hyperParameters = new HashMap<>(defaultHyperParameters);
-    hyperParameters.putAll(job.getHyperParameters());
+    Map<String, String> hyperParameters = withDefaults(algorithm, job.getHyperParameters());
 
     try (Classifier model = load(base);
         Classifier original = algorithm == UnlearningAlgorithm.SALUN ? load(store.versions(job.getModelId()).get(0))
@@ -70,7 +80,7 @@ public final class JobApplier {
           algorithm, forgetIds.length, base.version(), job.getModelId());
       UnlearningOutcome outcome = engine.unlearn(model, Optional.ofNullable(original), algorithm, hyperParameters,
           forgetIds, deletedBefore);
-      Measurement measured = engine.measure(model, forgetIds, deletedBefore, false);
+      Measurement measured = evaluator.measure(model, evaluationSets(forgetIds, deletedBefore), false);
       VersionManifest next = new VersionManifest(
           job.getModelId(), base.version() + 1, base.version(), job.getJobId(), job.getForgetSetId(),
           job.getLevel().name(), algorithm.name(), outcome.hyperParameters(), job.getRequestIds(),
@@ -91,6 +101,36 @@ public final class JobApplier {
                 + " was written by another job while " + job.getJobId() + " ran", e));
       }
     }
+  }
+
+  private EvaluationSets evaluationSets(long[] forgetIds, DeletionLedger deletedBefore) {
+    EvaluationSets all = EvaluationSets.of(engine.data().train(), engine.data().test(), forgetIds, deletedBefore);
+    int[] retain = all.retainRows();
+    if (retain.length > retainSample) {
+      int[] shuffled = retain.clone();
+      Random random = new Random(engine.config().seed());
+      for (int i = shuffled.length - 1; i > 0; i--) {
+        int j = random.nextInt(i + 1);
+        int swap = shuffled[i];
+        shuffled[i] = shuffled[j];
+        shuffled[j] = swap;
+      }
+      retain = Arrays.copyOf(shuffled, retainSample);
+      Arrays.sort(retain);
+    }
+    return new EvaluationSets(all.train(), all.test(), all.forgetRows(), retain);
+  }
+
+  /** The job's hyper-parameters plus the worker's defaults for those the algorithm has and the job left out. */
+  private Map<String, String> withDefaults(UnlearningAlgorithm algorithm, Map<String, String> fromJob) {
+    Map<String, String> known = engine.unlearner(algorithm, fromJob).hyperParameters();
+    Map<String, String> merged = new HashMap<>(fromJob);
+    defaultHyperParameters.forEach((name, value) -> {
+      if (known.containsKey(name)) {
+        merged.putIfAbsent(name, value);
+      }
+    });
+    return merged;
   }
 
   private Classifier load(VersionManifest version) {

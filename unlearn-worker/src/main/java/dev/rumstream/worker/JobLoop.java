@@ -2,6 +2,7 @@ package dev.rumstream.worker;
 
 import dev.rumstream.avro.DeletionReceipt;
 import dev.rumstream.avro.UnlearnJob;
+import dev.rumstream.engine.model.Devices;
 import dev.rumstream.serde.AvroDeserializer;
 import dev.rumstream.serde.AvroSerializer;
 import dev.rumstream.serde.RegistryClient;
@@ -66,7 +67,10 @@ final class JobLoop implements Runnable {
   private final ModelStore store;
   private final WorkerMetrics metrics;
   private final Clock clock;
-  private final ExecutorService jobThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "unlearn-job"));
+  private final ExecutorService jobThread = Executors.newSingleThreadExecutor(r -> new Thread(() -> {
+    Devices.prepareThread();
+    r.run();
+  }, "unlearn-job"));
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final AtomicReference<String> problem = new AtomicReference<>("starting");
   private final Set<TopicPartition> lostDuringJob = new HashSet<>();

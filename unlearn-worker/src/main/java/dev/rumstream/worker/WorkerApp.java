@@ -1,12 +1,12 @@
 package dev.rumstream.worker;
 
 import dev.rumstream.config.Settings;
+import dev.rumstream.serde.AvroTrust;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import org.apache.avro.util.ClassSecurityValidator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -37,7 +37,7 @@ public final class WorkerApp implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    trustGeneratedAvroClasses();
+    AvroTrust.trustRumstreamContracts();
     Settings settings = Settings.load(WorkerConfig.DEFAULTS, config, System.getenv());
     WorkerConfig workerConfig = WorkerConfig.from(settings);
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -61,9 +61,4 @@ public final class WorkerApp implements Callable<Integer> {
     return 0;
   }
 
-  /** Avro 1.12 instantiates generated classes only from trusted packages; JVM-wide, so set at the entry point. */
-  public static void trustGeneratedAvroClasses() {
-    ClassSecurityValidator.setGlobal(ClassSecurityValidator.composite(ClassSecurityValidator.getGlobal(),
-        ClassSecurityValidator.builder().add("dev.rumstream.avro").build()));
-  }
 }

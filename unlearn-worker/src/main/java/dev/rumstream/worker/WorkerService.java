@@ -28,7 +28,9 @@ public final class WorkerService implements AutoCloseable {
     log.info("Unlearning on {}", Devices.label(engine.device()));
     ModelStore store = new ModelStore(config.modelStore());
     WorkerMetrics metrics = new WorkerMetrics(registry, Devices.label(engine.device()));
-    this.loop = new JobLoop(config, new JobApplier(engine, store, config.defaultHyperParameters(), Clock.systemUTC()),
+    store.models().forEach(model -> store.latest(model).ifPresent(metrics::versionAnnounced));
+    this.loop = new JobLoop(config, new JobApplier(engine, store, config.defaultHyperParameters(),
+        config.evaluationRetainSample(), Clock.systemUTC()),
         store, metrics, Clock.systemUTC());
     this.thread = new Thread(loop, "job-loop");
   }

@@ -37,4 +37,12 @@ public final class Devices {
     public static String label(Device device) {
         return device.isGpu() ? "gpu" + device.getDeviceId() : "cpu";
     }
+
+    /**
+     * Prepares a thread DJL did not start for inference and training: PyTorch's grad mode is per thread and on by
+     * default, so inference there would build autograd graphs and in-place parameter updates would fail.
+     */
+    public static void prepareThread() {
+        ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+    }
 }

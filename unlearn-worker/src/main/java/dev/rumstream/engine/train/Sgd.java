@@ -69,6 +69,10 @@ public final class Sgd implements AutoCloseable {
 
     /** Applies one update from the accumulated gradients, then zeroes them. Call outside a gradient collector. */
     public void step() {
+        // Grad mode is per thread in PyTorch and on by default on threads DJL did not start; in-place updates of
+        // leaf parameters need it off.
+        boolean gradMode = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             for (int i = 0; i < parameters.size(); i++) {
@@ -83,6 +87,8 @@ public final class Sgd implements AutoCloseable {
                 weight.subi(buffer.mul((float) learningRate));
                 JniUtils.zeroGrad((PtNDArray) weight);
             }
+        } finally {
+            JniUtils.setGradMode(gradMode);
         }
     }
 

@@ -59,6 +59,19 @@ public final class ModelStore {
     return root;
   }
 
+  /** The ids of every model with at least one stored version. */
+  public List<String> models() {
+    if (!Files.isDirectory(root)) {
+      return List.of();
+    }
+    try (Stream<Path> children = Files.list(root)) {
+      return children.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted()
+          .filter(model -> !versions(model).isEmpty()).toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot list the models in " + root, e);
+    }
+  }
+
   /** Every stored version of a model, oldest first. */
   public List<VersionManifest> versions(String modelId) {
     Path dir = root.resolve(modelId);

@@ -59,10 +59,12 @@ class ModelStoreTest {
     assertThat(v1.checksum()).isEqualTo(sha256("one".getBytes(StandardCharsets.UTF_8)));
     assertThat(v1.sizeBytes()).isEqualTo(3);
     assertThat(v1.deletedIds()).containsExactly(4L, 7L);
-    String loaded = store.load(v1, file -> Files.readString(file), ModelStoreTest::fileChecksum);
+    String loaded = store.<String>load(v1, Files::readString, ModelStoreTest::fileChecksum);
     assertThat(loaded).isEqualTo("one");
-    assertThat(Files.list(root.resolve("m")).map(p -> p.getFileName().toString()))
-        .as("no staging directories are left").containsExactlyInAnyOrder("v000000", "v000001");
+    try (var listing = Files.list(root.resolve("m"))) {
+      assertThat(listing.map(p -> p.getFileName().toString()).toList())
+          .as("no staging directories are left").containsExactlyInAnyOrder("v000000", "v000001");
+    }
   }
 
   @Test
@@ -71,8 +73,8 @@ class ModelStoreTest {
     store.write(manifest(0, null, List.of()), dir -> writeBytes(dir, "zero"));
     assertThatThrownBy(() -> store.write(manifest(0, null, List.of()), dir -> writeBytes(dir, "other")))
         .isInstanceOf(VersionConflictException.class);
-    assertThat(store.load(store.latest("m").orElseThrow(), Files::readString, ModelStoreTest::fileChecksum))
-        .isEqualTo("zero");
+    String kept = store.<String>load(store.latest("m").orElseThrow(), Files::readString, ModelStoreTest::fileChecksum);
+    assertThat(kept).isEqualTo("zero");
   }
 
   @Test

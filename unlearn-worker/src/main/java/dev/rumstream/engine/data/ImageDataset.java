@@ -151,6 +151,11 @@ public final class ImageDataset {
         return new ImageDataset(subsetName, channels, height, width, classNames, ids(rows), labels(rows), px);
     }
 
+    /** The same images and ids with other labels (for label-noise experiments and relabelled views). */
+    public ImageDataset withLabels(String newName, int[] newLabels) {
+        return new ImageDataset(newName, channels, height, width, classNames, ids, newLabels, pixels);
+    }
+
     /** The images of the given rows as a (B, C, H, W) float array on the manager's device. */
     public NDArray images(NDManager manager, int[] rows) {
         int pixelsPer = channels * height * width;

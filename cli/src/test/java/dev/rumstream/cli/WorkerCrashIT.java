@@ -33,13 +33,14 @@ class WorkerCrashIT {
       harness.storeVersionZero();
       List<String> firstRequests = List.of("crash-a", "crash-b");
       List<String> secondRequests = List.of("crash-c");
-      harness.send(WorkerHarness.forgetSet("set-1", firstRequests, 100, 3));
+      harness.send(WorkerHarness.forgetSet("set-1", firstRequests, 100, 8));
       harness.send(WorkerHarness.forgetSet("set-2", secondRequests, 500, 1));
 
       WorkerProcess first = WorkerProcess.start(harness.settings, "Applying job set-1-1");
       assertThat(first.awaitLine(180)).as("the first worker reached the Fine-tune job").isTrue();
-      Thread.sleep(1500);
+      Thread.sleep(1000);
       first.kill();
+      assertThat(harness.store.byJob(WorkerHarness.MODEL, "set-1-1")).as("killed before the job was stored").isEmpty();
 
       WorkerProcess second = WorkerProcess.start(harness.settings, "Published version 6");
       try {

@@ -60,6 +60,7 @@ final class WorkerHarness implements AutoCloseable {
     settings.put("rumstream.http.port", "0");
     settings.put("rumstream.job.default.hp.retain_count", "2000");
     settings.put("rumstream.eval.mia.shadow.size", "500");
+    settings.put("rumstream.eval.retain.sample", "2000");
     settings.put("rumstream.job.retry.backoff", "500ms");
     for (String topic : List.of("unlearn.jobs", "model.versions", "unlearning.metrics", "deletion.receipts",
         "memorization.scores")) {

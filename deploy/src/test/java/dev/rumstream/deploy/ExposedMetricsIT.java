@@ -4,11 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rumstream.avro.DeletionReason;
 import dev.rumstream.avro.DeletionRequest;
+import dev.rumstream.avro.MemorizationLevel;
 import dev.rumstream.avro.MemorizationScore;
 import dev.rumstream.avro.ModelVersion;
 import dev.rumstream.avro.ProxyKind;
 import dev.rumstream.avro.ScoreDistribution;
+import dev.rumstream.avro.UnlearnJob;
+import dev.rumstream.avro.UnlearningAlgorithm;
 import dev.rumstream.config.Settings;
+import dev.rumstream.engine.UnlearningEngine;
+import dev.rumstream.engine.model.Classifier;
+import dev.rumstream.engine.model.ModelSpec;
+import dev.rumstream.engine.store.ModelFiles;
 import dev.rumstream.serde.AvroSerializer;
 import dev.rumstream.serde.RegistryClient;
 import dev.rumstream.serde.RegistryConfig;
@@ -21,6 +28,11 @@ import dev.rumstream.testkit.KafkaEnvironmentExtension;
 import dev.rumstream.testkit.TestEnvironment;
 import dev.rumstream.topics.Keys;
 import dev.rumstream.topics.Topic;
+import dev.rumstream.worker.WorkerConfig;
+import dev.rumstream.worker.WorkerHttp;
+import dev.rumstream.worker.WorkerService;
+import dev.rumstream.worker.store.ModelStore;
+import dev.rumstream.worker.store.VersionManifest;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
@@ -30,7 +42,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +52,10 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.avro.generic.IndexedRecord;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -52,32 +69,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Every metric the Grafana dashboard and the alert rules use is one a running application really exposes: the
  * streams app runs here (in this JVM, on the test environment's broker and registry), gets traffic of every kind
  * (accepted, folded, duplicate, rejected, undeserializable; forget sets closing into jobs) so that its labelled
- * counters exist, and its {@code /metrics} is scraped.
+ * counters exist, and its {@code /metrics} is scraped. The unlearn worker runs here too, beside it (on Fashion-MNIST,
+ * with an untrained small CNN as version 0 of its model so that its jobs are quick): it applies one forget set's three
+ * jobs so that its per-model gauges, its job-duration histogram and its receipts counter exist, and its
+ * {@code /metrics} is scraped.
  */
 @ExtendWith(KafkaEnvironmentExtension.class)
 class ExposedMetricsIT {
-  /**
-   * The worker's metrics as its specification names them, until the worker service exists. Then scrape it like the
-   * streams app below (start its service with a PrometheusMeterRegistry and HTTP on port 0, give it one job) and
-   * replace this set by that scrape.
-   */
-  static final Set<String> WORKER_METRICS_UNTIL_SCRAPED = Set.of(
-      "rumstream_worker_jobs_total",
-      "rumstream_worker_job_duration_seconds",
-      "rumstream_worker_job_duration_seconds_bucket",
-      "rumstream_worker_job_duration_seconds_sum",
-      "rumstream_worker_job_duration_seconds_count",
-      "rumstream_worker_examples_unlearned_total",
-      "rumstream_worker_consumer_lag",
-      "rumstream_worker_receipts_completed_total",
-      "rumstream_worker_model_version",
-      "rumstream_worker_forget_accuracy",
-      "rumstream_worker_retain_accuracy",
-      "rumstream_worker_test_accuracy",
-      "rumstream_worker_mia",
-      "rumstream_worker_deadline_slack_seconds",
-      "rumstream_worker_device_info");
-
   /** Series Prometheus itself adds to every scrape target. */
   static final Set<String> SCRAPE_SERIES = Set.of("up", "scrape_duration_seconds", "scrape_samples_scraped");
 
@@ -89,28 +87,44 @@ class ExposedMetricsIT {
     Map<String, Set<String>> usedBy = Expressions.metricNamesBySource();
     assertThat(usedBy).as("metric names used by the dashboard and the rules").isNotEmpty();
     Set<String> streamsMetrics = new TreeSet<>();
-    usedBy.keySet().stream().filter(name -> !name.startsWith("rumstream_worker_") && !SCRAPE_SERIES.contains(name))
+    usedBy.keySet().stream().filter(name -> !isWorkerMetric(name) && !SCRAPE_SERIES.contains(name))
         .forEach(streamsMetrics::add);
     assertThat(streamsMetrics).as("the dashboard shows the streams app").isNotEmpty();
+    assertThat(usedBy.keySet()).as("the dashboard shows the worker").anyMatch(ExposedMetricsIT::isWorkerMetric);
 
-    Set<String> exposed = scrapeTheStreamsApp(environment, streamsMetrics);
+    Set<String> streamsExposed;
+    Set<String> workerExposed;
+    // The worker applies its jobs while the streams app waits for its metrics to appear.
+    try (Worker worker = Worker.start(environment)) {
+      streamsExposed = scrapeTheStreamsApp(environment, streamsMetrics);
+      workerExposed = worker.scrapeWhenItsJobsAreDone();
+    }
     Files.createDirectories(Path.of("target"));
-    Files.writeString(Path.of("target/streams-app-metric-names.txt"), String.join("\n", exposed) + "\n");
+    Files.writeString(Path.of("target/streams-app-metric-names.txt"), String.join("\n", streamsExposed) + "\n");
+    Files.writeString(Path.of("target/worker-metric-names.txt"), String.join("\n", workerExposed) + "\n");
 
+    assertThat(missing(usedBy, streamsExposed, workerExposed))
+        .as("metrics used by the dashboard or the rules (-> where) that no application exposes; the streams app "
+            + "exposed: target/streams-app-metric-names.txt, the worker: target/worker-metric-names.txt")
+        .isEmpty();
+  }
+
+  static boolean isWorkerMetric(String name) {
+    return name.startsWith("rumstream_worker_");
+  }
+
+  /** The names used (-> where) that the application they belong to does not expose. */
+  static Map<String, Set<String>> missing(Map<String, Set<String>> usedBy, Set<String> streamsExposed,
+      Set<String> workerExposed) {
     Map<String, Set<String>> missing = new TreeMap<>();
     usedBy.forEach((name, sources) -> {
-      boolean known = SCRAPE_SERIES.contains(name)
-          || (name.startsWith("rumstream_worker_")
-              ? WORKER_METRICS_UNTIL_SCRAPED.contains(name)
-              : exposed.contains(name) || exposed.contains(PromQl.family(name)));
+      Set<String> exposed = isWorkerMetric(name) ? workerExposed : streamsExposed;
+      boolean known = SCRAPE_SERIES.contains(name) || exposed.contains(name) || exposed.contains(PromQl.family(name));
       if (!known) {
         missing.put(name, sources);
       }
     });
-    assertThat(missing)
-        .as("metrics used by the dashboard or the rules (-> where) that no application exposes; the streams app "
-            + "exposed: target/streams-app-metric-names.txt")
-        .isEmpty();
+    return missing;
   }
 
   /** Runs the streams app until its scrape shows every name wanted (or the patience runs out); returns the names. */
@@ -195,6 +209,141 @@ class ExposedMetricsIT {
       Thread.sleep(100);
     }
     assertThat(service.state()).as("Kafka Streams state").isEqualTo(KafkaStreams.State.RUNNING);
+  }
+
+  /**
+   * An unlearn worker on the run's own topics (created here) with a model store holding an untrained small CNN as
+   * version 0, its HTTP server on a free port, and one forget set's jobs (NONE, FINE_TUNE and SALUN, one epoch each)
+   * waiting for it.
+   */
+  private static final class Worker implements AutoCloseable {
+    static final String MODEL = "fmnist-deploy-worker";
+    private static final Pattern COMPLETED =
+        Pattern.compile("(?m)^rumstream_worker_jobs_total\\{[^}]*outcome=\"completed\"[^}]*}\\s+(\\S+)");
+    private static final Pattern FAILED =
+        Pattern.compile("(?m)^rumstream_worker_jobs_total\\{[^}]*outcome=\"failed\"[^}]*}\\s+(\\S+)");
+
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final ModelStore store;
+    private final int port;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private Worker(TestEnvironment environment) throws Exception {
+      String run = UUID.randomUUID().toString().substring(0, 8);
+      Path storeDir = Files.createTempDirectory("rumstream-deploy-it-store-");
+      store = new ModelStore(storeDir);
+      Map<String, String> values = new HashMap<>();
+      values.put("bootstrap.servers", environment.bootstrapServers());
+      values.put("schema.registry.url", environment.schemaRegistryUrl());
+      values.put("group.id", "rumstream-deploy-it-worker-" + run);
+      values.put("rumstream.worker.id", "deploy-it-" + run);
+      values.put("rumstream.model.store", storeDir.toString());
+      values.put("rumstream.http.port", "0");
+      values.put("rumstream.eval.retain.sample", "1000");
+      values.put("rumstream.eval.mia.shadow.size", "300");
+      values.put("rumstream.job.default.hp.retain_count", "500");
+      values.put("rumstream.job.retry.backoff", "500ms");
+      values.put("rumstream.shutdown.timeout", "10s");
+      for (String topic : List.of("unlearn.jobs", "model.versions", "unlearning.metrics", "deletion.receipts",
+          "memorization.scores")) {
+        values.put("rumstream.topic." + topic, topic.replace('.', '-') + "-deploy-it-" + run);
+      }
+      WorkerConfig config = WorkerConfig.from(Settings.of(WorkerConfig.DEFAULTS, values));
+      environment.createTopics(config.jobsTopic(), config.versionsTopic(), config.metricsTopic(),
+          config.receiptsTopic());
+      storeVersionZero(config);
+
+      RegistryClient registry = new RegistryClient(RegistryConfig.from(environment.clientConfig()));
+      AvroSerializer<SpecificRecord> serializer = new AvroSerializer<>(registry);
+      serializer.configure(Map.of(), false);
+      try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(Map.of(
+          ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, environment.bootstrapServers(),
+          ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), new StringSerializer(), serializer)) {
+        for (UnlearnJob job : forgetSet("deploy-it-set-" + run, List.of("deploy-it-a", "deploy-it-b"), 100)) {
+          producer.send(new ProducerRecord<>(config.jobsTopic(), MODEL, job)).get();
+        }
+      }
+
+      PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      WorkerService service = new WorkerService(config, metrics);
+      resources.add(service);
+      WorkerHttp server = new WorkerHttp(config.httpPort(), service, metrics);
+      resources.add(server);
+      server.start();
+      service.start();
+      port = server.port();
+    }
+
+    static Worker start(TestEnvironment environment) throws Exception {
+      return new Worker(environment);
+    }
+
+    /** Version 0: a freshly initialized small CNN (training quality does not matter to metric names). */
+    private void storeVersionZero(WorkerConfig config) {
+      UnlearningEngine engine = new UnlearningEngine(config.engine(), WorkerService.dataset(config));
+      try (Classifier model = engine.newModel(ModelSpec.smallCnn(engine.data().train()))) {
+        VersionManifest v0 = new VersionManifest(MODEL, 0, null, null, null, null, null, Map.of(), List.of(),
+            List.of(), List.of(), engine.data().train().name(), engine.data().train().size(), "SMALL_CNN", null, 0,
+            Instant.now(), "cpu", new VersionManifest.Evidence(null, 0.1, 0.1, null, null, 0, 0, 0));
+        store.write(v0, dir -> ModelFiles.save(model, dir.resolve(ModelStore.PARAMS)));
+      }
+    }
+
+    /** The jobs of one refined forget set, as the streams app emits them. */
+    private static List<UnlearnJob> forgetSet(String forgetSetId, List<String> requestIds, long firstExample) {
+      List<UnlearnJob> jobs = new ArrayList<>();
+      UnlearningAlgorithm[] algorithms = {UnlearningAlgorithm.NONE, UnlearningAlgorithm.FINE_TUNE,
+          UnlearningAlgorithm.SALUN};
+      for (int index = 0; index < 3; index++) {
+        jobs.add(UnlearnJob.newBuilder()
+            .setJobId(forgetSetId + "-" + index).setForgetSetId(forgetSetId).setModelId(MODEL).setIndex(index)
+            .setJobCount(3).setLevel(MemorizationLevel.values()[index]).setAlgorithm(algorithms[index])
+            .setHyperParameters(index == 0 ? Map.of() : Map.of("epochs", "1", "lr", "0.05"))
+            .setExampleIds(List.of(firstExample + 10L * index, firstExample + 10L * index + 1))
+            .setRequestIds(requestIds)
+            .setRequestExampleCounts(Map.of())
+            .setCreatedAt(Instant.now()).setDeadline(null).build());
+      }
+      return jobs;
+    }
+
+    /**
+     * Waits until the worker has completed all three jobs (so every metric it has exists), checks its health
+     * endpoints, and returns the names its {@code /metrics} shows.
+     */
+    Set<String> scrapeWhenItsJobsAreDone() throws Exception {
+      long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+      String body = get("/metrics").body();
+      while (count(COMPLETED, body) < 3 && System.nanoTime() < deadline) {
+        Thread.sleep(500);
+        body = get("/metrics").body();
+      }
+      assertThat(count(COMPLETED, body))
+          .as("jobs the worker completed (failed: %s; versions stored: %s)", count(FAILED, body),
+              store.versions(MODEL).size())
+          .isEqualTo(3.0);
+      assertThat(get("/health/live").statusCode()).as("/health/live").isEqualTo(200);
+      HttpResponse<String> ready = get("/health/ready");
+      assertThat(ready.statusCode()).as("/health/ready: %s", ready.body()).isEqualTo(200);
+      return sampleNames(body);
+    }
+
+    private static double count(Pattern series, String exposition) {
+      Matcher matcher = series.matcher(exposition);
+      return matcher.find() ? Double.parseDouble(matcher.group(1)) : 0;
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+      return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+          HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public void close() throws Exception {
+      for (int i = resources.size() - 1; i >= 0; i--) {
+        resources.get(i).close();
+      }
+    }
   }
 
   /** A model, its scores and requests of every kind, on the run's own topics. */

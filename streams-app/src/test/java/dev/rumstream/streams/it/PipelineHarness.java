@@ -85,6 +85,11 @@ final class PipelineHarness implements AutoCloseable {
         ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), new StringSerializer(), new ByteArraySerializer());
   }
 
+  /** The settings this harness runs instances with, to vary per instance. */
+  Map<String, String> values() {
+    return Map.copyOf(values);
+  }
+
   String topic(Topic topic) {
     return config.topic(topic);
   }

@@ -96,6 +96,11 @@ public final class PipelineThroughput implements Callable<Integer> {
   @Option(names = "--rounds", defaultValue = "3", description = "Passes of each side, alternating (${DEFAULT-VALUE}).")
   int rounds;
 
+  @Option(names = "--passthrough-repeat", defaultValue = "10",
+      description = {"The passthrough copies the N records this many times over (${DEFAULT-VALUE}): N alone",
+          "passes through in well under a second, which measures a burst, not a sustained rate."})
+  int passthroughRepeat;
+
   @Option(names = "--partitions", defaultValue = "1", description = "Partitions of every topic (${DEFAULT-VALUE}).")
   int partitions;
 
@@ -159,7 +164,8 @@ public final class PipelineThroughput implements Callable<Integer> {
   }
 
   /** A pass of one side. */
-  record Pass(String side, int round, TimedRun.Result result, Map<String, Object> topologyOutput) {}
+  record Pass(String side, int round, TimedRun.Result result, Map<String, Object> topologyOutput,
+      String loadAtStart, String loadAtEnd) {}
 
   @Override
   public Integer call() throws Exception {
@@ -229,10 +235,15 @@ public final class PipelineThroughput implements Callable<Integer> {
     try {
       streams.start();
       awaitRunning(label, streams::state);
-      TimedRun.Result result = TimedRun.run(label, clientConfig(), in, out, workload.key(), workload.values(),
-          workload.values().size(), roundTimeout, sampleStacks, OUT);
+      List<byte[]> values = new ArrayList<>(workload.values().size() * passthroughRepeat);
+      for (int i = 0; i < passthroughRepeat; i++) {
+        values.addAll(workload.values());
+      }
+      String loadAtStart = loadAverage();
+      TimedRun.Result result = TimedRun.run(label, clientConfig(), in, out, workload.key(), values, values.size(),
+          roundTimeout, sampleStacks, OUT);
       printStacks(label, result);
-      return new Pass("passthrough", round, result, Map.of());
+      return new Pass("passthrough", round, result, Map.of(), loadAtStart, loadAverage());
     } finally {
       streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
           .withTimeout(Duration.ofSeconds(30)));
@@ -271,13 +282,14 @@ public final class PipelineThroughput implements Callable<Integer> {
     try {
       service.start();
       awaitRunning(label, service::state);
+      String loadAtStart = loadAverage();
       TimedRun.Result result = TimedRun.run(label, clientConfig(), config.topic(Topic.DELETION_REQUESTS),
           config.topic(Topic.DELETION_RECEIPTS), workload.key(), workload.values(), workload.expectedReceipts(),
           roundTimeout, sampleStacks, OUT);
       Map<String, Object> produced = topologyOutput(meters);
       OUT.printf("  [%s] service metrics: %s%n", label, produced);
       printStacks(label, result);
-      return new Pass("topology", round, result, produced);
+      return new Pass("topology", round, result, produced, loadAtStart, loadAverage());
     } finally {
       service.close();
       running.remove(service);
@@ -319,8 +331,9 @@ public final class PipelineThroughput implements Callable<Integer> {
 
   private Map<String, Object> report(List<Pass> passes, String loadBefore, String loadAfter) {
     OUT.println();
-    OUT.printf("Results (%,d request records per pass; requests/s = records / (first send .. last output read))%n",
-        requests);
+    OUT.printf("Results: requests/s = records / (first send .. last expected output read); the topology gets the %,d "
+        + "request records per pass, the passthrough the same records %d times over (%,d)%n", requests,
+        passthroughRepeat, (long) requests * passthroughRepeat);
     OUT.printf("%-7s %22s %22s %10s%n", "round", "passthrough req/s", "topology req/s", "ratio");
     for (int round = 1; round <= rounds; round++) {
       TimedRun.Result p = find(passes, "passthrough", round).result();
@@ -407,6 +420,7 @@ public final class PipelineThroughput implements Callable<Integer> {
     Map<String, Object> parameters = new LinkedHashMap<>();
     parameters.put("requests", requests);
     parameters.put("rounds", rounds);
+    parameters.put("passthroughRepeat", passthroughRepeat);
     parameters.put("partitions", partitions);
     parameters.put("processingGuarantee", processingGuarantee);
     parameters.put("commitIntervalMs", commitIntervalMs);
@@ -419,7 +433,8 @@ public final class PipelineThroughput implements Callable<Integer> {
     parameters.put("seed", seed);
     parameters.put("sampleStacks", sampleStacks);
     parameters.put("passthrough", "Kafka Streams stream(in).to(out), byte[] serdes, same guarantee and commit "
-        + "interval; time until every record is read back (read_committed)");
+        + "interval, fed the request records passthroughRepeat times over; time until every record is read back "
+        + "(read_committed)");
     parameters.put("topology", "DeletionService (streams-app defaults; window 1h, max.wait 1h); time until every "
         + "ACCEPTED/REJECTED receipt is read back (read_committed)");
     root.put("parameters", parameters);
@@ -440,10 +455,17 @@ public final class PipelineThroughput implements Callable<Integer> {
       row.put("seconds", Math.round(pass.result().seconds() * 1000) / 1000.0);
       row.put("requestsPerSecond", round1(pass.result().recordsPerSecond()));
       row.put("allSentAfterSeconds", Math.round(pass.result().sendSeconds() * 1000) / 1000.0);
+      row.put("loadAverageAtStart", pass.loadAtStart());
+      row.put("loadAverageAtEnd", pass.loadAtEnd());
       row.put("streamThreadCpuCores", Math.round(pass.result().streamThreadCpu() * 100) / 100.0);
       row.put("benchProcessCpuCores", Math.round(pass.result().processCpu() * 100) / 100.0);
       if (!pass.topologyOutput().isEmpty()) {
         row.put("topology", pass.topologyOutput());
+      }
+      if (!pass.result().stackShares().isEmpty()) {
+        Map<String, Double> percent = new LinkedHashMap<>();
+        pass.result().stackShares().forEach((k, v) -> percent.put(k, Math.round(v * 1000) / 10.0));
+        row.put("streamThreadStackSamplesPercent", percent);
       }
       rows.add(row);
     }

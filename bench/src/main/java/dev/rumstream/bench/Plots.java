@@ -1,0 +1,174 @@
+package dev.rumstream.bench;
+
+import java.awt.Color;
+import java.awt.Font;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.knowm.xchart.AnnotationLine;
+import org.knowm.xchart.AnnotationText;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.BitmapEncoder.BitmapFormat;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/** The quality benchmark's PNG plots (XChart): ToW / ToW-MIA per algorithm and variant, and cost against ToW. */
+final class Plots {
+
+  private static final PrintStream OUT = System.out;
+
+  /** Display names in the paper's order; RUM (full) last. */
+  private static final Map<String, String> ALGORITHM_LABELS = new LinkedHashMap<>();
+  private static final Map<String, String> SHORT = new LinkedHashMap<>();
+  private static final Map<String, String> VARIANT_LABELS = new LinkedHashMap<>();
+
+  static {
+    ALGORITHM_LABELS.put("FINE_TUNE", "Fine-tune");
+    ALGORITHM_LABELS.put("L1_SPARSE", "L1-sparse");
+    ALGORITHM_LABELS.put("NEG_GRAD", "NegGrad");
+    ALGORITHM_LABELS.put("NEG_GRAD_PLUS", "NegGrad+");
+    ALGORITHM_LABELS.put("SCRUB", "SCRUB");
+    ALGORITHM_LABELS.put("RANDOM_LABEL", "Random-label");
+    ALGORITHM_LABELS.put("SALUN", "SalUn");
+    ALGORITHM_LABELS.put("RUM", "RUM (full)");
+    SHORT.put("FINE_TUNE", "FT");
+    SHORT.put("L1_SPARSE", "L1");
+    SHORT.put("NEG_GRAD", "NG");
+    SHORT.put("NEG_GRAD_PLUS", "NG+");
+    SHORT.put("SCRUB", "SCRUB");
+    SHORT.put("RANDOM_LABEL", "RL");
+    SHORT.put("SALUN", "SalUn");
+    SHORT.put("RUM", "RUM");
+    VARIANT_LABELS.put(QualityBenchmark.VANILLA, "Vanilla");
+    VARIANT_LABELS.put(QualityBenchmark.SHUFFLE, "Shuffle");
+    VARIANT_LABELS.put(QualityBenchmark.RUM_F, "RUM^F");
+    VARIANT_LABELS.put(QualityBenchmark.RUM_FULL, "RUM (full)");
+  }
+
+  private Plots() {
+  }
+
+  static void draw(List<Summary> summary, String profile, Path dir) throws IOException {
+    Summary original = summary.stream().filter(s -> s.variant().equals(QualityBenchmark.ORIGINAL)).findFirst()
+        .orElse(null);
+    List<Summary> methods = summary.stream().filter(s -> !s.variant().equals(QualityBenchmark.ORIGINAL)).toList();
+    if (methods.isEmpty()) {
+      OUT.println("no unlearning rows: no plots");
+      return;
+    }
+    int n = methods.stream().mapToInt(Summary::n).max().orElse(0);
+    towChart(methods, original, profile, n, "ToW", Summary::tow, dir.resolve("quality-" + profile + "-tow.png"));
+    towChart(methods, original, profile, n, "ToW-MIA", Summary::towMia,
+        dir.resolve("quality-" + profile + "-tow-mia.png"));
+    costChart(methods, profile, n, dir.resolve("quality-" + profile + "-cost.png"));
+  }
+
+  private static void towChart(List<Summary> methods, Summary original, String profile, int n, String metric,
+      Function<Summary, Summary.Interval> value, Path file) throws IOException {
+    List<String> categories = new ArrayList<>();
+    for (Map.Entry<String, String> e : ALGORITHM_LABELS.entrySet()) {
+      if (methods.stream().anyMatch(s -> s.algorithm().equals(e.getKey()))) {
+        categories.add(e.getValue());
+      }
+    }
+    CategoryChart chart = new CategoryChartBuilder().width(1200).height(650)
+        .title(metric + " vs the retrained model, Fashion-MNIST small CNN, " + profile + " profile (mean, 95% CI over "
+            + n + " seeds; untuned defaults)")
+        .xAxisTitle("algorithm").yAxisTitle(metric + " (1 = same as retraining)").build();
+    Styler.ChartTheme theme = Styler.ChartTheme.XChart;
+    chart.getStyler().setTheme(theme.newInstance(theme));
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+    chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
+    chart.getStyler().setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
+    chart.getStyler().setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
+    chart.getStyler().setErrorBarsColor(Color.BLACK);
+    chart.getStyler().setYAxisDecimalPattern("0.00");
+    chart.getStyler().setOverlapped(false);
+    double min = 1;
+    for (Map.Entry<String, String> v : VARIANT_LABELS.entrySet()) {
+      List<Number> y = new ArrayList<>();
+      List<Number> err = new ArrayList<>();
+      boolean any = false;
+      for (String category : categories) {
+        String algorithm = keyOf(category);
+        Summary s = methods.stream().filter(m -> m.algorithm().equals(algorithm) && m.variant().equals(v.getKey()))
+            .findFirst().orElse(null);
+        if (s == null) {
+          y.add(null);
+          err.add(null);
+        } else {
+          any = true;
+          Summary.Interval i = value.apply(s);
+          y.add(i.mean());
+          err.add(Double.isNaN(i.halfWidth()) ? 0.0 : i.halfWidth());
+          min = Math.min(min, i.mean() - (Double.isNaN(i.halfWidth()) ? 0 : i.halfWidth()));
+        }
+      }
+      if (any) {
+        chart.addSeries(v.getValue(), categories, y, err);
+      }
+    }
+    chart.getStyler().setYAxisMin(Math.max(0, Math.floor(min * 10) / 10 - 0.05));
+    chart.getStyler().setYAxisMax(1.0);
+    if (original != null) {
+      double base = value.apply(original).mean();
+      AnnotationLine line = new AnnotationLine(base, false, false);
+      chart.addAnnotation(line);
+      chart.addAnnotation(new AnnotationText(String.format(java.util.Locale.ROOT,
+          "θo, no unlearning: %.3f", base), 0.5, base, false));
+    }
+    BitmapEncoder.saveBitmap(chart, file.toString(), BitmapFormat.PNG);
+    OUT.println("plot written to " + file);
+  }
+
+  private static void costChart(List<Summary> methods, String profile, int n, Path file) throws IOException {
+    XYChart chart = new XYChartBuilder().width(1100).height(700)
+        .title("Cost against ToW, Fashion-MNIST small CNN, " + profile + " profile (means over " + n + " seeds)")
+        .xAxisTitle("wall time / retraining wall time of the same seed (log scale)")
+        .yAxisTitle("ToW (1 = same as retraining)").build();
+    chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+    chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
+    chart.getStyler().setXAxisLogarithmic(true);
+    chart.getStyler().setMarkerSize(11);
+    chart.getStyler().setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
+    chart.getStyler().setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
+    chart.getStyler().setAnnotationTextFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+    chart.getStyler().setYAxisDecimalPattern("0.00");
+    for (Map.Entry<String, String> v : VARIANT_LABELS.entrySet()) {
+      List<Summary> points = methods.stream().filter(s -> s.variant().equals(v.getKey())).toList();
+      if (points.isEmpty()) {
+        continue;
+      }
+      XYSeries series = chart.addSeries(v.getValue(), points.stream().mapToDouble(s -> s.cost().mean()).toArray(),
+          points.stream().mapToDouble(s -> s.tow().mean()).toArray());
+      series.setMarker(switch (v.getKey()) {
+        case QualityBenchmark.VANILLA -> SeriesMarkers.CIRCLE;
+        case QualityBenchmark.SHUFFLE -> SeriesMarkers.SQUARE;
+        case QualityBenchmark.RUM_F -> SeriesMarkers.DIAMOND;
+        default -> SeriesMarkers.TRIANGLE_UP;
+      });
+      for (Summary s : points) {
+        chart.addAnnotation(new AnnotationText(SHORT.getOrDefault(s.algorithm(), s.algorithm()), s.cost().mean(),
+            s.tow().mean() + 0.012, false));
+      }
+    }
+    BitmapEncoder.saveBitmap(chart, file.toString(), BitmapFormat.PNG);
+    OUT.println("plot written to " + file);
+  }
+
+  private static String keyOf(String label) {
+    return ALGORITHM_LABELS.entrySet().stream().filter(e -> e.getValue().equals(label)).map(Map.Entry::getKey)
+        .findFirst().orElseThrow();
+  }
+}

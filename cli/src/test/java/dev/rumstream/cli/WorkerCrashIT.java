@@ -67,6 +67,8 @@ class WorkerCrashIT {
       assertThat(receipts).filteredOn(r -> r.getRequestId().equals("crash-c"))
           .singleElement().satisfies(r -> {
             assertThat(r.getModelVersion()).isEqualTo(6L);
+            assertThat(r.getSubjectHash()).isEqualTo("hmac-sha256:crash-c");
+            assertThat(r.getExampleCount()).isEqualTo(2);
             assertThat(r.getOutcomes()).hasSize(3);
           });
     }

@@ -1,8 +1,10 @@
 package dev.rumstream.cli;
 
+import dev.rumstream.avro.DeletionReason;
 import dev.rumstream.avro.DeletionReceipt;
 import dev.rumstream.avro.MemorizationLevel;
 import dev.rumstream.avro.ModelVersion;
+import dev.rumstream.avro.RequestSummary;
 import dev.rumstream.avro.UnlearnJob;
 import dev.rumstream.avro.UnlearningAlgorithm;
 import dev.rumstream.config.Settings;
@@ -107,7 +109,8 @@ final class WorkerHarness implements AutoCloseable {
           .setHyperParameters(index == 0 ? Map.of() : Map.of("epochs", Integer.toString(epochs), "lr", "0.05"))
           .setExampleIds(List.of(firstExample + 10L * index, firstExample + 10L * index + 1))
           .setRequestIds(requestIds)
-          .setRequestExampleCounts(Map.of())
+          .setRequests(requestIds.stream().map(id -> new RequestSummary(id, "hmac-sha256:" + id,
+              DeletionReason.GDPR_ERASURE, Instant.parse("2026-11-27T08:00:00Z"), null, 2)).toList())
           .setCreatedAt(Instant.now()).setDeadline(null).build());
     }
     return jobs;

@@ -301,7 +301,8 @@ class ExposedMetricsIT {
             .setHyperParameters(index == 0 ? Map.of() : Map.of("epochs", "1", "lr", "0.05"))
             .setExampleIds(List.of(firstExample + 10L * index, firstExample + 10L * index + 1))
             .setRequestIds(requestIds)
-            .setRequestExampleCounts(Map.of())
+            .setRequests(requestIds.stream().map(id -> new dev.rumstream.avro.RequestSummary(id, null, null, null, null,
+                2)).toList())
             .setCreatedAt(Instant.now()).setDeadline(null).build());
       }
       return jobs;

@@ -5,6 +5,7 @@ import dev.rumstream.avro.JobOutcome;
 import dev.rumstream.avro.MemorizationLevel;
 import dev.rumstream.avro.ModelVersion;
 import dev.rumstream.avro.ReceiptStatus;
+import dev.rumstream.avro.RequestSummary;
 import dev.rumstream.avro.UnlearningAlgorithm;
 import dev.rumstream.avro.UnlearningMetrics;
 import dev.rumstream.worker.store.ModelStore;
@@ -65,23 +66,26 @@ final class Announcements {
   }
 
   /**
-   * The COMPLETED receipts of a forget set whose last job produced {@code last}: the model version from which all
-   * of the set's examples are gone, and the outcome of every job of the set as evidence.
+   * The COMPLETED receipts of a forget set whose last job produced {@code last}: for every request, the model
+   * version from which all of the set's examples are gone and the outcome of every job of the set as evidence.
    */
   static List<DeletionReceipt> completed(VersionManifest last, List<VersionManifest> jobsOfSet,
-      java.util.Map<String, Integer> exampleCounts, Instant deadline, Instant now) {
+      List<RequestSummary> requests, Instant now) {
     List<JobOutcome> outcomes = jobsOfSet.stream().map(v -> new JobOutcome(v.jobId(),
         MemorizationLevel.valueOf(v.level()), UnlearningAlgorithm.valueOf(v.algorithm()), v.forgetIds().size(),
         v.version(), v.evidence().forgetAccuracy(), v.evidence().mia())).toList();
-    return last.requestIds().stream().map(requestId -> DeletionReceipt.newBuilder()
-        .setRequestId(requestId)
+    return requests.stream().map(request -> DeletionReceipt.newBuilder()
+        .setRequestId(request.getRequestId())
         .setStatus(ReceiptStatus.COMPLETED)
         .setModelId(last.modelId())
-        .setExampleCount(exampleCounts.getOrDefault(requestId, 0))
+        .setSubjectHash(request.getSubjectHash())
+        .setReason(request.getReason())
+        .setExampleCount(request.getExampleCount())
         .setForgetSetId(last.forgetSetId())
         .setModelVersion(last.version())
         .setOutcomes(outcomes)
-        .setDeadline(deadline)
+        .setReceivedAt(request.getReceivedAt())
+        .setDeadline(request.getDeadline())
         .setIssuedAt(now)
         .build()).toList();
   }

@@ -222,8 +222,7 @@ final class JobLoop implements Runnable {
     if (job.getIndex() == job.getJobCount() - 1) {
       List<VersionManifest> jobsOfSet = store.versions(job.getModelId()).stream()
           .filter(v -> job.getForgetSetId().equals(v.forgetSetId())).toList();
-      for (DeletionReceipt receipt : Announcements.completed(version, jobsOfSet, job.getRequestExampleCounts(),
-          job.getDeadline(), now)) {
+      for (DeletionReceipt receipt : Announcements.completed(version, jobsOfSet, job.getRequests(), now)) {
         producer.send(new ProducerRecord<>(config.receiptsTopic(), receipt.getRequestId(), receipt));
         receipts++;
       }

@@ -3,12 +3,11 @@ package dev.rumstream.streams.refine;
 import dev.rumstream.avro.ForgetExample;
 import dev.rumstream.avro.ForgetSet;
 import dev.rumstream.avro.MemorizationLevel;
+import dev.rumstream.avro.RequestSummary;
 import dev.rumstream.avro.UnlearnJob;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Turns a refined forget set into its unlearning jobs: one per non-empty level, LOW then MEDIUM then HIGH (the
@@ -22,15 +21,17 @@ public final class JobPlanner {
     this.policy = policy;
   }
 
-  public List<UnlearnJob> plan(ForgetSet set, Instant now) {
+  /**
+   * @param requests what the COMPLETED receipts of the set's requests will report; every job carries them, the last
+   *     one's are used
+   */
+  public List<UnlearnJob> plan(ForgetSet set, List<RequestSummary> requests, Instant now) {
     List<MemorizationLevel> levels = new ArrayList<>();
     for (MemorizationLevel level : MemorizationLevel.values()) {
       if (set.getExamples().stream().anyMatch(e -> e.getLevel() == level)) {
         levels.add(level);
       }
     }
-    Map<String, Integer> exampleCounts = new TreeMap<>();
-    set.getExamples().forEach(e -> e.getRequestIds().forEach(r -> exampleCounts.merge(r, 1, Integer::sum)));
     List<UnlearnJob> jobs = new ArrayList<>(levels.size());
     for (int index = 0; index < levels.size(); index++) {
       MemorizationLevel level = levels.get(index);
@@ -47,7 +48,7 @@ public final class JobPlanner {
           .setExampleIds(set.getExamples().stream()
               .filter(e -> e.getLevel() == level).map(ForgetExample::getExampleId).toList())
           .setRequestIds(set.getRequestIds())
-          .setRequestExampleCounts(exampleCounts)
+          .setRequests(requests)
           .setCreatedAt(now)
           .setDeadline(set.getEarliestDeadline())
           .build());

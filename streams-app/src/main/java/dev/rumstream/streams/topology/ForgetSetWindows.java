@@ -1,18 +1,22 @@
 package dev.rumstream.streams.topology;
 
+import dev.rumstream.avro.DeletionReason;
 import dev.rumstream.avro.DeletionRequest;
 import dev.rumstream.avro.ForgetSet;
 import dev.rumstream.avro.MemorizationScore;
+import dev.rumstream.avro.RequestSummary;
 import dev.rumstream.avro.UnlearnJob;
 import dev.rumstream.avro.WindowCloseReason;
 import dev.rumstream.avro.state.OpenForgetSet;
 import dev.rumstream.avro.state.PendingExample;
+import dev.rumstream.avro.state.PendingRequest;
 import dev.rumstream.streams.TopologyConfig;
 import dev.rumstream.streams.refine.JobPlanner;
 import dev.rumstream.streams.refine.Refiner;
 import dev.rumstream.topics.Keys;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +48,7 @@ final class ForgetSetWindows implements Processor<String, DeletionRequest, Strin
   private final TopologyConfig config;
   private final Refiner refiner;
   private final JobPlanner planner;
+  private final SubjectHasher subjects;
   private final DeletionMetrics metrics;
   private ProcessorContext<String, SpecificRecord> context;
   private KeyValueStore<String, OpenForgetSet> openSets;
@@ -54,6 +59,7 @@ final class ForgetSetWindows implements Processor<String, DeletionRequest, Strin
     this.config = config;
     this.refiner = new Refiner(config.cutRule());
     this.planner = new JobPlanner(config.policy());
+    this.subjects = new SubjectHasher(config.subjectHashKey());
     this.metrics = metrics;
   }
 
@@ -82,7 +88,7 @@ final class ForgetSetWindows implements Processor<String, DeletionRequest, Strin
     String key = request.getModelId() + "@" + windowStart;
     OpenForgetSet set = openSets.get(key);
     if (set == null) {
-      set = new OpenForgetSet(request.getModelId(), windowStart, 0, null, new ArrayList<>(), new ArrayList<>(), null);
+      set = new OpenForgetSet(request.getModelId(), windowStart, 0, null, new ArrayList<>(), null, new ArrayList<>());
     }
     add(set, request);
     if (set.getExamples().size() >= config.maxForgetSetExamples()) {
@@ -102,7 +108,9 @@ final class ForgetSetWindows implements Processor<String, DeletionRequest, Strin
     if (set.getOpenedAt() == null) {
       set.setOpenedAt(context.currentSystemTimeMs());
     }
-    set.getRequestIds().add(request.getRequestId());
+    set.getRequests().add(new PendingRequest(request.getRequestId(), subjects.hash(request.getSubjectId()),
+        request.getReason().name(), request.getRequestedAt().toEpochMilli(),
+        request.getDeadline() == null ? null : request.getDeadline().toEpochMilli()));
     Map<Long, PendingExample> byId = new LinkedHashMap<>();
     set.getExamples().forEach(e -> byId.put(e.getExampleId(), e));
     for (long id : request.getExampleIds()) {
@@ -160,7 +168,7 @@ final class ForgetSetWindows implements Processor<String, DeletionRequest, Strin
   /** After a set closes early, its window stays open under the next sequence number. */
   private static OpenForgetSet emptySuccessor(OpenForgetSet closed) {
     return new OpenForgetSet(closed.getModelId(), closed.getWindowStart(), closed.getSequence() + 1, null,
-        new ArrayList<>(), new ArrayList<>(), null);
+        new ArrayList<>(), null, new ArrayList<>());
   }
 
   private void close(OpenForgetSet open, WindowCloseReason reason) {
@@ -179,7 +187,7 @@ final class ForgetSetWindows implements Processor<String, DeletionRequest, Strin
         .setWindowEnd(Instant.ofEpochMilli(open.getWindowStart() + config.windowSize().toMillis()))
         .setClosedAt(Instant.ofEpochMilli(now))
         .setCloseReason(reason)
-        .setRequestIds(List.copyOf(open.getRequestIds()))
+        .setRequestIds(open.getRequests().stream().map(PendingRequest::getRequestId).toList())
         .setExamples(refined.examples())
         .setRefinement(refined.refinement())
         .setUnscoredCount(refined.unscoredCount())
@@ -187,10 +195,20 @@ final class ForgetSetWindows implements Processor<String, DeletionRequest, Strin
         .build();
     context.forward(new Record<>(modelId, set, now));
     metrics.forgetSetClosed(set);
-    for (UnlearnJob job : planner.plan(set, Instant.ofEpochMilli(now))) {
+    for (UnlearnJob job : planner.plan(set, summaries(open), Instant.ofEpochMilli(now))) {
       context.forward(new Record<>(modelId, job, now));
       metrics.jobEmitted(job);
     }
+  }
+
+  /** What each request's COMPLETED receipt will report, with the number of the set's examples it asked for. */
+  private static List<RequestSummary> summaries(OpenForgetSet open) {
+    Map<String, Integer> exampleCounts = new HashMap<>();
+    open.getExamples().forEach(e -> e.getRequestIds().forEach(r -> exampleCounts.merge(r, 1, Integer::sum)));
+    return open.getRequests().stream().map(r -> new RequestSummary(r.getRequestId(), r.getSubjectHash(),
+        r.getReason() == null ? null : DeletionReason.valueOf(r.getReason()), Instant.ofEpochMilli(r.getRequestedAt()),
+        r.getDeadline() == null ? null : Instant.ofEpochMilli(r.getDeadline()),
+        exampleCounts.getOrDefault(r.getRequestId(), 0))).toList();
   }
 
   private void reportOldest() {

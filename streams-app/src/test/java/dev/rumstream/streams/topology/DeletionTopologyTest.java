@@ -5,6 +5,7 @@ import static dev.rumstream.streams.topology.TopologyFixture.T0;
 import static dev.rumstream.streams.topology.TopologyFixture.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rumstream.avro.DeletionReason;
 import dev.rumstream.avro.DeletionReceipt;
 import dev.rumstream.avro.DeletionRequest;
 import dev.rumstream.avro.ForgetExample;
@@ -12,6 +13,7 @@ import dev.rumstream.avro.ForgetSet;
 import dev.rumstream.avro.MemorizationLevel;
 import dev.rumstream.avro.ReceiptStatus;
 import dev.rumstream.avro.RefinementMethod;
+import dev.rumstream.avro.RequestSummary;
 import dev.rumstream.avro.UnlearnJob;
 import dev.rumstream.avro.UnlearningAlgorithm;
 import dev.rumstream.avro.WindowCloseReason;
@@ -200,7 +202,13 @@ class DeletionTopologyTest {
     assertThat(jobs.get(1).getHyperParameters()).containsEntry("lr", "0.1").containsEntry("epochs", "10");
     assertThat(jobs.get(2).getHyperParameters()).containsEntry("mask_fraction", "0.5").containsEntry("epochs", "5");
     assertThat(jobs).extracting(UnlearnJob::getRequestIds).containsOnly(List.of("r1", "r2"));
-    assertThat(jobs.get(0).getRequestExampleCounts()).isEqualTo(Map.of("r1", 2, "r2", 2));
+    assertThat(jobs.get(2).getRequests()).extracting(RequestSummary::getRequestId, RequestSummary::getExampleCount,
+            RequestSummary::getReason, RequestSummary::getReceivedAt)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("r1", 2, DeletionReason.GDPR_ERASURE, T0),
+            org.assertj.core.groups.Tuple.tuple("r2", 2, DeletionReason.GDPR_ERASURE, T0.plusSeconds(100)));
+    assertThat(jobs.get(2).getRequests().get(0).getSubjectHash()).startsWith("hmac-sha256:")
+        .isEqualTo(fixture.receipts.readValuesToList().get(0).getSubjectHash());
     assertThat(fixture.counter("rumstream.forget.sets.emitted", "close_reason", "WINDOW_END")).isEqualTo(1);
     assertThat(fixture.counter("rumstream.jobs.emitted", "level", "HIGH", "algorithm", "SALUN")).isEqualTo(1);
   }

@@ -26,7 +26,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 
 /** Properties of refinement and job planning that must hold for every forget set and policy. */
-class RefinementProperties {
+class RefinementPropertiesTest {
   private static final Instant NOW = Instant.parse("2026-11-27T08:00:00Z");
 
   /** A forget set to refine: distinct example ids, some with a score, and the proxy's direction. */
@@ -64,7 +64,7 @@ class RefinementProperties {
   void everyExampleLandsInExactlyOneSubBatchInLevelOrder(@ForAll("inputs") Input input, @ForAll("rules") CutRule rule,
       @ForAll("policies") RefinementPolicy policy) {
     ForgetSet set = refine(input, rule);
-    List<UnlearnJob> jobs = new JobPlanner(policy).plan(set, NOW);
+    List<UnlearnJob> jobs = new JobPlanner(policy).plan(set, List.of(), NOW);
 
     List<Long> planned = jobs.stream().flatMap(j -> j.getExampleIds().stream()).toList();
     assertThat(planned).as("no example twice").doesNotHaveDuplicates();
@@ -135,7 +135,7 @@ class RefinementProperties {
 
   @Property
   void thePolicyIsApplied(@ForAll("inputs") Input input, @ForAll("policies") RefinementPolicy policy) {
-    for (UnlearnJob job : new JobPlanner(policy).plan(refine(input, new TrainingTertiles()), NOW)) {
+    for (UnlearnJob job : new JobPlanner(policy).plan(refine(input, new TrainingTertiles()), List.of(), NOW)) {
       LevelPlan plan = policy.plan(job.getLevel());
       assertThat(job.getAlgorithm()).isEqualTo(plan.algorithm());
       assertThat(job.getHyperParameters()).isEqualTo(plan.hyperParameters());

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
@@ -84,7 +85,7 @@ public final class DeletionMetrics {
   }
 
   double oldestAgeSeconds(long now) {
-    return oldestOpenSetByTask.values().stream().mapToLong(Long::longValue).min()
-        .stream().mapToDouble(openedAt -> Math.max(0, now - openedAt) / 1000.0).findFirst().orElse(0);
+    OptionalLong oldest = oldestOpenSetByTask.values().stream().mapToLong(Long::longValue).min();
+    return oldest.isPresent() ? Math.max(0, now - oldest.getAsLong()) / 1000.0 : 0;
   }
 }

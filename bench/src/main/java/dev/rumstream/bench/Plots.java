@@ -75,9 +75,13 @@ final class Plots {
 
   private static void towChart(List<Summary> methods, Summary original, String profile, int n, String metric,
       Function<Summary, Summary.Interval> value, Path file) throws IOException {
+    // Full RUM has no Vanilla / Shuffle / RUM^F: XChart takes the categories from the first series, so it is drawn
+    // as a reference line (with θo, no unlearning) instead of a bar group of its own.
+    Summary fullRum = methods.stream().filter(s -> s.variant().equals(QualityBenchmark.RUM_FULL)).findFirst()
+        .orElse(null);
     List<String> categories = new ArrayList<>();
     for (Map.Entry<String, String> e : ALGORITHM_LABELS.entrySet()) {
-      if (methods.stream().anyMatch(s -> s.algorithm().equals(e.getKey()))) {
+      if (!e.getKey().equals("RUM") && methods.stream().anyMatch(s -> s.algorithm().equals(e.getKey()))) {
         categories.add(e.getValue());
       }
     }
@@ -96,6 +100,10 @@ final class Plots {
     chart.getStyler().setOverlapped(false);
     double min = 1;
     for (Map.Entry<String, String> v : VARIANT_LABELS.entrySet()) {
+      if (v.getKey().equals(QualityBenchmark.RUM_FULL)) {
+        continue;
+      }
+      List<String> x = new ArrayList<>();
       List<Number> y = new ArrayList<>();
       List<Number> err = new ArrayList<>();
       boolean any = false;
@@ -103,29 +111,44 @@ final class Plots {
         String algorithm = keyOf(category);
         Summary s = methods.stream().filter(m -> m.algorithm().equals(algorithm) && m.variant().equals(v.getKey()))
             .findFirst().orElse(null);
-        if (s == null) {
-          y.add(null);
-          err.add(null);
-        } else {
+        if (s != null) {
           any = true;
           Summary.Interval i = value.apply(s);
+          x.add(category);
           y.add(i.mean());
           err.add(Double.isNaN(i.halfWidth()) ? 0.0 : i.halfWidth());
-          min = Math.min(min, i.mean() - (Double.isNaN(i.halfWidth()) ? 0 : i.halfWidth()));
+          min = Math.min(min, i.mean());
         }
       }
       if (any) {
-        chart.addSeries(v.getValue(), categories, y, err);
+        chart.addSeries(v.getValue(), x, y, err);
       }
     }
-    chart.getStyler().setYAxisMin(Math.max(0, Math.floor(min * 10) / 10 - 0.05));
+    if (original != null) {
+      min = Math.min(min, value.apply(original).mean());
+    }
+    if (fullRum != null) {
+      min = Math.min(min, value.apply(fullRum).mean());
+    }
+    chart.getStyler().setYAxisMin(Math.max(0, Math.floor(min * 10) / 10 - 0.1));
     chart.getStyler().setYAxisMax(1.0);
+    chart.getStyler().setAnnotationLineColor(Color.DARK_GRAY);
+    chart.getStyler().setAnnotationLineStroke(new java.awt.BasicStroke(1.5f, java.awt.BasicStroke.CAP_BUTT,
+        java.awt.BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
+    chart.getStyler().setAnnotationTextFont(new Font(Font.SANS_SERIF, Font.BOLD, 12));
+    chart.getStyler().setAnnotationTextFontColor(Color.BLACK);
     if (original != null) {
       double base = value.apply(original).mean();
-      AnnotationLine line = new AnnotationLine(base, false, false);
-      chart.addAnnotation(line);
+      chart.addAnnotation(new AnnotationLine(base, false, false));
       chart.addAnnotation(new AnnotationText(String.format(java.util.Locale.ROOT,
-          "θo, no unlearning: %.3f", base), 0.5, base, false));
+          "θo, no unlearning: %s", value.apply(original).format()), 1.0, base + 0.008, false));
+    }
+    if (fullRum != null) {
+      double rum = value.apply(fullRum).mean();
+      chart.addAnnotation(new AnnotationLine(rum, false, false));
+      chart.addAnnotation(new AnnotationText(String.format(java.util.Locale.ROOT,
+          "full RUM (nothing / Fine-tune / SalUn): %s", value.apply(fullRum).format()),
+          Math.max(1.0, categories.size() - 2.0), rum + 0.008, false));
     }
     BitmapEncoder.saveBitmap(chart, file.toString(), BitmapFormat.PNG);
     OUT.println("plot written to " + file);
@@ -134,17 +157,22 @@ final class Plots {
   private static void costChart(List<Summary> methods, String profile, int n, Path file) throws IOException {
     XYChart chart = new XYChartBuilder().width(1100).height(700)
         .title("Cost against ToW, Fashion-MNIST small CNN, " + profile + " profile (means over " + n + " seeds)")
-        .xAxisTitle("wall time / retraining wall time of the same seed (log scale)")
+        .xAxisTitle("wall time / retraining wall time of the same seed")
         .yAxisTitle("ToW (1 = same as retraining)").build();
     chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
     chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
     chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
-    chart.getStyler().setXAxisLogarithmic(true);
+    chart.getStyler().setXAxisMin(0.0);
+    chart.getStyler().setXAxisDecimalPattern("0.00");
     chart.getStyler().setMarkerSize(11);
     chart.getStyler().setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
     chart.getStyler().setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
     chart.getStyler().setAnnotationTextFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
     chart.getStyler().setYAxisDecimalPattern("0.00");
+    double top = methods.stream().mapToDouble(s -> s.tow().mean()).max().orElse(1);
+    double bottom = methods.stream().mapToDouble(s -> s.tow().mean()).min().orElse(0);
+    chart.getStyler().setYAxisMax(Math.min(1.0, top + 0.03));
+    chart.getStyler().setYAxisMin(Math.max(0.0, bottom - 0.02));
     for (Map.Entry<String, String> v : VARIANT_LABELS.entrySet()) {
       List<Summary> points = methods.stream().filter(s -> s.variant().equals(v.getKey())).toList();
       if (points.isEmpty()) {
@@ -160,7 +188,7 @@ final class Plots {
       });
       for (Summary s : points) {
         chart.addAnnotation(new AnnotationText(SHORT.getOrDefault(s.algorithm(), s.algorithm()), s.cost().mean(),
-            s.tow().mean() + 0.012, false));
+            s.tow().mean() + (top - bottom + 0.05) * 0.025, false));
       }
     }
     BitmapEncoder.saveBitmap(chart, file.toString(), BitmapFormat.PNG);

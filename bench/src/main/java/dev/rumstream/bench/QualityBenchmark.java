@@ -14,6 +14,9 @@ import dev.rumstream.engine.data.DatasetSplits;
 import dev.rumstream.engine.data.DeletionLedger;
 import dev.rumstream.engine.data.FashionMnist;
 import dev.rumstream.engine.data.HeldOut;
+import dev.rumstream.engine.data.ImageDataset;
+import dev.rumstream.engine.eval.EvaluationSets;
+import dev.rumstream.engine.eval.Evaluator;
 import dev.rumstream.engine.eval.Measurement;
 import dev.rumstream.engine.eval.TugOfWar;
 import dev.rumstream.engine.memorization.MemorizationLevel;
@@ -82,8 +85,9 @@ public final class QualityBenchmark implements Callable<Integer> {
   /** What a profile sets; every value can be overridden on the command line. */
   enum Profile {
     // trainSize 0 = the whole training set; unlearnEpochs 0 = each algorithm's default epochs.
-    QUICK(10_000, 2, 100, 2_000, 2, 2_000),
-    FULL(0, 30, 1_000, 0, 0, 10_000);
+    // evalRetain / evalTest 0 = the whole retain / test set.
+    QUICK(10_000, 2, 100, 1_000, 2, 1_000, 2_000, 2_000),
+    FULL(0, 30, 1_000, 0, 0, 10_000, 0, 0);
 
     final int trainSize;
     final int epochs;
@@ -91,14 +95,19 @@ public final class QualityBenchmark implements Callable<Integer> {
     final int retainCount;
     final int unlearnEpochs;
     final int miaShadow;
+    final int evalRetain;
+    final int evalTest;
 
-    Profile(int trainSize, int epochs, int perLevel, int retainCount, int unlearnEpochs, int miaShadow) {
+    Profile(int trainSize, int epochs, int perLevel, int retainCount, int unlearnEpochs, int miaShadow,
+        int evalRetain, int evalTest) {
       this.trainSize = trainSize;
       this.epochs = epochs;
       this.perLevel = perLevel;
       this.retainCount = retainCount;
       this.unlearnEpochs = unlearnEpochs;
       this.miaShadow = miaShadow;
+      this.evalRetain = evalRetain;
+      this.evalTest = evalTest;
     }
   }
 
@@ -131,6 +140,15 @@ public final class QualityBenchmark implements Callable<Integer> {
   @Option(names = "--mia-shadow", description = "shadow members and non-members each for the SVC attack (paper: "
       + "10,000); default: the profile's")
   private Integer miaShadow;
+
+  @Option(names = "--eval-retain", description = "retain examples the accuracies and the MIA's shadow members are "
+      + "measured on (a fixed random sample of D_train \\ S per seed, the same for every method; 0 = all); "
+      + "default: the profile's")
+  private Integer evalRetain;
+
+  @Option(names = "--eval-test", description = "test examples measured (a fixed random sample, the same for every "
+      + "seed and method; 0 = all 10,000); default: the profile's")
+  private Integer evalTest;
 
   @Option(names = "--algorithms", split = ",", description = "only these algorithms (e.g. SALUN,SCRUB); "
       + "default: all seven")
@@ -173,6 +191,8 @@ public final class QualityBenchmark implements Callable<Integer> {
     int retain = retainCount != null ? retainCount : profile.retainCount;
     int cap = unlearnEpochs != null ? unlearnEpochs : profile.unlearnEpochs;
     int shadow = miaShadow != null ? miaShadow : profile.miaShadow;
+    int nEvalRetain = evalRetain != null ? evalRetain : profile.evalRetain;
+    int nEvalTest = evalTest != null ? evalTest : profile.evalTest;
     String name = profile.name().toLowerCase(Locale.ROOT);
 
     DatasetSplits all = FashionMnist.load(dataDir, HeldOut.NONE);
@@ -182,6 +202,12 @@ public final class QualityBenchmark implements Callable<Integer> {
       Arrays.sort(rows);
       splits = new DatasetSplits(all.train().subset("fashion-mnist-train-" + nTrain, rows), all.test(),
           Optional.empty());
+    }
+    ImageDataset evalTestSet = splits.test();
+    if (nEvalTest > 0 && nEvalTest < evalTestSet.size()) {
+      int[] rows = Arrays.copyOf(Batches.shuffled(evalTestSet.allRows(), new Random(subsetSeed + 1)), nEvalTest);
+      Arrays.sort(rows);
+      evalTestSet = evalTestSet.subset("fashion-mnist-test-" + nEvalTest, rows);
     }
     String loadBefore = loadAverage();
     Instant startedAt = Instant.now();
@@ -193,6 +219,10 @@ public final class QualityBenchmark implements Callable<Integer> {
     parameters.put("trainExamples", splits.train().size());
     parameters.put("trainSubsetSeed", nTrain > 0 && nTrain < all.train().size() ? subsetSeed : null);
     parameters.put("testExamples", splits.test().size());
+    parameters.put("evalRetainSample", nEvalRetain == 0 ? "all of D_train \\ S" : nEvalRetain
+        + " random examples of D_train \\ S per seed (same for every method)");
+    parameters.put("evalTestSample", evalTestSet.size() == splits.test().size() ? "all"
+        : evalTestSet.size() + " random test examples (seed " + (subsetSeed + 1) + ", same everywhere)");
     parameters.put("epochsOriginalAndRetrain", nEpochs);
     parameters.put("trainingRecipe", "SGD lr 0.1 cosine, momentum 0.9, weight decay 5e-4, batch 256, no augmentation");
     parameters.put("forgetSet", "mix by the CONFIDENCE proxy of θo: " + k + " lowest + " + k + " nearest median + "
@@ -222,6 +252,7 @@ public final class QualityBenchmark implements Callable<Integer> {
       EngineConfig config = EngineConfig.defaults().withSeed(seed).withMiaShadowSize(shadow)
           .withDevice(EngineConfig.DevicePreference.CPU);
       UnlearningEngine engine = new UnlearningEngine(config, splits);
+      Evaluator evaluator = new Evaluator(config);
       ModelSpec spec = ModelSpec.smallCnn(splits.train());
 
       progress.start("seed " + seed + ": train θo (" + nEpochs + " epochs, proxies recorded)");
@@ -231,9 +262,11 @@ public final class QualityBenchmark implements Callable<Integer> {
       try (Classifier original = trained.model()) {
         RefinedForgetSet forgetSet = Refinement.mixed(trained.proxies().scores(ProxyKind.CONFIDENCE), k);
         long[] forget = forgetSet.all();
-        Measurement before = engine.measure(original, forget, DeletionLedger.empty(), false);
+        Judge judge = new Judge(evaluator, evaluationSets(splits.train(), evalTestSet, forget, nEvalRetain, seed));
+        Measurement before = judge.measure(original);
         progress.done(String.format(Locale.ROOT, "%.1f s, test acc %.4f, θo acc on S low/med/high %s",
-            originalSeconds, before.accuracies().test(), levelAccuracies(engine, original, forgetSet)));
+            originalSeconds, before.accuracies().test(), levelAccuracies(evaluator, splits.train(), original,
+                forgetSet)));
 
         progress.start("seed " + seed + ": retrain θr on D_train \\ S (" + nEpochs + " epochs)");
         Measurement reference;
@@ -243,7 +276,7 @@ public final class QualityBenchmark implements Callable<Integer> {
           engine.unlearn(retrained, Optional.empty(), UnlearningAlgorithm.RETRAIN,
               Map.of("epochs", Integer.toString(nEpochs)), forget, DeletionLedger.empty());
           retrainSeconds = (System.nanoTime() - r0) / 1e9;
-          reference = engine.measure(retrained, forget, DeletionLedger.empty(), false);
+          reference = judge.measure(retrained);
           progress.done(String.format(Locale.ROOT, "%.1f s, acc S/R/test %.4f/%.4f/%.4f, MIA %.3f", retrainSeconds,
               reference.accuracies().forget(), reference.accuracies().retain(), reference.accuracies().test(),
               reference.mia()));
@@ -262,13 +295,13 @@ public final class QualityBenchmark implements Callable<Integer> {
         for (UnlearningAlgorithm algorithm : algorithms) {
           Map<String, String> hp = baseHyperParameters(engine, algorithm, Map.of(), retain, cap);
           Unlearner unlearner = engine.unlearner(algorithm, hp);
-          runVariant(engine, original, progress, rows, seed, algorithm.name(), VANILLA,
+          runVariant(engine, judge, original, progress, rows, seed, algorithm.name(), VANILLA,
               RumPlans.vanilla(forget, unlearner), forget, reference, retrainSeconds);
           saveRows(jsonFile, parameters, startedAt, loadBefore, rows, references, false);
-          runVariant(engine, original, progress, rows, seed, algorithm.name(), SHUFFLE,
+          runVariant(engine, judge, original, progress, rows, seed, algorithm.name(), SHUFFLE,
               RumPlans.shuffled(forgetSet, unlearner, seed), forget, reference, retrainSeconds);
           saveRows(jsonFile, parameters, startedAt, loadBefore, rows, references, false);
-          runVariant(engine, original, progress, rows, seed, algorithm.name(), RUM_F,
+          runVariant(engine, judge, original, progress, rows, seed, algorithm.name(), RUM_F,
               RumPlans.refined(forgetSet, rumFPlan(engine, algorithm, unlearner, retain, cap)), forget, reference,
               retrainSeconds);
           saveRows(jsonFile, parameters, startedAt, loadBefore, rows, references, false);
@@ -281,7 +314,7 @@ public final class QualityBenchmark implements Callable<Integer> {
               engine, UnlearningAlgorithm.FINE_TUNE, Map.of("lr", "0.1", "epochs", "10"), retain, cap)));
           full.put(MemorizationLevel.HIGH, engine.unlearner(UnlearningAlgorithm.SALUN, baseHyperParameters(
               engine, UnlearningAlgorithm.SALUN, Map.of("lr", "0.1", "epochs", "5"), retain, cap)));
-          runVariant(engine, original, progress, rows, seed, "RUM", RUM_FULL, RumPlans.refined(forgetSet, full),
+          runVariant(engine, judge, original, progress, rows, seed, "RUM", RUM_FULL, RumPlans.refined(forgetSet, full),
               forget, reference, retrainSeconds);
           saveRows(jsonFile, parameters, startedAt, loadBefore, rows, references, false);
         }
@@ -336,7 +369,7 @@ public final class QualityBenchmark implements Callable<Integer> {
     return plan;
   }
 
-  private static void runVariant(UnlearningEngine engine, Classifier original, Progress progress,
+  private static void runVariant(UnlearningEngine engine, Judge judge, Classifier original, Progress progress,
       List<Map<String, Object>> rows, long seed, String algorithm, String variant, List<RumStep> plan,
       long[] forget, Measurement reference, double retrainSeconds) {
     progress.start("seed " + seed + ": " + algorithm + " " + variant + " (" + plan.size() + " step"
@@ -346,7 +379,7 @@ public final class QualityBenchmark implements Callable<Integer> {
       List<RumStepResult> results = new Rum(engine.data().train()).run(model, Optional.of(original), plan,
           DeletionLedger.empty());
       double seconds = (System.nanoTime() - t0) / 1e9;
-      Measurement after = engine.measure(model, forget, DeletionLedger.empty(), false);
+      Measurement after = judge.measure(model);
       Map<String, Object> steps = new LinkedHashMap<>();
       for (RumStepResult r : results) {
         UnlearningOutcome o = r.outcome();
@@ -395,12 +428,35 @@ public final class QualityBenchmark implements Callable<Integer> {
     return map;
   }
 
+  /** Measures every model of one seed on the same sets: S, the retain sample, the test sample. */
+  private record Judge(Evaluator evaluator, EvaluationSets sets) {
+    Measurement measure(Classifier model) {
+      return evaluator.measure(model, sets, false);
+    }
+  }
+
+  /**
+   * S, R = D_train \ S (or a random sample of it, seeded by the seed, sorted: the MIA's shadow members are its first
+   * n rows) and the test set (or its sample).
+   */
+  private static EvaluationSets evaluationSets(ImageDataset train, ImageDataset test, long[] forget, int retainSample,
+      long seed) {
+    EvaluationSets full = EvaluationSets.of(train, test, forget, DeletionLedger.empty());
+    int[] retain = full.retainRows();
+    if (retainSample > 0 && retainSample < retain.length) {
+      retain = Arrays.copyOf(Batches.shuffled(retain, new Random(seed * 7919 + 17)), retainSample);
+      Arrays.sort(retain);
+    }
+    return new EvaluationSets(train, test, full.forgetRows(), retain);
+  }
+
   /** θo's accuracy on each third of S (how hard each level is). */
-  private static String levelAccuracies(UnlearningEngine engine, Classifier model, RefinedForgetSet forgetSet) {
+  private static String levelAccuracies(Evaluator evaluator, ImageDataset train, Classifier model,
+      RefinedForgetSet forgetSet) {
     List<String> parts = new ArrayList<>();
     for (MemorizationLevel level : MemorizationLevel.values()) {
-      parts.add(String.format(Locale.ROOT, "%.2f", engine.measure(model, forgetSet.level(level),
-          DeletionLedger.empty(), false).accuracies().forget()));
+      int[] rows = Arrays.stream(forgetSet.level(level)).mapToInt(train::rowOf).toArray();
+      parts.add(String.format(Locale.ROOT, "%.2f", evaluator.inference().accuracy(model, train, rows)));
     }
     return String.join("/", parts);
   }

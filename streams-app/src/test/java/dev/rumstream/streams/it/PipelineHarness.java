@@ -151,7 +151,7 @@ final class PipelineHarness implements AutoCloseable {
   }
 
   static void awaitRunning(DeletionService service) throws InterruptedException {
-    long deadline = System.nanoTime() + 60_000_000_000L;
+    long deadline = System.nanoTime() + 120_000_000_000L;
     while (service.state() != KafkaStreams.State.RUNNING && System.nanoTime() < deadline) {
       Thread.sleep(100);
     }

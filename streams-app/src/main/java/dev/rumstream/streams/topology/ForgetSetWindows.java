@@ -54,6 +54,8 @@ final class ForgetSetWindows implements Processor<String, DeletionRequest, Strin
   private KeyValueStore<String, OpenForgetSet> openSets;
   private KeyValueStore<String, Long> clock;
   private ReadOnlyKeyValueStore<String, ValueAndTimestamp<MemorizationScore>> scores;
+  /** The earliest event time at which an open window ends (a cache over the store; null until first scanned). */
+  private Long earliestWindowEnd;
 
   ForgetSetWindows(TopologyConfig config, DeletionMetrics metrics) {
     this.config = config;
@@ -96,8 +98,14 @@ final class ForgetSetWindows implements Processor<String, DeletionRequest, Strin
       set = emptySuccessor(set);
     }
     openSets.put(key, set);
-    closeEndedWindows(watermark);
-    reportOldest();
+    long end = windowStart + config.windowSize().toMillis() + config.windowGrace().toMillis();
+    if (earliestWindowEnd != null && end < earliestWindowEnd) {
+      earliestWindowEnd = end;
+    }
+    // Scanning every open set on every request would make each request cost as much as all open sets together.
+    if (earliestWindowEnd == null || earliestWindowEnd <= watermark) {
+      closeEndedWindows(watermark);
+    }
   }
 
   private boolean hasEnded(long windowStart, long watermark) {
@@ -129,14 +137,20 @@ final class ForgetSetWindows implements Processor<String, DeletionRequest, Strin
   }
 
   private void closeEndedWindows(long watermark) {
+    Long earliest = null;
     for (KeyValue<String, OpenForgetSet> entry : snapshot()) {
       if (hasEnded(entry.value.getWindowStart(), watermark)) {
         if (!entry.value.getExamples().isEmpty()) {
           close(entry.value, WindowCloseReason.WINDOW_END);
         }
         openSets.delete(entry.key);
+      } else {
+        long end = entry.value.getWindowStart() + config.windowSize().toMillis() + config.windowGrace().toMillis();
+        earliest = earliest == null ? end : Math.min(earliest, end);
       }
     }
+    earliestWindowEnd = earliest == null ? Long.MAX_VALUE : earliest;
+    reportOldest();
   }
 
   /** The wall-clock check: flushes sets open too long, or whose earliest request deadline is near. */

@@ -335,17 +335,18 @@ public final class PipelineThroughput implements Callable<Integer> {
         + "request records per pass, the passthrough the same records %d times over (%,d)%n", requests,
         passthroughRepeat, (long) requests * passthroughRepeat);
     OUT.printf("%-7s %22s %22s %10s%n", "round", "passthrough req/s", "topology req/s", "ratio");
+    // The ratio is small: four decimals.
     for (int round = 1; round <= rounds; round++) {
       TimedRun.Result p = find(passes, "passthrough", round).result();
       TimedRun.Result t = find(passes, "topology", round).result();
-      OUT.printf("%-7d %,13.0f (%6.2fs) %,13.0f (%6.2fs) %10.3f%n", round, p.recordsPerSecond(), p.seconds(),
+      OUT.printf("%-7d %,13.0f (%6.2fs) %,13.0f (%6.2fs) %10.4f%n", round, p.recordsPerSecond(), p.seconds(),
           t.recordsPerSecond(), t.seconds(), t.recordsPerSecond() / p.recordsPerSecond());
     }
     double passthrough = median(passes, "passthrough");
     double topology = median(passes, "topology");
     double ratio = topology / passthrough;
-    OUT.printf("%-7s %,22.0f %,22.0f %10.3f%n", "median", passthrough, topology, ratio);
-    OUT.printf("ratio topology/passthrough (medians): %.3f  (the topology sustains %.1f%% of the passthrough's "
+    OUT.printf("%-7s %,22.0f %,22.0f %10.4f%n", "median", passthrough, topology, ratio);
+    OUT.printf("ratio topology/passthrough (medians): %.4f  (the topology sustains %.2f%% of the passthrough's "
         + "rate)%n", ratio, 100 * ratio);
     OUT.printf("stream-thread CPU during the passes (cores): passthrough %s, topology %s%n",
         cpuList(passes, "passthrough"), cpuList(passes, "topology"));
@@ -353,7 +354,7 @@ public final class PipelineThroughput implements Callable<Integer> {
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("passthroughMedianRequestsPerSecond", round1(passthrough));
     summary.put("topologyMedianRequestsPerSecond", round1(topology));
-    summary.put("ratioTopologyToPassthrough", Math.round(ratio * 1000) / 1000.0);
+    summary.put("ratioTopologyToPassthrough", Math.round(ratio * 100_000) / 100_000.0);
     return summary;
   }
 

@@ -17,6 +17,7 @@ import dev.rumstream.serde.RegistryConfig;
 import dev.rumstream.streams.DeletionService;
 import dev.rumstream.streams.StreamsApp;
 import dev.rumstream.streams.TopicSetup;
+import dev.rumstream.topics.Topic;
 import dev.rumstream.streams.TopologyConfig;
 import dev.rumstream.worker.Bootstrap;
 import dev.rumstream.worker.WorkerConfig;
@@ -30,6 +31,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,6 +84,9 @@ final class Demo implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "7", description = "Seed of the request stream (default: ${DEFAULT-VALUE}).")
   long seed;
 
+  private boolean embedded;
+  private Map<Topic, String> topics;
+
   @Override
   public Integer call() throws Exception {
     Instant started = Instant.now();
@@ -89,7 +94,8 @@ final class Demo implements Callable<Integer> {
     EmbeddedKafka kafka = null;
     EmbeddedSchemaRegistry registry = null;
     try {
-      if (bootstrapServers == null) {
+      embedded = bootstrapServers == null;
+      if (embedded) {
         say("Starting an in-JVM Kafka broker");
         kafka = EmbeddedKafka.start(scratch.resolve("kafka"));
         bootstrapServers = kafka.bootstrapServers();
@@ -114,7 +120,17 @@ final class Demo implements Callable<Integer> {
     String runId = Long.toString(System.currentTimeMillis(), 36);
     Map<String, String> common = Map.of("bootstrap.servers", bootstrapServers, "schema.registry.url",
         schemaRegistryUrl);
+    // On an external broker every run gets topics of its own, so a second run never reads the first one's records.
+    String suffix = embedded ? "" : "-" + runId;
+    topics = new EnumMap<>(Topic.class);
+    for (Topic topic : Topic.values()) {
+      topics.put(topic, topic.defaultName() + suffix);
+    }
+    Map<String, String> topicSettings = new HashMap<>();
+    topics.forEach((topic, name) -> topicSettings.put(
+        "rumstream.topic." + topic.name().toLowerCase(java.util.Locale.ROOT).replace('_', '.'), name));
     Map<String, String> streamsValues = new HashMap<>(common);
+    streamsValues.putAll(topicSettings);
     streamsValues.putAll(Map.of(
         "application.id", "rumstream-demo-" + runId,
         "state.dir", scratch.resolve("streams").toString(),
@@ -130,6 +146,7 @@ final class Demo implements Callable<Integer> {
     // The trained original is cached in --model-store; each run unlearns from its own copy of it.
     Path runStore = scratch.resolve("models");
     Map<String, String> workerValues = new HashMap<>(common);
+    workerValues.putAll(topicSettings);
     workerValues.put("rumstream.model.store", runStore.toString());
     workerValues.put("rumstream.worker.id", "demo-" + runId);
     workerValues.put("group.id", "rumstream-demo-worker-" + runId);
@@ -171,8 +188,8 @@ final class Demo implements Callable<Integer> {
         new StringSerializer(), new ByteArraySerializer())) {
       for (RequestStream.Record record : stream.records()) {
         byte[] value = record.request() == null ? record.raw()
-            : serializer.serialize("deletion-requests", record.request());
-        producer.send(new ProducerRecord<>("deletion-requests", MODEL, value));
+            : serializer.serialize(topics.get(Topic.DELETION_REQUESTS), record.request());
+        producer.send(new ProducerRecord<>(topics.get(Topic.DELETION_REQUESTS), MODEL, value));
       }
     }
   }
@@ -199,7 +216,7 @@ final class Demo implements Callable<Integer> {
     Instant deadline = Instant.now().plus(patience);
     long shown = -1;
     try (KafkaConsumer<String, DeletionReceipt> consumer = consumer(DeletionReceipt.class)) {
-      consumer.subscribe(List.of("deletion-receipts"));
+      consumer.subscribe(List.of(topics.get(Topic.DELETION_RECEIPTS)));
       while (Instant.now().isBefore(deadline)) {
         for (ConsumerRecord<String, DeletionReceipt> record : consumer.poll(Duration.ofMillis(500))) {
           switch (record.value().getStatus()) {
@@ -225,9 +242,9 @@ final class Demo implements Callable<Integer> {
 
   private void printReport(ModelStore store, long baseVersion, Receipts receipts, RequestStream stream,
       Instant started) {
-    List<ForgetSet> sets = readAll("forget-sets", ForgetSet.class);
+    List<ForgetSet> sets = readAll(topics.get(Topic.FORGET_SETS), ForgetSet.class);
     Map<String, UnlearningMetrics> metricsByJob = new TreeMap<>();
-    readAll("unlearning-metrics", UnlearningMetrics.class).forEach(m -> metricsByJob.put(m.getJobId(), m));
+    readAll(topics.get(Topic.UNLEARNING_METRICS), UnlearningMetrics.class).forEach(m -> metricsByJob.put(m.getJobId(), m));
     System.out.println();
     System.out.println("Forget sets and sub-batches (accuracies as fractions; MIA = share of the forget examples the "
         + "attack calls non-member)");

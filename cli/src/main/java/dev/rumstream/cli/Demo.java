@@ -69,7 +69,8 @@ final class Demo implements Callable<Integer> {
   String schemaRegistryUrl;
 
   @Option(names = "--model-store", defaultValue = ".rumstream/models",
-      description = "Where model versions are kept; the trained model is reused from here (default: ${DEFAULT-VALUE}).")
+      description = "Where the trained original model is cached for the next run; each run unlearns on a copy of it "
+          + "(default: ${DEFAULT-VALUE}).")
   Path modelStore;
 
   @Option(names = "--epochs", defaultValue = "3", description = "Training epochs of the original model (default: ${DEFAULT-VALUE}).")

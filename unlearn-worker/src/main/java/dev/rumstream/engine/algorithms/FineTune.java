@@ -2,10 +2,7 @@ package dev.rumstream.engine.algorithms;
 
 import dev.rumstream.engine.EngineConfig;
 import dev.rumstream.engine.model.Classifier;
-import dev.rumstream.engine.train.EpochProgress;
-import dev.rumstream.engine.train.Losses;
 import dev.rumstream.engine.train.Sgd;
-import dev.rumstream.engine.train.Steps;
 
 import java.util.Map;
 
@@ -44,18 +41,10 @@ public final class FineTune extends IterativeUnlearner {
 
     @Override
     void run(Classifier model, UnlearningRequest request, int[] forgetRows, int[] retainRows) {
-        var train = request.train();
         try (Sgd sgd = new Sgd(model.trainableParameters(), common.learningRate(), common.momentum(),
                 common.weightDecay())) {
             for (int epoch = 0; epoch < common.epochs(); epoch++) {
-                var batches = epochBatches(retainRows, epoch, 0);
-                try (EpochProgress progress = progress(epoch, batches.size())) {
-                    for (int[] batch : batches) {
-                        progress.step(Steps.descend(sgd, () -> Losses.crossEntropy(
-                                model.logits(train.images(model.manager(), batch), true),
-                                model.manager().create(train.labels(batch)))));
-                    }
-                }
+                descendEpoch(sgd, retainRows, epoch, 0, batch -> crossEntropy(model, request, batch));
             }
         }
     }

@@ -2,10 +2,8 @@ package dev.rumstream.engine.algorithms;
 
 import dev.rumstream.engine.EngineConfig;
 import dev.rumstream.engine.model.Classifier;
-import dev.rumstream.engine.train.EpochProgress;
 import dev.rumstream.engine.train.Losses;
 import dev.rumstream.engine.train.Sgd;
-import dev.rumstream.engine.train.Steps;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,20 +50,12 @@ public final class L1Sparse extends IterativeUnlearner {
 
     @Override
     void run(Classifier model, UnlearningRequest request, int[] forgetRows, int[] retainRows) {
-        var train = request.train();
         var weights = model.trainableParameters();
         try (Sgd sgd = new Sgd(weights, common.learningRate(), common.momentum(), common.weightDecay())) {
             for (int epoch = 0; epoch < common.epochs(); epoch++) {
-                double alpha = params.alpha() * (1.0 - (double) epoch / common.epochs());
-                var batches = epochBatches(retainRows, epoch, 0);
-                try (EpochProgress progress = progress(epoch, batches.size())) {
-                    for (int[] batch : batches) {
-                        progress.step(Steps.descend(sgd, () -> Losses.crossEntropy(
-                                        model.logits(train.images(model.manager(), batch), true),
-                                        model.manager().create(train.labels(batch)))
-                                .add(Losses.l1Norm(List.copyOf(weights)).mul((float) alpha))));
-                    }
-                }
+                float alpha = (float) (params.alpha() * (1.0 - (double) epoch / common.epochs()));
+                descendEpoch(sgd, retainRows, epoch, 0, batch -> crossEntropy(model, request, batch)
+                        .add(Losses.l1Norm(List.copyOf(weights)).mul(alpha)));
             }
         }
     }

@@ -58,7 +58,7 @@ final class Plots {
   private Plots() {
   }
 
-  static void draw(List<Summary> summary, String profile, Path dir) throws IOException {
+  static void draw(List<Summary> summary, String profile, String tuning, Path dir) throws IOException {
     Summary original = summary.stream().filter(s -> s.variant().equals(QualityBenchmark.ORIGINAL)).findFirst()
         .orElse(null);
     List<Summary> methods = summary.stream().filter(s -> !s.variant().equals(QualityBenchmark.ORIGINAL)).toList();
@@ -67,13 +67,14 @@ final class Plots {
       return;
     }
     int n = methods.stream().mapToInt(Summary::n).max().orElse(0);
-    towChart(methods, original, profile, n, "ToW", Summary::tow, dir.resolve("quality-" + profile + "-tow.png"));
-    towChart(methods, original, profile, n, "ToW-MIA", Summary::towMia,
+    towChart(methods, original, profile + " profile, " + tuning, n, "ToW", Summary::tow,
+        dir.resolve("quality-" + profile + "-tow.png"));
+    towChart(methods, original, profile + " profile, " + tuning, n, "ToW-MIA", Summary::towMia,
         dir.resolve("quality-" + profile + "-tow-mia.png"));
     costChart(methods, profile, n, dir.resolve("quality-" + profile + "-cost.png"));
   }
 
-  private static void towChart(List<Summary> methods, Summary original, String profile, int n, String metric,
+  private static void towChart(List<Summary> methods, Summary original, String run, int n, String metric,
       Function<Summary, Summary.Interval> value, Path file) throws IOException {
     // Full RUM has no Vanilla / Shuffle / RUM^F: XChart takes the categories from the first series, so it is drawn
     // as a reference line (with θo, no unlearning) instead of a bar group of its own.
@@ -86,8 +87,8 @@ final class Plots {
       }
     }
     CategoryChart chart = new CategoryChartBuilder().width(1200).height(650)
-        .title(metric + " vs the retrained model, Fashion-MNIST small CNN, " + profile + " profile (mean, 95% CI over "
-            + n + " seeds; untuned defaults)")
+        .title(metric + " vs the retrained model, Fashion-MNIST small CNN, " + run + " (mean, 95% CI over " + n
+            + " seeds)")
         .xAxisTitle("algorithm").yAxisTitle(metric + " (1 = same as retraining)").build();
     Styler.ChartTheme theme = Styler.ChartTheme.XChart;
     chart.getStyler().setTheme(theme.newInstance(theme));

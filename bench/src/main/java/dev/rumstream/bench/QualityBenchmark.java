@@ -60,8 +60,9 @@ import picocli.CommandLine.Option;
  * released (nothing / Fine-tune / SalUn). Each result is measured against θr: ToW, ToW-MIA, forget / retain / test
  * accuracy, MIA (fraction of S predicted non-member), wall time and its ratio to the retraining time of the same seed.
  *
- * <p>Hyper-parameters are the engine's defaults (the paper code's, rum-method.md §5.3 and unlearn-worker/ENGINE.md);
- * none were tuned. The quick profile shrinks the data and the epochs so that a run fits in minutes on 2 cores; its
+ * <p>Hyper-parameters are the engine's defaults (the paper code's, rum-method.md §5.3 and unlearn-worker/ENGINE.md)
+ * unless a tuning file says otherwise: {@code --tune} searches them as the paper did, on a seed that is never reported
+ * ({@link Tuning}). The quick profile shrinks the data and the epochs so that a run fits in minutes on 2 cores; its
  * numbers are for trying changes, not for comparison with the paper.
  */
 @Command(name = "quality-benchmark", mixinStandardHelpOptions = true,
@@ -157,6 +158,21 @@ public final class QualityBenchmark implements Callable<Integer> {
   @Option(names = "--no-rum", description = "skip full RUM")
   private boolean noRum;
 
+  @Option(names = "--tune", description = "first search the hyper-parameters on --tuning-seed (Vanilla runs, "
+      + "maximal ToW; the grid is in bench/README.md), write them to the tuning file, then run with them")
+  private boolean tune;
+
+  @Option(names = "--tuning-seed", description = "the seed the search runs on; never one of --seeds; default "
+      + "${DEFAULT-VALUE}")
+  private long tuningSeed = 0;
+
+  @Option(names = "--tuned", description = "the tuning file to read (or, with --tune, write); default "
+      + "bench/results/tuning-<profile>.json under --out-dir; without --tune it is used when it exists")
+  private Path tuned;
+
+  @Option(names = "--untuned", description = "ignore any tuning file: every algorithm runs with its defaults")
+  private boolean untuned;
+
   @Option(names = "--subset-seed", description = "seed of the training subset (fixed across seeds); "
       + "default ${DEFAULT-VALUE}")
   private long subsetSeed = 0;
@@ -209,8 +225,13 @@ public final class QualityBenchmark implements Callable<Integer> {
       Arrays.sort(rows);
       evalTestSet = evalTestSet.subset("fashion-mnist-test-" + nEvalTest, rows);
     }
+    Setup setup = new Setup(splits, evalTestSet, nEpochs, k, retain, cap, shadow, nEvalRetain);
     String loadBefore = loadAverage();
     Instant startedAt = Instant.now();
+    if (seeds.contains(tuningSeed)) {
+      throw new CommandLine.ParameterException(new CommandLine(this), "the tuning seed " + tuningSeed
+          + " is one of the reported seeds " + seeds + ": never tune on a seed you report");
+    }
 
     Map<String, Object> parameters = new LinkedHashMap<>();
     parameters.put("profile", name);
@@ -233,13 +254,26 @@ public final class QualityBenchmark implements Callable<Integer> {
     parameters.put("miaShadowSize", shadow);
     parameters.put("seeds", seeds);
     parameters.put("algorithms", algorithms.stream().map(Enum::name).toList());
-    parameters.put("tuning", "none: the engine's defaults (paper code), not tuned on a separate seed");
     parameters.put("device", "CPU");
-
     OUT.printf(Locale.ROOT, "quality benchmark, profile %s: %s; load average %s, %d cores%n", name,
         parameters.entrySet().stream().filter(e -> !e.getKey().equals("profile"))
             .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", ")),
         loadBefore, Runtime.getRuntime().availableProcessors());
+
+    Path tuningFile = tuned != null ? tuned : outDir.resolve("tuning-" + name + ".json");
+    Map<UnlearningAlgorithm, Map<String, String>> chosen = Map.of();
+    if (tune) {
+      chosen = tune(setup, parameters, tuningFile);
+    } else if (!untuned && Files.exists(tuningFile)) {
+      chosen = Tuning.read(json.readTree(tuningFile.toFile()));
+      OUT.printf(Locale.ROOT, "hyper-parameters from %s: %s%n", tuningFile, chosen);
+    } else {
+      OUT.println("no tuning file (" + tuningFile + ") or --untuned: every algorithm runs with its defaults");
+    }
+    parameters.put("tuning", chosen.isEmpty() ? "none: the engine's defaults (paper code)"
+        : "tuned on seed " + tuningSeed + " (" + tuningFile + "): " + Tuning.SEARCH);
+    parameters.put("tuningLabel", chosen.isEmpty() ? "untuned defaults" : "tuned on seed " + tuningSeed);
+    parameters.put("hyperParameters", chosen);
 
     Path jsonFile = outDir.resolve("quality-" + name + ".json");
     Files.createDirectories(outDir);
@@ -247,75 +281,32 @@ public final class QualityBenchmark implements Callable<Integer> {
     List<Map<String, Object>> references = new ArrayList<>();
     int perSeed = 2 + 3 * algorithms.size() + (noRum ? 0 : 1);
     Progress progress = new Progress(seeds.size() * perSeed);
-
     for (long seed : seeds) {
-      EngineConfig config = EngineConfig.defaults().withSeed(seed).withMiaShadowSize(shadow)
-          .withDevice(EngineConfig.DevicePreference.CPU);
-      UnlearningEngine engine = new UnlearningEngine(config, splits);
-      Evaluator evaluator = new Evaluator(config);
-      ModelSpec spec = ModelSpec.smallCnn(splits.train());
-
-      progress.start("seed " + seed + ": train θo (" + nEpochs + " epochs, proxies recorded)");
-      long t0 = System.nanoTime();
-      TrainedModel trained = engine.trainOriginal(spec, TrainingRecipe.paper(nEpochs, seed));
-      double originalSeconds = (System.nanoTime() - t0) / 1e9;
-      try (Classifier original = trained.model()) {
-        RefinedForgetSet forgetSet = Refinement.mixed(trained.proxies().scores(ProxyKind.CONFIDENCE), k);
-        long[] forget = forgetSet.all();
-        Judge judge = new Judge(evaluator, evaluationSets(splits.train(), evalTestSet, forget, nEvalRetain, seed));
-        Measurement before = judge.measure(original);
-        progress.done(String.format(Locale.ROOT, "%.1f s, test acc %.4f, θo acc on S low/med/high %s",
-            originalSeconds, before.accuracies().test(), levelAccuracies(evaluator, splits.train(), original,
-                forgetSet)));
-
-        progress.start("seed " + seed + ": retrain θr on D_train \\ S (" + nEpochs + " epochs)");
-        Measurement reference;
-        double retrainSeconds;
-        try (Classifier retrained = original.copy()) {
-          long r0 = System.nanoTime();
-          engine.unlearn(retrained, Optional.empty(), UnlearningAlgorithm.RETRAIN,
-              Map.of("epochs", Integer.toString(nEpochs)), forget, DeletionLedger.empty());
-          retrainSeconds = (System.nanoTime() - r0) / 1e9;
-          reference = judge.measure(retrained);
-          progress.done(String.format(Locale.ROOT, "%.1f s, acc S/R/test %.4f/%.4f/%.4f, MIA %.3f", retrainSeconds,
-              reference.accuracies().forget(), reference.accuracies().retain(), reference.accuracies().test(),
-              reference.mia()));
-        }
-        Map<String, Object> ref = new LinkedHashMap<>();
-        ref.put("seed", seed);
-        ref.put("original_seconds", round(originalSeconds, 2));
-        ref.put("original", measurementMap(before));
-        ref.put("retrain_seconds", round(retrainSeconds, 2));
-        ref.put("retrain", measurementMap(reference));
-        ref.put("forget_ids", Map.of("low", forgetSet.level(MemorizationLevel.LOW),
-            "medium", forgetSet.level(MemorizationLevel.MEDIUM), "high", forgetSet.level(MemorizationLevel.HIGH)));
-        references.add(ref);
-        rows.add(row(ORIGINAL, ORIGINAL, seed, before, reference, 0, retrainSeconds, Map.of()));
-
+      try (Seeded s = prepare(setup, seed, progress)) {
+        references.add(s.summary());
+        rows.add(row(ORIGINAL, ORIGINAL, seed, s.before(), s.reference(), 0, s.retrainSeconds(), Map.of()));
         for (UnlearningAlgorithm algorithm : algorithms) {
-          Map<String, String> hp = baseHyperParameters(engine, algorithm, Map.of(), retain, cap);
-          Unlearner unlearner = engine.unlearner(algorithm, hp);
-          runVariant(engine, judge, original, progress, rows, seed, algorithm.name(), VANILLA,
-              RumPlans.vanilla(forget, unlearner), forget, reference, retrainSeconds);
+          Map<String, String> hp = baseHyperParameters(s.engine(), algorithm,
+              chosen.getOrDefault(algorithm, Map.of()), retain, cap);
+          Unlearner unlearner = s.engine().unlearner(algorithm, hp);
+          rows.add(runVariant(s, progress, algorithm.name(), VANILLA, RumPlans.vanilla(s.forget(), unlearner)));
           saveRows(jsonFile, parameters, startedAt, loadBefore, rows, references, false);
-          runVariant(engine, judge, original, progress, rows, seed, algorithm.name(), SHUFFLE,
-              RumPlans.shuffled(forgetSet, unlearner, seed), forget, reference, retrainSeconds);
+          rows.add(runVariant(s, progress, algorithm.name(), SHUFFLE,
+              RumPlans.shuffled(s.forgetSet(), unlearner, seed)));
           saveRows(jsonFile, parameters, startedAt, loadBefore, rows, references, false);
-          runVariant(engine, judge, original, progress, rows, seed, algorithm.name(), RUM_F,
-              RumPlans.refined(forgetSet, rumFPlan(engine, algorithm, unlearner, retain, cap)), forget, reference,
-              retrainSeconds);
+          rows.add(runVariant(s, progress, algorithm.name(), RUM_F,
+              RumPlans.refined(s.forgetSet(), rumFPlan(s.engine(), algorithm, unlearner, retain, cap))));
           saveRows(jsonFile, parameters, startedAt, loadBefore, rows, references, false);
         }
         if (!noRum) {
           // Full RUM as released (main_rum.py): nothing / Fine-tune lr 0.1, 10 epochs / SalUn lr 0.1, 5 epochs.
           Map<MemorizationLevel, Unlearner> full = new EnumMap<>(MemorizationLevel.class);
-          full.put(MemorizationLevel.LOW, engine.unlearner(UnlearningAlgorithm.NONE, Map.of()));
-          full.put(MemorizationLevel.MEDIUM, engine.unlearner(UnlearningAlgorithm.FINE_TUNE, baseHyperParameters(
-              engine, UnlearningAlgorithm.FINE_TUNE, Map.of("lr", "0.1", "epochs", "10"), retain, cap)));
-          full.put(MemorizationLevel.HIGH, engine.unlearner(UnlearningAlgorithm.SALUN, baseHyperParameters(
-              engine, UnlearningAlgorithm.SALUN, Map.of("lr", "0.1", "epochs", "5"), retain, cap)));
-          runVariant(engine, judge, original, progress, rows, seed, "RUM", RUM_FULL, RumPlans.refined(forgetSet, full),
-              forget, reference, retrainSeconds);
+          full.put(MemorizationLevel.LOW, s.engine().unlearner(UnlearningAlgorithm.NONE, Map.of()));
+          full.put(MemorizationLevel.MEDIUM, s.engine().unlearner(UnlearningAlgorithm.FINE_TUNE, baseHyperParameters(
+              s.engine(), UnlearningAlgorithm.FINE_TUNE, Map.of("lr", "0.1", "epochs", "10"), retain, cap)));
+          full.put(MemorizationLevel.HIGH, s.engine().unlearner(UnlearningAlgorithm.SALUN, baseHyperParameters(
+              s.engine(), UnlearningAlgorithm.SALUN, Map.of("lr", "0.1", "epochs", "5"), retain, cap)));
+          rows.add(runVariant(s, progress, "RUM", RUM_FULL, RumPlans.refined(s.forgetSet(), full)));
           saveRows(jsonFile, parameters, startedAt, loadBefore, rows, references, false);
         }
       }
@@ -327,8 +318,114 @@ public final class QualityBenchmark implements Callable<Integer> {
         Progress.clock((System.nanoTime() - progress.started) / 1e9), loadBefore, loadAfter, jsonFile);
     List<Summary> summary = Summary.of(rows);
     printSummary(summary, name);
-    Plots.draw(summary, name, outDir);
+    Plots.draw(summary, name, (String) parameters.get("tuningLabel"), outDir);
     return 0;
+  }
+
+  /** What every seed shares: the data and the profile's sizes after the command line's overrides. */
+  private record Setup(DatasetSplits splits, ImageDataset evalTest, int epochs, int perLevel, int retain, int cap,
+      int shadow, int evalRetain) {
+  }
+
+  /**
+   * One seed's fixed parts: θo (measured before any unlearning), the forget set S, the retrained θr and the sets
+   * every model of the seed is measured on.
+   */
+  private record Seeded(long seed, UnlearningEngine engine, Judge judge, Classifier original,
+      RefinedForgetSet forgetSet, Measurement before, Measurement reference, double retrainSeconds,
+      Map<String, Object> summary) implements AutoCloseable {
+    long[] forget() {
+      return forgetSet.all();
+    }
+
+    @Override
+    public void close() {
+      original.close();
+    }
+  }
+
+  /** Trains θo with the proxies, builds the "mix" forget set by confidence and retrains θr on D_train \ S (timed). */
+  private static Seeded prepare(Setup setup, long seed, Progress progress) {
+    EngineConfig config = EngineConfig.defaults().withSeed(seed).withMiaShadowSize(setup.shadow())
+        .withDevice(EngineConfig.DevicePreference.CPU);
+    UnlearningEngine engine = new UnlearningEngine(config, setup.splits());
+    Evaluator evaluator = new Evaluator(config);
+    ImageDataset train = setup.splits().train();
+    progress.start("seed " + seed + ": train θo (" + setup.epochs() + " epochs, proxies recorded)");
+    long t0 = System.nanoTime();
+    TrainedModel trained = engine.trainOriginal(ModelSpec.smallCnn(train), TrainingRecipe.paper(setup.epochs(), seed));
+    double originalSeconds = (System.nanoTime() - t0) / 1e9;
+    Classifier original = trained.model();
+    RefinedForgetSet forgetSet = Refinement.mixed(trained.proxies().scores(ProxyKind.CONFIDENCE), setup.perLevel());
+    long[] forget = forgetSet.all();
+    Judge judge = new Judge(evaluator, evaluationSets(train, setup.evalTest(), forget, setup.evalRetain(), seed));
+    Measurement before = judge.measure(original);
+    progress.done(String.format(Locale.ROOT, "%.1f s, test acc %.4f, θo acc on S low/med/high %s",
+        originalSeconds, before.accuracies().test(), levelAccuracies(evaluator, train, original, forgetSet)));
+
+    progress.start("seed " + seed + ": retrain θr on D_train \\ S (" + setup.epochs() + " epochs)");
+    Measurement reference;
+    double retrainSeconds;
+    try (Classifier retrained = original.copy()) {
+      long r0 = System.nanoTime();
+      engine.unlearn(retrained, Optional.empty(), UnlearningAlgorithm.RETRAIN,
+          Map.of("epochs", Integer.toString(setup.epochs())), forget, DeletionLedger.empty());
+      retrainSeconds = (System.nanoTime() - r0) / 1e9;
+      reference = judge.measure(retrained);
+      progress.done(String.format(Locale.ROOT, "%.1f s, acc S/R/test %.4f/%.4f/%.4f, MIA %.3f", retrainSeconds,
+          reference.accuracies().forget(), reference.accuracies().retain(), reference.accuracies().test(),
+          reference.mia()));
+    }
+    Map<String, Object> ref = new LinkedHashMap<>();
+    ref.put("seed", seed);
+    ref.put("original_seconds", round(originalSeconds, 2));
+    ref.put("original", measurementMap(before));
+    ref.put("retrain_seconds", round(retrainSeconds, 2));
+    ref.put("retrain", measurementMap(reference));
+    ref.put("forget_ids", Map.of("low", forgetSet.level(MemorizationLevel.LOW),
+        "medium", forgetSet.level(MemorizationLevel.MEDIUM), "high", forgetSet.level(MemorizationLevel.HIGH)));
+    return new Seeded(seed, engine, judge, original, forgetSet, before, reference, retrainSeconds, ref);
+  }
+
+  /**
+   * The hyper-parameter search on the tuning seed (Vanilla runs, maximal ToW against that seed's θr); writes every
+   * trial and the choice to the tuning file and returns the choice.
+   */
+  private Map<UnlearningAlgorithm, Map<String, String>> tune(Setup setup, Map<String, Object> parameters,
+      Path tuningFile) throws IOException {
+    Instant startedAt = Instant.now();
+    String loadBefore = loadAverage();
+    Progress progress = new Progress(2 + Tuning.trials(algorithms));
+    Tuning.Result result;
+    Map<String, Object> reference;
+    try (Seeded s = prepare(setup, tuningSeed, progress)) {
+      reference = s.summary();
+      result = Tuning.search(algorithms, (algorithm, overrides) -> {
+        Unlearner unlearner = s.engine().unlearner(algorithm,
+            baseHyperParameters(s.engine(), algorithm, overrides, setup.retain(), setup.cap()));
+        Map<String, Object> row = runVariant(s, progress, algorithm.name(), VANILLA,
+            RumPlans.vanilla(s.forget(), unlearner));
+        row.remove("steps");
+        row.put("overrides", new java.util.TreeMap<>(overrides));
+        return row;
+      });
+    }
+    Map<String, Object> root = new LinkedHashMap<>();
+    root.put("benchmark", "quality-tuning");
+    root.put("date", startedAt.toString());
+    root.put("updated", Instant.now().toString());
+    root.put("machine", machine(loadBefore));
+    root.put("parameters", parameters);
+    root.put("tuningSeed", tuningSeed);
+    root.put("search", Tuning.SEARCH);
+    root.put("reference", reference);
+    root.put("chosen", result.chosen());
+    root.put("trials", result.trials());
+    Files.createDirectories(tuningFile.toAbsolutePath().getParent());
+    writeJson(tuningFile, root);
+    OUT.printf(Locale.ROOT, "tuning on seed %d finished in %s: %s written to %s%n", tuningSeed,
+        Progress.clock((System.nanoTime() - progress.started) / 1e9), result.chosen(), tuningFile);
+    return result.chosen();
   }
 
   /** The per-step hyper-parameters: the defaults (or the given overrides), retain sampling and the epoch cap. */
@@ -369,17 +466,16 @@ public final class QualityBenchmark implements Callable<Integer> {
     return plan;
   }
 
-  private static void runVariant(UnlearningEngine engine, Judge judge, Classifier original, Progress progress,
-      List<Map<String, Object>> rows, long seed, String algorithm, String variant, List<RumStep> plan,
-      long[] forget, Measurement reference, double retrainSeconds) {
-    progress.start("seed " + seed + ": " + algorithm + " " + variant + " (" + plan.size() + " step"
+  private static Map<String, Object> runVariant(Seeded s, Progress progress, String algorithm, String variant,
+      List<RumStep> plan) {
+    progress.start("seed " + s.seed() + ": " + algorithm + " " + variant + " (" + plan.size() + " step"
         + (plan.size() == 1 ? "" : "s") + ")");
-    try (Classifier model = original.copy()) {
+    try (Classifier model = s.original().copy()) {
       long t0 = System.nanoTime();
-      List<RumStepResult> results = new Rum(engine.data().train()).run(model, Optional.of(original), plan,
+      List<RumStepResult> results = new Rum(s.engine().data().train()).run(model, Optional.of(s.original()), plan,
           DeletionLedger.empty());
       double seconds = (System.nanoTime() - t0) / 1e9;
-      Measurement after = judge.measure(model);
+      Measurement after = s.judge().measure(model);
       Map<String, Object> steps = new LinkedHashMap<>();
       for (RumStepResult r : results) {
         UnlearningOutcome o = r.outcome();
@@ -391,11 +487,12 @@ public final class QualityBenchmark implements Callable<Integer> {
         step.put("hyper_parameters", new java.util.TreeMap<>(o.hyperParameters()));
         steps.put(r.step().label(), step);
       }
-      Map<String, Object> row = row(algorithm, variant, seed, after, reference, seconds, retrainSeconds, steps);
-      rows.add(row);
+      Map<String, Object> row = row(algorithm, variant, s.seed(), after, s.reference(), seconds, s.retrainSeconds(),
+          steps);
       progress.done(String.format(Locale.ROOT, "%.1f s (%.2f× retrain), ToW %.4f, ToW-MIA %.4f, acc S/R/test "
-              + "%.4f/%.4f/%.4f, MIA %.3f", seconds, seconds / retrainSeconds, row.get("tow"), row.get("tow_mia"),
+              + "%.4f/%.4f/%.4f, MIA %.3f", seconds, seconds / s.retrainSeconds(), row.get("tow"), row.get("tow_mia"),
           after.accuracies().forget(), after.accuracies().retain(), after.accuracies().test(), after.mia()));
+      return row;
     }
   }
 
@@ -468,6 +565,14 @@ public final class QualityBenchmark implements Callable<Integer> {
     root.put("complete", complete);
     root.put("date", startedAt.toString());
     root.put("updated", Instant.now().toString());
+    root.put("machine", machine(loadBefore));
+    root.put("parameters", parameters);
+    root.put("rows", rows);
+    root.put("references", references);
+    writeJson(file, root);
+  }
+
+  private static Map<String, Object> machine(String loadBefore) {
     Map<String, Object> machine = new LinkedHashMap<>();
     machine.put("cores", Runtime.getRuntime().availableProcessors());
     machine.put("cpu", cpuModel());
@@ -476,10 +581,11 @@ public final class QualityBenchmark implements Callable<Integer> {
     machine.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
     machine.put("loadAverageBefore", loadBefore);
     machine.put("loadAverageNow", loadAverage());
-    root.put("machine", machine);
-    root.put("parameters", parameters);
-    root.put("rows", rows);
-    root.put("references", references);
+    return machine;
+  }
+
+  /** Written to a sibling and moved over the file, so a reader never sees half of it. */
+  private void writeJson(Path file, Map<String, Object> root) {
     try {
       Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
       json.writeValue(tmp.toFile(), root);
@@ -504,10 +610,11 @@ public final class QualityBenchmark implements Callable<Integer> {
       rows.add(row);
     }
     String name = root.get("parameters").get("profile").asText();
+    JsonNode label = root.get("parameters").get("tuningLabel");
     OUT.printf("%s: %d rows, complete=%s%n", file, rows.size(), root.get("complete").asBoolean());
     List<Summary> summary = Summary.of(rows);
     printSummary(summary, name);
-    Plots.draw(summary, name, file.toAbsolutePath().getParent());
+    Plots.draw(summary, name, label == null ? "untuned defaults" : label.asText(), file.toAbsolutePath().getParent());
     return 0;
   }
 

@@ -170,6 +170,10 @@ public final class QualityBenchmark implements Callable<Integer> {
       + "bench/results/tuning-<profile>.json under --out-dir; without --tune it is used when it exists")
   private Path tuned;
 
+  @Option(names = "--resume", description = "go on from the results file of an interrupted run with the same "
+      + "options: keep its rows, run only the missing ones (each seed's θo and θr are retrained first)")
+  private boolean resume;
+
   @Option(names = "--untuned", description = "ignore any tuning file: every algorithm runs with its defaults")
   private boolean untuned;
 
@@ -277,26 +281,30 @@ public final class QualityBenchmark implements Callable<Integer> {
 
     Path jsonFile = outDir.resolve("quality-" + name + ".json");
     Files.createDirectories(outDir);
-    List<Map<String, Object>> rows = new ArrayList<>();
-    List<Map<String, Object>> references = new ArrayList<>();
-    int perSeed = 2 + 3 * algorithms.size() + (noRum ? 0 : 1);
-    Progress progress = new Progress(seeds.size() * perSeed);
+    Results results = new Results(jsonFile, parameters, startedAt, loadBefore);
+    if (resume && Files.exists(jsonFile)) {
+      results.resumeFrom(json.readTree(jsonFile.toFile()));
+    }
+    int methodRows = 3 * algorithms.size() + (noRum ? 0 : 1);
+    Progress progress = new Progress(seeds.size() * (2 + methodRows));
     for (long seed : seeds) {
+      if (results.seedDone(seed, methodRows)) {
+        OUT.printf(Locale.ROOT, "seed %d: all %d rows kept from %s%n", seed, methodRows, jsonFile);
+        continue;
+      }
       try (Seeded s = prepare(setup, seed, progress)) {
-        references.add(s.summary());
-        rows.add(row(ORIGINAL, ORIGINAL, seed, s.before(), s.reference(), 0, s.retrainSeconds(), Map.of()));
+        results.addSeed(s);
         for (UnlearningAlgorithm algorithm : algorithms) {
           Map<String, String> hp = baseHyperParameters(s.engine(), algorithm,
               chosen.getOrDefault(algorithm, Map.of()), retain, cap);
           Unlearner unlearner = s.engine().unlearner(algorithm, hp);
-          rows.add(runVariant(s, progress, algorithm.name(), VANILLA, RumPlans.vanilla(s.forget(), unlearner)));
-          saveRows(jsonFile, parameters, startedAt, loadBefore, rows, references, false);
-          rows.add(runVariant(s, progress, algorithm.name(), SHUFFLE,
+          String a = algorithm.name();
+          results.add(seed, a, VANILLA, () -> runVariant(s, progress, a, VANILLA,
+              RumPlans.vanilla(s.forget(), unlearner)));
+          results.add(seed, a, SHUFFLE, () -> runVariant(s, progress, a, SHUFFLE,
               RumPlans.shuffled(s.forgetSet(), unlearner, seed)));
-          saveRows(jsonFile, parameters, startedAt, loadBefore, rows, references, false);
-          rows.add(runVariant(s, progress, algorithm.name(), RUM_F,
+          results.add(seed, a, RUM_F, () -> runVariant(s, progress, a, RUM_F,
               RumPlans.refined(s.forgetSet(), rumFPlan(s.engine(), algorithm, unlearner, retain, cap))));
-          saveRows(jsonFile, parameters, startedAt, loadBefore, rows, references, false);
         }
         if (!noRum) {
           // Full RUM as released (main_rum.py): nothing / Fine-tune lr 0.1, 10 epochs / SalUn lr 0.1, 5 epochs.
@@ -306,16 +314,17 @@ public final class QualityBenchmark implements Callable<Integer> {
               s.engine(), UnlearningAlgorithm.FINE_TUNE, Map.of("lr", "0.1", "epochs", "10"), retain, cap)));
           full.put(MemorizationLevel.HIGH, s.engine().unlearner(UnlearningAlgorithm.SALUN, baseHyperParameters(
               s.engine(), UnlearningAlgorithm.SALUN, Map.of("lr", "0.1", "epochs", "5"), retain, cap)));
-          rows.add(runVariant(s, progress, "RUM", RUM_FULL, RumPlans.refined(s.forgetSet(), full)));
-          saveRows(jsonFile, parameters, startedAt, loadBefore, rows, references, false);
+          results.add(seed, "RUM", RUM_FULL, () -> runVariant(s, progress, "RUM", RUM_FULL,
+              RumPlans.refined(s.forgetSet(), full)));
         }
       }
     }
     String loadAfter = loadAverage();
     parameters.put("loadAverageAfter", loadAfter);
-    saveRows(jsonFile, parameters, startedAt, loadBefore, rows, references, true);
+    results.save(true);
     OUT.printf(Locale.ROOT, "%nfinished in %s; load average before %s, after %s; rows written to %s%n",
         Progress.clock((System.nanoTime() - progress.started) / 1e9), loadBefore, loadAfter, jsonFile);
+    List<Map<String, Object>> rows = results.rows;
     List<Summary> summary = Summary.of(rows);
     printSummary(summary, name);
     Plots.draw(summary, name, (String) parameters.get("tuningLabel"), outDir);
@@ -558,18 +567,79 @@ public final class QualityBenchmark implements Callable<Integer> {
     return String.join("/", parts);
   }
 
-  private void saveRows(Path file, Map<String, Object> parameters, Instant startedAt, String loadBefore,
-      List<Map<String, Object>> rows, List<Map<String, Object>> references, boolean complete) {
-    Map<String, Object> root = new LinkedHashMap<>();
-    root.put("benchmark", "quality");
-    root.put("complete", complete);
-    root.put("date", startedAt.toString());
-    root.put("updated", Instant.now().toString());
-    root.put("machine", machine(loadBefore));
-    root.put("parameters", parameters);
-    root.put("rows", rows);
-    root.put("references", references);
-    writeJson(file, root);
+  /**
+   * The rows and θo / θr references of one run, saved after every row (so an interrupted run keeps them, and
+   * {@code --resume} can go on from them: each seed's θo and θr are retrained, deterministically, for the rows it
+   * lacks).
+   */
+  private final class Results {
+    private final Path file;
+    private final Map<String, Object> parameters;
+    private final Instant startedAt;
+    private final String loadBefore;
+    final List<Map<String, Object>> rows = new ArrayList<>();
+    private final List<Map<String, Object>> references = new ArrayList<>();
+
+    Results(Path file, Map<String, Object> parameters, Instant startedAt, String loadBefore) {
+      this.file = file;
+      this.parameters = parameters;
+      this.startedAt = startedAt;
+      this.loadBefore = loadBefore;
+    }
+
+    /** Keeps an earlier run's rows, if it ran with the same parameters (seeds and algorithms aside). */
+    @SuppressWarnings("unchecked")
+    void resumeFrom(JsonNode earlier) {
+      for (String key : List.of("trainExamples", "epochsOriginalAndRetrain", "forgetSize", "retainCountPerStep",
+          "unlearnEpochsCap", "miaShadowSize", "evalRetainSample", "evalTestSample", "hyperParameters")) {
+        Object was = json.convertValue(earlier.get("parameters").get(key), Object.class);
+        if (!java.util.Objects.equals(json.convertValue(parameters.get(key), Object.class), was)) {
+          throw new IllegalStateException("cannot resume " + file + ": " + key + " was " + was + ", now "
+              + parameters.get(key));
+        }
+      }
+      earlier.get("rows").forEach(r -> rows.add(json.convertValue(r, Map.class)));
+      earlier.get("references").forEach(r -> references.add(json.convertValue(r, Map.class)));
+      OUT.printf(Locale.ROOT, "resuming: %d rows kept from %s (started %s)%n", rows.size(), file,
+          earlier.get("date").asText());
+    }
+
+    boolean seedDone(long seed, int methodRows) {
+      return rows.stream().filter(r -> ((Number) r.get("seed")).longValue() == seed
+          && !ORIGINAL.equals(r.get("variant"))).count() >= methodRows;
+    }
+
+    void addSeed(Seeded s) {
+      if (!has(s.seed(), ORIGINAL, ORIGINAL)) {
+        references.add(s.summary());
+        rows.add(row(ORIGINAL, ORIGINAL, s.seed(), s.before(), s.reference(), 0, s.retrainSeconds(), Map.of()));
+      }
+    }
+
+    void add(long seed, String algorithm, String variant, java.util.function.Supplier<Map<String, Object>> run) {
+      if (!has(seed, algorithm, variant)) {
+        rows.add(run.get());
+        save(false);
+      }
+    }
+
+    private boolean has(long seed, String algorithm, String variant) {
+      return rows.stream().anyMatch(r -> ((Number) r.get("seed")).longValue() == seed
+          && algorithm.equals(r.get("algorithm")) && variant.equals(r.get("variant")));
+    }
+
+    void save(boolean complete) {
+      Map<String, Object> root = new LinkedHashMap<>();
+      root.put("benchmark", "quality");
+      root.put("complete", complete);
+      root.put("date", startedAt.toString());
+      root.put("updated", Instant.now().toString());
+      root.put("machine", machine(loadBefore));
+      root.put("parameters", parameters);
+      root.put("rows", rows);
+      root.put("references", references);
+      writeJson(file, root);
+    }
   }
 
   private static Map<String, Object> machine(String loadBefore) {

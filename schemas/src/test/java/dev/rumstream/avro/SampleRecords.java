@@ -116,6 +116,7 @@ public final class SampleRecords {
         .setWallTimeMillis(41_250L)
         .setDevice("cpu")
         .setMeasuredAt(T0.plusSeconds(421))
+        .setStartedAt(T0.plusSeconds(372))
         .build();
   }
 

@@ -41,7 +41,8 @@ final class Announcements {
         .build();
   }
 
-  static UnlearningMetrics metrics(VersionManifest manifest, Instant now) {
+  /** @param startedAt when the worker took up the job that produced the version */
+  static UnlearningMetrics metrics(VersionManifest manifest, Instant startedAt, Instant now) {
     VersionManifest.Evidence evidence = manifest.evidence();
     return UnlearningMetrics.newBuilder()
         .setModelId(manifest.modelId())
@@ -62,6 +63,7 @@ final class Announcements {
         .setWallTimeMillis(evidence.wallTimeMillis())
         .setDevice(manifest.device())
         .setMeasuredAt(now)
+        .setStartedAt(startedAt)
         .build();
   }
 

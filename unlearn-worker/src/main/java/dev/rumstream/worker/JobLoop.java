@@ -140,6 +140,7 @@ final class JobLoop implements Runnable {
     TopicPartition partition = new TopicPartition(record.topic(), record.partition());
     UnlearnJob job = record.value();
     Duration backoff = config.retryBackoff();
+    Instant takenUp = clock.instant();
     while (running.get()) {
       Instant started = clock.instant();
       metrics.deadlineSlack(job.getDeadline() == null ? null
@@ -154,7 +155,7 @@ final class JobLoop implements Runnable {
               partition, job.getJobId());
           return;
         }
-        publish(record, job, applied.version());
+        publish(record, job, applied.version(), takenUp);
         metrics.jobDone(applied.version(), applied.alreadyStored(), Duration.between(started, clock.instant()));
         problem.set(null);
         return;
@@ -213,11 +214,14 @@ final class JobLoop implements Runnable {
     }
   }
 
-  private void publish(ConsumerRecord<String, UnlearnJob> record, UnlearnJob job, VersionManifest version) {
+  /** @param takenUp when this worker took up the job: the first attempt's start, retries included */
+  private void publish(ConsumerRecord<String, UnlearnJob> record, UnlearnJob job, VersionManifest version,
+      Instant takenUp) {
     Instant now = clock.instant();
     producer.beginTransaction();
     producer.send(new ProducerRecord<>(config.versionsTopic(), job.getModelId(), Announcements.version(version, store)));
-    producer.send(new ProducerRecord<>(config.metricsTopic(), job.getModelId(), Announcements.metrics(version, now)));
+    producer.send(new ProducerRecord<>(config.metricsTopic(), job.getModelId(),
+        Announcements.metrics(version, takenUp, now)));
     int receipts = 0;
     if (job.getIndex() == job.getJobCount() - 1) {
       List<VersionManifest> jobsOfSet = store.versions(job.getModelId()).stream()

@@ -5,9 +5,6 @@ import dev.rumstream.avro.ForgetSet;
 import dev.rumstream.avro.ReceiptStatus;
 import dev.rumstream.avro.UnlearningMetrics;
 import dev.rumstream.config.Settings;
-import dev.rumstream.engine.UnlearningEngine;
-import dev.rumstream.engine.model.ModelSpec;
-import dev.rumstream.engine.train.TrainingRecipe;
 import dev.rumstream.localstack.EmbeddedKafka;
 import dev.rumstream.localstack.EmbeddedSchemaRegistry;
 import dev.rumstream.serde.AvroDeserializer;
@@ -27,7 +24,6 @@ import dev.rumstream.worker.store.VersionManifest;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -153,16 +149,9 @@ final class Demo implements Callable<Integer> {
     workerValues.put("group.id", "rumstream-demo-worker-" + runId);
     WorkerConfig workerConfig = WorkerConfig.from(Settings.of(WorkerConfig.DEFAULTS, workerValues));
 
-    ModelStore cache = new ModelStore(modelStore.toAbsolutePath());
-    UnlearningEngine engine = new UnlearningEngine(workerConfig.engine().withProgressBars(true),
-        WorkerService.dataset(workerConfig));
-    VersionManifest trained = new Bootstrap(workerConfig, engine, cache, Clock.systemUTC())
-        .trainIfAbsent(MODEL, ModelSpec.smallCnn(engine.data().train()),
-            TrainingRecipe.paper(epochs, workerConfig.engine().seed()));
-    copyDirectory(cache.directory(trained), runStore.resolve(MODEL).resolve(cache.directory(trained).getFileName()));
     ModelStore store = new ModelStore(runStore);
-    VersionManifest v0 = store.latest(MODEL).orElseThrow();
-    new Bootstrap(workerConfig, engine, store, Clock.systemUTC()).publish(v0);
+    VersionManifest v0 = Bootstrap.fromCache(workerConfig, new ModelStore(modelStore.toAbsolutePath()), store, MODEL,
+        epochs);
 
     RequestStream stream = RequestStream.fromStoredScores(store, v0, requests, new Random(seed));
     long baseVersion = store.latest(MODEL).orElseThrow().version();
@@ -272,15 +261,6 @@ final class Demo implements Callable<Integer> {
         receipts.accepted().size(), receipts.rejected().size(), receipts.completed(),
         receipts.duplicatedCompletions(), receipts.lost(stream));
     System.out.printf("Wall time: %ds%n", Duration.between(started, Instant.now()).toSeconds());
-  }
-
-  private static void copyDirectory(Path from, Path to) throws java.io.IOException {
-    Files.createDirectories(to);
-    try (var files = Files.list(from)) {
-      for (Path file : files.toList()) {
-        Files.copy(file, to.resolve(file.getFileName()));
-      }
-    }
   }
 
   private static String fraction(Double value) {

@@ -100,6 +100,22 @@ public final class Bootstrap {
     }
   }
 
+  /**
+   * Version 0 for a run of its own (the demo, the latency benchmark): the small CNN trained with the paper's recipe
+   * into {@code cache} unless it is stored there already, copied into {@code store}, where the run's worker unlearns
+   * (so the cached original never changes), and published from there.
+   */
+  public static VersionManifest fromCache(WorkerConfig config, ModelStore cache, ModelStore store, String modelId,
+      int epochs) {
+    UnlearningEngine engine = new UnlearningEngine(config.engine().withProgressBars(true),
+        WorkerService.dataset(config));
+    VersionManifest trained = new Bootstrap(config, engine, cache, Clock.systemUTC()).trainIfAbsent(modelId,
+        ModelSpec.smallCnn(engine.data().train()), TrainingRecipe.paper(epochs, config.engine().seed()));
+    VersionManifest v0 = store.copyFrom(cache, trained);
+    new Bootstrap(config, engine, store, Clock.systemUTC()).publish(v0);
+    return v0;
+  }
+
   /** Publishes version 0's scores and then its announcement, so the streams app knows both before requests come. */
   public void publish(VersionManifest v0) {
     MemorizationScores scores = storedScores(store, v0);

@@ -152,6 +152,26 @@ public final class ModelStore {
   }
 
   /**
+   * Copies a stored version of another store, with all its files, into this one (a cached original model into the
+   * store a run unlearns in, so the cache itself never changes) and returns it as stored here.
+   */
+  public VersionManifest copyFrom(ModelStore other, VersionManifest version) {
+    Path from = other.directory(version);
+    Path to = directory(version);
+    try {
+      Files.createDirectories(to);
+      try (Stream<Path> files = Files.list(from)) {
+        for (Path file : files.toList()) {
+          Files.copy(file, to.resolve(file.getFileName()));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot copy " + from + " to " + to, e);
+    }
+    return readManifest(to);
+  }
+
+  /**
    * Loads a version's parameters after checking the file against the manifest's checksum; a mismatch, a truncated
    * or a missing file is refused with {@link CorruptVersionException}.
    */

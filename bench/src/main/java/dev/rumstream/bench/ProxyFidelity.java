@@ -89,6 +89,10 @@ public final class ProxyFidelity implements Callable<Integer> {
       + "recorded) timed side by side; default ${DEFAULT-VALUE}")
   private int overheadRounds = 3;
 
+  @Option(names = "--overhead-only", description = "measure only the overhead (step 1) and replace the cost "
+      + "section of an existing results file with it (for a quieter moment than the long run had)")
+  private boolean overheadOnly;
+
   @Option(names = "--holdout-size", description = "held-out examples for the holdout-retraining proxy, drawn from "
       + "the training images outside the subset (never the test set); default ${DEFAULT-VALUE}")
   private int holdoutSize = 5_000;
@@ -146,25 +150,26 @@ public final class ProxyFidelity implements Callable<Integer> {
     // 1. θo with the proxies, and the proxies' overhead: plain and recording runs of the same recipe, alternated.
     Progress progress = new Progress(2 * overheadRounds + 1);
     TrainingRecipe recipe = TrainingRecipe.paper(epochs, seed);
-    List<Double> plainSeconds = new ArrayList<>();
-    List<Double> recordingSeconds = new ArrayList<>();
+    List<Timing> plain = new ArrayList<>();
+    List<Timing> recording = new ArrayList<>();
     Map<String, double[]> proxies = new LinkedHashMap<>();
-    double holdoutSeconds = 0;
+    Timing holdoutTime = null;
     try (Classifier warmUp = Classifier.create(spec, device, seed)) {
       // The first run in a JVM also pays for libtorch's and the JIT's warm-up: not part of either figure.
       trainer.train(warmUp, train, Arrays.copyOf(train.allRows(), 2_048), recipe.withEpochs(1), Optional.empty());
     }
+    String overheadLoadBefore = loadAverage();
     for (int round = 0; round < overheadRounds; round++) {
       // Alternate which of the two goes first, so a drift in the machine's load does not favour one.
       if (round % 2 == 0) {
-        plainSeconds.add(plainRun(progress, round, spec, device, trainer, train, recipe));
+        plain.add(plainRun(progress, round, spec, device, trainer, train, recipe));
       }
       progress.start("round " + (round + 1) + ": training with the learning-event proxies recorded");
       try (Classifier model = Classifier.create(spec, device, seed)) {
         LearningEventRecorder recorder = new LearningEventRecorder(train);
-        double s = timed(() -> trainer.train(model, train, train.allRows(), recipe, Optional.of(recorder)));
-        recordingSeconds.add(s);
-        progress.done(String.format(Locale.ROOT, "%.1f s", s));
+        Timing t = Timing.of(() -> trainer.train(model, train, train.allRows(), recipe, Optional.of(recorder)));
+        recording.add(t);
+        progress.done(t.format());
         if (round == 0) {
           for (ProxyKind kind : List.of(ProxyKind.CONFIDENCE, ProxyKind.MAX_CONFIDENCE, ProxyKind.NEGATIVE_ENTROPY,
               ProxyKind.BINARY_ACCURACY)) {
@@ -172,21 +177,22 @@ public final class ProxyFidelity implements Callable<Integer> {
           }
           progress.start("holdout-retraining proxy on θo");
           MemorizationScores[] holdout = new MemorizationScores[1];
-          holdoutSeconds = timed(() -> holdout[0] = new HoldoutRetraining(inference).scores(model, heldOut, train,
+          holdoutTime = Timing.of(() -> holdout[0] = new HoldoutRetraining(inference).scores(model, heldOut, train,
               HoldoutRetraining.Recipe.paper(seed)));
           proxies.put(ProxyKind.HOLDOUT_RETRAINING.name(), valuesByRow(train, holdout[0]));
-          progress.done(String.format(Locale.ROOT, "%.1f s", holdoutSeconds));
+          progress.done(holdoutTime.format());
         }
       }
       if (round % 2 == 1) {
-        plainSeconds.add(plainRun(progress, round, spec, device, trainer, train, recipe));
+        plain.add(plainRun(progress, round, spec, device, trainer, train, recipe));
       }
     }
-    Overhead overhead = new Overhead(median(plainSeconds), median(recordingSeconds), plainSeconds,
-        recordingSeconds, holdoutSeconds);
-    OUT.printf(Locale.ROOT, "training %.1f s plain, %.1f s with the proxies recorded (medians): overhead ratio "
-        + "%.3f; holdout retraining %.1f s = %.3f × plain training%n", overhead.plainMedian(),
-        overhead.recordingMedian(), overhead.ratio(), holdoutSeconds, holdoutSeconds / overhead.plainMedian());
+    Overhead overhead = new Overhead(plain, recording, holdoutTime, overheadLoadBefore, loadAverage());
+    OUT.println(overhead.describe());
+    if (overheadOnly) {
+      replaceCost(overhead);
+      return 0;
+    }
 
     // 2. The subsampled memorization estimate: model m trains on a random fraction, is scored on every example.
     Estimator estimator = new Estimator(train.size());
@@ -204,12 +210,12 @@ public final class ProxyFidelity implements Callable<Integer> {
       int[] rows = sortedPrefix(Batches.shuffled(train.allRows(), new Random(modelSeed * 31 + 7)), 0, subsetSize);
       models.start("estimator model " + (m + 1) + ": " + rows.length + " examples");
       try (Classifier model = Classifier.create(spec, device, modelSeed)) {
-        double s = timed(() -> trainer.train(model, train, rows, TrainingRecipe.paper(epochs, modelSeed),
+        Timing t = Timing.of(() -> trainer.train(model, train, rows, TrainingRecipe.paper(epochs, modelSeed),
             Optional.empty()));
         boolean[] correct = inference.predict(model, train, train.allRows()).correct();
         ModelResult r = estimator.add(rows, correct);
         models.done(String.format(Locale.ROOT, "trained in %.1f s; accuracy on its subset %.4f, on the rest %.4f",
-            s, r.inAccuracy(), r.outAccuracy()));
+            t.wall(), r.inAccuracy(), r.outAccuracy()));
       }
       Report report = report(estimator, proxies, train);
       if ((m + 1) % 10 == 0) {
@@ -225,14 +231,14 @@ public final class ProxyFidelity implements Callable<Integer> {
     return 0;
   }
 
-  private double plainRun(Progress progress, int round, ModelSpec spec, ai.djl.Device device, ModelTrainer trainer,
+  private Timing plainRun(Progress progress, int round, ModelSpec spec, ai.djl.Device device, ModelTrainer trainer,
       ImageDataset train, TrainingRecipe recipe) {
     progress.start("round " + (round + 1) + ": plain training (" + epochs + " epochs, " + train.size()
         + " examples)");
     try (Classifier model = Classifier.create(spec, device, seed)) {
-      double s = timed(() -> trainer.train(model, train, train.allRows(), recipe, Optional.empty()));
-      progress.done(String.format(Locale.ROOT, "%.1f s", s));
-      return s;
+      Timing t = Timing.of(() -> trainer.train(model, train, train.allRows(), recipe, Optional.empty()));
+      progress.done(t.format());
+      return t;
     }
   }
 
@@ -251,22 +257,62 @@ public final class ProxyFidelity implements Callable<Integer> {
     return out;
   }
 
-  private static double timed(Runnable work) {
-    long t0 = System.nanoTime();
-    work.run();
-    return (System.nanoTime() - t0) / 1e9;
+  /**
+   * Wall time and this process's CPU time (all its threads, libtorch's included) of one piece of work. On a shared
+   * machine the CPU time is the steadier of the two: other processes stretch the wall time, not this one's CPU time.
+   */
+  record Timing(double wall, double cpu) {
+    static Timing of(Runnable work) {
+      var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+          .getOperatingSystemMXBean();
+      long c0 = os.getProcessCpuTime();
+      long t0 = System.nanoTime();
+      work.run();
+      return new Timing((System.nanoTime() - t0) / 1e9, (os.getProcessCpuTime() - c0) / 1e9);
+    }
+
+    String format() {
+      return String.format(Locale.ROOT, "%.1f s wall, %.1f s CPU", wall, cpu);
+    }
   }
 
-  private static double median(List<Double> values) {
-    double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
-  }
+  /** The overhead comparison: medians of each side, in wall and in CPU time. */
+  record Overhead(List<Timing> plain, List<Timing> recording, Timing holdout, String loadBefore, String loadAfter) {
+    double wallRatio() {
+      return median(recording, Timing::wall) / median(plain, Timing::wall);
+    }
 
-  /** Training times of the overhead comparison, seconds. */
-  record Overhead(double plainMedian, double recordingMedian, List<Double> plain, List<Double> recording,
-      double holdoutSeconds) {
-    double ratio() {
-      return recordingMedian / plainMedian;
+    double cpuRatio() {
+      return median(recording, Timing::cpu) / median(plain, Timing::cpu);
+    }
+
+    String describe() {
+      return String.format(Locale.ROOT, "training with the learning-event proxies recorded / plain training "
+              + "(medians of %d rounds): wall %.1f / %.1f s = %.3f, CPU %.1f / %.1f s = %.3f; holdout retraining "
+              + "%s = %.3f × plain training (wall); load average %s before, %s after", plain.size(),
+          median(recording, Timing::wall), median(plain, Timing::wall), wallRatio(), median(recording, Timing::cpu),
+          median(plain, Timing::cpu), cpuRatio(), holdout.format(), holdout.wall() / median(plain, Timing::wall),
+          loadBefore, loadAfter);
+    }
+
+    Map<String, Object> toJson() {
+      Map<String, Object> cost = new LinkedHashMap<>();
+      cost.put("measuredAt", Instant.now().toString());
+      cost.put("loadAverageBefore", loadBefore);
+      cost.put("loadAverageAfter", loadAfter);
+      cost.put("plainTraining", plain);
+      cost.put("recordingTraining", recording);
+      cost.put("overheadRatioWall", round(wallRatio(), 4));
+      cost.put("overheadRatioCpu", round(cpuRatio(), 4));
+      cost.put("holdoutRetraining", holdout);
+      cost.put("holdoutRetrainingRatioWall", round(holdout.wall() / median(plain, Timing::wall), 4));
+      cost.put("holdoutRetrainingRatioCpu", round(holdout.cpu() / median(plain, Timing::cpu), 4));
+      return cost;
+    }
+
+    private static double median(List<Timing> timings, java.util.function.ToDoubleFunction<Timing> part) {
+      double[] v = timings.stream().mapToDouble(part).sorted().toArray();
+      return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
   }
 
@@ -435,9 +481,7 @@ public final class ProxyFidelity implements Callable<Integer> {
     report.byModels().forEach((models, rhos) -> OUT.printf(Locale.ROOT, "with the first %3d models: %s%n", models,
         rhos.entrySet().stream().map(e -> String.format(Locale.ROOT, "%s %+.3f", e.getKey().toLowerCase(Locale.ROOT),
             e.getValue())).collect(java.util.stream.Collectors.joining(", "))));
-    OUT.printf(Locale.ROOT, "overhead of recording the learning-event proxies: %.1f s / %.1f s = %.3f (median of "
-        + "%d rounds each; plain %s, recording %s)%n", overhead.recordingMedian(), overhead.plainMedian(),
-        overhead.ratio(), overhead.plain().size(), overhead.plain(), overhead.recording());
+    OUT.println(overhead.describe());
   }
 
   private void save(Map<String, Object> parameters, Instant startedAt, String loadBefore, Overhead overhead,
@@ -463,18 +507,25 @@ public final class ProxyFidelity implements Callable<Integer> {
     root.put("spearmanByModels", report.byModels());
     root.put("memorizationMean", round(report.memMean(), 4));
     root.put("memorizationShareAboveHalf", round(report.memAboveHalf(), 4));
-    Map<String, Object> cost = new LinkedHashMap<>();
-    cost.put("plainTrainingSeconds", overhead.plain());
-    cost.put("recordingTrainingSeconds", overhead.recording());
-    cost.put("overheadRatio", round(overhead.ratio(), 4));
-    cost.put("holdoutRetrainingSeconds", round(overhead.holdoutSeconds(), 2));
-    cost.put("holdoutRetrainingRatio", round(overhead.holdoutSeconds() / overhead.plainMedian(), 4));
-    root.put("cost", cost);
+    root.put("cost", overhead.toJson());
     Path file = outDir.resolve("proxy-fidelity.json");
     Path tmp = outDir.resolve("proxy-fidelity.json.tmp");
     json.writeValue(tmp.toFile(), root);
     Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     writeScores(estimator, train, proxies);
+  }
+
+  /** Puts a new overhead measurement into the results file (made by an earlier full run), or into a new one. */
+  private void replaceCost(Overhead overhead) throws IOException {
+    Files.createDirectories(outDir);
+    Path file = outDir.resolve("proxy-fidelity.json");
+    com.fasterxml.jackson.databind.node.ObjectNode root = Files.exists(file)
+        ? (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(file.toFile()) : json.createObjectNode();
+    root.set("cost", json.valueToTree(overhead.toJson()));
+    Path tmp = outDir.resolve("proxy-fidelity.json.tmp");
+    json.writeValue(tmp.toFile(), root);
+    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    OUT.println("cost section of " + file + " replaced");
   }
 
   /** Per example: id, label, held-out count, mem estimate and every proxy (gzip CSV, to redo any analysis). */

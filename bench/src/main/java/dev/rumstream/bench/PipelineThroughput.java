@@ -1,9 +1,9 @@
 package dev.rumstream.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.rumstream.config.Settings;
+import dev.rumstream.serde.AvroTrust;
 import dev.rumstream.streams.DeletionService;
 import dev.rumstream.streams.StreamsApp;
 import dev.rumstream.streams.TopicSetup;
@@ -13,21 +13,11 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,22 +25,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
-import org.apache.avro.util.ClassSecurityValidator;
-import org.apache.kafka.clients.CommonClientConfigs;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.GroupIdNotFoundException;
-import org.apache.kafka.common.errors.GroupNotEmptyException;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -60,6 +37,7 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Produced;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -81,14 +59,8 @@ public final class PipelineThroughput implements Callable<Integer> {
   private static final String MODEL = "bench-model";
   private static final PrintStream OUT = System.out;
 
-  @Option(names = "--bootstrap-servers", defaultValue = "${env:KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:9092}",
-      description = "Kafka (default: $KAFKA_BOOTSTRAP_SERVERS or ${DEFAULT-VALUE}).")
-  String bootstrapServers;
-
-  @Option(names = "--schema-registry-url",
-      defaultValue = "${env:SCHEMA_REGISTRY_URL:-http://127.0.0.1:8081/apis/ccompat/v7}",
-      description = "Confluent-compatible registry (default: $SCHEMA_REGISTRY_URL or ${DEFAULT-VALUE}).")
-  String registryUrl;
+  @Mixin
+  BrokerOptions broker;
 
   @Option(names = "--requests", defaultValue = "20000", description = "Request records per pass (${DEFAULT-VALUE}).")
   int requests;
@@ -144,20 +116,11 @@ public final class PipelineThroughput implements Callable<Integer> {
       description = "Sample the stream threads' stacks every 10 ms and print where the time goes (adds overhead).")
   boolean sampleStacks;
 
-  @Option(names = "--state-dir", defaultValue = "bench/target/state",
-      description = "Parent of the apps' state directories, removed at the end (${DEFAULT-VALUE}).")
-  Path stateParent;
-
   @Option(names = "--output", defaultValue = "bench/results/pipeline-throughput.json",
       description = "Where the figures go as JSON; 'none' for nowhere (${DEFAULT-VALUE}).")
   String output;
 
-  private final String runId = "bench-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC)
-      .format(Instant.now()) + "-" + Integer.toHexString(new Random().nextInt(0x10000));
-  private final List<Path> stateDirs = new ArrayList<>();
-  private final List<String> applicationIds = new ArrayList<>();
-  private final List<AutoCloseable> running = new ArrayList<>();
-  private volatile boolean cleanedUp;
+  private BrokerRun run;
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new PipelineThroughput()).execute(args));
@@ -169,25 +132,26 @@ public final class PipelineThroughput implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    trustGeneratedAvroClasses();
-    Thread cleanupHook = new Thread(() -> cleanUp(false), "bench-cleanup");
-    Runtime.getRuntime().addShutdownHook(cleanupHook);
-    String loadBefore = loadAverage();
+    AvroTrust.trustRumstreamContracts();
+    String loadBefore = Machine.loadAverage();
     Instant startedAt = Instant.now();
-    OUT.printf("pipeline-throughput %s: broker %s, registry %s, load average %s, %d cores%n", runId,
-        bootstrapServers, registryUrl, loadBefore, Runtime.getRuntime().availableProcessors());
     List<Pass> passes = new ArrayList<>();
-    try {
+    try (BrokerRun run = broker.open(OUT)) {
+      this.run = run;
+      String runId = run.id();
+      OUT.printf("pipeline-throughput %s: broker %s, registry %s, load average %s, %d cores%n", runId,
+          broker.bootstrapServers, broker.registryUrl, loadBefore, Runtime.getRuntime().availableProcessors());
       Random random = new Random(seed);
       String modelsTopic = runId + "-model-versions";
       String scoresTopic = runId + "-memorization-scores";
-      createTopics(Map.of(modelsTopic, Topic.CleanupPolicy.DELETE, scoresTopic, Topic.CleanupPolicy.COMPACT));
-      Workload.publishModel(clientConfig(), registryUrl, modelsTopic, scoresTopic, MODEL, datasetSize,
-          scoredExamples, random);
+      run.createTopics(Map.of(modelsTopic, Topic.CleanupPolicy.DELETE, scoresTopic, Topic.CleanupPolicy.COMPACT),
+          partitions);
+      Workload.publishModel(run.clientConfig(), broker.registryUrl, modelsTopic, scoresTopic, MODEL,
+          datasetSize, scoredExamples, random);
       OUT.printf("published model %s (datasetSize %,d) and %,d memorization scores%n", MODEL, datasetSize,
           scoredExamples);
-      Workload.Requests workload = Workload.requests(registryUrl, runId + "-deletion-requests", MODEL, requests,
-          scoredExamples, datasetSize, maxIds, duplicatePercent, invalidPercent, random);
+      Workload.Requests workload = Workload.requests(broker.registryUrl, runId + "-deletion-requests", MODEL,
+          requests, scoredExamples, datasetSize, maxIds, duplicatePercent, invalidPercent, random);
       OUT.printf("pre-serialized %,d request records: %,d distinct requests, %,d duplicate records, %,d invalid "
               + "records, %,d example ids; the topology must issue %,d receipts%n", workload.values().size(),
           workload.distinct(), workload.duplicates(), workload.invalid(), workload.exampleIds(),
@@ -197,20 +161,13 @@ public final class PipelineThroughput implements Callable<Integer> {
         passes.add(passthrough(round, workload));
         passes.add(topology(round, workload, modelsTopic, scoresTopic));
       }
-      String loadAfter = loadAverage();
+      String loadAfter = Machine.loadAverage();
       Map<String, Object> summary = report(passes, loadBefore, loadAfter);
       if (!"none".equals(output)) {
         writeJson(Path.of(output), startedAt, loadBefore, loadAfter, workload, passes, summary);
         OUT.println("figures written to " + output);
       }
       return 0;
-    } finally {
-      cleanUp(true);
-      try {
-        Runtime.getRuntime().removeShutdownHook(cleanupHook);
-      } catch (IllegalStateException shuttingDown) {
-        // the hook runs anyway
-      }
     }
   }
 
@@ -218,36 +175,35 @@ public final class PipelineThroughput implements Callable<Integer> {
 
   private Pass passthrough(int round, Workload.Requests workload) throws Exception {
     String label = "passthrough " + round + "/" + rounds;
-    String in = runId + "-r" + round + "-passthrough-in";
-    String out = runId + "-r" + round + "-passthrough-out";
-    createTopics(Map.of(in, Topic.CleanupPolicy.DELETE, out, Topic.CleanupPolicy.DELETE));
+    String in = run.id() + "-r" + round + "-passthrough-in";
+    String out = run.id() + "-r" + round + "-passthrough-out";
+    run.createTopics(Map.of(in, Topic.CleanupPolicy.DELETE, out, Topic.CleanupPolicy.DELETE), partitions);
     StreamsBuilder builder = new StreamsBuilder();
     builder.stream(in, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
         .to(out, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
     Properties props = new Properties();
-    props.putAll(clientConfig());
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId("passthrough", round));
+    props.putAll(run.clientConfig());
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, run.group("r" + round + "-passthrough"));
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, processingGuarantee);
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
-    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir("passthrough", round).toString());
-    KafkaStreams streams = new KafkaStreams(builder.build(), props);
-    running.add(streams);
+    props.put(StreamsConfig.STATE_DIR_CONFIG, run.stateDir("r" + round + "-passthrough").toString());
+    KafkaStreams streams = run.track(new KafkaStreams(builder.build(), props));
     try {
       streams.start();
-      awaitRunning(label, streams::state);
+      BrokerRun.awaitRunning(label, streams::state);
       List<byte[]> values = new ArrayList<>(workload.values().size() * passthroughRepeat);
       for (int i = 0; i < passthroughRepeat; i++) {
         values.addAll(workload.values());
       }
-      String loadAtStart = loadAverage();
-      TimedRun.Result result = TimedRun.run(label, clientConfig(), in, out, workload.key(), values, values.size(),
+      String loadAtStart = Machine.loadAverage();
+      TimedRun.Result result = TimedRun.run(label, run.clientConfig(), in, out, workload.key(), values, values.size(),
           roundTimeout, sampleStacks, OUT);
       printStacks(label, result);
-      return new Pass("passthrough", round, result, Map.of(), loadAtStart, loadAverage());
+      return new Pass("passthrough", round, result, Map.of(), loadAtStart, Machine.loadAverage());
     } finally {
       streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
           .withTimeout(Duration.ofSeconds(30)));
-      running.remove(streams);
+      run.untrack(streams);
     }
   }
 
@@ -255,16 +211,11 @@ public final class PipelineThroughput implements Callable<Integer> {
       throws Exception {
     String label = "topology " + round + "/" + rounds;
     Map<String, String> overrides = new HashMap<>();
-    overrides.put("application.id", applicationId("topology", round));
-    overrides.put("bootstrap.servers", bootstrapServers);
-    overrides.put("schema.registry.url", registryUrl);
+    overrides.put("application.id", run.group("r" + round + "-topology"));
     overrides.put("processing.guarantee", processingGuarantee);
     overrides.put("commit.interval.ms", Long.toString(commitIntervalMs));
-    overrides.put("state.dir", stateDir("topology", round).toString());
-    for (Topic topic : Topic.values()) {
-      overrides.put("rumstream.topic." + topic.name().toLowerCase(Locale.ROOT).replace('_', '.'),
-          runId + "-r" + round + "-" + topic.defaultName());
-    }
+    overrides.put("state.dir", run.stateDir("r" + round + "-topology").toString());
+    overrides.putAll(run.appSettings("r" + round));
     overrides.put("rumstream.topic.model.versions", modelsTopic);
     overrides.put("rumstream.topic.memorization.scores", scoresTopic);
     // Every request of the run falls into one long window that never ends during the pass and is never flushed by
@@ -274,25 +225,24 @@ public final class PipelineThroughput implements Callable<Integer> {
     overrides.put("rumstream.window.max.examples", Integer.toString(maxForgetSetExamples));
     Settings settings = Settings.of(StreamsApp.DEFAULTS, overrides);
     TopologyConfig config = TopologyConfig.from(settings);
-    TopicSetup.ensure(clientConfig(), config.topics(), partitions, (short) 1);
+    TopicSetup.ensure(run.clientConfig(), config.topics(), partitions, (short) 1);
 
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    DeletionService service = new DeletionService(settings, meters);
-    running.add(service);
+    DeletionService service = run.track(new DeletionService(settings, meters));
     try {
       service.start();
-      awaitRunning(label, service::state);
-      String loadAtStart = loadAverage();
-      TimedRun.Result result = TimedRun.run(label, clientConfig(), config.topic(Topic.DELETION_REQUESTS),
+      BrokerRun.awaitRunning(label, service::state);
+      String loadAtStart = Machine.loadAverage();
+      TimedRun.Result result = TimedRun.run(label, run.clientConfig(), config.topic(Topic.DELETION_REQUESTS),
           config.topic(Topic.DELETION_RECEIPTS), workload.key(), workload.values(), workload.expectedReceipts(),
           roundTimeout, sampleStacks, OUT);
       Map<String, Object> produced = topologyOutput(meters);
       OUT.printf("  [%s] service metrics: %s%n", label, produced);
       printStacks(label, result);
-      return new Pass("topology", round, result, produced, loadAtStart, loadAverage());
+      return new Pass("topology", round, result, produced, loadAtStart, Machine.loadAverage());
     } finally {
       service.close();
-      running.remove(service);
+      run.untrack(service);
     }
   }
 
@@ -314,17 +264,6 @@ public final class PipelineThroughput implements Callable<Integer> {
 
   private static double sum(SimpleMeterRegistry meters, String name) {
     return meters.find(name).counters().stream().mapToDouble(Counter::count).sum();
-  }
-
-  private void awaitRunning(String label, Supplier<KafkaStreams.State> state) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-    while (state.get() != KafkaStreams.State.RUNNING) {
-      if (state.get() == KafkaStreams.State.ERROR || state.get() == KafkaStreams.State.NOT_RUNNING
-          || System.nanoTime() > deadline) {
-        throw new IllegalStateException(label + ": Kafka Streams did not reach RUNNING (state " + state.get() + ")");
-      }
-      Thread.sleep(50);
-    }
   }
 
   // ------------------------------------------------------------------------------------------------ reporting
@@ -404,20 +343,8 @@ public final class PipelineThroughput implements Callable<Integer> {
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("benchmark", "pipeline-throughput");
     root.put("date", startedAt.toString());
-    root.put("runId", runId);
-    Map<String, Object> machine = new LinkedHashMap<>();
-    machine.put("host", InetAddress.getLocalHost().getHostName());
-    machine.put("cores", Runtime.getRuntime().availableProcessors());
-    machine.put("cpu", cpuModel());
-    machine.put("memoryGiB", memoryGiB());
-    machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
-        + System.getProperty("os.arch"));
-    machine.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
-    machine.put("loadAverageBefore", loadBefore);
-    machine.put("loadAverageAfter", loadAfter);
-    machine.put("broker", bootstrapServers);
-    machine.put("registry", registryUrl);
-    root.put("machine", machine);
+    root.put("runId", run.id());
+    root.put("machine", broker.machine(loadBefore, loadAfter));
     Map<String, Object> parameters = new LinkedHashMap<>();
     parameters.put("requests", requests);
     parameters.put("rounds", rounds);
@@ -475,165 +402,5 @@ public final class PipelineThroughput implements Callable<Integer> {
     Path parent = file.toAbsolutePath().getParent();
     Files.createDirectories(parent);
     new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), root);
-  }
-
-  // ------------------------------------------------------------------------------------------------ plumbing
-
-  private Map<String, Object> clientConfig() {
-    Map<String, Object> config = new HashMap<>();
-    config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    return config;
-  }
-
-  private String applicationId(String side, int round) {
-    String id = runId + "-r" + round + "-" + side;
-    applicationIds.add(id);
-    return id;
-  }
-
-  private Path stateDir(String side, int round) throws IOException {
-    Path dir = stateParent.toAbsolutePath().resolve(runId + "-r" + round + "-" + side);
-    Files.createDirectories(dir);
-    stateDirs.add(dir);
-    return dir;
-  }
-
-  private void createTopics(Map<String, Topic.CleanupPolicy> topics) throws Exception {
-    try (Admin admin = Admin.create(clientConfig())) {
-      admin.createTopics(topics.entrySet().stream()
-          .map(e -> new NewTopic(e.getKey(), partitions, (short) 1)
-              .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, e.getValue().configValue())))
-          .toList()).all().get(30, TimeUnit.SECONDS);
-    }
-  }
-
-  /** Closes what still runs, deletes every topic, group and registry subject of this run, and the state dirs. */
-  private synchronized void cleanUp(boolean patient) {
-    if (cleanedUp) {
-      return;
-    }
-    cleanedUp = true;
-    for (AutoCloseable app : List.copyOf(running)) { // only after a failure or an interrupt
-      try {
-        app.close();
-      } catch (Exception e) {
-        OUT.println("cleanup: closing " + app + " failed: " + e);
-      }
-    }
-    try (Admin admin = Admin.create(clientConfig())) {
-      Set<String> ours = admin.listTopics().names().get(30, TimeUnit.SECONDS).stream()
-          .filter(name -> name.startsWith(runId)).collect(Collectors.toSet());
-      if (!ours.isEmpty()) {
-        admin.deleteTopics(ours).all().get(60, TimeUnit.SECONDS);
-      }
-      int groups = deleteGroups(admin, patient ? 60 : 0);
-      OUT.printf("cleanup: deleted %d topics and %d consumer groups of %s%n", ours.size(), groups, runId);
-    } catch (Exception e) {
-      OUT.println("cleanup: could not delete the topics of " + runId + ": " + e);
-    }
-    deleteRegistrySubjects();
-    for (Path dir : stateDirs) {
-      if (!Files.exists(dir)) {
-        continue;
-      }
-      try (Stream<Path> files = Files.walk(dir)) {
-        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      } catch (IOException e) {
-        OUT.println("cleanup: could not delete " + dir + ": " + e.getMessage());
-      }
-    }
-  }
-
-  /**
-   * Kafka Streams does not leave its group on close, so the last app's group stays non-empty until the broker's
-   * session timeout (45 s) expires; retries until then.
-   */
-  private int deleteGroups(Admin admin, int patienceSeconds) throws InterruptedException {
-    int deleted = 0;
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(patienceSeconds);
-    List<String> left = new ArrayList<>(applicationIds);
-    boolean told = false;
-    while (!left.isEmpty()) {
-      for (String group : List.copyOf(left)) {
-        try {
-          admin.deleteConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS);
-          deleted++;
-          left.remove(group);
-        } catch (ExecutionException e) {
-          if (e.getCause() instanceof GroupIdNotFoundException) {
-            left.remove(group);
-          } else if (!(e.getCause() instanceof GroupNotEmptyException) || System.nanoTime() > deadline) {
-            OUT.println("cleanup: could not delete consumer group " + group + ": " + e.getCause());
-            left.remove(group);
-          }
-        } catch (TimeoutException e) {
-          OUT.println("cleanup: could not delete consumer group " + group + ": " + e);
-          left.remove(group);
-        }
-      }
-      if (!left.isEmpty()) {
-        if (!told) {
-          OUT.println("cleanup: waiting for the broker to expire the last group's member (up to 60 s)");
-          told = true;
-        }
-        Thread.sleep(2000);
-      }
-    }
-    return deleted;
-  }
-
-  /** The schemas this run registered live under subjects named after its topics ({@code <topic>-value}). */
-  private void deleteRegistrySubjects() {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    String base = registryUrl.endsWith("/") ? registryUrl.substring(0, registryUrl.length() - 1) : registryUrl;
-    try {
-      HttpResponse<String> list = http.send(HttpRequest.newBuilder(URI.create(base + "/subjects"))
-          .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
-      int deleted = 0;
-      for (JsonNode subject : new ObjectMapper().readTree(list.body())) {
-        if (!subject.asText().startsWith(runId)) {
-          continue;
-        }
-        String path = base + "/subjects/" + URLEncoder.encode(subject.asText(), StandardCharsets.UTF_8);
-        for (String uri : List.of(path, path + "?permanent=true")) {
-          http.send(HttpRequest.newBuilder(URI.create(uri)).timeout(Duration.ofSeconds(10)).DELETE().build(),
-              HttpResponse.BodyHandlers.discarding());
-        }
-        deleted++;
-      }
-      OUT.printf("cleanup: deleted %d registry subjects of %s%n", deleted, runId);
-    } catch (Exception e) {
-      OUT.println("cleanup: could not delete the registry subjects of " + runId + ": " + e);
-    }
-  }
-
-  /** What StreamsApp does at its entry point: Avro 1.12 instantiates generated classes of trusted packages only. */
-  static void trustGeneratedAvroClasses() {
-    ClassSecurityValidator.setGlobal(ClassSecurityValidator.composite(ClassSecurityValidator.getGlobal(),
-        ClassSecurityValidator.builder().add("dev.rumstream.avro").build()));
-  }
-
-  private static String loadAverage() {
-    try {
-      String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-      return parts[0] + " " + parts[1] + " " + parts[2];
-    } catch (IOException e) {
-      return String.format(Locale.ROOT, "%.2f", java.lang.management.ManagementFactory.getOperatingSystemMXBean()
-          .getSystemLoadAverage());
-    }
-  }
-
-  private static String cpuModel() {
-    try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
-      return lines.filter(l -> l.startsWith("model name")).map(l -> l.substring(l.indexOf(':') + 1).trim())
-          .findFirst().orElse("unknown");
-    } catch (IOException e) {
-      return "unknown";
-    }
-  }
-
-  private static long memoryGiB() {
-    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
-        .getOperatingSystemMXBean()).getTotalMemorySize() >> 30;
   }
 }

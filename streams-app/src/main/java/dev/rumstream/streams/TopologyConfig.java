@@ -72,7 +72,7 @@ public record TopologyConfig(
   }
 
   /** {@code rumstream.topic.deletion.requests} for {@link Topic#DELETION_REQUESTS}, and so on. */
-  static String topicKey(Topic topic) {
+  public static String topicKey(Topic topic) {
     return "rumstream.topic." + topic.name().toLowerCase(Locale.ROOT).replace('_', '.');
   }
 

@@ -97,20 +97,7 @@ final class Workload {
         exampleIds.set(size - 1, datasetSize + random.nextInt(1000));
         invalid++;
       }
-      Instant requestedAt = now.minusMillis(random.nextInt(60_000));
-      DeletionReason reason = random.nextInt(4) == 0 ? REASONS[random.nextInt(REASONS.length)]
-          : DeletionReason.GDPR_ERASURE;
-      DeletionRequest request = DeletionRequest.newBuilder()
-          .setRequestId(new UUID(random.nextLong(), random.nextLong()).toString())
-          .setModelId(modelId)
-          .setSubjectId("subject-" + random.nextInt(1_000_000))
-          .setExampleIds(exampleIds)
-          .setReason(reason)
-          .setRequestedAt(requestedAt)
-          .setDeadline(reason == DeletionReason.GDPR_ERASURE ? requestedAt.plus(Duration.ofDays(30)) : null)
-          .setReference(random.nextBoolean() ? "case-" + random.nextInt(100_000) : null)
-          .setSource("bench")
-          .build();
+      DeletionRequest request = request(modelId, exampleIds, now.minusMillis(random.nextInt(60_000)), random);
       byte[] bytes = serializer.serialize(subjectTopic, request);
       values.add(bytes);
       originals.add(bytes);
@@ -120,5 +107,25 @@ final class Workload {
     }
     return new Requests(modelId.getBytes(StandardCharsets.UTF_8), List.copyOf(values), originals.size(),
         duplicates, invalid, receipts, ids, now);
+  }
+
+  /**
+   * One request with a random id, subject and reference; a quarter of them give a reason other than GDPR erasure,
+   * and GDPR erasures have a deadline 30 days after {@code requestedAt}.
+   */
+  static DeletionRequest request(String modelId, List<Long> exampleIds, Instant requestedAt, Random random) {
+    DeletionReason reason = random.nextInt(4) == 0 ? REASONS[random.nextInt(REASONS.length)]
+        : DeletionReason.GDPR_ERASURE;
+    return DeletionRequest.newBuilder()
+        .setRequestId(new UUID(random.nextLong(), random.nextLong()).toString())
+        .setModelId(modelId)
+        .setSubjectId("subject-" + random.nextInt(1_000_000))
+        .setExampleIds(exampleIds)
+        .setReason(reason)
+        .setRequestedAt(requestedAt)
+        .setDeadline(reason == DeletionReason.GDPR_ERASURE ? requestedAt.plus(Duration.ofDays(30)) : null)
+        .setReference(random.nextBoolean() ? "case-" + random.nextInt(100_000) : null)
+        .setSource("bench")
+        .build();
   }
 }

@@ -153,22 +153,21 @@ public final class ModelStore {
 
   /**
    * Copies a stored version of another store, with all its files, into this one (a cached original model into the
-   * store a run unlearns in, so the cache itself never changes) and returns it as stored here.
+   * store a run unlearns in, so the cache itself never changes) and returns it as stored here. Goes through
+   * {@link #write}, so the copy is as atomic as any other version and is verified when loaded.
    */
   public VersionManifest copyFrom(ModelStore other, VersionManifest version) {
     Path from = other.directory(version);
-    Path to = directory(version);
-    try {
-      Files.createDirectories(to);
+    return write(version, staging -> {
       try (Stream<Path> files = Files.list(from)) {
         for (Path file : files.toList()) {
-          Files.copy(file, to.resolve(file.getFileName()));
+          if (!file.getFileName().toString().equals(MANIFEST)) {
+            Files.copy(file, staging.resolve(file.getFileName()));
+          }
         }
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot copy " + from + " to " + to, e);
-    }
-    return readManifest(to);
+      return version.checksum();
+    });
   }
 
   /**

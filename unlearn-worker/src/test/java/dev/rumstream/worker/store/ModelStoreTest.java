@@ -68,6 +68,25 @@ class ModelStoreTest {
   }
 
   @Test
+  void aCopiedVersionKeepsEveryFileAndLoadsVerifiedWhileTheSourceStaysUnchanged() throws IOException {
+    ModelStore cache = new ModelStore(root.resolve("cache"));
+    VersionManifest original = cache.write(manifest(0, null, List.of()), dir -> {
+      Files.writeString(dir.resolve("scores.bin"), "scores");
+      return writeBytes(dir, "zero");
+    });
+    ModelStore run = new ModelStore(root.resolve("run"));
+
+    VersionManifest copy = run.copyFrom(cache, original);
+
+    assertThat(copy).isEqualTo(original);
+    assertThat(run.latest("m")).contains(copy);
+    assertThat(run.<String>load(copy, Files::readString, ModelStoreTest::fileChecksum)).isEqualTo("zero");
+    assertThat(Files.readString(run.directory(copy).resolve("scores.bin"))).isEqualTo("scores");
+    assertThat(cache.versions("m")).containsExactly(original);
+    assertThatThrownBy(() -> run.copyFrom(cache, original)).isInstanceOf(VersionConflictException.class);
+  }
+
+  @Test
   void aSecondWriterOfTheSameVersionIsRefused() {
     ModelStore store = new ModelStore(root);
     store.write(manifest(0, null, List.of()), dir -> writeBytes(dir, "zero"));

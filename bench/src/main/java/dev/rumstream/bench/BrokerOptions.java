@@ -1,7 +1,6 @@
 package dev.rumstream.bench;
 
 import java.io.PrintStream;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.Map;
 import picocli.CommandLine.Option;
@@ -27,7 +26,7 @@ final class BrokerOptions {
   }
 
   /** The machine, the load averages and these services, for a results file. */
-  Map<String, Object> machine(String loadBefore, String loadAfter) throws UnknownHostException {
+  Map<String, Object> machine(String loadBefore, String loadAfter) {
     Map<String, Object> machine = Machine.describe();
     machine.put("loadAverageBefore", loadBefore);
     machine.put("loadAverageAfter", loadAfter);

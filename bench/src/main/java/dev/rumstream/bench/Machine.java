@@ -26,9 +26,9 @@ final class Machine {
   }
 
   /** Host, cores, CPU model, memory, OS and JVM. */
-  static Map<String, Object> describe() throws UnknownHostException {
+  static Map<String, Object> describe() {
     Map<String, Object> machine = new LinkedHashMap<>();
-    machine.put("host", InetAddress.getLocalHost().getHostName());
+    machine.put("host", hostName());
     machine.put("cores", Runtime.getRuntime().availableProcessors());
     machine.put("cpu", cpuModel());
     machine.put("memoryGiB", ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
@@ -37,6 +37,14 @@ final class Machine {
         + System.getProperty("os.arch"));
     machine.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
     return machine;
+  }
+
+  private static String hostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return "unknown";
+    }
   }
 
   private static String cpuModel() {

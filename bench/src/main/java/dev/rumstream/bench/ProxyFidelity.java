@@ -1,6 +1,6 @@
 package dev.rumstream.bench;
 
-import static dev.rumstream.bench.QualityBenchmark.loadAverage;
+import static dev.rumstream.bench.Machine.loadAverage;
 import static dev.rumstream.bench.QualityBenchmark.round;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -495,7 +495,7 @@ public final class ProxyFidelity implements Callable<Integer> {
     root.put("updated", Instant.now().toString());
     root.put("loadAverageBefore", loadBefore);
     root.put("loadAverageNow", loadAverage());
-    root.put("cores", Runtime.getRuntime().availableProcessors());
+    root.put("machine", Machine.describe());
     root.put("parameters", parameters);
     root.put("models", estimator.models());
     Map<String, Object> correlations = new LinkedHashMap<>();

@@ -1,5 +1,7 @@
 package dev.rumstream.bench;
 
+import static dev.rumstream.bench.Machine.loadAverage;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -643,12 +645,7 @@ public final class QualityBenchmark implements Callable<Integer> {
   }
 
   private static Map<String, Object> machine(String loadBefore) {
-    Map<String, Object> machine = new LinkedHashMap<>();
-    machine.put("cores", Runtime.getRuntime().availableProcessors());
-    machine.put("cpu", cpuModel());
-    machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
-        + System.getProperty("os.arch"));
-    machine.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+    Map<String, Object> machine = Machine.describe();
     machine.put("loadAverageBefore", loadBefore);
     machine.put("loadAverageNow", loadAverage());
     return machine;
@@ -718,25 +715,6 @@ public final class QualityBenchmark implements Callable<Integer> {
   static double round(double value, int digits) {
     double scale = Math.pow(10, digits);
     return Math.round(value * scale) / scale;
-  }
-
-  static String loadAverage() {
-    try {
-      String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-      return parts[0] + " " + parts[1] + " " + parts[2];
-    } catch (IOException e) {
-      return String.format(Locale.ROOT, "%.2f",
-          java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-    }
-  }
-
-  private static String cpuModel() {
-    try (var lines = Files.lines(Path.of("/proc/cpuinfo"))) {
-      return lines.filter(l -> l.startsWith("model name")).map(l -> l.substring(l.indexOf(':') + 1).trim())
-          .findFirst().orElse("unknown");
-    } catch (IOException e) {
-      return "unknown";
-    }
   }
 
   /** Progress lines: one when a task starts, one when it ends, with elapsed time and a naive ETA. */

@@ -1,13 +1,6 @@
 #!/usr/bin/env bash
-# Builds the bench module (and what it needs), then runs dev.rumstream.bench.PipelineThroughput against a real
-# broker and registry. Arguments go to the program (--help lists them). Needs running services, e.g.
+# Deletion requests/s through the whole topology beside a Kafka Streams passthrough, on a real broker and
+# registry (dev.rumstream.bench.PipelineThroughput). Arguments go to the program (--help lists them). E.g.
 #   scripts/services.sh start && . .services/env && bench/pipeline-throughput.sh
-# SKIP_BUILD=1 runs what is already in bench/target (e.g. while another benchmark runs from bench/target/lib).
-set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
-if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
-  # maven.test.skip: no test code is compiled, so work in progress under any src/test cannot break the build.
-  "${MVN:-mvn}" -q -pl bench -am package -Dmaven.test.skip=true
-fi
-exec java ${BENCH_JAVA_OPTS:-} -Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.rumstream.avro \
-  -cp 'bench/target/classes:bench/target/lib/*' dev.rumstream.bench.PipelineThroughput "$@"
+# Builds bench first; SKIP_BUILD=1 and BENCH_JAVA_OPTS as in bench/run.sh.
+exec "$(dirname "${BASH_SOURCE[0]}")/run.sh" PipelineThroughput "$@"

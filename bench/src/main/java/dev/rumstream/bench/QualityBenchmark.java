@@ -164,7 +164,7 @@ public final class QualityBenchmark implements Callable<Integer> {
       + "maximal ToW; the grid is in bench/README.md), write them to the tuning file, then run with them")
   private boolean tune;
 
-  @Option(names = "--tuning-seed", description = "the seed the search runs on; never one of --seeds; default "
+  @Option(names = "--tuning-seed", description = "the seed --tune searches on; never one of --seeds; default "
       + "${DEFAULT-VALUE}")
   private long tuningSeed = 0;
 
@@ -234,9 +234,8 @@ public final class QualityBenchmark implements Callable<Integer> {
     Setup setup = new Setup(splits, evalTestSet, nEpochs, k, retain, cap, shadow, nEvalRetain);
     String loadBefore = loadAverage();
     Instant startedAt = Instant.now();
-    if (seeds.contains(tuningSeed)) {
-      throw new CommandLine.ParameterException(new CommandLine(this), "the tuning seed " + tuningSeed
-          + " is one of the reported seeds " + seeds + ": never tune on a seed you report");
+    if (tune) {
+      refuseToReport(tuningSeed);
     }
 
     Map<String, Object> parameters = new LinkedHashMap<>();
@@ -268,17 +267,21 @@ public final class QualityBenchmark implements Callable<Integer> {
 
     Path tuningFile = tuned != null ? tuned : outDir.resolve("tuning-" + name + ".json");
     Map<UnlearningAlgorithm, Map<String, String>> chosen = Map.of();
+    long searchedOn = tuningSeed;
     if (tune) {
       chosen = tune(setup, parameters, tuningFile);
     } else if (!untuned && Files.exists(tuningFile)) {
-      chosen = Tuning.read(json.readTree(tuningFile.toFile()));
-      OUT.printf(Locale.ROOT, "hyper-parameters from %s: %s%n", tuningFile, chosen);
+      JsonNode search = json.readTree(tuningFile.toFile());
+      chosen = Tuning.read(search);
+      searchedOn = search.get("tuningSeed").asLong();
+      refuseToReport(searchedOn);
+      OUT.printf(Locale.ROOT, "hyper-parameters from %s (searched on seed %d): %s%n", tuningFile, searchedOn, chosen);
     } else {
       OUT.println("no tuning file (" + tuningFile + ") or --untuned: every algorithm runs with its defaults");
     }
     parameters.put("tuning", chosen.isEmpty() ? "none: the engine's defaults (paper code)"
-        : "tuned on seed " + tuningSeed + " (" + tuningFile + "): " + Tuning.SEARCH);
-    parameters.put("tuningLabel", chosen.isEmpty() ? "untuned defaults" : "tuned on seed " + tuningSeed);
+        : "tuned on seed " + searchedOn + " (" + tuningFile + "): " + Tuning.SEARCH);
+    parameters.put("tuningLabel", chosen.isEmpty() ? "untuned defaults" : "tuned on seed " + searchedOn);
     parameters.put("hyperParameters", chosen);
 
     Path jsonFile = outDir.resolve("quality-" + name + ".json");
@@ -331,6 +334,14 @@ public final class QualityBenchmark implements Callable<Integer> {
     printSummary(summary, name);
     Plots.draw(summary, name, (String) parameters.get("tuningLabel"), outDir);
     return 0;
+  }
+
+  /** Hyper-parameters searched on a seed are never reported on that seed. */
+  private void refuseToReport(long searchSeed) {
+    if (seeds.contains(searchSeed)) {
+      throw new CommandLine.ParameterException(new CommandLine(this), "the hyper-parameters were searched on seed "
+          + searchSeed + ", one of the reported seeds " + seeds + ": never report a seed you tuned on");
+    }
   }
 
   /** What every seed shares: the data and the profile's sizes after the command line's overrides. */

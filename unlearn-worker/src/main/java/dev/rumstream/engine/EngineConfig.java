@@ -5,7 +5,8 @@ package dev.rumstream.engine;
  *
  * @param seed             seeds parameter initialization, shuffling, sampling and the MIA's shadow sample
  * @param device           which device to run on (AUTO picks a GPU when DJL sees one)
- * @param evalBatchSize    batch size of inference passes (accuracy, confidences, embeddings)
+ * @param evalBatchSize    batch size of inference passes (accuracy, confidences, embeddings); 128 by default, about
+ *                         twice as fast as 1,024 on 2 CPU cores (ENGINE.md, "Measured"); a GPU wants larger ones
  * @param miaShadowSize    members and non-members each used to fit the SVC attacker; the paper uses 10,000, the
  *                         default is 2,000 because libsvm's fit grows about quadratically (minutes at 10,000 on 2 cores)
  * @param embeddingSample  retain examples embedded for the entanglement score (bounds its cost)
@@ -26,7 +27,7 @@ public record EngineConfig(
     }
 
     public static EngineConfig defaults() {
-        return new EngineConfig(1L, DevicePreference.AUTO, 1024, 2_000, 5_000, false);
+        return new EngineConfig(1L, DevicePreference.AUTO, 128, 2_000, 5_000, false);
     }
 
     public EngineConfig withSeed(long newSeed) {
@@ -39,6 +40,10 @@ public record EngineConfig(
 
     public EngineConfig withMiaShadowSize(int size) {
         return new EngineConfig(seed, device, evalBatchSize, size, embeddingSample, progressBars);
+    }
+
+    public EngineConfig withEvalBatchSize(int size) {
+        return new EngineConfig(seed, device, size, miaShadowSize, embeddingSample, progressBars);
     }
 
     public EngineConfig withDevice(DevicePreference preference) {

@@ -49,6 +49,7 @@ public record WorkerConfig(
     EngineConfig engine = EngineConfig.defaults()
         .withSeed(Long.parseLong(settings.string("rumstream.seed")))
         .withMiaShadowSize(settings.integer("rumstream.eval.mia.shadow.size"))
+        .withEvalBatchSize(settings.integer("rumstream.eval.batch.size"))
         .withDevice(settings.choice("rumstream.device", EngineConfig.DevicePreference.class));
     return new WorkerConfig(
         settings.kafka(),

@@ -34,13 +34,20 @@ public final class Evaluator {
      * the first n test examples, n = min(|R|, |test|, the configured shadow size); target = the forget set.
      */
     public double mia(Classifier model, EvaluationSets sets) {
-        int n = Math.min(config.miaShadowSize(), Math.min(sets.retainRows().length, sets.test().size()));
-        double[] members = inference.predict(model, sets.train(), Arrays.copyOf(sets.retainRows(), n))
-                .trueClassConfidence();
-        double[] nonMembers = inference.predict(model, sets.test(), Arrays.copyOf(sets.test().allRows(), n))
-                .trueClassConfidence();
-        double[] target = inference.predict(model, sets.train(), sets.forgetRows()).trueClassConfidence();
-        return MembershipInference.nonMemberFraction(members, nonMembers, target);
+        int n = shadowSize(sets);
+        return mia(inference.predict(model, sets.train(), Arrays.copyOf(sets.retainRows(), n)),
+                inference.predict(model, sets.test(), Arrays.copyOf(sets.test().allRows(), n)),
+                inference.predict(model, sets.train(), sets.forgetRows()), n);
+    }
+
+    /** The attack from predictions whose first n retain and test entries are the shadow sets. */
+    private static double mia(Predictions retain, Predictions test, Predictions forget, int n) {
+        return MembershipInference.nonMemberFraction(Arrays.copyOf(retain.trueClassConfidence(), n),
+                Arrays.copyOf(test.trueClassConfidence(), n), forget.trueClassConfidence());
+    }
+
+    private int shadowSize(EvaluationSets sets) {
+        return Math.min(config.miaShadowSize(), Math.min(sets.retainRows().length, sets.test().size()));
     }
 
     /** Entanglement of the forget set with (a seeded sample of) the retain set, in {@code model}'s embedding. */
@@ -54,8 +61,16 @@ public final class Evaluator {
                 inference.embeddings(model, sets.train(), sets.forgetRows()), model.embeddingSize());
     }
 
+    /**
+     * Accuracies, MIA and optionally entanglement. Every example is predicted once: the attack's shadow sets are the
+     * first rows of the retain and test predictions the accuracies already need.
+     */
     public Measurement measure(Classifier model, EvaluationSets sets, boolean withEntanglement) {
-        return new Measurement(accuracies(model, sets), mia(model, sets),
+        Predictions forget = inference.predict(model, sets.train(), sets.forgetRows());
+        Predictions retain = inference.predict(model, sets.train(), sets.retainRows());
+        Predictions test = inference.predict(model, sets.test(), sets.test().allRows());
+        return new Measurement(new Accuracies(forget.accuracy(), retain.accuracy(), test.accuracy()),
+                mia(retain, test, forget, shadowSize(sets)),
                 withEntanglement ? OptionalDouble.of(entanglement(model, sets)) : OptionalDouble.empty());
     }
 }

@@ -164,9 +164,9 @@ public final class QualityBenchmark implements Callable<Integer> {
       + "maximal ToW; the grid is in bench/README.md), write them to the tuning file, then run with them")
   private boolean tune;
 
-  @Option(names = "--tuning-seed", description = "the seed --tune searches on; never one of --seeds; default "
-      + "${DEFAULT-VALUE}")
-  private long tuningSeed = 0;
+  @Option(names = "--tuning-seeds", split = ",", description = "the seeds --tune searches on (each trial's ToW is "
+      + "their mean); never one of --seeds; default 0,4")
+  private List<Long> tuningSeeds = List.of(0L, 4L);
 
   @Option(names = "--tuned", description = "the tuning file to read (or, with --tune, write); default "
       + "bench/results/tuning-<profile>.json under --out-dir; without --tune it is used when it exists")
@@ -235,7 +235,7 @@ public final class QualityBenchmark implements Callable<Integer> {
     String loadBefore = loadAverage();
     Instant startedAt = Instant.now();
     if (tune) {
-      refuseToReport(tuningSeed);
+      refuseToReport(tuningSeeds);
     }
 
     Map<String, Object> parameters = new LinkedHashMap<>();
@@ -267,21 +267,29 @@ public final class QualityBenchmark implements Callable<Integer> {
 
     Path tuningFile = tuned != null ? tuned : outDir.resolve("tuning-" + name + ".json");
     Map<UnlearningAlgorithm, Map<String, String>> chosen = Map.of();
-    long searchedOn = tuningSeed;
+    List<Long> searchedOn = tuningSeeds;
     if (tune) {
       chosen = tune(setup, parameters, tuningFile);
     } else if (!untuned && Files.exists(tuningFile)) {
       JsonNode search = json.readTree(tuningFile.toFile());
       chosen = Tuning.read(search);
-      searchedOn = search.get("tuningSeed").asLong();
+      searchedOn = new ArrayList<>();
+      // Files written before the search took several seeds name one, as tuningSeed.
+      JsonNode listed = search.has("tuningSeeds") ? search.get("tuningSeeds")
+          : json.createArrayNode().add(search.get("tuningSeed"));
+      for (JsonNode seed : listed) {
+        searchedOn.add(seed.asLong());
+      }
       refuseToReport(searchedOn);
-      OUT.printf(Locale.ROOT, "hyper-parameters from %s (searched on seed %d): %s%n", tuningFile, searchedOn, chosen);
+      OUT.printf(Locale.ROOT, "hyper-parameters from %s (searched on seeds %s): %s%n", tuningFile, searchedOn, chosen);
     } else {
       OUT.println("no tuning file (" + tuningFile + ") or --untuned: every algorithm runs with its defaults");
     }
+    String tunedOn = "tuned on seed" + (searchedOn.size() == 1 ? " " : "s ")
+        + searchedOn.stream().map(String::valueOf).collect(Collectors.joining(", "));
     parameters.put("tuning", chosen.isEmpty() ? "none: the engine's defaults (paper code)"
-        : "tuned on seed " + searchedOn + " (" + tuningFile + "): " + Tuning.SEARCH);
-    parameters.put("tuningLabel", chosen.isEmpty() ? "untuned defaults" : "tuned on seed " + searchedOn);
+        : tunedOn + " (" + tuningFile + "): " + Tuning.SEARCH);
+    parameters.put("tuningLabel", chosen.isEmpty() ? "untuned defaults" : tunedOn);
     parameters.put("hyperParameters", chosen);
 
     Path jsonFile = outDir.resolve("quality-" + name + ".json");
@@ -337,10 +345,11 @@ public final class QualityBenchmark implements Callable<Integer> {
   }
 
   /** Hyper-parameters searched on a seed are never reported on that seed. */
-  private void refuseToReport(long searchSeed) {
-    if (seeds.contains(searchSeed)) {
-      throw new CommandLine.ParameterException(new CommandLine(this), "the hyper-parameters were searched on seed "
-          + searchSeed + ", one of the reported seeds " + seeds + ": never report a seed you tuned on");
+  private void refuseToReport(List<Long> searchSeeds) {
+    List<Long> both = searchSeeds.stream().filter(seeds::contains).toList();
+    if (!both.isEmpty()) {
+      throw new CommandLine.ParameterException(new CommandLine(this), "the hyper-parameters were searched on seeds "
+          + searchSeeds + " and " + both + " would be reported too (" + seeds + "): never report a seed you tuned on");
     }
   }
 
@@ -410,27 +419,40 @@ public final class QualityBenchmark implements Callable<Integer> {
   }
 
   /**
-   * The hyper-parameter search on the tuning seed (Vanilla runs, maximal ToW against that seed's θr); writes every
-   * trial and the choice to the tuning file and returns the choice.
+   * The hyper-parameter search on the tuning seeds (Vanilla runs, maximal mean ToW against each seed's θr); writes
+   * every trial and the choice to the tuning file and returns the choice.
    */
   private Map<UnlearningAlgorithm, Map<String, String>> tune(Setup setup, Map<String, Object> parameters,
       Path tuningFile) throws IOException {
     Instant startedAt = Instant.now();
     String loadBefore = loadAverage();
-    Progress progress = new Progress(2 + Tuning.trials(algorithms));
+    Progress progress = new Progress(tuningSeeds.size() * (2 + Tuning.trials(algorithms)));
+    List<Seeded> seeded = new ArrayList<>();
     Tuning.Result result;
-    Map<String, Object> reference;
-    try (Seeded s = prepare(setup, tuningSeed, progress)) {
-      reference = s.summary();
+    try {
+      for (long seed : tuningSeeds) {
+        seeded.add(prepare(setup, seed, progress));
+      }
       result = Tuning.search(algorithms, (algorithm, overrides) -> {
-        Unlearner unlearner = s.engine().unlearner(algorithm,
-            baseHyperParameters(s.engine(), algorithm, overrides, setup.retain(), setup.cap()));
-        Map<String, Object> row = runVariant(s, progress, algorithm.name(), VANILLA,
-            RumPlans.vanilla(s.forget(), unlearner));
-        row.remove("steps");
-        row.put("overrides", new java.util.TreeMap<>(overrides));
-        return row;
+        List<Map<String, Object>> bySeed = new ArrayList<>();
+        for (Seeded s : seeded) {
+          Unlearner unlearner = s.engine().unlearner(algorithm,
+              baseHyperParameters(s.engine(), algorithm, overrides, setup.retain(), setup.cap()));
+          Map<String, Object> row = runVariant(s, progress, algorithm.name(), VANILLA,
+              RumPlans.vanilla(s.forget(), unlearner));
+          row.remove("steps");
+          bySeed.add(row);
+        }
+        Map<String, Object> trial = new LinkedHashMap<>();
+        trial.put("algorithm", algorithm.name());
+        trial.put("overrides", new java.util.TreeMap<>(overrides));
+        trial.put("tow", round(bySeed.stream().mapToDouble(r -> ((Number) r.get("tow")).doubleValue()).average()
+            .orElseThrow(), 6));
+        trial.put("by_seed", bySeed);
+        return trial;
       });
+    } finally {
+      seeded.forEach(Seeded::close);
     }
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("benchmark", "quality-tuning");
@@ -438,14 +460,14 @@ public final class QualityBenchmark implements Callable<Integer> {
     root.put("updated", Instant.now().toString());
     root.put("machine", machine(loadBefore));
     root.put("parameters", parameters);
-    root.put("tuningSeed", tuningSeed);
+    root.put("tuningSeeds", tuningSeeds);
     root.put("search", Tuning.SEARCH);
-    root.put("reference", reference);
+    root.put("references", seeded.stream().map(Seeded::summary).toList());
     root.put("chosen", result.chosen());
     root.put("trials", result.trials());
     Files.createDirectories(tuningFile.toAbsolutePath().getParent());
     writeJson(tuningFile, root);
-    OUT.printf(Locale.ROOT, "tuning on seed %d finished in %s: %s written to %s%n", tuningSeed,
+    OUT.printf(Locale.ROOT, "tuning on seeds %s finished in %s: %s written to %s%n", tuningSeeds,
         Progress.clock((System.nanoTime() - progress.started) / 1e9), result.chosen(), tuningFile);
     return result.chosen();
   }

@@ -40,17 +40,23 @@ import org.apache.kafka.common.errors.GroupNotEmptyException;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
- * What one benchmark run puts on shared services, and its removal: topics, consumer groups, registry subjects and
- * state directories, all named {@code bench-<UTC time>-<random>...}, so a run can share a broker with other users.
- * Closing it (or the JVM's shutdown hook, after an interrupt) closes what still runs and deletes all of it.
+ * What one benchmark run puts on shared services, and its removal: topics, consumer groups,
+ * registry subjects and state directories, all named {@code bench-<UTC time>-<random>...}, so a run
+ * can share a broker with other users. Closing it (or the JVM's shutdown hook, after an interrupt)
+ * closes what still runs and deletes all of it.
  */
 final class BrokerRun implements AutoCloseable {
   private final String bootstrapServers;
   private final String registryUrl;
   private final Path stateParent;
   private final PrintStream out;
-  private final String runId = "bench-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC)
-      .format(Instant.now()) + "-" + Integer.toHexString(new Random().nextInt(0x10000));
+  private final String runId =
+      "bench-"
+          + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+              .withZone(ZoneOffset.UTC)
+              .format(Instant.now())
+          + "-"
+          + Integer.toHexString(new Random().nextInt(0x10000));
   private final List<Path> stateDirs = new ArrayList<>();
   private final List<String> groups = new ArrayList<>();
   private final List<AutoCloseable> running = new ArrayList<>();
@@ -91,25 +97,35 @@ final class BrokerRun implements AutoCloseable {
   }
 
   /**
-   * Settings of a rumstream app on these services with every topic one of this run's,
-   * {@code <run id>-<prefix>-<default name>}.
+   * Settings of a rumstream app on these services with every topic one of this run's, {@code <run
+   * id>-<prefix>-<default name>}.
    */
   Map<String, String> appSettings(String prefix) {
     Map<String, String> settings = new HashMap<>();
     settings.put("bootstrap.servers", bootstrapServers);
     settings.put("schema.registry.url", registryUrl);
     for (Topic topic : Topic.values()) {
-      settings.put(TopologyConfig.topicKey(topic), runId + "-" + prefix + "-" + topic.defaultName());
+      settings.put(
+          TopologyConfig.topicKey(topic), runId + "-" + prefix + "-" + topic.defaultName());
     }
     return settings;
   }
 
   void createTopics(Map<String, Topic.CleanupPolicy> topics, int partitions) throws Exception {
     try (Admin admin = Admin.create(clientConfig())) {
-      admin.createTopics(topics.entrySet().stream()
-          .map(e -> new NewTopic(e.getKey(), partitions, (short) 1)
-              .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, e.getValue().configValue())))
-          .toList()).all().get(30, TimeUnit.SECONDS);
+      admin
+          .createTopics(
+              topics.entrySet().stream()
+                  .map(
+                      e ->
+                          new NewTopic(e.getKey(), partitions, (short) 1)
+                              .configs(
+                                  Map.of(
+                                      TopicConfig.CLEANUP_POLICY_CONFIG,
+                                      e.getValue().configValue())))
+                  .toList())
+          .all()
+          .get(30, TimeUnit.SECONDS);
     }
   }
 
@@ -123,12 +139,15 @@ final class BrokerRun implements AutoCloseable {
     running.remove(app);
   }
 
-  static void awaitRunning(String label, Supplier<KafkaStreams.State> state) throws InterruptedException {
+  static void awaitRunning(String label, Supplier<KafkaStreams.State> state)
+      throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
     while (state.get() != KafkaStreams.State.RUNNING) {
-      if (state.get() == KafkaStreams.State.ERROR || state.get() == KafkaStreams.State.NOT_RUNNING
+      if (state.get() == KafkaStreams.State.ERROR
+          || state.get() == KafkaStreams.State.NOT_RUNNING
           || System.nanoTime() > deadline) {
-        throw new IllegalStateException(label + ": Kafka Streams did not reach RUNNING (state " + state.get() + ")");
+        throw new IllegalStateException(
+            label + ": Kafka Streams did not reach RUNNING (state " + state.get() + ")");
       }
       Thread.sleep(50);
     }
@@ -144,7 +163,10 @@ final class BrokerRun implements AutoCloseable {
     }
   }
 
-  /** Closes what still runs, deletes every topic, group and registry subject of this run, and the state dirs. */
+  /**
+   * Closes what still runs, deletes every topic, group and registry subject of this run, and the
+   * state dirs.
+   */
   private synchronized void cleanUp(boolean patient) {
     if (cleanedUp) {
       return;
@@ -158,13 +180,16 @@ final class BrokerRun implements AutoCloseable {
       }
     }
     try (Admin admin = Admin.create(clientConfig())) {
-      Set<String> ours = admin.listTopics().names().get(30, TimeUnit.SECONDS).stream()
-          .filter(name -> name.startsWith(runId)).collect(Collectors.toSet());
+      Set<String> ours =
+          admin.listTopics().names().get(30, TimeUnit.SECONDS).stream()
+              .filter(name -> name.startsWith(runId))
+              .collect(Collectors.toSet());
       if (!ours.isEmpty()) {
         admin.deleteTopics(ours).all().get(60, TimeUnit.SECONDS);
       }
       int deleted = deleteGroups(admin, patient ? 60 : 0);
-      out.printf("cleanup: deleted %d topics and %d consumer groups of %s%n", ours.size(), deleted, runId);
+      out.printf(
+          "cleanup: deleted %d topics and %d consumer groups of %s%n", ours.size(), deleted, runId);
     } catch (Exception e) {
       out.println("cleanup: could not delete the topics of " + runId + ": " + e);
     }
@@ -182,8 +207,8 @@ final class BrokerRun implements AutoCloseable {
   }
 
   /**
-   * Kafka Streams does not leave its group on close, so the last app's group stays non-empty until the broker's
-   * session timeout (45 s) expires; retries until then.
+   * Kafka Streams does not leave its group on close, so the last app's group stays non-empty until
+   * the broker's session timeout (45 s) expires; retries until then.
    */
   private int deleteGroups(Admin admin, int patienceSeconds) throws InterruptedException {
     int deleted = 0;
@@ -199,7 +224,8 @@ final class BrokerRun implements AutoCloseable {
         } catch (ExecutionException e) {
           if (e.getCause() instanceof GroupIdNotFoundException) {
             left.remove(group);
-          } else if (!(e.getCause() instanceof GroupNotEmptyException) || System.nanoTime() > deadline) {
+          } else if (!(e.getCause() instanceof GroupNotEmptyException)
+              || System.nanoTime() > deadline) {
             out.println("cleanup: could not delete consumer group " + group + ": " + e.getCause());
             left.remove(group);
           }
@@ -210,7 +236,8 @@ final class BrokerRun implements AutoCloseable {
       }
       if (!left.isEmpty()) {
         if (!told) {
-          out.println("cleanup: waiting for the broker to expire the last group's member (up to 60 s)");
+          out.println(
+              "cleanup: waiting for the broker to expire the last group's member (up to 60 s)");
           told = true;
         }
         Thread.sleep(2000);
@@ -219,21 +246,37 @@ final class BrokerRun implements AutoCloseable {
     return deleted;
   }
 
-  /** The schemas this run registered live under subjects named after its topics ({@code <topic>-value}). */
+  /**
+   * The schemas this run registered live under subjects named after its topics ({@code
+   * <topic>-value}).
+   */
   private void deleteRegistrySubjects() {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    String base = registryUrl.endsWith("/") ? registryUrl.substring(0, registryUrl.length() - 1) : registryUrl;
+    String base =
+        registryUrl.endsWith("/")
+            ? registryUrl.substring(0, registryUrl.length() - 1)
+            : registryUrl;
     try {
-      HttpResponse<String> list = http.send(HttpRequest.newBuilder(URI.create(base + "/subjects"))
-          .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> list =
+          http.send(
+              HttpRequest.newBuilder(URI.create(base + "/subjects"))
+                  .timeout(Duration.ofSeconds(10))
+                  .GET()
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       int deleted = 0;
       for (JsonNode subject : new ObjectMapper().readTree(list.body())) {
         if (!subject.asText().startsWith(runId)) {
           continue;
         }
-        String path = base + "/subjects/" + URLEncoder.encode(subject.asText(), StandardCharsets.UTF_8);
+        String path =
+            base + "/subjects/" + URLEncoder.encode(subject.asText(), StandardCharsets.UTF_8);
         for (String uri : List.of(path, path + "?permanent=true")) {
-          http.send(HttpRequest.newBuilder(URI.create(uri)).timeout(Duration.ofSeconds(10)).DELETE().build(),
+          http.send(
+              HttpRequest.newBuilder(URI.create(uri))
+                  .timeout(Duration.ofSeconds(10))
+                  .DELETE()
+                  .build(),
               HttpResponse.BodyHandlers.discarding());
         }
         deleted++;

@@ -14,13 +14,16 @@ import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
-/** The proxy-fidelity plots: the confidence proxy against the memorization estimate, and Spearman against K. */
+/**
+ * The proxy-fidelity plots: the confidence proxy against the memorization estimate, and Spearman
+ * against K.
+ */
 final class FidelityPlots {
 
-  private FidelityPlots() {
-  }
+  private FidelityPlots() {}
 
-  static void draw(Path dir, Report report, double[] confidence, double[] memorization) throws IOException {
+  static void draw(Path dir, Report report, double[] confidence, double[] memorization)
+      throws IOException {
     scatter(dir.resolve("proxy-fidelity-confidence.png"), report, confidence, memorization);
     convergence(dir.resolve("proxy-fidelity-by-k.png"), report);
   }
@@ -35,11 +38,20 @@ final class FidelityPlots {
         y.add(memorization[i]);
       }
     }
-    XYChart chart = new XYChartBuilder().width(1000).height(700)
-        .title(String.format(Locale.ROOT, "Confidence proxy against the subsampled memorization estimate (K = %d, "
-            + "Spearman %s)", report.models(), report.byProxy().get("CONFIDENCE").format()))
-        .xAxisTitle("confidence proxy of θo (mean true-class probability over training)")
-        .yAxisTitle("memorization estimate (acc in − acc held out)").build();
+    XYChart chart =
+        new XYChartBuilder()
+            .width(1000)
+            .height(700)
+            .title(
+                String.format(
+                    Locale.ROOT,
+                    "Confidence proxy against the subsampled memorization estimate (K = %d, "
+                        + "Spearman %s)",
+                    report.models(),
+                    report.byProxy().get("CONFIDENCE").format()))
+            .xAxisTitle("confidence proxy of θo (mean true-class probability over training)")
+            .yAxisTitle("memorization estimate (acc in − acc held out)")
+            .build();
     chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
     chart.getStyler().setMarkerSize(3);
     chart.getStyler().setLegendVisible(false);
@@ -52,9 +64,14 @@ final class FidelityPlots {
     if (report.byModels().isEmpty()) {
       return;
     }
-    XYChart chart = new XYChartBuilder().width(1000).height(650)
-        .title("Spearman correlation of each proxy with the estimate from the first K models")
-        .xAxisTitle("K (estimator models)").yAxisTitle("Spearman ρ").build();
+    XYChart chart =
+        new XYChartBuilder()
+            .width(1000)
+            .height(650)
+            .title("Spearman correlation of each proxy with the estimate from the first K models")
+            .xAxisTitle("K (estimator models)")
+            .yAxisTitle("Spearman ρ")
+            .build();
     chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
     chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
     chart.getStyler().setXAxisLogarithmic(true);
@@ -63,7 +80,9 @@ final class FidelityPlots {
     List<Integer> ks = new ArrayList<>(report.byModels().keySet());
     double[] k = ks.stream().mapToDouble(Integer::doubleValue).toArray();
     for (String proxy : report.byProxy().keySet()) {
-      chart.addSeries(proxy.toLowerCase(Locale.ROOT), k,
+      chart.addSeries(
+          proxy.toLowerCase(Locale.ROOT),
+          k,
           ks.stream().mapToDouble(n -> report.byModels().get(n).get(proxy)).toArray());
     }
     BitmapEncoder.saveBitmap(chart, file.toString(), BitmapFormat.PNG);

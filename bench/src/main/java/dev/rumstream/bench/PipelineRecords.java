@@ -22,8 +22,9 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * What the pipeline wrote, read as it happens (read_committed, from the beginning, no consumer group): receipts,
- * forget sets, jobs and the worker's metrics, by id. A reader thread fills the maps; the others only read them.
+ * What the pipeline wrote, read as it happens (read_committed, from the beginning, no consumer
+ * group): receipts, forget sets, jobs and the worker's metrics, by id. A reader thread fills the
+ * maps; the others only read them.
  */
 final class PipelineRecords implements AutoCloseable {
   /** A receipt and when this reader saw it (committed and fetched). */
@@ -45,11 +46,17 @@ final class PipelineRecords implements AutoCloseable {
     Map<String, Object> config = new HashMap<>(clientConfig);
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    RegistryClient registry = new RegistryClient(RegistryConfig.from(Map.of("schema.registry.url", registryUrl)));
-    this.consumer = new KafkaConsumer<>(config, new StringDeserializer(), AvroDeserializer.specific(registry));
-    List<TopicPartition> partitions = topics.stream().flatMap(topic -> consumer
-        .partitionsFor(topic, Duration.ofSeconds(30)).stream().map(p -> new TopicPartition(topic, p.partition())))
-        .toList();
+    RegistryClient registry =
+        new RegistryClient(RegistryConfig.from(Map.of("schema.registry.url", registryUrl)));
+    this.consumer =
+        new KafkaConsumer<>(config, new StringDeserializer(), AvroDeserializer.specific(registry));
+    List<TopicPartition> partitions =
+        topics.stream()
+            .flatMap(
+                topic ->
+                    consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                        .map(p -> new TopicPartition(topic, p.partition())))
+            .toList();
     consumer.assign(partitions);
     consumer.seekToBeginning(partitions);
     this.reader = new Thread(this::read, "pipeline-records");
@@ -60,7 +67,8 @@ final class PipelineRecords implements AutoCloseable {
   private void read() {
     try {
       while (running) {
-        for (ConsumerRecord<String, SpecificRecord> record : consumer.poll(Duration.ofMillis(100))) {
+        for (ConsumerRecord<String, SpecificRecord> record :
+            consumer.poll(Duration.ofMillis(100))) {
           take(record.value(), Instant.now());
         }
       }
@@ -83,7 +91,7 @@ final class PipelineRecords implements AutoCloseable {
           completed.putIfAbsent(receipt.getRequestId(), seen);
           completions.merge(receipt.getRequestId(), 1, Integer::sum);
         }
-        default -> { }
+        default -> {}
       }
     } else if (value instanceof ForgetSet set) {
       forgetSets.put(set.getForgetSetId(), set);
@@ -97,7 +105,8 @@ final class PipelineRecords implements AutoCloseable {
   /** Fails if the reader stopped on an error. */
   void check() {
     if (failure.get() != null) {
-      throw new IllegalStateException("Reading the pipeline's output failed: " + failure.get(), failure.get());
+      throw new IllegalStateException(
+          "Reading the pipeline's output failed: " + failure.get(), failure.get());
     }
   }
 

@@ -41,82 +41,131 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * Sustained deletion requests per second through the whole deletion topology on a real broker, beside a Kafka
- * Streams passthrough ({@code stream(in).to(out)}, byte arrays, same processing guarantee and commit interval) on
- * the same broker in the same run. Rounds alternate passthrough and topology; the figure is the ratio of the
- * medians. See bench/README.md.
+ * Sustained deletion requests per second through the whole deletion topology on a real broker,
+ * beside a Kafka Streams passthrough ({@code stream(in).to(out)}, byte arrays, same processing
+ * guarantee and commit interval) on the same broker in the same run. Rounds alternate passthrough
+ * and topology; the figure is the ratio of the medians. See bench/README.md.
  */
-@Command(name = "pipeline-throughput", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+    name = "pipeline-throughput",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
     description = {
-        "Deletion requests/s through the whole rumstream topology (intake, dedup,",
-        "receipts, forget-set windows, refinement, jobs) beside a Kafka Streams",
-        "passthrough on the same broker; prints the ratio of the medians.",
-        "Each pass produces N pre-serialized request records to a fresh input topic",
-        "and runs from the first send until the last expected output record is",
-        "read (read_committed): every record for the passthrough, every",
-        "ACCEPTED/REJECTED receipt for the topology.", ""})
+      "Deletion requests/s through the whole rumstream topology (intake, dedup,",
+      "receipts, forget-set windows, refinement, jobs) beside a Kafka Streams",
+      "passthrough on the same broker; prints the ratio of the medians.",
+      "Each pass produces N pre-serialized request records to a fresh input topic",
+      "and runs from the first send until the last expected output record is",
+      "read (read_committed): every record for the passthrough, every",
+      "ACCEPTED/REJECTED receipt for the topology.",
+      ""
+    })
 public final class PipelineThroughput implements Callable<Integer> {
   private static final String MODEL = "bench-model";
   private static final PrintStream OUT = System.out;
 
-  @Mixin
-  BrokerOptions broker;
+  @Mixin BrokerOptions broker;
 
-  @Option(names = "--requests", defaultValue = "20000", description = "Request records per pass (${DEFAULT-VALUE}).")
+  @Option(
+      names = "--requests",
+      defaultValue = "20000",
+      description = "Request records per pass (${DEFAULT-VALUE}).")
   int requests;
 
-  @Option(names = "--rounds", defaultValue = "3", description = "Passes of each side, alternating (${DEFAULT-VALUE}).")
+  @Option(
+      names = "--rounds",
+      defaultValue = "3",
+      description = "Passes of each side, alternating (${DEFAULT-VALUE}).")
   int rounds;
 
-  @Option(names = "--passthrough-repeat", defaultValue = "10",
-      description = {"The passthrough copies the N records this many times over (${DEFAULT-VALUE}): N alone",
-          "passes through in well under a second, which measures a burst, not a sustained rate."})
+  @Option(
+      names = "--passthrough-repeat",
+      defaultValue = "10",
+      description = {
+        "The passthrough copies the N records this many times over (${DEFAULT-VALUE}): N alone",
+        "passes through in well under a second, which measures a burst, not a sustained rate."
+      })
   int passthroughRepeat;
 
-  @Option(names = "--partitions", defaultValue = "1", description = "Partitions of every topic (${DEFAULT-VALUE}).")
+  @Option(
+      names = "--partitions",
+      defaultValue = "1",
+      description = "Partitions of every topic (${DEFAULT-VALUE}).")
   int partitions;
 
-  @Option(names = "--commit-interval-ms", defaultValue = "100",
-      description = "commit.interval.ms of both apps (${DEFAULT-VALUE}, Kafka Streams' exactly-once default).")
+  @Option(
+      names = "--commit-interval-ms",
+      defaultValue = "100",
+      description =
+          "commit.interval.ms of both apps (${DEFAULT-VALUE}, Kafka Streams' exactly-once default).")
   long commitIntervalMs;
 
-  @Option(names = "--processing-guarantee", defaultValue = "exactly_once_v2",
-      description = "processing.guarantee of both apps (${DEFAULT-VALUE}, the streams app's default).")
+  @Option(
+      names = "--processing-guarantee",
+      defaultValue = "exactly_once_v2",
+      description =
+          "processing.guarantee of both apps (${DEFAULT-VALUE}, the streams app's default).")
   String processingGuarantee;
 
-  @Option(names = "--dataset-size", defaultValue = "60000", description = "The model's datasetSize (${DEFAULT-VALUE}).")
+  @Option(
+      names = "--dataset-size",
+      defaultValue = "60000",
+      description = "The model's datasetSize (${DEFAULT-VALUE}).")
   long datasetSize;
 
-  @Option(names = "--scored-examples", defaultValue = "10000",
-      description = "Examples 0..N-1 get a memorization score; requests name only these (${DEFAULT-VALUE}).")
+  @Option(
+      names = "--scored-examples",
+      defaultValue = "10000",
+      description =
+          "Examples 0..N-1 get a memorization score; requests name only these (${DEFAULT-VALUE}).")
   int scoredExamples;
 
-  @Option(names = "--max-ids", defaultValue = "20", description = "Example ids per request: 1 to this (${DEFAULT-VALUE}).")
+  @Option(
+      names = "--max-ids",
+      defaultValue = "20",
+      description = "Example ids per request: 1 to this (${DEFAULT-VALUE}).")
   int maxIds;
 
-  @Option(names = "--duplicate-percent", defaultValue = "5",
+  @Option(
+      names = "--duplicate-percent",
+      defaultValue = "5",
       description = "Records that re-send an earlier request (${DEFAULT-VALUE}%%).")
   double duplicatePercent;
 
-  @Option(names = "--invalid-percent", defaultValue = "1",
+  @Option(
+      names = "--invalid-percent",
+      defaultValue = "1",
       description = "New requests with an id outside the dataset, REJECTED (${DEFAULT-VALUE}%%).")
   double invalidPercent;
 
-  @Option(names = "--max-forget-set-examples", defaultValue = "5000",
-      description = "rumstream.window.max.examples, the size cap that closes forget sets (${DEFAULT-VALUE}, the default).")
+  @Option(
+      names = "--max-forget-set-examples",
+      defaultValue = "5000",
+      description =
+          "rumstream.window.max.examples, the size cap that closes forget sets (${DEFAULT-VALUE}, the default).")
   int maxForgetSetExamples;
 
-  @Option(names = "--round-timeout", defaultValue = "PT10M", description = "Limit of one pass (${DEFAULT-VALUE}).")
+  @Option(
+      names = "--round-timeout",
+      defaultValue = "PT10M",
+      description = "Limit of one pass (${DEFAULT-VALUE}).")
   Duration roundTimeout;
 
-  @Option(names = "--seed", defaultValue = "20261127", description = "Random seed of the workload (${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seed",
+      defaultValue = "20261127",
+      description = "Random seed of the workload (${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--sample-stacks",
-      description = "Sample the stream threads' stacks every 10 ms and print where the time goes (adds overhead).")
+  @Option(
+      names = "--sample-stacks",
+      description =
+          "Sample the stream threads' stacks every 10 ms and print where the time goes (adds overhead).")
   boolean sampleStacks;
 
-  @Option(names = "--output", defaultValue = "bench/results/pipeline-throughput.json",
+  @Option(
+      names = "--output",
+      defaultValue = "bench/results/pipeline-throughput.json",
       description = "Where the figures go as JSON; 'none' for nowhere (${DEFAULT-VALUE}).")
   String output;
 
@@ -127,8 +176,13 @@ public final class PipelineThroughput implements Callable<Integer> {
   }
 
   /** A pass of one side. */
-  record Pass(String side, int round, TimedRun.Result result, Map<String, Object> topologyOutput,
-      String loadAtStart, String loadAtEnd) {}
+  record Pass(
+      String side,
+      int round,
+      TimedRun.Result result,
+      Map<String, Object> topologyOutput,
+      String loadAtStart,
+      String loadAtEnd) {}
 
   @Override
   public Integer call() throws Exception {
@@ -139,22 +193,51 @@ public final class PipelineThroughput implements Callable<Integer> {
     try (BrokerRun run = broker.open(OUT)) {
       this.run = run;
       String runId = run.id();
-      OUT.printf("pipeline-throughput %s: broker %s, registry %s, load average %s, %d cores%n", runId,
-          broker.bootstrapServers, broker.registryUrl, loadBefore, Runtime.getRuntime().availableProcessors());
+      OUT.printf(
+          "pipeline-throughput %s: broker %s, registry %s, load average %s, %d cores%n",
+          runId,
+          broker.bootstrapServers,
+          broker.registryUrl,
+          loadBefore,
+          Runtime.getRuntime().availableProcessors());
       Random random = new Random(seed);
       String modelsTopic = runId + "-model-versions";
       String scoresTopic = runId + "-memorization-scores";
-      run.createTopics(Map.of(modelsTopic, Topic.CleanupPolicy.DELETE, scoresTopic, Topic.CleanupPolicy.COMPACT),
+      run.createTopics(
+          Map.of(modelsTopic, Topic.CleanupPolicy.DELETE, scoresTopic, Topic.CleanupPolicy.COMPACT),
           partitions);
-      Workload.publishModel(run.clientConfig(), broker.registryUrl, modelsTopic, scoresTopic, MODEL,
-          datasetSize, scoredExamples, random);
-      OUT.printf("published model %s (datasetSize %,d) and %,d memorization scores%n", MODEL, datasetSize,
-          scoredExamples);
-      Workload.Requests workload = Workload.requests(broker.registryUrl, runId + "-deletion-requests", MODEL,
-          requests, scoredExamples, datasetSize, maxIds, duplicatePercent, invalidPercent, random);
-      OUT.printf("pre-serialized %,d request records: %,d distinct requests, %,d duplicate records, %,d invalid "
-              + "records, %,d example ids; the topology must issue %,d receipts%n", workload.values().size(),
-          workload.distinct(), workload.duplicates(), workload.invalid(), workload.exampleIds(),
+      Workload.publishModel(
+          run.clientConfig(),
+          broker.registryUrl,
+          modelsTopic,
+          scoresTopic,
+          MODEL,
+          datasetSize,
+          scoredExamples,
+          random);
+      OUT.printf(
+          "published model %s (datasetSize %,d) and %,d memorization scores%n",
+          MODEL, datasetSize, scoredExamples);
+      Workload.Requests workload =
+          Workload.requests(
+              broker.registryUrl,
+              runId + "-deletion-requests",
+              MODEL,
+              requests,
+              scoredExamples,
+              datasetSize,
+              maxIds,
+              duplicatePercent,
+              invalidPercent,
+              random);
+      OUT.printf(
+          "pre-serialized %,d request records: %,d distinct requests, %,d duplicate records, %,d invalid "
+              + "records, %,d example ids; the topology must issue %,d receipts%n",
+          workload.values().size(),
+          workload.distinct(),
+          workload.duplicates(),
+          workload.invalid(),
+          workload.exampleIds(),
           workload.expectedReceipts());
 
       for (int round = 1; round <= rounds; round++) {
@@ -177,7 +260,8 @@ public final class PipelineThroughput implements Callable<Integer> {
     String label = "passthrough " + round + "/" + rounds;
     String in = run.id() + "-r" + round + "-passthrough-in";
     String out = run.id() + "-r" + round + "-passthrough-out";
-    run.createTopics(Map.of(in, Topic.CleanupPolicy.DELETE, out, Topic.CleanupPolicy.DELETE), partitions);
+    run.createTopics(
+        Map.of(in, Topic.CleanupPolicy.DELETE, out, Topic.CleanupPolicy.DELETE), partitions);
     StreamsBuilder builder = new StreamsBuilder();
     builder.stream(in, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
         .to(out, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
@@ -186,7 +270,8 @@ public final class PipelineThroughput implements Callable<Integer> {
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, run.group("r" + round + "-passthrough"));
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, processingGuarantee);
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
-    props.put(StreamsConfig.STATE_DIR_CONFIG, run.stateDir("r" + round + "-passthrough").toString());
+    props.put(
+        StreamsConfig.STATE_DIR_CONFIG, run.stateDir("r" + round + "-passthrough").toString());
     KafkaStreams streams = run.track(new KafkaStreams(builder.build(), props));
     try {
       streams.start();
@@ -196,18 +281,30 @@ public final class PipelineThroughput implements Callable<Integer> {
         values.addAll(workload.values());
       }
       String loadAtStart = Machine.loadAverage();
-      TimedRun.Result result = TimedRun.run(label, run.clientConfig(), in, out, workload.key(), values, values.size(),
-          roundTimeout, sampleStacks, OUT);
+      TimedRun.Result result =
+          TimedRun.run(
+              label,
+              run.clientConfig(),
+              in,
+              out,
+              workload.key(),
+              values,
+              values.size(),
+              roundTimeout,
+              sampleStacks,
+              OUT);
       printStacks(label, result);
       return new Pass("passthrough", round, result, Map.of(), loadAtStart, Machine.loadAverage());
     } finally {
-      streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-          .withTimeout(Duration.ofSeconds(30)));
+      streams.close(
+          CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+              .withTimeout(Duration.ofSeconds(30)));
       run.untrack(streams);
     }
   }
 
-  private Pass topology(int round, Workload.Requests workload, String modelsTopic, String scoresTopic)
+  private Pass topology(
+      int round, Workload.Requests workload, String modelsTopic, String scoresTopic)
       throws Exception {
     String label = "topology " + round + "/" + rounds;
     Map<String, String> overrides = new HashMap<>();
@@ -218,7 +315,8 @@ public final class PipelineThroughput implements Callable<Integer> {
     overrides.putAll(run.appSettings("r" + round));
     overrides.put("rumstream.topic.model.versions", modelsTopic);
     overrides.put("rumstream.topic.memorization.scores", scoresTopic);
-    // Every request of the run falls into one long window that never ends during the pass and is never flushed by
+    // Every request of the run falls into one long window that never ends during the pass and is
+    // never flushed by
     // the wall clock: forget sets close by the size cap only.
     overrides.put("rumstream.window.size", "1h");
     overrides.put("rumstream.window.max.wait", "1h");
@@ -233,9 +331,18 @@ public final class PipelineThroughput implements Callable<Integer> {
       service.start();
       BrokerRun.awaitRunning(label, service::state);
       String loadAtStart = Machine.loadAverage();
-      TimedRun.Result result = TimedRun.run(label, run.clientConfig(), config.topic(Topic.DELETION_REQUESTS),
-          config.topic(Topic.DELETION_RECEIPTS), workload.key(), workload.values(), workload.expectedReceipts(),
-          roundTimeout, sampleStacks, OUT);
+      TimedRun.Result result =
+          TimedRun.run(
+              label,
+              run.clientConfig(),
+              config.topic(Topic.DELETION_REQUESTS),
+              config.topic(Topic.DELETION_RECEIPTS),
+              workload.key(),
+              workload.values(),
+              workload.expectedReceipts(),
+              roundTimeout,
+              sampleStacks,
+              OUT);
       Map<String, Object> produced = topologyOutput(meters);
       OUT.printf("  [%s] service metrics: %s%n", label, produced);
       printStacks(label, result);
@@ -255,8 +362,11 @@ public final class PipelineThroughput implements Callable<Integer> {
     produced.put("deadLetters", (long) sum(meters, "rumstream.dead.letters"));
     produced.put("forgetSets", (long) sum(meters, "rumstream.forget.sets.emitted"));
     Map<String, Long> byReason = new TreeMap<>();
-    meters.find("rumstream.forget.sets.emitted").counters()
-        .forEach(c -> byReason.merge(c.getId().getTag("close_reason"), (long) c.count(), Long::sum));
+    meters
+        .find("rumstream.forget.sets.emitted")
+        .counters()
+        .forEach(
+            c -> byReason.merge(c.getId().getTag("close_reason"), (long) c.count(), Long::sum));
     produced.put("forgetSetsByCloseReason", byReason);
     produced.put("jobs", (long) sum(meters, "rumstream.jobs.emitted"));
     return produced;
@@ -270,24 +380,34 @@ public final class PipelineThroughput implements Callable<Integer> {
 
   private Map<String, Object> report(List<Pass> passes, String loadBefore, String loadAfter) {
     OUT.println();
-    OUT.printf("Results: requests/s = records / (first send .. last expected output read); the topology gets the %,d "
-        + "request records per pass, the passthrough the same records %d times over (%,d)%n", requests,
-        passthroughRepeat, (long) requests * passthroughRepeat);
+    OUT.printf(
+        "Results: requests/s = records / (first send .. last expected output read); the topology gets the %,d "
+            + "request records per pass, the passthrough the same records %d times over (%,d)%n",
+        requests, passthroughRepeat, (long) requests * passthroughRepeat);
     OUT.printf("%-7s %22s %22s %10s%n", "round", "passthrough req/s", "topology req/s", "ratio");
     // The ratio is small: four decimals.
     for (int round = 1; round <= rounds; round++) {
       TimedRun.Result p = find(passes, "passthrough", round).result();
       TimedRun.Result t = find(passes, "topology", round).result();
-      OUT.printf("%-7d %,13.0f (%6.2fs) %,13.0f (%6.2fs) %10.4f%n", round, p.recordsPerSecond(), p.seconds(),
-          t.recordsPerSecond(), t.seconds(), t.recordsPerSecond() / p.recordsPerSecond());
+      OUT.printf(
+          "%-7d %,13.0f (%6.2fs) %,13.0f (%6.2fs) %10.4f%n",
+          round,
+          p.recordsPerSecond(),
+          p.seconds(),
+          t.recordsPerSecond(),
+          t.seconds(),
+          t.recordsPerSecond() / p.recordsPerSecond());
     }
     double passthrough = median(passes, "passthrough");
     double topology = median(passes, "topology");
     double ratio = topology / passthrough;
     OUT.printf("%-7s %,22.0f %,22.0f %10.4f%n", "median", passthrough, topology, ratio);
-    OUT.printf("ratio topology/passthrough (medians): %.4f  (the topology sustains %.2f%% of the passthrough's "
-        + "rate)%n", ratio, 100 * ratio);
-    OUT.printf("stream-thread CPU during the passes (cores): passthrough %s, topology %s%n",
+    OUT.printf(
+        "ratio topology/passthrough (medians): %.4f  (the topology sustains %.2f%% of the passthrough's "
+            + "rate)%n",
+        ratio, 100 * ratio);
+    OUT.printf(
+        "stream-thread CPU during the passes (cores): passthrough %s, topology %s%n",
         cpuList(passes, "passthrough"), cpuList(passes, "topology"));
     OUT.printf("load average before %s, after %s%n", loadBefore, loadAfter);
     Map<String, Object> summary = new LinkedHashMap<>();
@@ -298,38 +418,56 @@ public final class PipelineThroughput implements Callable<Integer> {
   }
 
   private static String cpuList(List<Pass> passes, String side) {
-    return passes.stream().filter(p -> p.side().equals(side))
-        .map(p -> String.format(Locale.ROOT, "%.2f", p.result().streamThreadCpu())).collect(Collectors.joining("/"));
+    return passes.stream()
+        .filter(p -> p.side().equals(side))
+        .map(p -> String.format(Locale.ROOT, "%.2f", p.result().streamThreadCpu()))
+        .collect(Collectors.joining("/"));
   }
 
   private void printStacks(String label, TimedRun.Result result) {
     if (result.stackShares().isEmpty()) {
       return;
     }
-    OUT.printf("  [%s] stream-thread stack samples every 10 ms: where the thread was (first match, adds to 100%%)%n",
+    OUT.printf(
+        "  [%s] stream-thread stack samples every 10 ms: where the thread was (first match, adds to 100%%)%n",
         label);
-    result.stackShares().forEach((marker, share) -> {
-      if (!marker.startsWith("incl. ")) {
-        OUT.printf("      %5.1f%%  %s%n", 100 * share, marker);
-      }
-    });
+    result
+        .stackShares()
+        .forEach(
+            (marker, share) -> {
+              if (!marker.startsWith("incl. ")) {
+                OUT.printf("      %5.1f%%  %s%n", 100 * share, marker);
+              }
+            });
     OUT.printf("  [%s] ... and inside which processor (inclusive)%n", label);
-    result.stackShares().forEach((marker, share) -> {
-      if (marker.startsWith("incl. ")) {
-        OUT.printf("      %5.1f%%  %s%n", 100 * share, marker.substring(6));
-      }
-    });
+    result
+        .stackShares()
+        .forEach(
+            (marker, share) -> {
+              if (marker.startsWith("incl. ")) {
+                OUT.printf("      %5.1f%%  %s%n", 100 * share, marker.substring(6));
+              }
+            });
     OUT.printf("  [%s] innermost frames:%n", label);
-    result.topFrames().forEach((frame, share) -> OUT.printf("      %5.1f%%  %s%n", 100 * share, frame));
+    result
+        .topFrames()
+        .forEach((frame, share) -> OUT.printf("      %5.1f%%  %s%n", 100 * share, frame));
   }
 
   private static Pass find(List<Pass> passes, String side, int round) {
-    return passes.stream().filter(p -> p.side().equals(side) && p.round() == round).findFirst().orElseThrow();
+    return passes.stream()
+        .filter(p -> p.side().equals(side) && p.round() == round)
+        .findFirst()
+        .orElseThrow();
   }
 
   private static double median(List<Pass> passes, String side) {
-    double[] rates = passes.stream().filter(p -> p.side().equals(side))
-        .mapToDouble(p -> p.result().recordsPerSecond()).sorted().toArray();
+    double[] rates =
+        passes.stream()
+            .filter(p -> p.side().equals(side))
+            .mapToDouble(p -> p.result().recordsPerSecond())
+            .sorted()
+            .toArray();
     int n = rates.length;
     return n % 2 == 1 ? rates[n / 2] : (rates[n / 2 - 1] + rates[n / 2]) / 2;
   }
@@ -338,8 +476,15 @@ public final class PipelineThroughput implements Callable<Integer> {
     return Math.round(value * 10) / 10.0;
   }
 
-  private void writeJson(Path file, Instant startedAt, String loadBefore, String loadAfter,
-      Workload.Requests workload, List<Pass> passes, Map<String, Object> summary) throws IOException {
+  private void writeJson(
+      Path file,
+      Instant startedAt,
+      String loadBefore,
+      String loadAfter,
+      Workload.Requests workload,
+      List<Pass> passes,
+      Map<String, Object> summary)
+      throws IOException {
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("benchmark", "pipeline-throughput");
     root.put("date", startedAt.toString());
@@ -360,11 +505,15 @@ public final class PipelineThroughput implements Callable<Integer> {
     parameters.put("maxForgetSetExamples", maxForgetSetExamples);
     parameters.put("seed", seed);
     parameters.put("sampleStacks", sampleStacks);
-    parameters.put("passthrough", "Kafka Streams stream(in).to(out), byte[] serdes, same guarantee and commit "
-        + "interval, fed the request records passthroughRepeat times over; time until every record is read back "
-        + "(read_committed)");
-    parameters.put("topology", "DeletionService (streams-app defaults; window 1h, max.wait 1h); time until every "
-        + "ACCEPTED/REJECTED receipt is read back (read_committed)");
+    parameters.put(
+        "passthrough",
+        "Kafka Streams stream(in).to(out), byte[] serdes, same guarantee and commit "
+            + "interval, fed the request records passthroughRepeat times over; time until every record is read back "
+            + "(read_committed)");
+    parameters.put(
+        "topology",
+        "DeletionService (streams-app defaults; window 1h, max.wait 1h); time until every "
+            + "ACCEPTED/REJECTED receipt is read back (read_committed)");
     root.put("parameters", parameters);
     Map<String, Object> load = new LinkedHashMap<>();
     load.put("distinctRequests", workload.distinct());

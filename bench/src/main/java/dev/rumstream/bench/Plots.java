@@ -22,13 +22,17 @@ import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
-/** The quality benchmark's PNG plots (XChart): ToW / ToW-MIA per algorithm and variant, and cost against ToW. */
+/**
+ * The quality benchmark's PNG plots (XChart): ToW / ToW-MIA per algorithm and variant, and cost
+ * against ToW.
+ */
 final class Plots {
 
   private static final PrintStream OUT = System.out;
 
   /** Display names in the paper's order; RUM (full) last. */
   private static final Map<String, String> ALGORITHM_LABELS = new LinkedHashMap<>();
+
   private static final Map<String, String> SHORT = new LinkedHashMap<>();
   private static final Map<String, String> VARIANT_LABELS = new LinkedHashMap<>();
 
@@ -55,41 +59,79 @@ final class Plots {
     VARIANT_LABELS.put(QualityBenchmark.RUM_FULL, "RUM (full)");
   }
 
-  private Plots() {
-  }
+  private Plots() {}
 
-  static void draw(List<Summary> summary, String profile, String tuning, Path dir) throws IOException {
-    Summary original = summary.stream().filter(s -> s.variant().equals(QualityBenchmark.ORIGINAL)).findFirst()
-        .orElse(null);
-    List<Summary> methods = summary.stream().filter(s -> !s.variant().equals(QualityBenchmark.ORIGINAL)).toList();
+  static void draw(List<Summary> summary, String profile, String tuning, Path dir)
+      throws IOException {
+    Summary original =
+        summary.stream()
+            .filter(s -> s.variant().equals(QualityBenchmark.ORIGINAL))
+            .findFirst()
+            .orElse(null);
+    List<Summary> methods =
+        summary.stream().filter(s -> !s.variant().equals(QualityBenchmark.ORIGINAL)).toList();
     if (methods.isEmpty()) {
       OUT.println("no unlearning rows: no plots");
       return;
     }
     int n = methods.stream().mapToInt(Summary::n).max().orElse(0);
-    towChart(methods, original, profile + " profile, " + tuning, n, "ToW", Summary::tow,
+    towChart(
+        methods,
+        original,
+        profile + " profile, " + tuning,
+        n,
+        "ToW",
+        Summary::tow,
         dir.resolve("quality-" + profile + "-tow.png"));
-    towChart(methods, original, profile + " profile, " + tuning, n, "ToW-MIA", Summary::towMia,
+    towChart(
+        methods,
+        original,
+        profile + " profile, " + tuning,
+        n,
+        "ToW-MIA",
+        Summary::towMia,
         dir.resolve("quality-" + profile + "-tow-mia.png"));
     costChart(methods, profile, n, dir.resolve("quality-" + profile + "-cost.png"));
   }
 
-  private static void towChart(List<Summary> methods, Summary original, String run, int n, String metric,
-      Function<Summary, Summary.Interval> value, Path file) throws IOException {
-    // Full RUM has no Vanilla / Shuffle / RUM^F: XChart takes the categories from the first series, so it is drawn
+  private static void towChart(
+      List<Summary> methods,
+      Summary original,
+      String run,
+      int n,
+      String metric,
+      Function<Summary, Summary.Interval> value,
+      Path file)
+      throws IOException {
+    // Full RUM has no Vanilla / Shuffle / RUM^F: XChart takes the categories from the first series,
+    // so it is drawn
     // as a reference line (with θo, no unlearning) instead of a bar group of its own.
-    Summary fullRum = methods.stream().filter(s -> s.variant().equals(QualityBenchmark.RUM_FULL)).findFirst()
-        .orElse(null);
+    Summary fullRum =
+        methods.stream()
+            .filter(s -> s.variant().equals(QualityBenchmark.RUM_FULL))
+            .findFirst()
+            .orElse(null);
     List<String> categories = new ArrayList<>();
     for (Map.Entry<String, String> e : ALGORITHM_LABELS.entrySet()) {
-      if (!e.getKey().equals("RUM") && methods.stream().anyMatch(s -> s.algorithm().equals(e.getKey()))) {
+      if (!e.getKey().equals("RUM")
+          && methods.stream().anyMatch(s -> s.algorithm().equals(e.getKey()))) {
         categories.add(e.getValue());
       }
     }
-    CategoryChart chart = new CategoryChartBuilder().width(1200).height(650)
-        .title(metric + " vs the retrained model, Fashion-MNIST small CNN, " + run + " (mean, 95% CI over " + n
-            + " seeds)")
-        .xAxisTitle("algorithm").yAxisTitle(metric + " (1 = same as retraining)").build();
+    CategoryChart chart =
+        new CategoryChartBuilder()
+            .width(1200)
+            .height(650)
+            .title(
+                metric
+                    + " vs the retrained model, Fashion-MNIST small CNN, "
+                    + run
+                    + " (mean, 95% CI over "
+                    + n
+                    + " seeds)")
+            .xAxisTitle("algorithm")
+            .yAxisTitle(metric + " (1 = same as retraining)")
+            .build();
     Styler.ChartTheme theme = Styler.ChartTheme.XChart;
     chart.getStyler().setTheme(theme.newInstance(theme));
     chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
@@ -110,8 +152,11 @@ final class Plots {
       boolean any = false;
       for (String category : categories) {
         String algorithm = keyOf(category);
-        Summary s = methods.stream().filter(m -> m.algorithm().equals(algorithm) && m.variant().equals(v.getKey()))
-            .findFirst().orElse(null);
+        Summary s =
+            methods.stream()
+                .filter(m -> m.algorithm().equals(algorithm) && m.variant().equals(v.getKey()))
+                .findFirst()
+                .orElse(null);
         if (s != null) {
           any = true;
           Summary.Interval i = value.apply(s);
@@ -134,32 +179,61 @@ final class Plots {
     chart.getStyler().setYAxisMin(Math.max(0, Math.floor(min * 10) / 10 - 0.1));
     chart.getStyler().setYAxisMax(1.0);
     chart.getStyler().setAnnotationLineColor(Color.DARK_GRAY);
-    chart.getStyler().setAnnotationLineStroke(new java.awt.BasicStroke(1.5f, java.awt.BasicStroke.CAP_BUTT,
-        java.awt.BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
+    chart
+        .getStyler()
+        .setAnnotationLineStroke(
+            new java.awt.BasicStroke(
+                1.5f,
+                java.awt.BasicStroke.CAP_BUTT,
+                java.awt.BasicStroke.JOIN_MITER,
+                10f,
+                new float[] {6f, 4f},
+                0f));
     chart.getStyler().setAnnotationTextFont(new Font(Font.SANS_SERIF, Font.BOLD, 12));
     chart.getStyler().setAnnotationTextFontColor(Color.BLACK);
     if (original != null) {
       double base = value.apply(original).mean();
       chart.addAnnotation(new AnnotationLine(base, false, false));
-      chart.addAnnotation(new AnnotationText(String.format(java.util.Locale.ROOT,
-          "θo, no unlearning: %s", value.apply(original).format()), 1.0, base + 0.008, false));
+      chart.addAnnotation(
+          new AnnotationText(
+              String.format(
+                  java.util.Locale.ROOT, "θo, no unlearning: %s", value.apply(original).format()),
+              1.0,
+              base + 0.008,
+              false));
     }
     if (fullRum != null) {
       double rum = value.apply(fullRum).mean();
       chart.addAnnotation(new AnnotationLine(rum, false, false));
-      chart.addAnnotation(new AnnotationText(String.format(java.util.Locale.ROOT,
-          "full RUM (nothing / Fine-tune / SalUn): %s", value.apply(fullRum).format()),
-          Math.max(1.0, categories.size() - 2.0), rum + 0.008, false));
+      chart.addAnnotation(
+          new AnnotationText(
+              String.format(
+                  java.util.Locale.ROOT,
+                  "full RUM (nothing / Fine-tune / SalUn): %s",
+                  value.apply(fullRum).format()),
+              Math.max(1.0, categories.size() - 2.0),
+              rum + 0.008,
+              false));
     }
     BitmapEncoder.saveBitmap(chart, file.toString(), BitmapFormat.PNG);
     OUT.println("plot written to " + file);
   }
 
-  private static void costChart(List<Summary> methods, String profile, int n, Path file) throws IOException {
-    XYChart chart = new XYChartBuilder().width(1100).height(700)
-        .title("Cost against ToW, Fashion-MNIST small CNN, " + profile + " profile (means over " + n + " seeds)")
-        .xAxisTitle("wall time / retraining wall time of the same seed")
-        .yAxisTitle("ToW (1 = same as retraining)").build();
+  private static void costChart(List<Summary> methods, String profile, int n, Path file)
+      throws IOException {
+    XYChart chart =
+        new XYChartBuilder()
+            .width(1100)
+            .height(700)
+            .title(
+                "Cost against ToW, Fashion-MNIST small CNN, "
+                    + profile
+                    + " profile (means over "
+                    + n
+                    + " seeds)")
+            .xAxisTitle("wall time / retraining wall time of the same seed")
+            .yAxisTitle("ToW (1 = same as retraining)")
+            .build();
     chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
     chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
     chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
@@ -179,17 +253,25 @@ final class Plots {
       if (points.isEmpty()) {
         continue;
       }
-      XYSeries series = chart.addSeries(v.getValue(), points.stream().mapToDouble(s -> s.cost().mean()).toArray(),
-          points.stream().mapToDouble(s -> s.tow().mean()).toArray());
-      series.setMarker(switch (v.getKey()) {
-        case QualityBenchmark.VANILLA -> SeriesMarkers.CIRCLE;
-        case QualityBenchmark.SHUFFLE -> SeriesMarkers.SQUARE;
-        case QualityBenchmark.RUM_F -> SeriesMarkers.DIAMOND;
-        default -> SeriesMarkers.TRIANGLE_UP;
-      });
+      XYSeries series =
+          chart.addSeries(
+              v.getValue(),
+              points.stream().mapToDouble(s -> s.cost().mean()).toArray(),
+              points.stream().mapToDouble(s -> s.tow().mean()).toArray());
+      series.setMarker(
+          switch (v.getKey()) {
+            case QualityBenchmark.VANILLA -> SeriesMarkers.CIRCLE;
+            case QualityBenchmark.SHUFFLE -> SeriesMarkers.SQUARE;
+            case QualityBenchmark.RUM_F -> SeriesMarkers.DIAMOND;
+            default -> SeriesMarkers.TRIANGLE_UP;
+          });
       for (Summary s : points) {
-        chart.addAnnotation(new AnnotationText(SHORT.getOrDefault(s.algorithm(), s.algorithm()), s.cost().mean(),
-            s.tow().mean() + (top - bottom + 0.05) * 0.025, false));
+        chart.addAnnotation(
+            new AnnotationText(
+                SHORT.getOrDefault(s.algorithm(), s.algorithm()),
+                s.cost().mean(),
+                s.tow().mean() + (top - bottom + 0.05) * 0.025,
+                false));
       }
     }
     BitmapEncoder.saveBitmap(chart, file.toString(), BitmapFormat.PNG);
@@ -197,7 +279,10 @@ final class Plots {
   }
 
   private static String keyOf(String label) {
-    return ALGORITHM_LABELS.entrySet().stream().filter(e -> e.getValue().equals(label)).map(Map.Entry::getKey)
-        .findFirst().orElseThrow();
+    return ALGORITHM_LABELS.entrySet().stream()
+        .filter(e -> e.getValue().equals(label))
+        .map(Map.Entry::getKey)
+        .findFirst()
+        .orElseThrow();
   }
 }

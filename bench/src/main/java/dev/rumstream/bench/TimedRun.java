@@ -25,43 +25,66 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * One timed pass: produces the pre-serialized records to the input topic of a running application and counts its
- * output records (read_committed) until the expected number arrived. The time runs from just before the first send
- * to the arrival of the last expected output record. Prints a progress line every second; measures the CPU time of
- * the application's stream threads and, optionally, samples their stacks.
+ * One timed pass: produces the pre-serialized records to the input topic of a running application
+ * and counts its output records (read_committed) until the expected number arrived. The time runs
+ * from just before the first send to the arrival of the last expected output record. Prints a
+ * progress line every second; measures the CPU time of the application's stream threads and,
+ * optionally, samples their stacks.
  */
 final class TimedRun {
   /** What one pass measured. */
-  record Result(long records, long outputs, double seconds, double sendSeconds, double streamThreadCpu,
-      double processCpu, Map<String, Double> stackShares, Map<String, Double> topFrames) {
+  record Result(
+      long records,
+      long outputs,
+      double seconds,
+      double sendSeconds,
+      double streamThreadCpu,
+      double processCpu,
+      Map<String, Double> stackShares,
+      Map<String, Double> topFrames) {
     double recordsPerSecond() {
       return records / seconds;
     }
   }
 
   /**
-   * Where a stream thread's sample goes: the first category (in this order) with a frame containing one of the
-   * fragments; the shares add up to 100 %.
+   * Where a stream thread's sample goes: the first category (in this order) with a frame containing
+   * one of the fragments; the shares add up to 100 %.
    */
   private static final Map<String, List<String>> EXCLUSIVE = new LinkedHashMap<>();
-  /** Inclusive shares: samples whose stack holds one of the fragments (a processor's children run inside it). */
+
+  /**
+   * Inclusive shares: samples whose stack holds one of the fragments (a processor's children run
+   * inside it).
+   */
   private static final Map<String, List<String>> INCLUSIVE = new LinkedHashMap<>();
 
   static {
-    EXCLUSIVE.put("commit (flush, offsets, transaction)", List.of("TaskExecutor.commit", "TaskManager.commit",
-        "StreamsProducer.commitTransaction", "StreamsProducer.flush", "maybeCommit"));
-    EXCLUSIVE.put("consumer poll (waiting for input)", List.of("StreamThread.pollRequests", "KafkaConsumer.poll"));
+    EXCLUSIVE.put(
+        "commit (flush, offsets, transaction)",
+        List.of(
+            "TaskExecutor.commit",
+            "TaskManager.commit",
+            "StreamsProducer.commitTransaction",
+            "StreamsProducer.flush",
+            "maybeCommit"));
+    EXCLUSIVE.put(
+        "consumer poll (waiting for input)",
+        List.of("StreamThread.pollRequests", "KafkaConsumer.poll"));
     EXCLUSIVE.put("RocksDB (JNI)", List.of("org.rocksdb."));
     EXCLUSIVE.put("Avro (de)serialization", List.of("org.apache.avro.", "dev.rumstream.serde."));
-    EXCLUSIVE.put("producer send (serialized record to buffer)", List.of("RecordCollectorImpl.send",
-        "StreamsProducer.send"));
+    EXCLUSIVE.put(
+        "producer send (serialized record to buffer)",
+        List.of("RecordCollectorImpl.send", "StreamsProducer.send"));
     EXCLUSIVE.put("forget-set windows, own code", List.of("topology.ForgetSetWindows."));
     EXCLUSIVE.put("intake, own code", List.of("topology.Intake."));
     EXCLUSIVE.put("other (Kafka Streams, JDK)", List.of(""));
     INCLUSIVE.put("intake (without the windows it calls)", List.of("topology.Intake.process"));
-    INCLUSIVE.put("forget-set windows, all", List.of("topology.ForgetSetWindows.process",
-        "topology.ForgetSetWindows.flushDue"));
-    INCLUSIVE.put("  windows: snapshot()/reportOldest() scans", List.of("ForgetSetWindows.snapshot"));
+    INCLUSIVE.put(
+        "forget-set windows, all",
+        List.of("topology.ForgetSetWindows.process", "topology.ForgetSetWindows.flushDue"));
+    INCLUSIVE.put(
+        "  windows: snapshot()/reportOldest() scans", List.of("ForgetSetWindows.snapshot"));
     INCLUSIVE.put("  windows: openSets.get/put", List.of("ForgetSetWindows.process"));
     INCLUSIVE.put("  windows: close() refine + plan + emit", List.of("ForgetSetWindows.close"));
     INCLUSIVE.put("state-store value (de)serialization", List.of("StateSerdes."));
@@ -69,9 +92,18 @@ final class TimedRun {
 
   private TimedRun() {}
 
-  static Result run(String label, Map<String, Object> clientConfig, String inputTopic, String outputTopic,
-      byte[] key, List<byte[]> values, long expectedOutputs, Duration timeout, boolean sampleStacks,
-      PrintStream out) throws InterruptedException {
+  static Result run(
+      String label,
+      Map<String, Object> clientConfig,
+      String inputTopic,
+      String outputTopic,
+      byte[] key,
+      List<byte[]> values,
+      long expectedOutputs,
+      Duration timeout,
+      boolean sampleStacks,
+      PrintStream out)
+      throws InterruptedException {
     Map<String, Object> consumerConfig = new HashMap<>(clientConfig);
     consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -87,11 +119,15 @@ final class TimedRun {
         (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
     try (KafkaConsumer<byte[], byte[]> consumer =
-             new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-         KafkaProducer<byte[], byte[]> producer =
-             new KafkaProducer<>(clientConfig, new ByteArraySerializer(), new ByteArraySerializer())) {
-      List<TopicPartition> partitions = consumer.partitionsFor(outputTopic, Duration.ofSeconds(30)).stream()
-          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            new KafkaConsumer<>(
+                consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        KafkaProducer<byte[], byte[]> producer =
+            new KafkaProducer<>(
+                clientConfig, new ByteArraySerializer(), new ByteArraySerializer())) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(outputTopic, Duration.ofSeconds(30)).stream()
+              .map(p -> new TopicPartition(p.topic(), p.partition()))
+              .toList();
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       partitions.forEach(consumer::position);
@@ -102,48 +138,68 @@ final class TimedRun {
       long cpuBefore = cpuOf(threads, streamThreadIds);
       long processCpuBefore = os.getProcessCpuTime();
 
-      Thread counter = new Thread(() -> {
-        try {
-          while (outputs.get() < expectedOutputs && !Thread.currentThread().isInterrupted()) {
-            int n = consumer.poll(Duration.ofMillis(50)).count();
-            if (outputs.addAndGet(n) >= expectedOutputs) {
-              doneAt.set(System.nanoTime());
-            }
-          }
-        } catch (org.apache.kafka.common.errors.InterruptException e) {
-          Thread.currentThread().interrupt();
-        } catch (Throwable e) {
-          failure.set(e);
-        }
-      }, label + "-counter");
+      Thread counter =
+          new Thread(
+              () -> {
+                try {
+                  while (outputs.get() < expectedOutputs
+                      && !Thread.currentThread().isInterrupted()) {
+                    int n = consumer.poll(Duration.ofMillis(50)).count();
+                    if (outputs.addAndGet(n) >= expectedOutputs) {
+                      doneAt.set(System.nanoTime());
+                    }
+                  }
+                } catch (org.apache.kafka.common.errors.InterruptException e) {
+                  Thread.currentThread().interrupt();
+                } catch (Throwable e) {
+                  failure.set(e);
+                }
+              },
+              label + "-counter");
 
       long start = System.nanoTime();
-      ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, label + "-progress");
-        t.setDaemon(true);
-        return t;
-      });
+      ScheduledExecutorService ticker =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, label + "-progress");
+                t.setDaemon(true);
+                return t;
+              });
       long[] last = {0};
-      ticker.scheduleAtFixedRate(() -> {
-        long now = outputs.get();
-        double elapsed = (System.nanoTime() - start) / 1e9;
-        out.printf("  [%s] %5.1fs  sent %,d/%,d  acked %,d  out %,d/%,d  %,.0f/s now, %,.0f/s overall%n", label,
-            elapsed, sent.get(), values.size(), acked.get(), now, expectedOutputs, (double) (now - last[0]),
-            now / elapsed);
-        last[0] = now;
-      }, 1, 1, TimeUnit.SECONDS);
+      ticker.scheduleAtFixedRate(
+          () -> {
+            long now = outputs.get();
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            out.printf(
+                "  [%s] %5.1fs  sent %,d/%,d  acked %,d  out %,d/%,d  %,.0f/s now, %,.0f/s overall%n",
+                label,
+                elapsed,
+                sent.get(),
+                values.size(),
+                acked.get(),
+                now,
+                expectedOutputs,
+                (double) (now - last[0]),
+                now / elapsed);
+            last[0] = now;
+          },
+          1,
+          1,
+          TimeUnit.SECONDS);
       if (sampler != null) {
         sampler.start();
       }
       counter.start();
       for (byte[] value : values) {
-        producer.send(new ProducerRecord<>(inputTopic, key, value), (metadata, e) -> {
-          if (e != null) {
-            failure.compareAndSet(null, e);
-          } else {
-            acked.incrementAndGet();
-          }
-        });
+        producer.send(
+            new ProducerRecord<>(inputTopic, key, value),
+            (metadata, e) -> {
+              if (e != null) {
+                failure.compareAndSet(null, e);
+              } else {
+                acked.incrementAndGet();
+              }
+            });
         sent.incrementAndGet();
       }
       producer.flush();
@@ -156,8 +212,14 @@ final class TimedRun {
       if (counter.isAlive()) {
         counter.interrupt();
         counter.join(10_000);
-        throw new IllegalStateException(label + ": only " + outputs.get() + " of " + expectedOutputs
-            + " output records arrived within " + timeout);
+        throw new IllegalStateException(
+            label
+                + ": only "
+                + outputs.get()
+                + " of "
+                + expectedOutputs
+                + " output records arrived within "
+                + timeout);
       }
       if (failure.get() != null) {
         throw new IllegalStateException(label + " failed: " + failure.get(), failure.get());
@@ -165,18 +227,30 @@ final class TimedRun {
       double seconds = (doneAt.get() - start) / 1e9;
       double cpu = (cpuOf(threads, streamThreadIds) - cpuBefore) / 1e9 / seconds;
       double processCpu = (os.getProcessCpuTime() - processCpuBefore) / 1e9 / seconds;
-      out.printf("  [%s] done: %,d records in %.2fs = %,.0f records/s (all sent and flushed after %.2fs)%n", label,
-          values.size(), seconds, values.size() / seconds, sendSeconds);
-      return new Result(values.size(), outputs.get(), seconds, sendSeconds, cpu, processCpu,
-          sampler == null ? Map.of() : sampler.shares(), sampler == null ? Map.of() : sampler.topFrames(12));
+      out.printf(
+          "  [%s] done: %,d records in %.2fs = %,.0f records/s (all sent and flushed after %.2fs)%n",
+          label, values.size(), seconds, values.size() / seconds, sendSeconds);
+      return new Result(
+          values.size(),
+          outputs.get(),
+          seconds,
+          sendSeconds,
+          cpu,
+          processCpu,
+          sampler == null ? Map.of() : sampler.shares(),
+          sampler == null ? Map.of() : sampler.topFrames(12));
     }
   }
 
-  /** Kafka Streams' processing threads (not the global thread, which is idle once the global stores are loaded). */
+  /**
+   * Kafka Streams' processing threads (not the global thread, which is idle once the global stores
+   * are loaded).
+   */
   private static long[] streamThreads(ThreadMXBean threads) {
     return Arrays.stream(threads.getThreadInfo(threads.getAllThreadIds()))
         .filter(info -> info != null && info.getThreadName().matches(".*-StreamThread-\\d+"))
-        .mapToLong(ThreadInfo::getThreadId).toArray();
+        .mapToLong(ThreadInfo::getThreadId)
+        .toArray();
   }
 
   private static long cpuOf(ThreadMXBean threads, long[] ids) {
@@ -198,11 +272,13 @@ final class TimedRun {
     private final Map<String, Long> inclusiveHits = new LinkedHashMap<>();
     private final Map<String, Long> frames = new HashMap<>();
     private long samples;
-    private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "stack-sampler");
-      t.setDaemon(true);
-      return t;
-    });
+    private final ScheduledExecutorService executor =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "stack-sampler");
+              t.setDaemon(true);
+              return t;
+            });
 
     StackSampler(ThreadMXBean threads, long[] ids) {
       this.threads = threads;
@@ -237,30 +313,52 @@ final class TimedRun {
             break;
           }
         }
-        INCLUSIVE.forEach((marker, fragments) -> {
-          boolean hit = holds(lines, fragments);
-          if (marker.startsWith("intake")) {
-            hit &= !holds(lines, INCLUSIVE.get("forget-set windows, all"));
-          } else if (marker.contains("openSets.get/put")) {
-            hit = lines.stream().anyMatch(l -> l.contains("ForgetSetWindows.process"))
-                && holds(lines, List.of("KeyValueStore.get", "KeyValueStore.put", "MeteredKeyValueStore"))
-                && !holds(lines, List.of("ForgetSetWindows.snapshot", "ForgetSetWindows.close",
-                    "ForgetSetWindows.reportOldest"));
-          }
-          if (hit) {
-            inclusiveHits.merge(marker, 1L, Long::sum);
-          }
-        });
-        frames.merge(lines.get(0) + " (" + info.getThreadState() + ")" + caller(lines, "dev.rumstream.")
-            + caller(lines, "org.apache.kafka.streams."), 1L, Long::sum);
+        INCLUSIVE.forEach(
+            (marker, fragments) -> {
+              boolean hit = holds(lines, fragments);
+              if (marker.startsWith("intake")) {
+                hit &= !holds(lines, INCLUSIVE.get("forget-set windows, all"));
+              } else if (marker.contains("openSets.get/put")) {
+                hit =
+                    lines.stream().anyMatch(l -> l.contains("ForgetSetWindows.process"))
+                        && holds(
+                            lines,
+                            List.of(
+                                "KeyValueStore.get", "KeyValueStore.put", "MeteredKeyValueStore"))
+                        && !holds(
+                            lines,
+                            List.of(
+                                "ForgetSetWindows.snapshot",
+                                "ForgetSetWindows.close",
+                                "ForgetSetWindows.reportOldest"));
+              }
+              if (hit) {
+                inclusiveHits.merge(marker, 1L, Long::sum);
+              }
+            });
+        frames.merge(
+            lines.get(0)
+                + " ("
+                + info.getThreadState()
+                + ")"
+                + caller(lines, "dev.rumstream.")
+                + caller(lines, "org.apache.kafka.streams."),
+            1L,
+            Long::sum);
       }
     }
 
-    /** The innermost frame of a package below the top one: who, in the application or in Kafka Streams, waited. */
+    /**
+     * The innermost frame of a package below the top one: who, in the application or in Kafka
+     * Streams, waited.
+     */
     private static String caller(List<String> lines, String prefix) {
       for (int i = 1; i < lines.size(); i++) {
         if (lines.get(i).startsWith(prefix)) {
-          return " <- " + lines.get(i).substring(lines.get(i).lastIndexOf('.', lines.get(i).lastIndexOf('.') - 1) + 1);
+          return " <- "
+              + lines
+                  .get(i)
+                  .substring(lines.get(i).lastIndexOf('.', lines.get(i).lastIndexOf('.') - 1) + 1);
         }
       }
       return "";
@@ -273,14 +371,19 @@ final class TimedRun {
     /** Exclusive shares (adding up to 1), then the inclusive ones prefixed with "incl. ". */
     synchronized Map<String, Double> shares() {
       Map<String, Double> shares = new LinkedHashMap<>();
-      exclusiveHits.forEach((marker, hits) -> shares.put(marker, samples == 0 ? 0 : (double) hits / samples));
-      inclusiveHits.forEach((marker, hits) -> shares.put("incl. " + marker, samples == 0 ? 0 : (double) hits / samples));
+      exclusiveHits.forEach(
+          (marker, hits) -> shares.put(marker, samples == 0 ? 0 : (double) hits / samples));
+      inclusiveHits.forEach(
+          (marker, hits) ->
+              shares.put("incl. " + marker, samples == 0 ? 0 : (double) hits / samples));
       return shares;
     }
 
     synchronized Map<String, Double> topFrames(int limit) {
       Map<String, Double> top = new LinkedHashMap<>();
-      frames.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(limit)
+      frames.entrySet().stream()
+          .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+          .limit(limit)
           .forEach(e -> top.put(e.getKey(), (double) e.getValue() / samples));
       return top;
     }

@@ -21,23 +21,43 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-/** The benchmark's data: one model with its memorization scores, and a pre-serialized mix of deletion requests. */
+/**
+ * The benchmark's data: one model with its memorization scores, and a pre-serialized mix of
+ * deletion requests.
+ */
 final class Workload {
   private static final DeletionReason[] REASONS = DeletionReason.values();
 
   /**
-   * The requests as the bytes a sender would produce (key: model id), and what the topology must answer: one
-   * receipt per distinct valid request (a duplicate of an accepted request gets none) and one per invalid record
-   * (an invalid request is rejected again each time it is sent).
+   * The requests as the bytes a sender would produce (key: model id), and what the topology must
+   * answer: one receipt per distinct valid request (a duplicate of an accepted request gets none)
+   * and one per invalid record (an invalid request is rejected again each time it is sent).
    */
-  record Requests(byte[] key, List<byte[]> values, int distinct, int duplicates, int invalid, long expectedReceipts,
-      long exampleIds, Instant requestedAround) {}
+  record Requests(
+      byte[] key,
+      List<byte[]> values,
+      int distinct,
+      int duplicates,
+      int invalid,
+      long expectedReceipts,
+      long exampleIds,
+      Instant requestedAround) {}
 
   private Workload() {}
 
-  /** Publishes version 0 of the model and a CONFIDENCE score for examples 0 to scored - 1 (one distribution on all). */
-  static void publishModel(Map<String, Object> producerConfig, String registryUrl, String modelsTopic,
-      String scoresTopic, String modelId, long datasetSize, int scored, Random random) {
+  /**
+   * Publishes version 0 of the model and a CONFIDENCE score for examples 0 to scored - 1 (one
+   * distribution on all).
+   */
+  static void publishModel(
+      Map<String, Object> producerConfig,
+      String registryUrl,
+      String modelsTopic,
+      String scoresTopic,
+      String modelId,
+      long datasetSize,
+      int scored,
+      Random random) {
     AvroSerializer<SpecificRecord> values = new AvroSerializer<>();
     values.configure(Map.of("schema.registry.url", registryUrl), false);
     Instant trainedAt = Instant.now().minus(Duration.ofHours(1));
@@ -45,27 +65,60 @@ final class Workload {
     ScoreDistribution distribution = new ScoreDistribution(datasetSize, 1.0 / 3, 0.5, 2.0 / 3);
     try (KafkaProducer<String, SpecificRecord> producer =
         new KafkaProducer<>(producerConfig, new StringSerializer(), values)) {
-      producer.send(new ProducerRecord<>(modelsTopic, modelId, ModelVersion.newBuilder()
-          .setModelId(modelId).setVersion(0).setLocation("file:///models/" + modelId + "/v0")
-          .setChecksum("00").setSizeBytes(1).setArchitecture("small-cnn").setDatasetId("fashion-mnist")
-          .setDatasetSize(datasetSize).setDeletedCount(0).setCreatedAt(trainedAt).build()));
+      producer.send(
+          new ProducerRecord<>(
+              modelsTopic,
+              modelId,
+              ModelVersion.newBuilder()
+                  .setModelId(modelId)
+                  .setVersion(0)
+                  .setLocation("file:///models/" + modelId + "/v0")
+                  .setChecksum("00")
+                  .setSizeBytes(1)
+                  .setArchitecture("small-cnn")
+                  .setDatasetId("fashion-mnist")
+                  .setDatasetSize(datasetSize)
+                  .setDeletedCount(0)
+                  .setCreatedAt(trainedAt)
+                  .build()));
       for (long id = 0; id < scored; id++) {
-        producer.send(new ProducerRecord<>(scoresTopic, Keys.score(modelId, id), MemorizationScore.newBuilder()
-            .setModelId(modelId).setModelVersion(0).setExampleId(id).setProxy(ProxyKind.CONFIDENCE)
-            .setScore(random.nextDouble()).setHigherIsMoreMemorized(false).setDistribution(distribution)
-            .setDatasetId("fashion-mnist").setComputedAt(trainedAt).build()));
+        producer.send(
+            new ProducerRecord<>(
+                scoresTopic,
+                Keys.score(modelId, id),
+                MemorizationScore.newBuilder()
+                    .setModelId(modelId)
+                    .setModelVersion(0)
+                    .setExampleId(id)
+                    .setProxy(ProxyKind.CONFIDENCE)
+                    .setScore(random.nextDouble())
+                    .setHigherIsMoreMemorized(false)
+                    .setDistribution(distribution)
+                    .setDatasetId("fashion-mnist")
+                    .setComputedAt(trainedAt)
+                    .build()));
       }
       producer.flush();
     }
   }
 
   /**
-   * {@code count} request records: each new request names 1 to maxIds example ids drawn from the scored examples
-   * and was made up to a minute ago; duplicatePercent of the records re-send an earlier request (the same bytes),
-   * invalidPercent of the new requests name an id outside the dataset (REJECTED).
+   * {@code count} request records: each new request names 1 to maxIds example ids drawn from the
+   * scored examples and was made up to a minute ago; duplicatePercent of the records re-send an
+   * earlier request (the same bytes), invalidPercent of the new requests name an id outside the
+   * dataset (REJECTED).
    */
-  static Requests requests(String registryUrl, String subjectTopic, String modelId, int count, int scored,
-      long datasetSize, int maxIds, double duplicatePercent, double invalidPercent, Random random) {
+  static Requests requests(
+      String registryUrl,
+      String subjectTopic,
+      String modelId,
+      int count,
+      int scored,
+      long datasetSize,
+      int maxIds,
+      double duplicatePercent,
+      double invalidPercent,
+      Random random) {
     AvroSerializer<DeletionRequest> serializer = new AvroSerializer<>();
     serializer.configure(Map.of("schema.registry.url", registryUrl), false);
     Instant now = Instant.now();
@@ -97,7 +150,8 @@ final class Workload {
         exampleIds.set(size - 1, datasetSize + random.nextInt(1000));
         invalid++;
       }
-      DeletionRequest request = request(modelId, exampleIds, now.minusMillis(random.nextInt(60_000)), random);
+      DeletionRequest request =
+          request(modelId, exampleIds, now.minusMillis(random.nextInt(60_000)), random);
       byte[] bytes = serializer.serialize(subjectTopic, request);
       values.add(bytes);
       originals.add(bytes);
@@ -105,17 +159,27 @@ final class Workload {
       receipts++;
       ids += size;
     }
-    return new Requests(modelId.getBytes(StandardCharsets.UTF_8), List.copyOf(values), originals.size(),
-        duplicates, invalid, receipts, ids, now);
+    return new Requests(
+        modelId.getBytes(StandardCharsets.UTF_8),
+        List.copyOf(values),
+        originals.size(),
+        duplicates,
+        invalid,
+        receipts,
+        ids,
+        now);
   }
 
   /**
-   * One request with a random id, subject and reference; a quarter of them give a reason other than GDPR erasure,
-   * and GDPR erasures have a deadline 30 days after {@code requestedAt}.
+   * One request with a random id, subject and reference; a quarter of them give a reason other than
+   * GDPR erasure, and GDPR erasures have a deadline 30 days after {@code requestedAt}.
    */
-  static DeletionRequest request(String modelId, List<Long> exampleIds, Instant requestedAt, Random random) {
-    DeletionReason reason = random.nextInt(4) == 0 ? REASONS[random.nextInt(REASONS.length)]
-        : DeletionReason.GDPR_ERASURE;
+  static DeletionRequest request(
+      String modelId, List<Long> exampleIds, Instant requestedAt, Random random) {
+    DeletionReason reason =
+        random.nextInt(4) == 0
+            ? REASONS[random.nextInt(REASONS.length)]
+            : DeletionReason.GDPR_ERASURE;
     return DeletionRequest.newBuilder()
         .setRequestId(new UUID(random.nextLong(), random.nextLong()).toString())
         .setModelId(modelId)
@@ -123,7 +187,8 @@ final class Workload {
         .setExampleIds(exampleIds)
         .setReason(reason)
         .setRequestedAt(requestedAt)
-        .setDeadline(reason == DeletionReason.GDPR_ERASURE ? requestedAt.plus(Duration.ofDays(30)) : null)
+        .setDeadline(
+            reason == DeletionReason.GDPR_ERASURE ? requestedAt.plus(Duration.ofDays(30)) : null)
         .setReference(random.nextBoolean() ? "case-" + random.nextInt(100_000) : null)
         .setSource("bench")
         .build();

@@ -2,7 +2,6 @@ package dev.rumstream.cli;
 
 import dev.rumstream.avro.DeletionReceipt;
 import dev.rumstream.avro.ForgetSet;
-import dev.rumstream.avro.ReceiptStatus;
 import dev.rumstream.avro.UnlearningMetrics;
 import dev.rumstream.config.Settings;
 import dev.rumstream.localstack.EmbeddedKafka;
@@ -14,8 +13,8 @@ import dev.rumstream.serde.RegistryConfig;
 import dev.rumstream.streams.DeletionService;
 import dev.rumstream.streams.StreamsApp;
 import dev.rumstream.streams.TopicSetup;
-import dev.rumstream.topics.Topic;
 import dev.rumstream.streams.TopologyConfig;
+import dev.rumstream.topics.Topic;
 import dev.rumstream.worker.Bootstrap;
 import dev.rumstream.worker.WorkerConfig;
 import dev.rumstream.worker.WorkerService;
@@ -49,36 +48,58 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The main job on an embedded default: an in-JVM broker and registry (or external ones), the streams app and a
- * worker in this JVM, a trained Fashion-MNIST model (cached), a realistic stream of deletion requests, and a report
- * of what every forget set and sub-batch did.
+ * The main job on an embedded default: an in-JVM broker and registry (or external ones), the
+ * streams app and a worker in this JVM, a trained Fashion-MNIST model (cached), a realistic stream
+ * of deletion requests, and a report of what every forget set and sub-batch did.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-    description = "Runs the whole system on Fashion-MNIST in one JVM and prints what unlearning did.")
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description =
+        "Runs the whole system on Fashion-MNIST in one JVM and prints what unlearning did.")
 final class Demo implements Callable<Integer> {
   static final String MODEL = "fashion-mnist-cnn";
 
-  @Option(names = "--bootstrap-servers", description = "An external Kafka (default: an in-JVM broker).")
+  @Option(
+      names = "--bootstrap-servers",
+      description = "An external Kafka (default: an in-JVM broker).")
   String bootstrapServers;
 
-  @Option(names = "--schema-registry-url", description = "An external schema registry (default: an in-JVM one).")
+  @Option(
+      names = "--schema-registry-url",
+      description = "An external schema registry (default: an in-JVM one).")
   String schemaRegistryUrl;
 
-  @Option(names = "--model-store", defaultValue = ".rumstream/models",
-      description = "Where the trained original model is cached for the next run; each run unlearns on a copy of it "
-          + "(default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--model-store",
+      defaultValue = ".rumstream/models",
+      description =
+          "Where the trained original model is cached for the next run; each run unlearns on a copy of it "
+              + "(default: ${DEFAULT-VALUE}).")
   Path modelStore;
 
-  @Option(names = "--epochs", defaultValue = "3", description = "Training epochs of the original model (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--epochs",
+      defaultValue = "3",
+      description = "Training epochs of the original model (default: ${DEFAULT-VALUE}).")
   int epochs;
 
-  @Option(names = "--requests", defaultValue = "60", description = "Distinct valid deletion requests to send (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--requests",
+      defaultValue = "60",
+      description = "Distinct valid deletion requests to send (default: ${DEFAULT-VALUE}).")
   int requests;
 
-  @Option(names = "--timeout", defaultValue = "8m", description = "How long to wait for every receipt (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--timeout",
+      defaultValue = "8m",
+      description = "How long to wait for every receipt (default: ${DEFAULT-VALUE}).")
   String timeout;
 
-  @Option(names = "--seed", defaultValue = "7", description = "Seed of the request stream (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seed",
+      defaultValue = "7",
+      description = "Seed of the request stream (default: ${DEFAULT-VALUE}).")
   long seed;
 
   private boolean embedded;
@@ -115,30 +136,37 @@ final class Demo implements Callable<Integer> {
 
   private int run(Path scratch, Instant started) throws Exception {
     String runId = Long.toString(System.currentTimeMillis(), 36);
-    Map<String, String> common = Map.of("bootstrap.servers", bootstrapServers, "schema.registry.url",
-        schemaRegistryUrl);
-    // On an external broker every run gets topics of its own, so a second run never reads the first one's records.
+    Map<String, String> common =
+        Map.of("bootstrap.servers", bootstrapServers, "schema.registry.url", schemaRegistryUrl);
+    // On an external broker every run gets topics of its own, so a second run never reads the first
+    // one's records.
     String suffix = embedded ? "" : "-" + runId;
     topics = new EnumMap<>(Topic.class);
     for (Topic topic : Topic.values()) {
       topics.put(topic, topic.defaultName() + suffix);
     }
     Map<String, String> topicSettings = new HashMap<>();
-    topics.forEach((topic, name) -> topicSettings.put(
-        "rumstream.topic." + topic.name().toLowerCase(java.util.Locale.ROOT).replace('_', '.'), name));
+    topics.forEach(
+        (topic, name) ->
+            topicSettings.put(
+                "rumstream.topic."
+                    + topic.name().toLowerCase(java.util.Locale.ROOT).replace('_', '.'),
+                name));
     Map<String, String> streamsValues = new HashMap<>(common);
     streamsValues.putAll(topicSettings);
-    streamsValues.putAll(Map.of(
-        "application.id", "rumstream-demo-" + runId,
-        "state.dir", scratch.resolve("streams").toString(),
-        "commit.interval.ms", "200",
-        "rumstream.http.port", "0",
-        "rumstream.window.size", "5m",
-        "rumstream.window.max.examples", Integer.toString(Math.max(20, requests * 5 / 2)),
-        "rumstream.window.max.wait", "20s",
-        "rumstream.window.flush.interval", "1s"));
+    streamsValues.putAll(
+        Map.of(
+            "application.id", "rumstream-demo-" + runId,
+            "state.dir", scratch.resolve("streams").toString(),
+            "commit.interval.ms", "200",
+            "rumstream.http.port", "0",
+            "rumstream.window.size", "5m",
+            "rumstream.window.max.examples", Integer.toString(Math.max(20, requests * 5 / 2)),
+            "rumstream.window.max.wait", "20s",
+            "rumstream.window.flush.interval", "1s"));
     Settings streamsSettings = Settings.of(StreamsApp.DEFAULTS, streamsValues);
-    TopicSetup.ensure(streamsSettings.kafka(), TopologyConfig.from(streamsSettings).topics(), 1, (short) 1);
+    TopicSetup.ensure(
+        streamsSettings.kafka(), TopologyConfig.from(streamsSettings).topics(), 1, (short) 1);
 
     // The trained original is cached in --model-store; each run unlearns from its own copy of it.
     Path runStore = scratch.resolve("models");
@@ -150,8 +178,9 @@ final class Demo implements Callable<Integer> {
     WorkerConfig workerConfig = WorkerConfig.from(Settings.of(WorkerConfig.DEFAULTS, workerValues));
 
     ModelStore store = new ModelStore(runStore);
-    VersionManifest v0 = Bootstrap.fromCache(workerConfig, new ModelStore(modelStore.toAbsolutePath()), store, MODEL,
-        epochs);
+    VersionManifest v0 =
+        Bootstrap.fromCache(
+            workerConfig, new ModelStore(modelStore.toAbsolutePath()), store, MODEL, epochs);
 
     RequestStream stream = RequestStream.fromStoredScores(store, v0, requests, new Random(seed));
     long baseVersion = store.latest(MODEL).orElseThrow().version();
@@ -160,9 +189,16 @@ final class Demo implements Callable<Integer> {
       streams.start();
       worker.start();
       awaitRunning(streams);
-      say("Streams app and worker running; sending " + stream.records().size() + " records ("
-          + stream.valid().size() + " requests, " + stream.duplicates() + " duplicates, " + stream.malformed()
-          + " malformed)");
+      say(
+          "Streams app and worker running; sending "
+              + stream.records().size()
+              + " records ("
+              + stream.valid().size()
+              + " requests, "
+              + stream.duplicates()
+              + " duplicates, "
+              + stream.malformed()
+              + " malformed)");
       send(stream);
       Receipts receipts = awaitReceipts(stream, Settings.parseDuration(timeout));
       printReport(store, baseVersion, receipts, stream, started);
@@ -171,27 +207,38 @@ final class Demo implements Callable<Integer> {
   }
 
   private void send(RequestStream stream) {
-    RegistryClient client = new RegistryClient(RegistryConfig.from(Map.of("schema.registry.url", schemaRegistryUrl)));
+    RegistryClient client =
+        new RegistryClient(RegistryConfig.from(Map.of("schema.registry.url", schemaRegistryUrl)));
     AvroSerializer<IndexedRecord> serializer = new AvroSerializer<>(client);
     serializer.configure(Map.of(), false);
-    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrapServers),
-        new StringSerializer(), new ByteArraySerializer())) {
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(
+            Map.of("bootstrap.servers", bootstrapServers),
+            new StringSerializer(),
+            new ByteArraySerializer())) {
       for (RequestStream.Record record : stream.records()) {
-        byte[] value = record.request() == null ? record.raw()
-            : serializer.serialize(topics.get(Topic.DELETION_REQUESTS), record.request());
+        byte[] value =
+            record.request() == null
+                ? record.raw()
+                : serializer.serialize(topics.get(Topic.DELETION_REQUESTS), record.request());
         producer.send(new ProducerRecord<>(topics.get(Topic.DELETION_REQUESTS), MODEL, value));
       }
     }
   }
 
   /** Which requests were accepted and rejected, and how many COMPLETED receipts each got. */
-  record Receipts(java.util.Set<String> accepted, java.util.Set<String> rejected, Map<String, Integer> completions) {
+  record Receipts(
+      java.util.Set<String> accepted,
+      java.util.Set<String> rejected,
+      Map<String, Integer> completions) {
     long completed() {
       return completions.size();
     }
 
     long lost(RequestStream stream) {
-      return stream.valid().stream().filter(r -> !completions.containsKey(r.getRequestId())).count();
+      return stream.valid().stream()
+          .filter(r -> !completions.containsKey(r.getRequestId()))
+          .count();
     }
 
     long duplicatedCompletions() {
@@ -208,18 +255,22 @@ final class Demo implements Callable<Integer> {
     try (KafkaConsumer<String, DeletionReceipt> consumer = consumer(DeletionReceipt.class)) {
       consumer.subscribe(List.of(topics.get(Topic.DELETION_RECEIPTS)));
       while (Instant.now().isBefore(deadline)) {
-        for (ConsumerRecord<String, DeletionReceipt> record : consumer.poll(Duration.ofMillis(500))) {
+        for (ConsumerRecord<String, DeletionReceipt> record :
+            consumer.poll(Duration.ofMillis(500))) {
           switch (record.value().getStatus()) {
             case ACCEPTED -> accepted.add(record.key());
             case REJECTED -> rejected.add(record.key());
             case COMPLETED -> completions.merge(record.key(), 1, Integer::sum);
-            default -> { }
+            default -> {}
           }
         }
-        long done = stream.valid().stream().filter(r -> completions.containsKey(r.getRequestId())).count();
+        long done =
+            stream.valid().stream().filter(r -> completions.containsKey(r.getRequestId())).count();
         if (done != shown) {
-          say(String.format("receipts: %d accepted, %d rejected, %d of %d completed", accepted.size(),
-              rejected.size(), done, stream.valid().size()));
+          say(
+              String.format(
+                  "receipts: %d accepted, %d rejected, %d of %d completed",
+                  accepted.size(), rejected.size(), done, stream.valid().size()));
           shown = done;
         }
         if (done == stream.valid().size() && rejected.size() >= stream.invalid()) {
@@ -230,36 +281,70 @@ final class Demo implements Callable<Integer> {
     return new Receipts(accepted, rejected, completions);
   }
 
-  private void printReport(ModelStore store, long baseVersion, Receipts receipts, RequestStream stream,
+  private void printReport(
+      ModelStore store,
+      long baseVersion,
+      Receipts receipts,
+      RequestStream stream,
       Instant started) {
     List<ForgetSet> sets = readAll(topics.get(Topic.FORGET_SETS), ForgetSet.class);
     Map<String, UnlearningMetrics> metricsByJob = new TreeMap<>();
-    readAll(topics.get(Topic.UNLEARNING_METRICS), UnlearningMetrics.class).forEach(m -> metricsByJob.put(m.getJobId(), m));
+    readAll(topics.get(Topic.UNLEARNING_METRICS), UnlearningMetrics.class)
+        .forEach(m -> metricsByJob.put(m.getJobId(), m));
     System.out.println();
-    System.out.println("Forget sets and sub-batches (accuracies as fractions; MIA = share of the forget examples the "
-        + "attack calls non-member)");
-    System.out.printf("%-34s %-6s %-13s %8s %8s %8s %8s %7s %8s%n", "job", "level", "algorithm", "examples",
-        "forget", "retain", "test", "MIA", "seconds");
+    System.out.println(
+        "Forget sets and sub-batches (accuracies as fractions; MIA = share of the forget examples the "
+            + "attack calls non-member)");
+    System.out.printf(
+        "%-34s %-6s %-13s %8s %8s %8s %8s %7s %8s%n",
+        "job", "level", "algorithm", "examples", "forget", "retain", "test", "MIA", "seconds");
     for (ForgetSet set : sets) {
-      System.out.printf("%s: %d requests, %d examples (%d unscored), closed by %s, cuts %s %.4f / %.4f%n",
-          set.getForgetSetId(), set.getRequestIds().size(), set.getExamples().size(), set.getUnscoredCount(),
-          set.getCloseReason(), set.getRefinement().getMethod(), set.getRefinement().getLowerCut(),
+      System.out.printf(
+          "%s: %d requests, %d examples (%d unscored), closed by %s, cuts %s %.4f / %.4f%n",
+          set.getForgetSetId(),
+          set.getRequestIds().size(),
+          set.getExamples().size(),
+          set.getUnscoredCount(),
+          set.getCloseReason(),
+          set.getRefinement().getMethod(),
+          set.getRefinement().getLowerCut(),
           set.getRefinement().getUpperCut());
-      metricsByJob.values().stream().filter(m -> set.getForgetSetId().equals(m.getForgetSetId())).forEach(m ->
-          System.out.printf("  %-32s %-6s %-13s %8d %8s %8.4f %8.4f %7s %8.1f%n", m.getJobId(), m.getLevel(),
-              m.getAlgorithm(), m.getForgetSize(), fraction(m.getForgetAccuracy()), m.getRetainAccuracy(),
-              m.getTestAccuracy(), fraction(m.getMia()), m.getWallTimeMillis() / 1000.0));
+      metricsByJob.values().stream()
+          .filter(m -> set.getForgetSetId().equals(m.getForgetSetId()))
+          .forEach(
+              m ->
+                  System.out.printf(
+                      "  %-32s %-6s %-13s %8d %8s %8.4f %8.4f %7s %8.1f%n",
+                      m.getJobId(),
+                      m.getLevel(),
+                      m.getAlgorithm(),
+                      m.getForgetSize(),
+                      fraction(m.getForgetAccuracy()),
+                      m.getRetainAccuracy(),
+                      m.getTestAccuracy(),
+                      fraction(m.getMia()),
+                      m.getWallTimeMillis() / 1000.0));
     }
     VersionManifest last = store.latest(MODEL).orElseThrow();
     System.out.println();
-    System.out.printf("Model %s: version %d -> %d, %d examples deleted in all%n", MODEL, baseVersion,
-        last.version(), last.deletedIds().size());
-    System.out.printf("Requests: %d sent as %d records (%d duplicates, %d malformed: %d unreadable, %d invalid)%n",
-        stream.valid().size(), stream.records().size(), stream.duplicates(), stream.malformed(),
-        stream.malformed() - stream.invalid(), stream.invalid());
-    System.out.printf("Receipts: accepted %d, rejected %d, completed %d, completed twice %d, lost %d%n",
-        receipts.accepted().size(), receipts.rejected().size(), receipts.completed(),
-        receipts.duplicatedCompletions(), receipts.lost(stream));
+    System.out.printf(
+        "Model %s: version %d -> %d, %d examples deleted in all%n",
+        MODEL, baseVersion, last.version(), last.deletedIds().size());
+    System.out.printf(
+        "Requests: %d sent as %d records (%d duplicates, %d malformed: %d unreadable, %d invalid)%n",
+        stream.valid().size(),
+        stream.records().size(),
+        stream.duplicates(),
+        stream.malformed(),
+        stream.malformed() - stream.invalid(),
+        stream.invalid());
+    System.out.printf(
+        "Receipts: accepted %d, rejected %d, completed %d, completed twice %d, lost %d%n",
+        receipts.accepted().size(),
+        receipts.rejected().size(),
+        receipts.completed(),
+        receipts.duplicatedCompletions(),
+        receipts.lost(stream));
     System.out.printf("Wall time: %ds%n", Duration.between(started, Instant.now()).toSeconds());
   }
 
@@ -283,12 +368,18 @@ final class Demo implements Callable<Integer> {
 
   @SuppressWarnings({"unchecked", "rawtypes"})
   private <T> KafkaConsumer<String, T> consumer(Class<T> type) {
-    RegistryClient client = new RegistryClient(RegistryConfig.from(Map.of("schema.registry.url", schemaRegistryUrl)));
-    Map<String, Object> props = Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        ConsumerConfig.GROUP_ID_CONFIG, "rumstream-demo-report-" + System.nanoTime(),
-        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    RegistryClient client =
+        new RegistryClient(RegistryConfig.from(Map.of("schema.registry.url", schemaRegistryUrl)));
+    Map<String, Object> props =
+        Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrapServers,
+            ConsumerConfig.GROUP_ID_CONFIG,
+            "rumstream-demo-report-" + System.nanoTime(),
+            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+            "earliest",
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+            "read_committed");
     Deserializer<T> values = (Deserializer<T>) AvroDeserializer.forClass((Class) type, client);
     return new KafkaConsumer<>(props, new StringDeserializer(), values);
   }

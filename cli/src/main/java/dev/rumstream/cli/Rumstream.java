@@ -6,16 +6,24 @@ import dev.rumstream.worker.WorkerApp;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code rumstream} command: the demo, bootstrap training, the two services and the client commands. */
-@Command(name = "rumstream", mixinStandardHelpOptions = true, version = "rumstream 0.1.0",
-    description = "Streaming machine unlearning: deletion requests in, unlearned models and receipts out.",
+/**
+ * The {@code rumstream} command: the demo, bootstrap training, the two services and the client
+ * commands.
+ */
+@Command(
+    name = "rumstream",
+    mixinStandardHelpOptions = true,
+    version = "rumstream 0.1.0",
+    description =
+        "Streaming machine unlearning: deletion requests in, unlearned models and receipts out.",
     subcommands = {Demo.class, Train.class, SendRequest.class, RequestStatus.class})
 public final class Rumstream {
   public static void main(String[] args) {
     AvroTrust.trustRumstreamContracts();
-    CommandLine command = new CommandLine(new Rumstream())
-        .addSubcommand("streams", new StreamsApp())
-        .addSubcommand("worker", new WorkerApp());
+    CommandLine command =
+        new CommandLine(new Rumstream())
+            .addSubcommand("streams", new StreamsApp())
+            .addSubcommand("worker", new WorkerApp());
     System.exit(command.execute(args));
   }
 }

@@ -16,19 +16,31 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** Sends one deletion request (for users and scripts). */
-@Command(name = "request", mixinStandardHelpOptions = true,
+@Command(
+    name = "request",
+    mixinStandardHelpOptions = true,
     description = "Sends a deletion request to deletion-requests and prints its request id.")
 final class SendRequest implements Callable<Integer> {
   @Option(names = "--model", required = true, description = "The model to delete from.")
   String model;
 
-  @Option(names = "--ids", required = true, split = ",", description = "Example ids, comma-separated.")
+  @Option(
+      names = "--ids",
+      required = true,
+      split = ",",
+      description = "Example ids, comma-separated.")
   List<Long> ids;
 
-  @Option(names = "--subject", required = true, description = "The data subject the examples belong to.")
+  @Option(
+      names = "--subject",
+      required = true,
+      description = "The data subject the examples belong to.")
   String subject;
 
-  @Option(names = "--reason", defaultValue = "GDPR_ERASURE", description = "One of ${COMPLETION-CANDIDATES}.")
+  @Option(
+      names = "--reason",
+      defaultValue = "GDPR_ERASURE",
+      description = "One of ${COMPLETION-CANDIDATES}.")
   DeletionReason reason;
 
   @Option(names = "--request-id", description = "Idempotency key (default: a new UUID).")
@@ -37,30 +49,50 @@ final class SendRequest implements Callable<Integer> {
   @Option(names = "--deadline-days", description = "Days until the deletion must be complete.")
   Integer deadlineDays;
 
-  @Option(names = "--bootstrap-servers", defaultValue = "${env:KAFKA_BOOTSTRAP_SERVERS:-localhost:9092}",
+  @Option(
+      names = "--bootstrap-servers",
+      defaultValue = "${env:KAFKA_BOOTSTRAP_SERVERS:-localhost:9092}",
       description = "Kafka (default: $KAFKA_BOOTSTRAP_SERVERS or ${DEFAULT-VALUE}).")
   String bootstrapServers;
 
-  @Option(names = "--schema-registry-url", defaultValue = "${env:SCHEMA_REGISTRY_URL:-http://localhost:8081}",
+  @Option(
+      names = "--schema-registry-url",
+      defaultValue = "${env:SCHEMA_REGISTRY_URL:-http://localhost:8081}",
       description = "Schema registry (default: $SCHEMA_REGISTRY_URL or ${DEFAULT-VALUE}).")
   String schemaRegistryUrl;
 
-  @Option(names = "--topic", defaultValue = "deletion-requests", description = "Topic (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--topic",
+      defaultValue = "deletion-requests",
+      description = "Topic (default: ${DEFAULT-VALUE}).")
   String topic;
 
   @Override
   public Integer call() throws Exception {
     Instant now = Instant.now();
-    DeletionRequest request = DeletionRequest.newBuilder()
-        .setRequestId(requestId == null ? UUID.randomUUID().toString() : requestId)
-        .setModelId(model).setSubjectId(subject).setExampleIds(ids).setReason(reason).setRequestedAt(now)
-        .setDeadline(deadlineDays == null ? null : now.plusSeconds(deadlineDays * 86_400L))
-        .setReference(null).setSource("rumstream-cli").build();
-    Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        "schema.registry.url", schemaRegistryUrl, ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    DeletionRequest request =
+        DeletionRequest.newBuilder()
+            .setRequestId(requestId == null ? UUID.randomUUID().toString() : requestId)
+            .setModelId(model)
+            .setSubjectId(subject)
+            .setExampleIds(ids)
+            .setReason(reason)
+            .setRequestedAt(now)
+            .setDeadline(deadlineDays == null ? null : now.plusSeconds(deadlineDays * 86_400L))
+            .setReference(null)
+            .setSource("rumstream-cli")
+            .build();
+    Map<String, Object> props =
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrapServers,
+            "schema.registry.url",
+            schemaRegistryUrl,
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+            true);
     AvroSerializer<DeletionRequest> serializer = new AvroSerializer<>();
-    try (KafkaProducer<String, DeletionRequest> producer = new KafkaProducer<>(props, new StringSerializer(),
-        serializer)) {
+    try (KafkaProducer<String, DeletionRequest> producer =
+        new KafkaProducer<>(props, new StringSerializer(), serializer)) {
       serializer.configure(props, false);
       producer.send(new ProducerRecord<>(topic, model, request)).get();
     }

@@ -16,26 +16,47 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** Bootstrap: trains a model's version 0 (unless stored) and publishes its memorization scores and the version. */
-@Command(name = "train", mixinStandardHelpOptions = true,
-    description = {"Trains the original model (version 0) with its memorization proxies, stores it, and publishes "
-        + "its scores to memorization-scores and the version to model-versions.",
-        "Reads the worker's configuration (--config FILE and RUMSTREAM_* / KAFKA_* / SCHEMA_REGISTRY_URL)."})
+/**
+ * Bootstrap: trains a model's version 0 (unless stored) and publishes its memorization scores and
+ * the version.
+ */
+@Command(
+    name = "train",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Trains the original model (version 0) with its memorization proxies, stores it, and publishes "
+          + "its scores to memorization-scores and the version to model-versions.",
+      "Reads the worker's configuration (--config FILE and RUMSTREAM_* / KAFKA_* / SCHEMA_REGISTRY_URL)."
+    })
 final class Train implements Callable<Integer> {
-  @Option(names = "--model-id", required = true, description = "The model's id (the key of its deletion requests).")
+  @Option(
+      names = "--model-id",
+      required = true,
+      description = "The model's id (the key of its deletion requests).")
   String modelId;
 
-  @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "The worker's properties file.")
+  @Option(
+      names = {"-c", "--config"},
+      paramLabel = "FILE",
+      description = "The worker's properties file.")
   Path config;
 
-  @Option(names = "--architecture", defaultValue = "SMALL_CNN",
+  @Option(
+      names = "--architecture",
+      defaultValue = "SMALL_CNN",
       description = "SMALL_CNN or RESNET18 (default: ${DEFAULT-VALUE}).")
   Architecture architecture;
 
-  @Option(names = "--width", defaultValue = "16", description = "Base width of RESNET18 (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--width",
+      defaultValue = "16",
+      description = "Base width of RESNET18 (default: ${DEFAULT-VALUE}).")
   int width;
 
-  @Option(names = "--epochs", defaultValue = "3", description = "Training epochs (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--epochs",
+      defaultValue = "3",
+      description = "Training epochs (default: ${DEFAULT-VALUE}).")
   int epochs;
 
   @Option(names = "--no-publish", description = "Only train and store; publish nothing.")
@@ -43,13 +64,19 @@ final class Train implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    WorkerConfig workerConfig = WorkerConfig.from(Settings.load(WorkerConfig.DEFAULTS, config, System.getenv()));
-    UnlearningEngine engine = new UnlearningEngine(workerConfig.engine().withProgressBars(true),
-        WorkerService.dataset(workerConfig));
-    Bootstrap bootstrap = new Bootstrap(workerConfig, engine, new ModelStore(workerConfig.modelStore()),
-        Clock.systemUTC());
-    VersionManifest v0 = bootstrap.trainIfAbsent(modelId, ModelSpec.of(architecture, engine.data().train(), width),
-        TrainingRecipe.paper(epochs, workerConfig.engine().seed()));
+    WorkerConfig workerConfig =
+        WorkerConfig.from(Settings.load(WorkerConfig.DEFAULTS, config, System.getenv()));
+    UnlearningEngine engine =
+        new UnlearningEngine(
+            workerConfig.engine().withProgressBars(true), WorkerService.dataset(workerConfig));
+    Bootstrap bootstrap =
+        new Bootstrap(
+            workerConfig, engine, new ModelStore(workerConfig.modelStore()), Clock.systemUTC());
+    VersionManifest v0 =
+        bootstrap.trainIfAbsent(
+            modelId,
+            ModelSpec.of(architecture, engine.data().train(), width),
+            TrainingRecipe.paper(epochs, workerConfig.engine().seed()));
     if (!noPublish) {
       bootstrap.publish(v0);
     }

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class CorruptModelIT {
 
   @Test
-  void theWorkerRefusesACorruptedVersionAndPublishesNothing(TestEnvironment environment) throws Exception {
+  void theWorkerRefusesACorruptedVersionAndPublishesNothing(TestEnvironment environment)
+      throws Exception {
     try (WorkerHarness harness = new WorkerHarness(environment)) {
       VersionManifest v0 = harness.storeVersionZero();
       Path params = harness.store.parameters(v0);
@@ -34,21 +35,36 @@ class CorruptModelIT {
       try (WorkerService worker = new WorkerService(harness.config(), meters)) {
         worker.start();
         Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
-        while ((worker.problem() == null || !worker.problem().contains("corrupt")) && Instant.now().isBefore(deadline)) {
+        while ((worker.problem() == null || !worker.problem().contains("corrupt"))
+            && Instant.now().isBefore(deadline)) {
           Thread.sleep(200);
         }
-        assertThat(worker.problem()).as("readiness names the refused version")
-            .contains("job corrupt-set-0 failed").contains("corrupted");
+        assertThat(worker.problem())
+            .as("readiness names the refused version")
+            .contains("job corrupt-set-0 failed")
+            .contains("corrupted");
         assertThat(meters.get("rumstream.worker.jobs").tag("outcome", "failed").counter().count())
             .isGreaterThanOrEqualTo(1);
       }
-      assertThat(harness.store.versions(WorkerHarness.MODEL)).as("no version was derived from it").hasSize(1);
-      assertThat(environment.consume(harness.topic("model.versions"), 1,
-          new org.apache.kafka.common.serialization.ByteArrayDeserializer(), Duration.ofSeconds(3)))
-          .as("nothing was announced").isEmpty();
-      assertThat(environment.consume(harness.topic("deletion.receipts"), 1,
-          new org.apache.kafka.common.serialization.ByteArrayDeserializer(), Duration.ofSeconds(3)))
-          .as("no receipt was issued").isEmpty();
+      assertThat(harness.store.versions(WorkerHarness.MODEL))
+          .as("no version was derived from it")
+          .hasSize(1);
+      assertThat(
+              environment.consume(
+                  harness.topic("model.versions"),
+                  1,
+                  new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                  Duration.ofSeconds(3)))
+          .as("nothing was announced")
+          .isEmpty();
+      assertThat(
+              environment.consume(
+                  harness.topic("deletion.receipts"),
+                  1,
+                  new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                  Duration.ofSeconds(3)))
+          .as("no receipt was issued")
+          .isEmpty();
     }
   }
 }

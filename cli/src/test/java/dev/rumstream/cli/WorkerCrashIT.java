@@ -21,14 +21,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * A worker process killed with SIGKILL in the middle of a job, then restarted: nothing is lost, applied twice or
- * announced twice, on the real broker and registry.
+ * A worker process killed with SIGKILL in the middle of a job, then restarted: nothing is lost,
+ * applied twice or announced twice, on the real broker and registry.
  */
 @ExtendWith(KafkaEnvironmentExtension.class)
 class WorkerCrashIT {
 
   @Test
-  void aWorkerKilledMidJobLosesNothingAndAppliesNothingTwice(TestEnvironment environment) throws Exception {
+  void aWorkerKilledMidJobLosesNothingAndAppliesNothingTwice(TestEnvironment environment)
+      throws Exception {
     try (WorkerHarness harness = new WorkerHarness(environment)) {
       harness.storeVersionZero();
       List<String> firstRequests = List.of("crash-a", "crash-b");
@@ -40,7 +41,9 @@ class WorkerCrashIT {
       assertThat(first.awaitLine(180)).as("the first worker reached the Fine-tune job").isTrue();
       Thread.sleep(1000);
       first.kill();
-      assertThat(harness.store.byJob(WorkerHarness.MODEL, "set-1-1")).as("killed before the job was stored").isEmpty();
+      assertThat(harness.store.byJob(WorkerHarness.MODEL, "set-1-1"))
+          .as("killed before the job was stored")
+          .isEmpty();
 
       WorkerProcess second = WorkerProcess.start(harness.settings, "Published version 6");
       try {
@@ -50,27 +53,41 @@ class WorkerCrashIT {
       }
 
       List<VersionManifest> lineage = harness.store.versions(WorkerHarness.MODEL);
-      assertThat(lineage).extracting(VersionManifest::version).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L);
-      assertThat(lineage.subList(1, 7)).allSatisfy(v -> assertThat(v.parentVersion()).isEqualTo(v.version() - 1));
-      assertThat(lineage.subList(1, 7)).extracting(VersionManifest::jobId).doesNotHaveDuplicates()
+      assertThat(lineage)
+          .extracting(VersionManifest::version)
+          .containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L);
+      assertThat(lineage.subList(1, 7))
+          .allSatisfy(v -> assertThat(v.parentVersion()).isEqualTo(v.version() - 1));
+      assertThat(lineage.subList(1, 7))
+          .extracting(VersionManifest::jobId)
+          .doesNotHaveDuplicates()
           .containsExactly("set-1-0", "set-1-1", "set-1-2", "set-2-0", "set-2-1", "set-2-2");
-      assertThat(lineage.get(6).deletedIds()).containsExactlyInAnyOrder(100L, 101L, 110L, 111L, 120L, 121L, 500L,
-          501L, 510L, 511L, 520L, 521L);
+      assertThat(lineage.get(6).deletedIds())
+          .containsExactlyInAnyOrder(
+              100L, 101L, 110L, 111L, 120L, 121L, 500L, 501L, 510L, 511L, 520L, 521L);
 
       List<ModelVersion> announced = harness.versions(6);
-      assertThat(announced).extracting(ModelVersion::getVersion).as("each version announced once, in order")
+      assertThat(announced)
+          .extracting(ModelVersion::getVersion)
+          .as("each version announced once, in order")
           .containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
       List<DeletionReceipt> receipts = harness.receipts(3);
-      assertThat(receipts).extracting(DeletionReceipt::getRequestId).as("each receipt exactly once")
+      assertThat(receipts)
+          .extracting(DeletionReceipt::getRequestId)
+          .as("each receipt exactly once")
           .containsExactlyInAnyOrder("crash-a", "crash-b", "crash-c");
-      assertThat(receipts).allSatisfy(r -> assertThat(r.getStatus()).isEqualTo(ReceiptStatus.COMPLETED));
-      assertThat(receipts).filteredOn(r -> r.getRequestId().equals("crash-c"))
-          .singleElement().satisfies(r -> {
-            assertThat(r.getModelVersion()).isEqualTo(6L);
-            assertThat(r.getSubjectHash()).isEqualTo("hmac-sha256:crash-c");
-            assertThat(r.getExampleCount()).isEqualTo(2);
-            assertThat(r.getOutcomes()).hasSize(3);
-          });
+      assertThat(receipts)
+          .allSatisfy(r -> assertThat(r.getStatus()).isEqualTo(ReceiptStatus.COMPLETED));
+      assertThat(receipts)
+          .filteredOn(r -> r.getRequestId().equals("crash-c"))
+          .singleElement()
+          .satisfies(
+              r -> {
+                assertThat(r.getModelVersion()).isEqualTo(6L);
+                assertThat(r.getSubjectHash()).isEqualTo("hmac-sha256:crash-c");
+                assertThat(r.getExampleCount()).isEqualTo(2);
+                assertThat(r.getOutcomes()).hasSize(3);
+              });
     }
   }
 
@@ -82,38 +99,54 @@ class WorkerCrashIT {
 
     private WorkerProcess(Process process, String awaited) {
       this.process = process;
-      Thread reader = new Thread(() -> {
-        try (BufferedReader lines = new BufferedReader(
-            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-          String line;
-          while ((line = lines.readLine()) != null) {
-            synchronized (output) {
-              output.add(line);
-            }
-            if (line.contains(awaited)) {
-              seen.countDown();
-            }
-          }
-        } catch (java.io.IOException e) {
-          // The process was killed: its output ends here.
-        }
-      }, "worker-output");
+      Thread reader =
+          new Thread(
+              () -> {
+                try (BufferedReader lines =
+                    new BufferedReader(
+                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                  String line;
+                  while ((line = lines.readLine()) != null) {
+                    synchronized (output) {
+                      output.add(line);
+                    }
+                    if (line.contains(awaited)) {
+                      seen.countDown();
+                    }
+                  }
+                } catch (java.io.IOException e) {
+                  // The process was killed: its output ends here.
+                }
+              },
+              "worker-output");
       reader.setDaemon(true);
       reader.start();
     }
 
-    static WorkerProcess start(Map<String, String> settings, String awaited) throws java.io.IOException {
+    static WorkerProcess start(Map<String, String> settings, String awaited)
+        throws java.io.IOException {
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      ProcessBuilder builder = new ProcessBuilder(java, "-Xmx2g", "-cp", System.getProperty("java.class.path"),
-          "dev.rumstream.worker.WorkerApp").redirectErrorStream(true);
+      ProcessBuilder builder =
+          new ProcessBuilder(
+                  java,
+                  "-Xmx2g",
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  "dev.rumstream.worker.WorkerApp")
+              .redirectErrorStream(true);
       settings.forEach((key, value) -> builder.environment().put(environmentName(key), value));
       return new WorkerProcess(builder.start(), awaited);
     }
 
-    /** {@code rumstream.model.store} → {@code RUMSTREAM_MODEL_STORE}, {@code bootstrap.servers} → {@code KAFKA_BOOTSTRAP_SERVERS}. */
+    /**
+     * {@code rumstream.model.store} → {@code RUMSTREAM_MODEL_STORE}, {@code bootstrap.servers} →
+     * {@code KAFKA_BOOTSTRAP_SERVERS}.
+     */
     static String environmentName(String key) {
       String upper = key.toUpperCase(java.util.Locale.ROOT).replace("_", "__").replace('.', '_');
-      return key.startsWith("rumstream.") || key.startsWith("schema.registry.") ? upper : "KAFKA_" + upper;
+      return key.startsWith("rumstream.") || key.startsWith("schema.registry.")
+          ? upper
+          : "KAFKA_" + upper;
     }
 
     boolean awaitLine(long seconds) throws InterruptedException {

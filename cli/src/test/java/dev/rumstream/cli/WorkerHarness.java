@@ -36,8 +36,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * A worker's world on a real broker and registry: its own topics, a model store with an (untrained, so quick)
- * version 0 of a Fashion-MNIST model, jobs to send, and the worker's outputs to read.
+ * A worker's world on a real broker and registry: its own topics, a model store with an (untrained,
+ * so quick) version 0 of a Fashion-MNIST model, jobs to send, and the worker's outputs to read.
  */
 final class WorkerHarness implements AutoCloseable {
   static final String MODEL = "crash-test";
@@ -64,17 +64,28 @@ final class WorkerHarness implements AutoCloseable {
     settings.put("rumstream.eval.mia.shadow.size", "500");
     settings.put("rumstream.eval.retain.sample", "2000");
     settings.put("rumstream.job.retry.backoff", "500ms");
-    for (String topic : List.of("unlearn.jobs", "model.versions", "unlearning.metrics", "deletion.receipts",
-        "memorization.scores")) {
+    for (String topic :
+        List.of(
+            "unlearn.jobs",
+            "model.versions",
+            "unlearning.metrics",
+            "deletion.receipts",
+            "memorization.scores")) {
       settings.put("rumstream.topic." + topic, topic.replace('.', '-') + "-" + run);
     }
-    environment.createTopics(topic("unlearn.jobs"), topic("model.versions"), topic("unlearning.metrics"),
+    environment.createTopics(
+        topic("unlearn.jobs"),
+        topic("model.versions"),
+        topic("unlearning.metrics"),
         topic("deletion.receipts"));
     registry = new RegistryClient(RegistryConfig.from(environment.clientConfig()));
     AvroSerializer<SpecificRecord> serializer = new AvroSerializer<>(registry);
     serializer.configure(Map.of(), false);
-    producer = new KafkaProducer<>(Map.of("bootstrap.servers", environment.bootstrapServers(),
-        "enable.idempotence", true), new StringSerializer(), serializer);
+    producer =
+        new KafkaProducer<>(
+            Map.of("bootstrap.servers", environment.bootstrapServers(), "enable.idempotence", true),
+            new StringSerializer(),
+            serializer);
   }
 
   String topic(String name) {
@@ -85,33 +96,75 @@ final class WorkerHarness implements AutoCloseable {
     return WorkerConfig.from(Settings.of(WorkerConfig.DEFAULTS, settings));
   }
 
-  /** Stores version 0: a freshly initialized small CNN (training quality does not matter to these tests). */
+  /**
+   * Stores version 0: a freshly initialized small CNN (training quality does not matter to these
+   * tests).
+   */
   VersionManifest storeVersionZero() {
     WorkerConfig config = config();
     UnlearningEngine engine = new UnlearningEngine(config.engine(), WorkerService.dataset(config));
     try (Classifier model = engine.newModel(ModelSpec.smallCnn(engine.data().train()))) {
-      VersionManifest v0 = new VersionManifest(MODEL, 0, null, null, null, null, null, Map.of(), List.of(),
-          List.of(), List.of(), engine.data().train().name(), engine.data().train().size(), "SMALL_CNN", null, 0,
-          Instant.now(), "cpu", new VersionManifest.Evidence(null, 0.1, 0.1, null, null, 0, 0, 0));
+      VersionManifest v0 =
+          new VersionManifest(
+              MODEL,
+              0,
+              null,
+              null,
+              null,
+              null,
+              null,
+              Map.of(),
+              List.of(),
+              List.of(),
+              List.of(),
+              engine.data().train().name(),
+              engine.data().train().size(),
+              "SMALL_CNN",
+              null,
+              0,
+              Instant.now(),
+              "cpu",
+              new VersionManifest.Evidence(null, 0.1, 0.1, null, null, 0, 0, 0));
       return store.write(v0, dir -> ModelFiles.save(model, dir.resolve(ModelStore.PARAMS)));
     }
   }
 
   /** The jobs of one refined forget set, as the streams app emits them. */
-  static List<UnlearnJob> forgetSet(String forgetSetId, List<String> requestIds, long firstExample, int epochs) {
+  static List<UnlearnJob> forgetSet(
+      String forgetSetId, List<String> requestIds, long firstExample, int epochs) {
     List<UnlearnJob> jobs = new ArrayList<>();
-    UnlearningAlgorithm[] algorithms = {UnlearningAlgorithm.NONE, UnlearningAlgorithm.FINE_TUNE,
-        UnlearningAlgorithm.SALUN};
+    UnlearningAlgorithm[] algorithms = {
+      UnlearningAlgorithm.NONE, UnlearningAlgorithm.FINE_TUNE, UnlearningAlgorithm.SALUN
+    };
     for (int index = 0; index < 3; index++) {
-      jobs.add(UnlearnJob.newBuilder()
-          .setJobId(forgetSetId + "-" + index).setForgetSetId(forgetSetId).setModelId(MODEL).setIndex(index)
-          .setJobCount(3).setLevel(MemorizationLevel.values()[index]).setAlgorithm(algorithms[index])
-          .setHyperParameters(index == 0 ? Map.of() : Map.of("epochs", Integer.toString(epochs), "lr", "0.05"))
-          .setExampleIds(List.of(firstExample + 10L * index, firstExample + 10L * index + 1))
-          .setRequestIds(requestIds)
-          .setRequests(requestIds.stream().map(id -> new RequestSummary(id, "hmac-sha256:" + id,
-              DeletionReason.GDPR_ERASURE, Instant.parse("2026-11-27T08:00:00Z"), null, 2)).toList())
-          .setCreatedAt(Instant.now()).setDeadline(null).build());
+      jobs.add(
+          UnlearnJob.newBuilder()
+              .setJobId(forgetSetId + "-" + index)
+              .setForgetSetId(forgetSetId)
+              .setModelId(MODEL)
+              .setIndex(index)
+              .setJobCount(3)
+              .setLevel(MemorizationLevel.values()[index])
+              .setAlgorithm(algorithms[index])
+              .setHyperParameters(
+                  index == 0 ? Map.of() : Map.of("epochs", Integer.toString(epochs), "lr", "0.05"))
+              .setExampleIds(List.of(firstExample + 10L * index, firstExample + 10L * index + 1))
+              .setRequestIds(requestIds)
+              .setRequests(
+                  requestIds.stream()
+                      .map(
+                          id ->
+                              new RequestSummary(
+                                  id,
+                                  "hmac-sha256:" + id,
+                                  DeletionReason.GDPR_ERASURE,
+                                  Instant.parse("2026-11-27T08:00:00Z"),
+                                  null,
+                                  2))
+                      .toList())
+              .setCreatedAt(Instant.now())
+              .setDeadline(null)
+              .build());
     }
     return jobs;
   }
@@ -123,14 +176,19 @@ final class WorkerHarness implements AutoCloseable {
   }
 
   List<ModelVersion> versions(int atLeast) {
-    return values(topic("model.versions"), atLeast, AvroDeserializer.forClass(ModelVersion.class, registry));
+    return values(
+        topic("model.versions"), atLeast, AvroDeserializer.forClass(ModelVersion.class, registry));
   }
 
   List<DeletionReceipt> receipts(int atLeast) {
-    return values(topic("deletion.receipts"), atLeast, AvroDeserializer.forClass(DeletionReceipt.class, registry));
+    return values(
+        topic("deletion.receipts"),
+        atLeast,
+        AvroDeserializer.forClass(DeletionReceipt.class, registry));
   }
 
-  private <V> List<V> values(String topic, int atLeast, org.apache.kafka.common.serialization.Deserializer<V> reader) {
+  private <V> List<V> values(
+      String topic, int atLeast, org.apache.kafka.common.serialization.Deserializer<V> reader) {
     return environment.consume(topic, atLeast, reader).stream().map(ConsumerRecord::value).toList();
   }
 

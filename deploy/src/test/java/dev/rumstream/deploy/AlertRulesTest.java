@@ -20,8 +20,9 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * The alert rules: Prometheus accepts them ({@code promtool check rules}), they fire on the situations they are for
- * ({@code promtool test rules} over synthetic series), and Kubernetes gets exactly the rules compose gets.
+ * The alert rules: Prometheus accepts them ({@code promtool check rules}), they fire on the
+ * situations they are for ({@code promtool test rules} over synthetic series), and Kubernetes gets
+ * exactly the rules compose gets.
  */
 class AlertRulesTest {
   static final JsonNode RULES = Repo.yaml(Repo.RULES);
@@ -37,20 +38,32 @@ class AlertRulesTest {
   @Test
   void alertOnTheSituationsOperatorsMustActOn() {
     Map<String, String> alerts = Expressions.rules(RULES);
-    assertThat(alerts).containsKeys("alert RumstreamDeadLettersGrowing", "alert RumstreamUnlearnJobsFailing",
-        "alert RumstreamReceiptDeadlineAtRisk", "alert RumstreamWorkerDown");
-    assertThat(alerts.get("alert RumstreamDeadLettersGrowing")).contains("rumstream_dead_letters_total");
-    assertThat(alerts.get("alert RumstreamUnlearnJobsFailing")).contains("rumstream_worker_jobs_total")
+    assertThat(alerts)
+        .containsKeys(
+            "alert RumstreamDeadLettersGrowing",
+            "alert RumstreamUnlearnJobsFailing",
+            "alert RumstreamReceiptDeadlineAtRisk",
+            "alert RumstreamWorkerDown");
+    assertThat(alerts.get("alert RumstreamDeadLettersGrowing"))
+        .contains("rumstream_dead_letters_total");
+    assertThat(alerts.get("alert RumstreamUnlearnJobsFailing"))
+        .contains("rumstream_worker_jobs_total")
         .contains("outcome=\"failed\"");
-    assertThat(alerts.get("alert RumstreamReceiptDeadlineAtRisk")).contains("rumstream_worker_deadline_slack_seconds");
+    assertThat(alerts.get("alert RumstreamReceiptDeadlineAtRisk"))
+        .contains("rumstream_worker_deadline_slack_seconds");
     assertThat(alerts.get("alert RumstreamWorkerDown")).contains("up{job=\"rumstream-worker\"}");
     for (JsonNode group : RULES.path("groups")) {
       for (JsonNode rule : group.path("rules")) {
         String name = rule.path("alert").asText();
-        assertThat(rule.path("labels").path("severity").asText()).as("severity of %s", name)
+        assertThat(rule.path("labels").path("severity").asText())
+            .as("severity of %s", name)
             .isIn("warning", "critical");
-        assertThat(rule.path("annotations").path("summary").asText()).as("summary of %s", name).isNotBlank();
-        assertThat(rule.path("annotations").path("description").asText()).as("description of %s", name).isNotBlank();
+        assertThat(rule.path("annotations").path("summary").asText())
+            .as("summary of %s", name)
+            .isNotBlank();
+        assertThat(rule.path("annotations").path("description").asText())
+            .as("description of %s", name)
+            .isNotBlank();
       }
     }
   }
@@ -58,18 +71,25 @@ class AlertRulesTest {
   @Test
   void namesOnlyJobsThatAreScraped() {
     Set<String> jobs = new TreeSet<>();
-    Repo.yaml(Repo.PROMETHEUS_CONFIG).path("scrape_configs").forEach(j -> jobs.add(j.path("job_name").asText()));
-    Expressions.all().forEach((source, expression) -> {
-      Matcher matcher = JOB.matcher(expression);
-      while (matcher.find()) {
-        assertThat(jobs).as("job named by %s", source).contains(matcher.group(1));
-      }
-    });
+    Repo.yaml(Repo.PROMETHEUS_CONFIG)
+        .path("scrape_configs")
+        .forEach(j -> jobs.add(j.path("job_name").asText()));
+    Expressions.all()
+        .forEach(
+            (source, expression) -> {
+              Matcher matcher = JOB.matcher(expression);
+              while (matcher.find()) {
+                assertThat(jobs).as("job named by %s", source).contains(matcher.group(1));
+              }
+            });
   }
 
   @Test
   void theForgetSetOverdueThresholdIsTwiceTheMaxWait() {
-    long maxWait = Settings.of(StreamsApp.DEFAULTS, Map.of()).duration("rumstream.window.max.wait").toSeconds();
+    long maxWait =
+        Settings.of(StreamsApp.DEFAULTS, Map.of())
+            .duration("rumstream.window.max.wait")
+            .toSeconds();
     assertThat(Expressions.rules(RULES).get("alert RumstreamForgetSetOverdue"))
         .endsWith("> " + (2 * maxWait));
   }
@@ -78,8 +98,10 @@ class AlertRulesTest {
   void promtoolAcceptsTheRulesAndTheScrapeConfiguration() throws Exception {
     run(List.of(promtool(), "check", "rules", Repo.RULES.toString()));
     Path dir = Files.createDirectories(Path.of("target/promtool"));
-    String config = Repo.read(Repo.PROMETHEUS_CONFIG)
-        .replace("/etc/prometheus/rules/*.yml", Repo.RULES.getParent().toAbsolutePath() + "/*.yml");
+    String config =
+        Repo.read(Repo.PROMETHEUS_CONFIG)
+            .replace(
+                "/etc/prometheus/rules/*.yml", Repo.RULES.getParent().toAbsolutePath() + "/*.yml");
     Path configFile = dir.resolve("prometheus.yml");
     Files.writeString(configFile, config);
     run(List.of(promtool(), "check", "config", "--syntax-only", configFile.toString()));
@@ -88,8 +110,11 @@ class AlertRulesTest {
   @Test
   void theAlertsFireWhenTheyShouldAndOnlyThen() throws Exception {
     Path dir = Files.createDirectories(Path.of("target/promtool"));
-    String tests = new String(getClass().getResourceAsStream("/alert-tests.yml").readAllBytes(),
-        StandardCharsets.UTF_8).replace("RULES_FILE", Repo.RULES.toAbsolutePath().toString());
+    String tests =
+        new String(
+                getClass().getResourceAsStream("/alert-tests.yml").readAllBytes(),
+                StandardCharsets.UTF_8)
+            .replace("RULES_FILE", Repo.RULES.toAbsolutePath().toString());
     Path file = dir.resolve("alert-tests.yml");
     Files.writeString(file, tests);
     run(List.of(promtool(), "test", "rules", file.toString()));
@@ -105,9 +130,14 @@ class AlertRulesTest {
     try {
       process = new ProcessBuilder(command).redirectErrorStream(true).start();
     } catch (IOException e) {
-      throw new AssertionError("promtool is needed to check the alert rules and was not found ('" + command.get(0)
-          + "': " + e.getMessage() + "). Install it (Debian: apt-get install prometheus; .ci/run installs it) or "
-          + "point $PROMTOOL at one.", e);
+      throw new AssertionError(
+          "promtool is needed to check the alert rules and was not found ('"
+              + command.get(0)
+              + "': "
+              + e.getMessage()
+              + "). Install it (Debian: apt-get install prometheus; .ci/run installs it) or "
+              + "point $PROMTOOL at one.",
+          e);
     }
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
@@ -116,7 +146,9 @@ class AlertRulesTest {
 
   static List<String> alertNames() {
     List<String> names = new ArrayList<>();
-    RULES.path("groups").forEach(g -> g.path("rules").forEach(r -> names.add(r.path("alert").asText())));
+    RULES
+        .path("groups")
+        .forEach(g -> g.path("rules").forEach(r -> names.add(r.path("alert").asText())));
     return names;
   }
 }

@@ -21,23 +21,26 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * docker-compose.yml parses and agrees with what the applications read and what the tests run: images, topics and
- * their policies, ports, settings, Prometheus' scrape targets and Grafana's provisioning.
+ * docker-compose.yml parses and agrees with what the applications read and what the tests run:
+ * images, topics and their policies, ports, settings, Prometheus' scrape targets and Grafana's
+ * provisioning.
  */
 class ComposeTest {
   static final JsonNode COMPOSE = Repo.yaml(Repo.COMPOSE);
   static final JsonNode SERVICES = COMPOSE.path("services");
   private static final Pattern CREATE =
-      Pattern.compile("^\\s*create\\s+(\\S+)\\s+(\\d+)((?:\\s+[a-z.]+=\\S+)*)\\s*$", Pattern.MULTILINE);
+      Pattern.compile(
+          "^\\s*create\\s+(\\S+)\\s+(\\d+)((?:\\s+[a-z.]+=\\S+)*)\\s*$", Pattern.MULTILINE);
 
   static Map<String, String> environment(String service) {
     Map<String, String> env = new LinkedHashMap<>();
     JsonNode node = SERVICES.path(service).path("environment");
     if (node.isArray()) {
-      node.forEach(entry -> {
-        String[] pair = entry.asText().split("=", 2);
-        env.put(pair[0], pair.length > 1 ? pair[1] : "");
-      });
+      node.forEach(
+          entry -> {
+            String[] pair = entry.asText().split("=", 2);
+            env.put(pair[0], pair.length > 1 ? pair[1] : "");
+          });
     } else {
       node.fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
     }
@@ -47,20 +50,33 @@ class ComposeTest {
   /** "host:container" port mappings of a service, as container port -> host port. */
   static Map<Integer, Integer> ports(String service) {
     Map<Integer, Integer> ports = new HashMap<>();
-    SERVICES.path(service).path("ports").forEach(p -> {
-      String[] parts = p.asText().split(":");
-      ports.put(Integer.parseInt(parts[parts.length - 1]), Integer.parseInt(parts[parts.length - 2]));
-    });
+    SERVICES
+        .path(service)
+        .path("ports")
+        .forEach(
+            p -> {
+              String[] parts = p.asText().split(":");
+              ports.put(
+                  Integer.parseInt(parts[parts.length - 1]),
+                  Integer.parseInt(parts[parts.length - 2]));
+            });
     return ports;
   }
 
-  /** Volume mounts of a service: container path -> source (a named volume, or a path relative to the repo). */
+  /**
+   * Volume mounts of a service: container path -> source (a named volume, or a path relative to the
+   * repo).
+   */
   static Map<String, String> mounts(String service) {
     Map<String, String> mounts = new HashMap<>();
-    SERVICES.path(service).path("volumes").forEach(v -> {
-      String[] parts = v.asText().split(":");
-      mounts.put(parts[1], parts[0]);
-    });
+    SERVICES
+        .path(service)
+        .path("volumes")
+        .forEach(
+            v -> {
+              String[] parts = v.asText().split(":");
+              mounts.put(parts[1], parts[0]);
+            });
     return mounts;
   }
 
@@ -69,23 +85,31 @@ class ComposeTest {
     assertThat(COMPOSE.isObject()).as("docker-compose.yml is a mapping").isTrue();
     Set<String> services = new TreeSet<>();
     SERVICES.fieldNames().forEachRemaining(services::add);
-    assertThat(services).containsExactlyInAnyOrder(
-        "kafka", "schema-registry", "topics", "streams-app", "worker", "prometheus", "grafana");
+    assertThat(services)
+        .containsExactlyInAnyOrder(
+            "kafka", "schema-registry", "topics", "streams-app", "worker", "prometheus", "grafana");
   }
 
   @Test
   void runsTheBrokerAndRegistryImagesTheTestsRun() {
     assertThat(SERVICES.path("kafka").path("image").asText()).isEqualTo(ContainerImages.KAFKA);
     assertThat(SERVICES.path("topics").path("image").asText()).isEqualTo(ContainerImages.KAFKA);
-    assertThat(SERVICES.path("schema-registry").path("image").asText()).isEqualTo(ContainerImages.SCHEMA_REGISTRY);
+    assertThat(SERVICES.path("schema-registry").path("image").asText())
+        .isEqualTo(ContainerImages.SCHEMA_REGISTRY);
   }
 
   @Test
   void pinsEveryImageAndBuildsTheApplicationsWithTheImagesKubernetesRuns() {
-    SERVICES.fields().forEachRemaining(service -> {
-      String image = service.getValue().path("image").asText();
-      assertThat(image).as("image of %s", service.getKey()).matches(".+:[^:/]*\\d[^:/]*").doesNotEndWith(":latest");
-    });
+    SERVICES
+        .fields()
+        .forEachRemaining(
+            service -> {
+              String image = service.getValue().path("image").asText();
+              assertThat(image)
+                  .as("image of %s", service.getKey())
+                  .matches(".+:[^:/]*\\d[^:/]*")
+                  .doesNotEndWith(":latest");
+            });
     assertThat(SERVICES.path("streams-app").path("build").path("dockerfile").asText())
         .isEqualTo("streams-app/Dockerfile");
     assertThat(SERVICES.path("worker").path("build").path("dockerfile").asText())
@@ -96,11 +120,14 @@ class ComposeTest {
       assertThat(Repo.ROOT.resolve(build.path("dockerfile").asText())).isRegularFile();
     }
     Map<String, String> kubernetesImages = new HashMap<>();
-    ManifestsTest.workloads(ManifestsTest.objects("base")).forEach((name, pod) ->
-        kubernetesImages.put(name, pod.getSpec().getContainers().get(0).getImage()));
+    ManifestsTest.workloads(ManifestsTest.objects("base"))
+        .forEach(
+            (name, pod) ->
+                kubernetesImages.put(name, pod.getSpec().getContainers().get(0).getImage()));
     assertThat(SERVICES.path("streams-app").path("image").asText())
         .isEqualTo(kubernetesImages.get(ManifestsTest.STREAMS));
-    assertThat(SERVICES.path("worker").path("image").asText()).isEqualTo(kubernetesImages.get(ManifestsTest.WORKER));
+    assertThat(SERVICES.path("worker").path("image").asText())
+        .isEqualTo(kubernetesImages.get(ManifestsTest.WORKER));
   }
 
   /** name -> [partitions, configs] from the topics service's script. */
@@ -134,27 +161,40 @@ class ComposeTest {
   @Test
   void createsEveryTopicWithItsCleanupPolicyAndTheSettingsOfTheKafkaTopics() throws IOException {
     Map<String, Map.Entry<Integer, Map<String, String>>> topics = composeTopics();
-    assertThat(topics.keySet()).as("topics created by the topics service")
-        .containsExactlyInAnyOrderElementsOf(Stream.of(Topic.values()).map(Topic::defaultName).toList());
+    assertThat(topics.keySet())
+        .as("topics created by the topics service")
+        .containsExactlyInAnyOrderElementsOf(
+            Stream.of(Topic.values()).map(Topic::defaultName).toList());
     for (Topic topic : Topic.values()) {
-      assertThat(topics.get(topic.defaultName()).getValue()).as("configs of %s", topic)
+      assertThat(topics.get(topic.defaultName()).getValue())
+          .as("configs of %s", topic)
           .containsEntry("cleanup.policy", topic.cleanupPolicy().configValue());
     }
     Map<String, JsonNode> kafkaTopics = new HashMap<>();
     try (MappingIterator<JsonNode> documents =
-        Repo.YAML.readerFor(JsonNode.class).readValues(Repo.read(Repo.KUBERNETES.resolve("base/topics.yaml")))) {
-      documents.forEachRemaining(doc -> kafkaTopics.put(doc.path("spec").path("topicName").asText(), doc.path("spec")));
+        Repo.YAML
+            .readerFor(JsonNode.class)
+            .readValues(Repo.read(Repo.KUBERNETES.resolve("base/topics.yaml")))) {
+      documents.forEachRemaining(
+          doc -> kafkaTopics.put(doc.path("spec").path("topicName").asText(), doc.path("spec")));
     }
-    topics.forEach((name, declared) -> {
-      JsonNode kafkaTopic = kafkaTopics.get(name);
-      assertThat(kafkaTopic).as("KafkaTopic %s", name).isNotNull();
-      assertThat(declared.getKey()).as("partitions of %s in compose and Kubernetes", name)
-          .isEqualTo(kafkaTopic.path("partitions").asInt());
-      Map<String, String> kubernetesConfigs = new TreeMap<>();
-      kafkaTopic.path("config").fields().forEachRemaining(e -> kubernetesConfigs.put(e.getKey(), e.getValue().asText()));
-      kubernetesConfigs.remove("min.insync.replicas");   // one broker in compose
-      assertThat(declared.getValue()).as("configs of %s in compose and Kubernetes", name).isEqualTo(kubernetesConfigs);
-    });
+    topics.forEach(
+        (name, declared) -> {
+          JsonNode kafkaTopic = kafkaTopics.get(name);
+          assertThat(kafkaTopic).as("KafkaTopic %s", name).isNotNull();
+          assertThat(declared.getKey())
+              .as("partitions of %s in compose and Kubernetes", name)
+              .isEqualTo(kafkaTopic.path("partitions").asInt());
+          Map<String, String> kubernetesConfigs = new TreeMap<>();
+          kafkaTopic
+              .path("config")
+              .fields()
+              .forEachRemaining(e -> kubernetesConfigs.put(e.getKey(), e.getValue().asText()));
+          kubernetesConfigs.remove("min.insync.replicas"); // one broker in compose
+          assertThat(declared.getValue())
+              .as("configs of %s in compose and Kubernetes", name)
+              .isEqualTo(kubernetesConfigs);
+        });
   }
 
   @Test
@@ -163,12 +203,15 @@ class ComposeTest {
     Properties defaults = KnownSettings.streamsDefaults();
     assertThat(KnownSettings.unknown(env, defaults)).as("settings of streams-app").isEmpty();
     String port = defaults.getProperty("rumstream.http.port");
-    assertThat(env).containsEntry("RUMSTREAM_HTTP_PORT", port)
+    assertThat(env)
+        .containsEntry("RUMSTREAM_HTTP_PORT", port)
         .containsEntry("SCHEMA_REGISTRY_URL", "http://schema-registry:8081")
         .containsEntry("KAFKA_APPLICATION_SERVER", "streams-app:" + port);
     assertThat(ports("streams-app")).containsKey(Integer.parseInt(port));
     assertThat(advertisedListeners()).contains(env.get("KAFKA_BOOTSTRAP_SERVERS"));
-    assertThat(mounts("streams-app")).as("state.dir is on a volume").containsKey(env.get("KAFKA_STATE_DIR"));
+    assertThat(mounts("streams-app"))
+        .as("state.dir is on a volume")
+        .containsKey(env.get("KAFKA_STATE_DIR"));
     assertThat(SERVICES.path("streams-app").path("read_only").asBoolean()).isTrue();
   }
 
@@ -179,13 +222,16 @@ class ComposeTest {
     assertThat(KnownSettings.unknown(env, defaults)).as("settings of worker").isEmpty();
     String port = defaults.getProperty("rumstream.http.port");
     assertThat(port).isEqualTo("8081");
-    assertThat(env).containsEntry("RUMSTREAM_HTTP_PORT", port)
+    assertThat(env)
+        .containsEntry("RUMSTREAM_HTTP_PORT", port)
         .containsEntry("SCHEMA_REGISTRY_URL", "http://schema-registry:8081")
         .containsEntry("KAFKA_GROUP_ID", defaults.getProperty("group.id"))
         .containsEntry("RUMSTREAM_MODEL_STORE", "/var/lib/rumstream/models");
     assertThat(ports("worker")).containsKey(Integer.parseInt(port));
     assertThat(advertisedListeners()).contains(env.get("KAFKA_BOOTSTRAP_SERVERS"));
-    assertThat(mounts("worker")).as("the model store is on a volume").containsKey(env.get("RUMSTREAM_MODEL_STORE"));
+    assertThat(mounts("worker"))
+        .as("the model store is on a volume")
+        .containsKey(env.get("RUMSTREAM_MODEL_STORE"));
     assertThat(SERVICES.path("worker").path("read_only").asBoolean()).isTrue();
   }
 
@@ -200,18 +246,25 @@ class ComposeTest {
   @Test
   void prometheusScrapesBothApplicationsOnTheirPortsAndLoadsTheRules() {
     Map<String, String> mounts = mounts("prometheus");
-    assertThat(mounts).containsEntry("/etc/prometheus/prometheus.yml",
-        "./" + Repo.ROOT.relativize(Repo.PROMETHEUS_CONFIG));
-    assertThat(mounts).containsEntry("/etc/prometheus/rules", "./" + Repo.ROOT.relativize(Repo.RULES.getParent()));
+    assertThat(mounts)
+        .containsEntry(
+            "/etc/prometheus/prometheus.yml", "./" + Repo.ROOT.relativize(Repo.PROMETHEUS_CONFIG));
+    assertThat(mounts)
+        .containsEntry(
+            "/etc/prometheus/rules", "./" + Repo.ROOT.relativize(Repo.RULES.getParent()));
     JsonNode config = Repo.yaml(Repo.PROMETHEUS_CONFIG);
     assertThat(config.path("rule_files").get(0).asText()).isEqualTo("/etc/prometheus/rules/*.yml");
     Map<String, List<String>> targets = new HashMap<>();
-    config.path("scrape_configs").forEach(job -> {
-      List<String> list = new ArrayList<>();
-      job.path("static_configs").forEach(s -> s.path("targets").forEach(t -> list.add(t.asText())));
-      targets.put(job.path("job_name").asText(), list);
-      assertThat(job.path("metrics_path").asText("/metrics")).isEqualTo("/metrics");
-    });
+    config
+        .path("scrape_configs")
+        .forEach(
+            job -> {
+              List<String> list = new ArrayList<>();
+              job.path("static_configs")
+                  .forEach(s -> s.path("targets").forEach(t -> list.add(t.asText())));
+              targets.put(job.path("job_name").asText(), list);
+              assertThat(job.path("metrics_path").asText("/metrics")).isEqualTo("/metrics");
+            });
     assertThat(targets).containsOnlyKeys("rumstream-streams", "rumstream-worker");
     assertThat(targets.get("rumstream-streams"))
         .containsExactly("streams-app:" + environment("streams-app").get("RUMSTREAM_HTTP_PORT"));
@@ -228,14 +281,16 @@ class ComposeTest {
         .isEqualTo(Repo.OBSERVABILITY.resolve("grafana/provisioning"));
     assertThat(Repo.ROOT.resolve(dashboards).normalize()).isEqualTo(Repo.DASHBOARD.getParent());
 
-    JsonNode datasources = Repo.yaml(Repo.OBSERVABILITY.resolve("grafana/provisioning/datasources/prometheus.yml"));
+    JsonNode datasources =
+        Repo.yaml(Repo.OBSERVABILITY.resolve("grafana/provisioning/datasources/prometheus.yml"));
     JsonNode prometheus = datasources.path("datasources").get(0);
     assertThat(prometheus.path("type").asText()).isEqualTo("prometheus");
-    assertThat(prometheus.path("url").asText()).isEqualTo("http://prometheus:" + ports("prometheus").keySet()
-        .iterator().next());
+    assertThat(prometheus.path("url").asText())
+        .isEqualTo("http://prometheus:" + ports("prometheus").keySet().iterator().next());
     assertThat(DashboardTest.datasourceUids()).containsOnly(prometheus.path("uid").asText());
 
-    JsonNode providers = Repo.yaml(Repo.OBSERVABILITY.resolve("grafana/provisioning/dashboards/rumstream.yml"));
+    JsonNode providers =
+        Repo.yaml(Repo.OBSERVABILITY.resolve("grafana/provisioning/dashboards/rumstream.yml"));
     assertThat(providers.path("providers").get(0).path("options").path("path").asText())
         .isEqualTo("/var/lib/grafana/dashboards");
     assertThat(environment("grafana").get("GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH"))
@@ -244,9 +299,16 @@ class ComposeTest {
 
   @Test
   void everyBindMountExistsInTheRepository() {
-    SERVICES.fields().forEachRemaining(service -> mounts(service.getKey()).values().stream()
-        .filter(source -> source.startsWith("./"))
-        .forEach(source -> assertThat(Repo.ROOT.resolve(source)).as("%s mounts %s", service.getKey(), source)
-            .exists()));
+    SERVICES
+        .fields()
+        .forEachRemaining(
+            service ->
+                mounts(service.getKey()).values().stream()
+                    .filter(source -> source.startsWith("./"))
+                    .forEach(
+                        source ->
+                            assertThat(Repo.ROOT.resolve(source))
+                                .as("%s mounts %s", service.getKey(), source)
+                                .exists()));
   }
 }

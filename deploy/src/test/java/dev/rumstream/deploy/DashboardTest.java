@@ -12,7 +12,10 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
-/** The Grafana dashboard is well formed and shows what operators need; its metrics are checked in ExposedMetricsIT. */
+/**
+ * The Grafana dashboard is well formed and shows what operators need; its metrics are checked in
+ * ExposedMetricsIT.
+ */
 class DashboardTest {
   static final JsonNode DASHBOARD = Repo.json(Repo.DASHBOARD);
 
@@ -34,44 +37,75 @@ class DashboardTest {
     Set<Integer> ids = new HashSet<>();
     for (JsonNode panel : Expressions.panels(DASHBOARD)) {
       String title = panel.path("title").asText();
-      assertThat(ids.add(panel.path("id").asInt())).as("panel id of '%s' is unique", title).isTrue();
-      assertThat(panel.path("gridPos").path("w").asInt()).as("width of '%s'", title).isBetween(1, 24);
+      assertThat(ids.add(panel.path("id").asInt()))
+          .as("panel id of '%s' is unique", title)
+          .isTrue();
+      assertThat(panel.path("gridPos").path("w").asInt())
+          .as("width of '%s'", title)
+          .isBetween(1, 24);
       if (!panel.path("type").asText().equals("row")) {
         assertThat(title).isNotBlank();
         assertThat(panel.path("targets")).as("queries of '%s'", title).isNotEmpty();
-        panel.path("targets").forEach(t -> assertThat(t.path("expr").asText()).as("query of '%s'", title).isNotBlank());
+        panel
+            .path("targets")
+            .forEach(
+                t -> assertThat(t.path("expr").asText()).as("query of '%s'", title).isNotBlank());
       }
     }
-    assertThat(datasourceUids()).as("every panel queries the provisioned Prometheus").containsExactly("prometheus");
+    assertThat(datasourceUids())
+        .as("every panel queries the provisioned Prometheus")
+        .containsExactly("prometheus");
   }
 
   @Test
   void showsIntakeWindowsJobsEvidenceAndStreamsHealth() {
     Set<String> metrics = new TreeSet<>();
     Expressions.dashboard(DASHBOARD).values().forEach(e -> metrics.addAll(PromQl.metricNames(e)));
-    assertThat(metrics).contains(
-        // deletion intake
-        "rumstream_requests_accepted_total", "rumstream_requests_rejected_total", "rumstream_requests_duplicate_total",
-        "rumstream_dead_letters_total",
-        // open windows against their deadline, forget-set size and memorization mix
-        "rumstream_open_forget_set_oldest_age_seconds", "rumstream_forget_set_examples_bucket",
-        "rumstream_forget_set_examples_level_total", "rumstream_forget_set_examples_unscored_total",
-        // job lag and durations
-        "rumstream_worker_consumer_lag", "rumstream_worker_job_duration_seconds_bucket", "rumstream_worker_jobs_total",
-        // unlearning evidence per model version
-        "rumstream_worker_model_version", "rumstream_worker_forget_accuracy", "rumstream_worker_retain_accuracy",
-        "rumstream_worker_test_accuracy", "rumstream_worker_mia",
-        // Streams health
-        "kafka_stream_alive_stream_threads", "kafka_stream_failed_stream_threads_total");
-    List<String> titles = Expressions.panels(DASHBOARD).stream().filter(p -> p.path("type").asText().equals("row"))
-        .map(p -> p.path("title").asText()).toList();
-    assertThat(titles).containsExactly("Deletion intake", "Forget sets", "Unlearning jobs",
-        "Unlearning evidence per model version", "Streams health");
+    assertThat(metrics)
+        .contains(
+            // deletion intake
+            "rumstream_requests_accepted_total",
+            "rumstream_requests_rejected_total",
+            "rumstream_requests_duplicate_total",
+            "rumstream_dead_letters_total",
+            // open windows against their deadline, forget-set size and memorization mix
+            "rumstream_open_forget_set_oldest_age_seconds",
+            "rumstream_forget_set_examples_bucket",
+            "rumstream_forget_set_examples_level_total",
+            "rumstream_forget_set_examples_unscored_total",
+            // job lag and durations
+            "rumstream_worker_consumer_lag",
+            "rumstream_worker_job_duration_seconds_bucket",
+            "rumstream_worker_jobs_total",
+            // unlearning evidence per model version
+            "rumstream_worker_model_version",
+            "rumstream_worker_forget_accuracy",
+            "rumstream_worker_retain_accuracy",
+            "rumstream_worker_test_accuracy",
+            "rumstream_worker_mia",
+            // Streams health
+            "kafka_stream_alive_stream_threads",
+            "kafka_stream_failed_stream_threads_total");
+    List<String> titles =
+        Expressions.panels(DASHBOARD).stream()
+            .filter(p -> p.path("type").asText().equals("row"))
+            .map(p -> p.path("title").asText())
+            .toList();
+    assertThat(titles)
+        .containsExactly(
+            "Deletion intake",
+            "Forget sets",
+            "Unlearning jobs",
+            "Unlearning evidence per model version",
+            "Streams health");
   }
 
   @Test
   void drawsTheWindowDeadlineAtTheStreamsAppsMaxWait() {
-    long maxWait = Settings.of(StreamsApp.DEFAULTS, Map.of()).duration("rumstream.window.max.wait").toSeconds();
+    long maxWait =
+        Settings.of(StreamsApp.DEFAULTS, Map.of())
+            .duration("rumstream.window.max.wait")
+            .toSeconds();
     JsonNode constant = null;
     for (JsonNode variable : DASHBOARD.path("templating").path("list")) {
       if (variable.path("name").asText().equals("max_wait_seconds")) {
@@ -80,7 +114,8 @@ class DashboardTest {
     }
     assertThat(constant).as("the dashboard constant max_wait_seconds").isNotNull();
     assertThat(constant.path("type").asText()).isEqualTo("constant");
-    assertThat(Long.parseLong(constant.path("query").asText())).as("rumstream.window.max.wait in seconds")
+    assertThat(Long.parseLong(constant.path("query").asText()))
+        .as("rumstream.window.max.wait in seconds")
         .isEqualTo(maxWait);
     assertThat(Expressions.dashboard(DASHBOARD).values()).contains("vector($max_wait_seconds)");
   }
@@ -88,8 +123,11 @@ class DashboardTest {
   @Test
   void letsTheEvidenceBeFilteredByModel() {
     assertThat(Expressions.dashboard(DASHBOARD)).containsKey("dashboard variable $model");
-    long filtered = Expressions.dashboard(DASHBOARD).values().stream()
-        .filter(e -> e.contains("rumstream_worker_forget_accuracy")).filter(e -> e.contains("$model")).count();
+    long filtered =
+        Expressions.dashboard(DASHBOARD).values().stream()
+            .filter(e -> e.contains("rumstream_worker_forget_accuracy"))
+            .filter(e -> e.contains("$model"))
+            .count();
     assertThat(filtered).isPositive();
   }
 }

@@ -66,31 +66,37 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Every metric the Grafana dashboard and the alert rules use is one a running application really exposes: the
- * streams app runs here (in this JVM, on the test environment's broker and registry), gets traffic of every kind
- * (accepted, folded, duplicate, rejected, undeserializable; forget sets closing into jobs) so that its labelled
- * counters exist, and its {@code /metrics} is scraped. The unlearn worker runs here too, beside it (on Fashion-MNIST,
- * with an untrained small CNN as version 0 of its model so that its jobs are quick): it applies one forget set's three
- * jobs so that its per-model gauges, its job-duration histogram and its receipts counter exist, and its
- * {@code /metrics} is scraped.
+ * Every metric the Grafana dashboard and the alert rules use is one a running application really
+ * exposes: the streams app runs here (in this JVM, on the test environment's broker and registry),
+ * gets traffic of every kind (accepted, folded, duplicate, rejected, undeserializable; forget sets
+ * closing into jobs) so that its labelled counters exist, and its {@code /metrics} is scraped. The
+ * unlearn worker runs here too, beside it (on Fashion-MNIST, with an untrained small CNN as version
+ * 0 of its model so that its jobs are quick): it applies one forget set's three jobs so that its
+ * per-model gauges, its job-duration histogram and its receipts counter exist, and its {@code
+ * /metrics} is scraped.
  */
 @ExtendWith(KafkaEnvironmentExtension.class)
 class ExposedMetricsIT {
   /** Series Prometheus itself adds to every scrape target. */
-  static final Set<String> SCRAPE_SERIES = Set.of("up", "scrape_duration_seconds", "scrape_samples_scraped");
+  static final Set<String> SCRAPE_SERIES =
+      Set.of("up", "scrape_duration_seconds", "scrape_samples_scraped");
 
   private static final String MODEL = "fmnist-deploy";
   private static final long DATASET_SIZE = 1_000;
 
   @Test
-  void everyMetricTheDashboardAndTheAlertRulesUseIsExposed(TestEnvironment environment) throws Exception {
+  void everyMetricTheDashboardAndTheAlertRulesUseIsExposed(TestEnvironment environment)
+      throws Exception {
     Map<String, Set<String>> usedBy = Expressions.metricNamesBySource();
     assertThat(usedBy).as("metric names used by the dashboard and the rules").isNotEmpty();
     Set<String> streamsMetrics = new TreeSet<>();
-    usedBy.keySet().stream().filter(name -> !isWorkerMetric(name) && !SCRAPE_SERIES.contains(name))
+    usedBy.keySet().stream()
+        .filter(name -> !isWorkerMetric(name) && !SCRAPE_SERIES.contains(name))
         .forEach(streamsMetrics::add);
     assertThat(streamsMetrics).as("the dashboard shows the streams app").isNotEmpty();
-    assertThat(usedBy.keySet()).as("the dashboard shows the worker").anyMatch(ExposedMetricsIT::isWorkerMetric);
+    assertThat(usedBy.keySet())
+        .as("the dashboard shows the worker")
+        .anyMatch(ExposedMetricsIT::isWorkerMetric);
 
     Set<String> streamsExposed;
     Set<String> workerExposed;
@@ -100,12 +106,15 @@ class ExposedMetricsIT {
       workerExposed = worker.scrapeWhenItsJobsAreDone();
     }
     Files.createDirectories(Path.of("target"));
-    Files.writeString(Path.of("target/streams-app-metric-names.txt"), String.join("\n", streamsExposed) + "\n");
-    Files.writeString(Path.of("target/worker-metric-names.txt"), String.join("\n", workerExposed) + "\n");
+    Files.writeString(
+        Path.of("target/streams-app-metric-names.txt"), String.join("\n", streamsExposed) + "\n");
+    Files.writeString(
+        Path.of("target/worker-metric-names.txt"), String.join("\n", workerExposed) + "\n");
 
     assertThat(missing(usedBy, streamsExposed, workerExposed))
-        .as("metrics used by the dashboard or the rules (-> where) that no application exposes; the streams app "
-            + "exposed: target/streams-app-metric-names.txt, the worker: target/worker-metric-names.txt")
+        .as(
+            "metrics used by the dashboard or the rules (-> where) that no application exposes; the streams app "
+                + "exposed: target/streams-app-metric-names.txt, the worker: target/worker-metric-names.txt")
         .isEmpty();
   }
 
@@ -114,25 +123,35 @@ class ExposedMetricsIT {
   }
 
   /** The names used (-> where) that the application they belong to does not expose. */
-  static Map<String, Set<String>> missing(Map<String, Set<String>> usedBy, Set<String> streamsExposed,
-      Set<String> workerExposed) {
+  static Map<String, Set<String>> missing(
+      Map<String, Set<String>> usedBy, Set<String> streamsExposed, Set<String> workerExposed) {
     Map<String, Set<String>> missing = new TreeMap<>();
-    usedBy.forEach((name, sources) -> {
-      Set<String> exposed = isWorkerMetric(name) ? workerExposed : streamsExposed;
-      boolean known = SCRAPE_SERIES.contains(name) || exposed.contains(name) || exposed.contains(PromQl.family(name));
-      if (!known) {
-        missing.put(name, sources);
-      }
-    });
+    usedBy.forEach(
+        (name, sources) -> {
+          Set<String> exposed = isWorkerMetric(name) ? workerExposed : streamsExposed;
+          boolean known =
+              SCRAPE_SERIES.contains(name)
+                  || exposed.contains(name)
+                  || exposed.contains(PromQl.family(name));
+          if (!known) {
+            missing.put(name, sources);
+          }
+        });
     return missing;
   }
 
-  /** Runs the streams app until its scrape shows every name wanted (or the patience runs out); returns the names. */
-  private static Set<String> scrapeTheStreamsApp(TestEnvironment environment, Set<String> wanted) throws Exception {
+  /**
+   * Runs the streams app until its scrape shows every name wanted (or the patience runs out);
+   * returns the names.
+   */
+  private static Set<String> scrapeTheStreamsApp(TestEnvironment environment, Set<String> wanted)
+      throws Exception {
     String run = UUID.randomUUID().toString().substring(0, 8);
     Map<String, String> values = new HashMap<>();
     for (Topic topic : Topic.values()) {
-      values.put("rumstream.topic." + topic.name().toLowerCase().replace('_', '.'), topic.defaultName() + "-" + run);
+      values.put(
+          "rumstream.topic." + topic.name().toLowerCase().replace('_', '.'),
+          topic.defaultName() + "-" + run);
     }
     values.put("bootstrap.servers", environment.bootstrapServers());
     values.put("schema.registry.url", environment.schemaRegistryUrl());
@@ -165,14 +184,20 @@ class ExposedMetricsIT {
       List<String> missingBefore = null;
       do {
         Thread.sleep(500);
-        String body = http.send(HttpRequest.newBuilder(metricsUri).build(),
-            HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)).body();
+        String body =
+            http.send(
+                    HttpRequest.newBuilder(metricsUri).build(),
+                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
+                .body();
         exposed = sampleNames(body);
         Set<String> seen = exposed;
-        List<String> missing = wanted.stream()
-            .filter(name -> !seen.contains(name) && !seen.contains(PromQl.family(name))).toList();
+        List<String> missing =
+            wanted.stream()
+                .filter(name -> !seen.contains(name) && !seen.contains(PromQl.family(name)))
+                .toList();
         if (!missing.equals(missingBefore)) {
-          // Task-level Kafka Streams metrics appear only at Micrometer's next refresh of the client's metrics (60 s).
+          // Task-level Kafka Streams metrics appear only at Micrometer's next refresh of the
+          // client's metrics (60 s).
           System.out.println("not exposed yet: " + missing);
           missingBefore = missing;
         }
@@ -182,7 +207,8 @@ class ExposedMetricsIT {
   }
 
   private static boolean covers(Set<String> exposed, Set<String> wanted) {
-    return wanted.stream().allMatch(name -> exposed.contains(name) || exposed.contains(PromQl.family(name)));
+    return wanted.stream()
+        .allMatch(name -> exposed.contains(name) || exposed.contains(PromQl.family(name)));
   }
 
   /** The names of the samples in a Prometheus text exposition, plus their histogram families. */
@@ -212,16 +238,18 @@ class ExposedMetricsIT {
   }
 
   /**
-   * An unlearn worker on the run's own topics (created here) with a model store holding an untrained small CNN as
-   * version 0, its HTTP server on a free port, and one forget set's jobs (NONE, FINE_TUNE and SALUN, one epoch each)
-   * waiting for it.
+   * An unlearn worker on the run's own topics (created here) with a model store holding an
+   * untrained small CNN as version 0, its HTTP server on a free port, and one forget set's jobs
+   * (NONE, FINE_TUNE and SALUN, one epoch each) waiting for it.
    */
   private static final class Worker implements AutoCloseable {
     static final String MODEL = "fmnist-deploy-worker";
     private static final Pattern COMPLETED =
-        Pattern.compile("(?m)^rumstream_worker_jobs_total\\{[^}]*outcome=\"completed\"[^}]*}\\s+(\\S+)");
+        Pattern.compile(
+            "(?m)^rumstream_worker_jobs_total\\{[^}]*outcome=\"completed\"[^}]*}\\s+(\\S+)");
     private static final Pattern FAILED =
-        Pattern.compile("(?m)^rumstream_worker_jobs_total\\{[^}]*outcome=\"failed\"[^}]*}\\s+(\\S+)");
+        Pattern.compile(
+            "(?m)^rumstream_worker_jobs_total\\{[^}]*outcome=\"failed\"[^}]*}\\s+(\\S+)");
 
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final ModelStore store;
@@ -244,22 +272,37 @@ class ExposedMetricsIT {
       values.put("rumstream.job.default.hp.retain_count", "500");
       values.put("rumstream.job.retry.backoff", "500ms");
       values.put("rumstream.shutdown.timeout", "10s");
-      for (String topic : List.of("unlearn.jobs", "model.versions", "unlearning.metrics", "deletion.receipts",
-          "memorization.scores")) {
+      for (String topic :
+          List.of(
+              "unlearn.jobs",
+              "model.versions",
+              "unlearning.metrics",
+              "deletion.receipts",
+              "memorization.scores")) {
         values.put("rumstream.topic." + topic, topic.replace('.', '-') + "-deploy-it-" + run);
       }
       WorkerConfig config = WorkerConfig.from(Settings.of(WorkerConfig.DEFAULTS, values));
-      environment.createTopics(config.jobsTopic(), config.versionsTopic(), config.metricsTopic(),
+      environment.createTopics(
+          config.jobsTopic(),
+          config.versionsTopic(),
+          config.metricsTopic(),
           config.receiptsTopic());
       storeVersionZero(config);
 
       RegistryClient registry = new RegistryClient(RegistryConfig.from(environment.clientConfig()));
       AvroSerializer<SpecificRecord> serializer = new AvroSerializer<>(registry);
       serializer.configure(Map.of(), false);
-      try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(Map.of(
-          ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, environment.bootstrapServers(),
-          ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), new StringSerializer(), serializer)) {
-        for (UnlearnJob job : forgetSet("deploy-it-set-" + run, List.of("deploy-it-a", "deploy-it-b"), 100)) {
+      try (KafkaProducer<String, SpecificRecord> producer =
+          new KafkaProducer<>(
+              Map.of(
+                  ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                  environment.bootstrapServers(),
+                  ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                  true),
+              new StringSerializer(),
+              serializer)) {
+        for (UnlearnJob job :
+            forgetSet("deploy-it-set-" + run, List.of("deploy-it-a", "deploy-it-b"), 100)) {
           producer.send(new ProducerRecord<>(config.jobsTopic(), MODEL, job)).get();
         }
       }
@@ -278,39 +321,76 @@ class ExposedMetricsIT {
       return new Worker(environment);
     }
 
-    /** Version 0: a freshly initialized small CNN (training quality does not matter to metric names). */
+    /**
+     * Version 0: a freshly initialized small CNN (training quality does not matter to metric
+     * names).
+     */
     private void storeVersionZero(WorkerConfig config) {
-      UnlearningEngine engine = new UnlearningEngine(config.engine(), WorkerService.dataset(config));
+      UnlearningEngine engine =
+          new UnlearningEngine(config.engine(), WorkerService.dataset(config));
       try (Classifier model = engine.newModel(ModelSpec.smallCnn(engine.data().train()))) {
-        VersionManifest v0 = new VersionManifest(MODEL, 0, null, null, null, null, null, Map.of(), List.of(),
-            List.of(), List.of(), engine.data().train().name(), engine.data().train().size(), "SMALL_CNN", null, 0,
-            Instant.now(), "cpu", new VersionManifest.Evidence(null, 0.1, 0.1, null, null, 0, 0, 0));
+        VersionManifest v0 =
+            new VersionManifest(
+                MODEL,
+                0,
+                null,
+                null,
+                null,
+                null,
+                null,
+                Map.of(),
+                List.of(),
+                List.of(),
+                List.of(),
+                engine.data().train().name(),
+                engine.data().train().size(),
+                "SMALL_CNN",
+                null,
+                0,
+                Instant.now(),
+                "cpu",
+                new VersionManifest.Evidence(null, 0.1, 0.1, null, null, 0, 0, 0));
         store.write(v0, dir -> ModelFiles.save(model, dir.resolve(ModelStore.PARAMS)));
       }
     }
 
     /** The jobs of one refined forget set, as the streams app emits them. */
-    private static List<UnlearnJob> forgetSet(String forgetSetId, List<String> requestIds, long firstExample) {
+    private static List<UnlearnJob> forgetSet(
+        String forgetSetId, List<String> requestIds, long firstExample) {
       List<UnlearnJob> jobs = new ArrayList<>();
-      UnlearningAlgorithm[] algorithms = {UnlearningAlgorithm.NONE, UnlearningAlgorithm.FINE_TUNE,
-          UnlearningAlgorithm.SALUN};
+      UnlearningAlgorithm[] algorithms = {
+        UnlearningAlgorithm.NONE, UnlearningAlgorithm.FINE_TUNE, UnlearningAlgorithm.SALUN
+      };
       for (int index = 0; index < 3; index++) {
-        jobs.add(UnlearnJob.newBuilder()
-            .setJobId(forgetSetId + "-" + index).setForgetSetId(forgetSetId).setModelId(MODEL).setIndex(index)
-            .setJobCount(3).setLevel(MemorizationLevel.values()[index]).setAlgorithm(algorithms[index])
-            .setHyperParameters(index == 0 ? Map.of() : Map.of("epochs", "1", "lr", "0.05"))
-            .setExampleIds(List.of(firstExample + 10L * index, firstExample + 10L * index + 1))
-            .setRequestIds(requestIds)
-            .setRequests(requestIds.stream().map(id -> new dev.rumstream.avro.RequestSummary(id, null, null, null, null,
-                2)).toList())
-            .setCreatedAt(Instant.now()).setDeadline(null).build());
+        jobs.add(
+            UnlearnJob.newBuilder()
+                .setJobId(forgetSetId + "-" + index)
+                .setForgetSetId(forgetSetId)
+                .setModelId(MODEL)
+                .setIndex(index)
+                .setJobCount(3)
+                .setLevel(MemorizationLevel.values()[index])
+                .setAlgorithm(algorithms[index])
+                .setHyperParameters(index == 0 ? Map.of() : Map.of("epochs", "1", "lr", "0.05"))
+                .setExampleIds(List.of(firstExample + 10L * index, firstExample + 10L * index + 1))
+                .setRequestIds(requestIds)
+                .setRequests(
+                    requestIds.stream()
+                        .map(
+                            id ->
+                                new dev.rumstream.avro.RequestSummary(
+                                    id, null, null, null, null, 2))
+                        .toList())
+                .setCreatedAt(Instant.now())
+                .setDeadline(null)
+                .build());
       }
       return jobs;
     }
 
     /**
-     * Waits until the worker has completed all three jobs (so every metric it has exists), checks its health
-     * endpoints, and returns the names its {@code /metrics} shows.
+     * Waits until the worker has completed all three jobs (so every metric it has exists), checks
+     * its health endpoints, and returns the names its {@code /metrics} shows.
      */
     Set<String> scrapeWhenItsJobsAreDone() throws Exception {
       long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
@@ -320,8 +400,9 @@ class ExposedMetricsIT {
         body = get("/metrics").body();
       }
       assertThat(count(COMPLETED, body))
-          .as("jobs the worker completed (failed: %s; versions stored: %s)", count(FAILED, body),
-              store.versions(MODEL).size())
+          .as(
+              "jobs the worker completed (failed: %s; versions stored: %s)",
+              count(FAILED, body), store.versions(MODEL).size())
           .isEqualTo(3.0);
       assertThat(get("/health/live").statusCode()).as("/health/live").isEqualTo(200);
       HttpResponse<String> ready = get("/health/ready");
@@ -335,7 +416,8 @@ class ExposedMetricsIT {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-      return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+      return http.send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
           HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 
@@ -355,27 +437,56 @@ class ExposedMetricsIT {
 
     Traffic(TestEnvironment environment, TopologyConfig config) {
       this.config = config;
-      RegistryClient registry = new RegistryClient(RegistryConfig.from(
-          Map.of("schema.registry.url", environment.schemaRegistryUrl())));
+      RegistryClient registry =
+          new RegistryClient(
+              RegistryConfig.from(Map.of("schema.registry.url", environment.schemaRegistryUrl())));
       serializer = new AvroSerializer<>(registry);
       serializer.configure(Map.of(), false);
-      producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, environment.bootstrapServers(),
-          ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), new StringSerializer(), new ByteArraySerializer());
+      producer =
+          new KafkaProducer<>(
+              Map.of(
+                  ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                  environment.bootstrapServers(),
+                  ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                  true),
+              new StringSerializer(),
+              new ByteArraySerializer());
     }
 
     /** Version 0 of the model and a score for every even example (odd ones stay unscored: HIGH). */
     void publishModel() {
       Instant trainedAt = Instant.now().minusSeconds(3600);
-      send(Topic.MODEL_VERSIONS, MODEL, ModelVersion.newBuilder()
-          .setModelId(MODEL).setVersion(0).setLocation("file:///models/" + MODEL + "/v0").setChecksum("00")
-          .setSizeBytes(1).setArchitecture("small-cnn").setDatasetId("fashion-mnist").setDatasetSize(DATASET_SIZE)
-          .setDeletedCount(0).setCreatedAt(trainedAt).build());
+      send(
+          Topic.MODEL_VERSIONS,
+          MODEL,
+          ModelVersion.newBuilder()
+              .setModelId(MODEL)
+              .setVersion(0)
+              .setLocation("file:///models/" + MODEL + "/v0")
+              .setChecksum("00")
+              .setSizeBytes(1)
+              .setArchitecture("small-cnn")
+              .setDatasetId("fashion-mnist")
+              .setDatasetSize(DATASET_SIZE)
+              .setDeletedCount(0)
+              .setCreatedAt(trainedAt)
+              .build());
       ScoreDistribution distribution = new ScoreDistribution(DATASET_SIZE, 0.33, 0.5, 0.66);
       for (long id = 0; id < 100; id += 2) {
-        send(Topic.MEMORIZATION_SCORES, Keys.score(MODEL, id), MemorizationScore.newBuilder()
-            .setModelId(MODEL).setModelVersion(0).setExampleId(id).setProxy(ProxyKind.CONFIDENCE)
-            .setScore((id % 100) / 100.0).setHigherIsMoreMemorized(false).setDistribution(distribution)
-            .setDatasetId("fashion-mnist").setComputedAt(trainedAt).build());
+        send(
+            Topic.MEMORIZATION_SCORES,
+            Keys.score(MODEL, id),
+            MemorizationScore.newBuilder()
+                .setModelId(MODEL)
+                .setModelVersion(0)
+                .setExampleId(id)
+                .setProxy(ProxyKind.CONFIDENCE)
+                .setScore((id % 100) / 100.0)
+                .setHigherIsMoreMemorized(false)
+                .setDistribution(distribution)
+                .setDatasetId("fashion-mnist")
+                .setComputedAt(trainedAt)
+                .build());
       }
       producer.flush();
     }
@@ -388,16 +499,26 @@ class ExposedMetricsIT {
       // rejected: an id outside the model's dataset
       send(Topic.DELETION_REQUESTS, MODEL, request("metrics-2", List.of(DATASET_SIZE + 5)));
       // not a record at all: dead-lettered at deserialization
-      producer.send(new ProducerRecord<>(config.topic(Topic.DELETION_REQUESTS), MODEL,
-          "not avro".getBytes(StandardCharsets.UTF_8)));
+      producer.send(
+          new ProducerRecord<>(
+              config.topic(Topic.DELETION_REQUESTS),
+              MODEL,
+              "not avro".getBytes(StandardCharsets.UTF_8)));
       producer.flush();
     }
 
     private static DeletionRequest request(String requestId, List<Long> exampleIds) {
       return DeletionRequest.newBuilder()
-          .setRequestId(requestId).setModelId(MODEL).setSubjectId("subject-" + requestId).setExampleIds(exampleIds)
-          .setReason(DeletionReason.GDPR_ERASURE).setRequestedAt(Instant.now()).setDeadline(null)
-          .setReference(null).setSource("deploy-it").build();
+          .setRequestId(requestId)
+          .setModelId(MODEL)
+          .setSubjectId("subject-" + requestId)
+          .setExampleIds(exampleIds)
+          .setReason(DeletionReason.GDPR_ERASURE)
+          .setRequestedAt(Instant.now())
+          .setDeadline(null)
+          .setReference(null)
+          .setSource("deploy-it")
+          .build();
     }
 
     private void send(Topic topic, String key, IndexedRecord value) {

@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
 
 /** Every PromQL expression of the Grafana dashboard and the alert rules, with where it is used. */
 final class Expressions {
-  private static final Pattern LABEL_VALUES = Pattern.compile("^\\s*label_values\\((.*),\\s*[a-zA-Z_]\\w*\\s*\\)\\s*$");
+  private static final Pattern LABEL_VALUES =
+      Pattern.compile("^\\s*label_values\\((.*),\\s*[a-zA-Z_]\\w*\\s*\\)\\s*$");
   private static final Pattern QUERY_RESULT = Pattern.compile("^\\s*query_result\\((.*)\\)\\s*$");
 
   private Expressions() {}
@@ -31,7 +32,11 @@ final class Expressions {
     for (JsonNode panel : panels(dashboard)) {
       for (JsonNode target : panel.path("targets")) {
         if (target.hasNonNull("expr")) {
-          expressions.put("dashboard panel '" + panel.path("title").asText() + "' " + target.path("refId").asText(),
+          expressions.put(
+              "dashboard panel '"
+                  + panel.path("title").asText()
+                  + "' "
+                  + target.path("refId").asText(),
               target.path("expr").asText());
         }
       }
@@ -42,8 +47,10 @@ final class Expressions {
         String text = query.isObject() ? query.path("query").asText() : query.asText();
         Matcher labelValues = LABEL_VALUES.matcher(text);
         Matcher queryResult = QUERY_RESULT.matcher(text);
-        String expression = labelValues.matches() ? labelValues.group(1)
-            : queryResult.matches() ? queryResult.group(1) : text;
+        String expression =
+            labelValues.matches()
+                ? labelValues.group(1)
+                : queryResult.matches() ? queryResult.group(1) : text;
         expressions.put("dashboard variable $" + variable.path("name").asText(), expression);
       }
     }
@@ -68,7 +75,10 @@ final class Expressions {
     Map<String, String> expressions = new LinkedHashMap<>();
     for (JsonNode group : rules.path("groups")) {
       for (JsonNode rule : group.path("rules")) {
-        String name = rule.has("alert") ? "alert " + rule.path("alert").asText() : "record " + rule.path("record").asText();
+        String name =
+            rule.has("alert")
+                ? "alert " + rule.path("alert").asText()
+                : "record " + rule.path("record").asText();
         expressions.put(name, rule.path("expr").asText());
       }
     }
@@ -78,8 +88,12 @@ final class Expressions {
   /** Metric name -> the sources that use it. */
   static Map<String, Set<String>> metricNamesBySource() {
     Map<String, Set<String>> names = new TreeMap<>();
-    all().forEach((source, expression) -> PromQl.metricNames(expression)
-        .forEach(name -> names.computeIfAbsent(name, n -> new TreeSet<>()).add(source)));
+    all()
+        .forEach(
+            (source, expression) ->
+                PromQl.metricNames(expression)
+                    .forEach(
+                        name -> names.computeIfAbsent(name, n -> new TreeSet<>()).add(source)));
     return names;
   }
 }

@@ -22,11 +22,14 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
- * The settings the applications read, to check that every RUMSTREAM_* / KAFKA_* variable a deployment sets names a
- * real key (a typo would be silently ignored at run time).
+ * The settings the applications read, to check that every RUMSTREAM_* / KAFKA_* variable a
+ * deployment sets names a real key (a typo would be silently ignored at run time).
  */
 final class KnownSettings {
-  /** The worker's built-in defaults, read from its sources (the deploy module does not depend on the worker). */
+  /**
+   * The worker's built-in defaults, read from its sources (the deploy module does not depend on the
+   * worker).
+   */
   static final Path WORKER_DEFAULTS =
       Repo.ROOT.resolve("unlearn-worker/src/main/resources/rumstream-worker-defaults.properties");
 
@@ -37,7 +40,9 @@ final class KnownSettings {
   static Properties streamsDefaults() {
     Properties properties = new Properties();
     try (InputStream in = StreamsApp.class.getResourceAsStream(StreamsApp.DEFAULTS)) {
-      assertThat(in).as("the streams app's defaults %s on the classpath", StreamsApp.DEFAULTS).isNotNull();
+      assertThat(in)
+          .as("the streams app's defaults %s on the classpath", StreamsApp.DEFAULTS)
+          .isNotNull();
       properties.load(in);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -50,7 +55,8 @@ final class KnownSettings {
     try (Reader in = Files.newBufferedReader(WORKER_DEFAULTS)) {
       properties.load(in);
     } catch (IOException e) {
-      throw new AssertionError("the worker's defaults " + WORKER_DEFAULTS + " cannot be read: " + e.getMessage(), e);
+      throw new AssertionError(
+          "the worker's defaults " + WORKER_DEFAULTS + " cannot be read: " + e.getMessage(), e);
     }
     return properties;
   }
@@ -68,19 +74,26 @@ final class KnownSettings {
   /** The variables of {@code environment} the application would misread or ignore, with why. */
   static List<String> unknown(Map<String, String> environment, Properties defaults) {
     List<String> problems = new ArrayList<>();
-    environment.keySet().forEach(variable -> {
-      String key = Settings.keyOf(variable);
-      if (key == null) {
-        return;
-      }
-      if (key.startsWith(Settings.PREFIX)) {
-        if (!defaults.containsKey(key)) {
-          problems.add(variable + " -> " + key + " is not a setting of the application");
-        }
-      } else if (!KAFKA_KEYS.contains(key)) {
-        problems.add(variable + " -> " + key + " is not a Kafka Streams, client or registry setting");
-      }
-    });
+    environment
+        .keySet()
+        .forEach(
+            variable -> {
+              String key = Settings.keyOf(variable);
+              if (key == null) {
+                return;
+              }
+              if (key.startsWith(Settings.PREFIX)) {
+                if (!defaults.containsKey(key)) {
+                  problems.add(variable + " -> " + key + " is not a setting of the application");
+                }
+              } else if (!KAFKA_KEYS.contains(key)) {
+                problems.add(
+                    variable
+                        + " -> "
+                        + key
+                        + " is not a Kafka Streams, client or registry setting");
+              }
+            });
     return problems;
   }
 }

@@ -20,8 +20,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Renders a kustomization with {@code kubectl kustomize} (the kubectl named by $KUBECTL, else the one on the PATH;
- * CI installs it, see .ci/run) and parses the result into fabric8's Kubernetes model.
+ * Renders a kustomization with {@code kubectl kustomize} (the kubectl named by $KUBECTL, else the
+ * one on the PATH; CI installs it, see .ci/run) and parses the result into fabric8's Kubernetes
+ * model.
  */
 final class Kustomize {
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
@@ -46,9 +47,14 @@ final class Kustomize {
     try {
       process = new ProcessBuilder(command).redirectErrorStream(false).start();
     } catch (IOException e) {
-      throw new AssertionError("kubectl is needed to render the manifests and was not found ('" + kubectl()
-          + "': " + e.getMessage() + "). Install it (Debian: apt-get install kubernetes-client, or the kubectl "
-          + "package of Kubernetes' apt repository; .ci/run installs it) or point $KUBECTL at one.", e);
+      throw new AssertionError(
+          "kubectl is needed to render the manifests and was not found ('"
+              + kubectl()
+              + "': "
+              + e.getMessage()
+              + "). Install it (Debian: apt-get install kubernetes-client, or the kubectl "
+              + "package of Kubernetes' apt repository; .ci/run installs it) or point $KUBECTL at one.",
+          e);
     }
     try {
       byte[] out = process.getInputStream().readAllBytes();
@@ -63,20 +69,25 @@ final class Kustomize {
           .isZero();
       return new Rendered(yaml, parse(yaml, kustomization));
     } catch (IOException e) {
-      throw new AssertionError("Reading the output of " + String.join(" ", command) + ": " + e.getMessage(), e);
+      throw new AssertionError(
+          "Reading the output of " + String.join(" ", command) + ": " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError("Interrupted", e);
     }
   }
 
-  /** Every document as a typed Kubernetes object (GenericKubernetesResource for custom resources), strictly. */
+  /**
+   * Every document as a typed Kubernetes object (GenericKubernetesResource for custom resources),
+   * strictly.
+   */
   static List<HasMetadata> parse(String yaml, Path source) {
     Object parsed;
     try {
       parsed = SERIALIZATION.unmarshal(yaml);
     } catch (RuntimeException e) {
-      throw new AssertionError("The manifests of " + source + " do not parse as Kubernetes objects: " + e.getMessage(),
+      throw new AssertionError(
+          "The manifests of " + source + " do not parse as Kubernetes objects: " + e.getMessage(),
           e);
     }
     List<HasMetadata> objects = new ArrayList<>();
@@ -88,7 +99,8 @@ final class Kustomize {
     for (HasMetadata object : objects) {
       List<String> unknown = new ArrayList<>();
       unknownFields(object, object.getKind() + "/" + object.getMetadata().getName(), unknown);
-      assertThat(unknown).as("fields the Kubernetes API does not know (misspelt or misplaced) in %s", source)
+      assertThat(unknown)
+          .as("fields the Kubernetes API does not know (misspelt or misplaced) in %s", source)
           .isEmpty();
     }
     return objects;
@@ -97,14 +109,18 @@ final class Kustomize {
   private static HasMetadata asObject(Object parsed, Path source) {
     assertThat(parsed).as("a document of %s", source).isInstanceOf(HasMetadata.class);
     HasMetadata object = (HasMetadata) parsed;
-    assertThat(object.getMetadata()).as("metadata of a %s in %s", object.getKind(), source).isNotNull();
-    assertThat(object.getMetadata().getName()).as("name of a %s in %s", object.getKind(), source).isNotBlank();
+    assertThat(object.getMetadata())
+        .as("metadata of a %s in %s", object.getKind(), source)
+        .isNotNull();
+    assertThat(object.getMetadata().getName())
+        .as("name of a %s in %s", object.getKind(), source)
+        .isNotBlank();
     return object;
   }
 
   /**
-   * Collects the fields fabric8's typed model kept as "additional properties": for built-in kinds, fields the API
-   * does not have. Custom resources are generic: only their metadata is typed.
+   * Collects the fields fabric8's typed model kept as "additional properties": for built-in kinds,
+   * fields the API does not have. Custom resources are generic: only their metadata is typed.
    */
   private static void unknownFields(Object node, String path, List<String> unknown) {
     if (node == null) {
@@ -129,8 +145,10 @@ final class Kustomize {
       return;
     }
     for (Method method : node.getClass().getMethods()) {
-      if (method.getParameterCount() != 0 || Modifier.isStatic(method.getModifiers())
-          || !method.getName().startsWith("get") || method.getName().equals("getClass")) {
+      if (method.getParameterCount() != 0
+          || Modifier.isStatic(method.getModifiers())
+          || !method.getName().startsWith("get")
+          || method.getName().equals("getClass")) {
         continue;
       }
       Object value;
@@ -143,9 +161,13 @@ final class Kustomize {
         if (value instanceof Map<?, ?> extra && !extra.isEmpty()) {
           unknown.add(path + ": " + extra.keySet());
         }
-      } else if (value instanceof KubernetesResource || value instanceof Collection<?> || value instanceof Map<?, ?>
-          || (value != null && value.getClass().getName().startsWith("io.fabric8.kubernetes.api.model"))) {
-        String field = Character.toLowerCase(method.getName().charAt(3)) + method.getName().substring(4);
+      } else if (value instanceof KubernetesResource
+          || value instanceof Collection<?>
+          || value instanceof Map<?, ?>
+          || (value != null
+              && value.getClass().getName().startsWith("io.fabric8.kubernetes.api.model"))) {
+        String field =
+            Character.toLowerCase(method.getName().charAt(3)) + method.getName().substring(4);
         unknownFields(value, path + "." + field, unknown);
       }
     }

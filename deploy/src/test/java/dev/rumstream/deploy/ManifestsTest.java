@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.rumstream.topics.Topic;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvFromSource;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HTTPGetAction;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -36,8 +36,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The Kustomize base and its overlays render ({@code kubectl kustomize}), parse into valid Kubernetes objects, and
- * keep the invariants of a safe, observable deployment of both applications.
+ * The Kustomize base and its overlays render ({@code kubectl kustomize}), parse into valid
+ * Kubernetes objects, and keep the invariants of a safe, observable deployment of both
+ * applications.
  */
 class ManifestsTest {
   static final String STREAMS = "rumstream-streams";
@@ -45,7 +46,9 @@ class ManifestsTest {
   static final String GPU = "nvidia.com/gpu";
 
   static Path kustomization(String name) {
-    return name.equals("base") ? Repo.KUBERNETES.resolve("base") : Repo.KUBERNETES.resolve("overlays").resolve(name);
+    return name.equals("base")
+        ? Repo.KUBERNETES.resolve("base")
+        : Repo.KUBERNETES.resolve("overlays").resolve(name);
   }
 
   static List<HasMetadata> objects(String overlay) {
@@ -57,23 +60,33 @@ class ManifestsTest {
   }
 
   static List<GenericKubernetesResource> custom(List<HasMetadata> objects, String kind) {
-    return objects.stream().filter(o -> o.getKind().equals(kind)).map(GenericKubernetesResource.class::cast).toList();
+    return objects.stream()
+        .filter(o -> o.getKind().equals(kind))
+        .map(GenericKubernetesResource.class::cast)
+        .toList();
   }
 
   static <T extends HasMetadata> T named(List<HasMetadata> objects, Class<T> type, String name) {
-    return all(objects, type).stream().filter(o -> o.getMetadata().getName().equals(name)).findFirst()
+    return all(objects, type).stream()
+        .filter(o -> o.getMetadata().getName().equals(name))
+        .findFirst()
         .orElseThrow(() -> new AssertionError("no " + type.getSimpleName() + " " + name));
   }
 
   /** The pod templates of the workloads, by workload name. */
   static Map<String, PodTemplateSpec> workloads(List<HasMetadata> objects) {
     Map<String, PodTemplateSpec> pods = new HashMap<>();
-    all(objects, Deployment.class).forEach(d -> pods.put(d.getMetadata().getName(), d.getSpec().getTemplate()));
-    all(objects, StatefulSet.class).forEach(s -> pods.put(s.getMetadata().getName(), s.getSpec().getTemplate()));
+    all(objects, Deployment.class)
+        .forEach(d -> pods.put(d.getMetadata().getName(), d.getSpec().getTemplate()));
+    all(objects, StatefulSet.class)
+        .forEach(s -> pods.put(s.getMetadata().getName(), s.getSpec().getTemplate()));
     return pods;
   }
 
-  /** A container's environment as the application sees it: envFrom ConfigMaps, then env (literal values only). */
+  /**
+   * A container's environment as the application sees it: envFrom ConfigMaps, then env (literal
+   * values only).
+   */
   static Map<String, String> environment(List<HasMetadata> objects, Container container) {
     Map<String, String> env = new HashMap<>();
     for (EnvFromSource source : container.getEnvFrom()) {
@@ -82,7 +95,11 @@ class ManifestsTest {
       env.putAll(map.getData());
     }
     for (EnvVar variable : container.getEnv()) {
-      env.put(variable.getName(), variable.getValue() != null ? variable.getValue() : "<from " + variable.getValueFrom() + ">");
+      env.put(
+          variable.getName(),
+          variable.getValue() != null
+              ? variable.getValue()
+              : "<from " + variable.getValueFrom() + ">");
     }
     return env;
   }
@@ -96,12 +113,27 @@ class ManifestsTest {
     assertThat(named(objects, Deployment.class, WORKER)).isNotNull();
     Set<String> kinds = new TreeSet<>();
     objects.forEach(o -> kinds.add(o.getKind()));
-    assertThat(kinds).contains("KafkaTopic", "KafkaUser", "ScaledObject", "TriggerAuthentication", "ServiceMonitor",
-        "PodMonitor", "PrometheusRule", "NetworkPolicy", "PodDisruptionBudget", "ConfigMap", "Service",
-        "PersistentVolumeClaim");
+    assertThat(kinds)
+        .contains(
+            "KafkaTopic",
+            "KafkaUser",
+            "ScaledObject",
+            "TriggerAuthentication",
+            "ServiceMonitor",
+            "PodMonitor",
+            "PrometheusRule",
+            "NetworkPolicy",
+            "PodDisruptionBudget",
+            "ConfigMap",
+            "Service",
+            "PersistentVolumeClaim");
     if (!overlay.equals("base")) {
-      assertThat(objects).allSatisfy(o -> assertThat(o.getMetadata().getNamespace())
-          .as("namespace of %s %s", o.getKind(), o.getMetadata().getName()).isNotBlank());
+      assertThat(objects)
+          .allSatisfy(
+              o ->
+                  assertThat(o.getMetadata().getNamespace())
+                      .as("namespace of %s %s", o.getKind(), o.getMetadata().getName())
+                      .isNotBlank());
     }
   }
 
@@ -109,25 +141,33 @@ class ManifestsTest {
   @ValueSource(strings = {"base", "dev", "gpu"})
   void everyContainerIsProbedOnTheHealthEndpointsOfItsHttpPort(String overlay) {
     List<HasMetadata> objects = objects(overlay);
-    workloads(objects).forEach((name, pod) -> {
-      assertThat(pod.getSpec().getInitContainers()).as("init containers of %s", name).isEmpty();
-      for (Container container : pod.getSpec().getContainers()) {
-        String what = name + "/" + container.getName();
-        Map<String, String> env = environment(objects, container);
-        assertThat(env).as("%s sets its HTTP port", what).containsKey("RUMSTREAM_HTTP_PORT");
-        int httpPort = Integer.parseInt(env.get("RUMSTREAM_HTTP_PORT"));
-        assertThat(container.getPorts()).as("ports of %s", what)
-            .anySatisfy(p -> {
-              assertThat(p.getName()).isEqualTo("http");
-              assertThat(p.getContainerPort()).isEqualTo(httpPort);
+    workloads(objects)
+        .forEach(
+            (name, pod) -> {
+              assertThat(pod.getSpec().getInitContainers())
+                  .as("init containers of %s", name)
+                  .isEmpty();
+              for (Container container : pod.getSpec().getContainers()) {
+                String what = name + "/" + container.getName();
+                Map<String, String> env = environment(objects, container);
+                assertThat(env)
+                    .as("%s sets its HTTP port", what)
+                    .containsKey("RUMSTREAM_HTTP_PORT");
+                int httpPort = Integer.parseInt(env.get("RUMSTREAM_HTTP_PORT"));
+                assertThat(container.getPorts())
+                    .as("ports of %s", what)
+                    .anySatisfy(
+                        p -> {
+                          assertThat(p.getName()).isEqualTo("http");
+                          assertThat(p.getContainerPort()).isEqualTo(httpPort);
+                        });
+                assertProbe(what + " liveness", container.getLivenessProbe(), "/health/live");
+                assertProbe(what + " readiness", container.getReadinessProbe(), "/health/ready");
+                if (container.getStartupProbe() != null) {
+                  assertProbe(what + " startup", container.getStartupProbe(), "/health/live");
+                }
+              }
             });
-        assertProbe(what + " liveness", container.getLivenessProbe(), "/health/live");
-        assertProbe(what + " readiness", container.getReadinessProbe(), "/health/ready");
-        if (container.getStartupProbe() != null) {
-          assertProbe(what + " startup", container.getStartupProbe(), "/health/live");
-        }
-      }
-    });
   }
 
   private static void assertProbe(String what, Probe probe, String path) {
@@ -142,95 +182,140 @@ class ManifestsTest {
   @ValueSource(strings = {"base", "dev", "gpu"})
   void everyVariableNamesASettingTheApplicationReads(String overlay) {
     List<HasMetadata> objects = objects(overlay);
-    workloads(objects).forEach((name, pod) -> {
-      for (Container container : pod.getSpec().getContainers()) {
-        java.util.Properties defaults =
-            name.equals(STREAMS) ? KnownSettings.streamsDefaults() : KnownSettings.workerDefaults();
-        Map<String, String> env = environment(objects, container);
-        assertThat(KnownSettings.unknown(env, defaults)).as("%s: settings of %s", overlay, name).isEmpty();
-        assertThat(env.get("RUMSTREAM_HTTP_PORT")).as("%s: HTTP port of %s", overlay, name)
-            .isEqualTo(defaults.getProperty("rumstream.http.port"));
-      }
-    });
+    workloads(objects)
+        .forEach(
+            (name, pod) -> {
+              for (Container container : pod.getSpec().getContainers()) {
+                java.util.Properties defaults =
+                    name.equals(STREAMS)
+                        ? KnownSettings.streamsDefaults()
+                        : KnownSettings.workerDefaults();
+                Map<String, String> env = environment(objects, container);
+                assertThat(KnownSettings.unknown(env, defaults))
+                    .as("%s: settings of %s", overlay, name)
+                    .isEmpty();
+                assertThat(env.get("RUMSTREAM_HTTP_PORT"))
+                    .as("%s: HTTP port of %s", overlay, name)
+                    .isEqualTo(defaults.getProperty("rumstream.http.port"));
+              }
+            });
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"base", "dev", "gpu"})
   void podsRunAsNonRootOnAReadOnlyRootWithoutCapabilities(String overlay) {
-    workloads(objects(overlay)).forEach((name, pod) -> {
-      PodSecurityContext podSecurity = pod.getSpec().getSecurityContext();
-      assertThat(podSecurity).as("pod securityContext of %s", name).isNotNull();
-      assertThat(podSecurity.getRunAsNonRoot()).as("runAsNonRoot of %s", name).isTrue();
-      assertThat(podSecurity.getRunAsUser()).as("runAsUser of %s (the images' USER)", name).isEqualTo(10001L);
-      assertThat(pod.getSpec().getEnableServiceLinks())
-          .as("enableServiceLinks of %s: service links inject *_PORT variables the settings would read", name)
-          .isFalse();
-      Set<String> emptyDirs = new TreeSet<>();
-      pod.getSpec().getVolumes().stream().filter(v -> v.getEmptyDir() != null).map(Volume::getName)
-          .forEach(emptyDirs::add);
-      for (Container container : pod.getSpec().getContainers()) {
-        String what = name + "/" + container.getName();
-        SecurityContext security = container.getSecurityContext();
-        assertThat(security).as("securityContext of %s", what).isNotNull();
-        assertThat(security.getReadOnlyRootFilesystem()).as("readOnlyRootFilesystem of %s", what).isTrue();
-        assertThat(security.getAllowPrivilegeEscalation()).as("allowPrivilegeEscalation of %s", what).isFalse();
-        assertThat(Optional.ofNullable(security.getRunAsNonRoot()).orElse(podSecurity.getRunAsNonRoot()))
-            .as("runAsNonRoot of %s", what).isTrue();
-        assertThat(security.getCapabilities().getDrop()).as("dropped capabilities of %s", what).contains("ALL");
-        assertThat(security.getCapabilities().getAdd()).as("added capabilities of %s", what).isEmpty();
-        assertThat(container.getVolumeMounts()).as("%s writes /tmp on an emptyDir", what)
-            .anySatisfy(m -> {
-              assertThat(m.getMountPath()).isEqualTo("/tmp");
-              assertThat(emptyDirs).contains(m.getName());
+    workloads(objects(overlay))
+        .forEach(
+            (name, pod) -> {
+              PodSecurityContext podSecurity = pod.getSpec().getSecurityContext();
+              assertThat(podSecurity).as("pod securityContext of %s", name).isNotNull();
+              assertThat(podSecurity.getRunAsNonRoot()).as("runAsNonRoot of %s", name).isTrue();
+              assertThat(podSecurity.getRunAsUser())
+                  .as("runAsUser of %s (the images' USER)", name)
+                  .isEqualTo(10001L);
+              assertThat(pod.getSpec().getEnableServiceLinks())
+                  .as(
+                      "enableServiceLinks of %s: service links inject *_PORT variables the settings would read",
+                      name)
+                  .isFalse();
+              Set<String> emptyDirs = new TreeSet<>();
+              pod.getSpec().getVolumes().stream()
+                  .filter(v -> v.getEmptyDir() != null)
+                  .map(Volume::getName)
+                  .forEach(emptyDirs::add);
+              for (Container container : pod.getSpec().getContainers()) {
+                String what = name + "/" + container.getName();
+                SecurityContext security = container.getSecurityContext();
+                assertThat(security).as("securityContext of %s", what).isNotNull();
+                assertThat(security.getReadOnlyRootFilesystem())
+                    .as("readOnlyRootFilesystem of %s", what)
+                    .isTrue();
+                assertThat(security.getAllowPrivilegeEscalation())
+                    .as("allowPrivilegeEscalation of %s", what)
+                    .isFalse();
+                assertThat(
+                        Optional.ofNullable(security.getRunAsNonRoot())
+                            .orElse(podSecurity.getRunAsNonRoot()))
+                    .as("runAsNonRoot of %s", what)
+                    .isTrue();
+                assertThat(security.getCapabilities().getDrop())
+                    .as("dropped capabilities of %s", what)
+                    .contains("ALL");
+                assertThat(security.getCapabilities().getAdd())
+                    .as("added capabilities of %s", what)
+                    .isEmpty();
+                assertThat(container.getVolumeMounts())
+                    .as("%s writes /tmp on an emptyDir", what)
+                    .anySatisfy(
+                        m -> {
+                          assertThat(m.getMountPath()).isEqualTo("/tmp");
+                          assertThat(emptyDirs).contains(m.getName());
+                        });
+              }
             });
-      }
-    });
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"base", "dev", "gpu"})
   void everyContainerHasResourceRequestsAndAMemoryLimit(String overlay) {
-    workloads(objects(overlay)).forEach((name, pod) -> {
-      for (Container container : pod.getSpec().getContainers()) {
-        String what = name + "/" + container.getName();
-        Map<String, Quantity> requests = container.getResources().getRequests();
-        Map<String, Quantity> limits = container.getResources().getLimits();
-        assertThat(requests).as("requests of %s", what).containsKeys("cpu", "memory");
-        assertThat(limits).as("limits of %s", what).containsKeys("memory");
-        assertThat(Quantity.getAmountInBytes(limits.get("memory")))
-            .as("memory limit of %s is at least its request", what)
-            .isGreaterThanOrEqualTo(Quantity.getAmountInBytes(requests.get("memory")));
-      }
-    });
+    workloads(objects(overlay))
+        .forEach(
+            (name, pod) -> {
+              for (Container container : pod.getSpec().getContainers()) {
+                String what = name + "/" + container.getName();
+                Map<String, Quantity> requests = container.getResources().getRequests();
+                Map<String, Quantity> limits = container.getResources().getLimits();
+                assertThat(requests).as("requests of %s", what).containsKeys("cpu", "memory");
+                assertThat(limits).as("limits of %s", what).containsKeys("memory");
+                assertThat(Quantity.getAmountInBytes(limits.get("memory")))
+                    .as("memory limit of %s is at least its request", what)
+                    .isGreaterThanOrEqualTo(Quantity.getAmountInBytes(requests.get("memory")));
+              }
+            });
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"base", "dev", "gpu"})
   void onlyTheGpuOverlayAsksForAGpuAndOnlyForTheWorker(String overlay) {
     Map<String, PodTemplateSpec> workloads = workloads(objects(overlay));
-    workloads.forEach((name, pod) -> {
-      boolean wantsGpu = overlay.equals("gpu") && name.equals(WORKER);
-      for (Container container : pod.getSpec().getContainers()) {
-        String what = overlay + ": " + name + "/" + container.getName();
-        if (wantsGpu) {
-          assertThat(container.getResources().getLimits()).as("GPU limit of %s", what).containsKey(GPU);
-          assertThat(container.getResources().getLimits().get(GPU).getAmount()).as(what).isEqualTo("1");
-          assertThat(container.getImage()).as("image of %s", what).endsWith("-cuda");
-        } else {
-          assertThat(container.getResources().getLimits()).as("limits of %s", what).doesNotContainKey(GPU);
-          assertThat(container.getResources().getRequests()).as("requests of %s", what).doesNotContainKey(GPU);
-          assertThat(container.getImage()).as("image of %s", what).doesNotContain("cuda");
-        }
-      }
-      String scheduling = String.valueOf(pod.getSpec().getNodeSelector()) + pod.getSpec().getTolerations();
-      if (wantsGpu) {
-        assertThat(pod.getSpec().getNodeSelector()).as("GPU node selector").containsKey("nvidia.com/gpu.present");
-        assertThat(pod.getSpec().getTolerations()).as("GPU toleration")
-            .anySatisfy(t -> assertThat(t.getKey()).isEqualTo(GPU));
-      } else {
-        assertThat(scheduling).as("%s: %s is not tied to GPU nodes", overlay, name).doesNotContain("nvidia");
-      }
-    });
+    workloads.forEach(
+        (name, pod) -> {
+          boolean wantsGpu = overlay.equals("gpu") && name.equals(WORKER);
+          for (Container container : pod.getSpec().getContainers()) {
+            String what = overlay + ": " + name + "/" + container.getName();
+            if (wantsGpu) {
+              assertThat(container.getResources().getLimits())
+                  .as("GPU limit of %s", what)
+                  .containsKey(GPU);
+              assertThat(container.getResources().getLimits().get(GPU).getAmount())
+                  .as(what)
+                  .isEqualTo("1");
+              assertThat(container.getImage()).as("image of %s", what).endsWith("-cuda");
+            } else {
+              assertThat(container.getResources().getLimits())
+                  .as("limits of %s", what)
+                  .doesNotContainKey(GPU);
+              assertThat(container.getResources().getRequests())
+                  .as("requests of %s", what)
+                  .doesNotContainKey(GPU);
+              assertThat(container.getImage()).as("image of %s", what).doesNotContain("cuda");
+            }
+          }
+          String scheduling =
+              String.valueOf(pod.getSpec().getNodeSelector()) + pod.getSpec().getTolerations();
+          if (wantsGpu) {
+            assertThat(pod.getSpec().getNodeSelector())
+                .as("GPU node selector")
+                .containsKey("nvidia.com/gpu.present");
+            assertThat(pod.getSpec().getTolerations())
+                .as("GPU toleration")
+                .anySatisfy(t -> assertThat(t.getKey()).isEqualTo(GPU));
+          } else {
+            assertThat(scheduling)
+                .as("%s: %s is not tied to GPU nodes", overlay, name)
+                .doesNotContain("nvidia");
+          }
+        });
   }
 
   @ParameterizedTest
@@ -241,22 +326,32 @@ class ManifestsTest {
     for (GenericKubernetesResource topic : topics) {
       assertThat(topic.getApiVersion()).isEqualTo("kafka.strimzi.io/v1beta2");
       assertThat(topic.getMetadata().getLabels()).containsEntry("strimzi.io/cluster", "rumstream");
-      String name = Objects.requireNonNullElse(topic.get("spec", "topicName"), topic.getMetadata().getName());
+      String name =
+          Objects.requireNonNullElse(topic.get("spec", "topicName"), topic.getMetadata().getName());
       byName.put(name, topic);
     }
-    assertThat(byName.keySet()).as("KafkaTopics of %s", overlay)
-        .containsExactlyInAnyOrderElementsOf(Stream.of(Topic.values()).map(Topic::defaultName).toList());
+    assertThat(byName.keySet())
+        .as("KafkaTopics of %s", overlay)
+        .containsExactlyInAnyOrderElementsOf(
+            Stream.of(Topic.values()).map(Topic::defaultName).toList());
     for (Topic topic : Topic.values()) {
       GenericKubernetesResource declared = byName.get(topic.defaultName());
-      assertThat((String) declared.get("spec", "config", "cleanup.policy")).as("cleanup.policy of %s", topic)
+      assertThat((String) declared.get("spec", "config", "cleanup.policy"))
+          .as("cleanup.policy of %s", topic)
           .isEqualTo(topic.cleanupPolicy().configValue());
-      assertThat(((Number) declared.get("spec", "partitions")).intValue()).as("partitions of %s", topic).isPositive();
+      assertThat(((Number) declared.get("spec", "partitions")).intValue())
+          .as("partitions of %s", topic)
+          .isPositive();
     }
     assertThat(retentionMs(byName.get(Topic.DELETION_REQUESTS_DLQ.defaultName())))
-        .as("the DLQ keeps a short retention").isPositive().isLessThanOrEqualTo(14L * 24 * 3600 * 1000);
+        .as("the DLQ keeps a short retention")
+        .isPositive()
+        .isLessThanOrEqualTo(14L * 24 * 3600 * 1000);
     assertThat(retentionMs(byName.get(Topic.MODEL_VERSIONS.defaultName())))
-        .as("model versions are kept long (-1: forever)").satisfiesAnyOf(
-            r -> assertThat(r).isEqualTo(-1L), r -> assertThat(r).isGreaterThanOrEqualTo(365L * 24 * 3600 * 1000));
+        .as("model versions are kept long (-1: forever)")
+        .satisfiesAnyOf(
+            r -> assertThat(r).isEqualTo(-1L),
+            r -> assertThat(r).isGreaterThanOrEqualTo(365L * 24 * 3600 * 1000));
   }
 
   static long retentionMs(GenericKubernetesResource topic) {
@@ -274,24 +369,38 @@ class ManifestsTest {
     String stateDir = environment(objects, app).get("KAFKA_STATE_DIR");
     assertThat(stateDir).as("state.dir of the streams app").isNotBlank();
     Set<String> claimTemplates = new TreeSet<>();
-    streams.getSpec().getVolumeClaimTemplates().forEach(c -> claimTemplates.add(c.getMetadata().getName()));
-    assertThat(app.getVolumeMounts()).as("state.dir is mounted from a volumeClaimTemplate")
-        .anySatisfy(m -> {
-          assertThat(m.getMountPath()).isEqualTo(stateDir);
-          assertThat(claimTemplates).contains(m.getName());
-        });
-    assertThat(environment(objects, app).get("KAFKA_APPLICATION_SERVER")).as("application.server")
+    streams
+        .getSpec()
+        .getVolumeClaimTemplates()
+        .forEach(c -> claimTemplates.add(c.getMetadata().getName()));
+    assertThat(app.getVolumeMounts())
+        .as("state.dir is mounted from a volumeClaimTemplate")
+        .anySatisfy(
+            m -> {
+              assertThat(m.getMountPath()).isEqualTo(stateDir);
+              assertThat(claimTemplates).contains(m.getName());
+            });
+    assertThat(environment(objects, app).get("KAFKA_APPLICATION_SERVER"))
+        .as("application.server")
         .contains("$(POD_NAME)." + streams.getSpec().getServiceName());
 
     Deployment worker = named(objects, Deployment.class, WORKER);
     Container engine = worker.getSpec().getTemplate().getSpec().getContainers().get(0);
     String store = environment(objects, engine).get("RUMSTREAM_MODEL_STORE");
     assertThat(store).isEqualTo("/var/lib/rumstream/models");
-    VolumeMount storeMount = engine.getVolumeMounts().stream().filter(m -> m.getMountPath().equals(store)).findFirst()
-        .orElseThrow(() -> new AssertionError("the model store " + store + " is not mounted"));
-    Volume volume = worker.getSpec().getTemplate().getSpec().getVolumes().stream()
-        .filter(v -> v.getName().equals(storeMount.getName())).findFirst().orElseThrow();
-    assertThat(volume.getPersistentVolumeClaim()).as("the model store is a PersistentVolumeClaim").isNotNull();
+    VolumeMount storeMount =
+        engine.getVolumeMounts().stream()
+            .filter(m -> m.getMountPath().equals(store))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("the model store " + store + " is not mounted"));
+    Volume volume =
+        worker.getSpec().getTemplate().getSpec().getVolumes().stream()
+            .filter(v -> v.getName().equals(storeMount.getName()))
+            .findFirst()
+            .orElseThrow();
+    assertThat(volume.getPersistentVolumeClaim())
+        .as("the model store is a PersistentVolumeClaim")
+        .isNotNull();
     named(objects, PersistentVolumeClaim.class, volume.getPersistentVolumeClaim().getClaimName());
   }
 
@@ -299,31 +408,57 @@ class ManifestsTest {
   @ValueSource(strings = {"base", "dev", "gpu"})
   void kafkaIsReachedOverSaslScramAndTlsWithCredentialsFromSecrets(String overlay) {
     List<HasMetadata> objects = objects(overlay);
-    workloads(objects).forEach((name, pod) -> {
-      for (Container container : pod.getSpec().getContainers()) {
-        String what = name + "/" + container.getName();
-        Map<String, String> env = environment(objects, container);
-        assertThat(env).as("Kafka security of %s", what)
-            .containsEntry("KAFKA_SECURITY_PROTOCOL", "SASL_SSL")
-            .containsEntry("KAFKA_SASL_MECHANISM", "SCRAM-SHA-512")
-            .containsKeys("KAFKA_BOOTSTRAP_SERVERS", "SCHEMA_REGISTRY_URL", "KAFKA_SSL_TRUSTSTORE_LOCATION");
-        for (String secret : List.of("KAFKA_SASL_JAAS_CONFIG", "KAFKA_SSL_TRUSTSTORE_PASSWORD")) {
-          EnvVar variable = container.getEnv().stream().filter(e -> e.getName().equals(secret)).findFirst()
-              .orElseThrow(() -> new AssertionError(what + " does not set " + secret));
-          assertThat(variable.getValueFrom().getSecretKeyRef()).as("%s of %s comes from a Secret", secret, what)
-              .isNotNull();
-        }
-        String truststore = env.get("KAFKA_SSL_TRUSTSTORE_LOCATION");
-        VolumeMount mount = container.getVolumeMounts().stream()
-            .filter(m -> truststore.startsWith(m.getMountPath() + "/")).findFirst()
-            .orElseThrow(() -> new AssertionError("the truststore " + truststore + " of " + what + " is not mounted"));
-        Volume volume = pod.getSpec().getVolumes().stream().filter(v -> v.getName().equals(mount.getName()))
-            .findFirst().orElseThrow();
-        assertThat(volume.getSecret()).as("the truststore of %s comes from a Secret", what).isNotNull();
-      }
-    });
+    workloads(objects)
+        .forEach(
+            (name, pod) -> {
+              for (Container container : pod.getSpec().getContainers()) {
+                String what = name + "/" + container.getName();
+                Map<String, String> env = environment(objects, container);
+                assertThat(env)
+                    .as("Kafka security of %s", what)
+                    .containsEntry("KAFKA_SECURITY_PROTOCOL", "SASL_SSL")
+                    .containsEntry("KAFKA_SASL_MECHANISM", "SCRAM-SHA-512")
+                    .containsKeys(
+                        "KAFKA_BOOTSTRAP_SERVERS",
+                        "SCHEMA_REGISTRY_URL",
+                        "KAFKA_SSL_TRUSTSTORE_LOCATION");
+                for (String secret :
+                    List.of("KAFKA_SASL_JAAS_CONFIG", "KAFKA_SSL_TRUSTSTORE_PASSWORD")) {
+                  EnvVar variable =
+                      container.getEnv().stream()
+                          .filter(e -> e.getName().equals(secret))
+                          .findFirst()
+                          .orElseThrow(() -> new AssertionError(what + " does not set " + secret));
+                  assertThat(variable.getValueFrom().getSecretKeyRef())
+                      .as("%s of %s comes from a Secret", secret, what)
+                      .isNotNull();
+                }
+                String truststore = env.get("KAFKA_SSL_TRUSTSTORE_LOCATION");
+                VolumeMount mount =
+                    container.getVolumeMounts().stream()
+                        .filter(m -> truststore.startsWith(m.getMountPath() + "/"))
+                        .findFirst()
+                        .orElseThrow(
+                            () ->
+                                new AssertionError(
+                                    "the truststore "
+                                        + truststore
+                                        + " of "
+                                        + what
+                                        + " is not mounted"));
+                Volume volume =
+                    pod.getSpec().getVolumes().stream()
+                        .filter(v -> v.getName().equals(mount.getName()))
+                        .findFirst()
+                        .orElseThrow();
+                assertThat(volume.getSecret())
+                    .as("the truststore of %s comes from a Secret", what)
+                    .isNotNull();
+              }
+            });
     for (ConfigMap map : all(objects, ConfigMap.class)) {
-      assertThat(map.getData().keySet()).as("ConfigMap %s holds no secret", map.getMetadata().getName())
+      assertThat(map.getData().keySet())
+          .as("ConfigMap %s holds no secret", map.getMetadata().getName())
           .noneMatch(key -> key.matches("(?i).*(PASSWORD|JAAS|SECRET|HASH_KEY|USER_INFO).*"));
     }
   }
@@ -341,48 +476,88 @@ class ManifestsTest {
     assertThat(trigger).containsEntry("type", "kafka");
     @SuppressWarnings("unchecked")
     Map<String, Object> metadata = (Map<String, Object>) trigger.get("metadata");
-    Container worker = named(objects, Deployment.class, WORKER).getSpec().getTemplate().getSpec().getContainers().get(0);
+    Container worker =
+        named(objects, Deployment.class, WORKER)
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .get(0);
     Map<String, String> env = environment(objects, worker);
-    assertThat(metadata).containsEntry("consumerGroup", "rumstream-worker")
+    assertThat(metadata)
+        .containsEntry("consumerGroup", "rumstream-worker")
         .containsEntry("consumerGroup", env.get("KAFKA_GROUP_ID"))
         .containsEntry("topic", Topic.UNLEARN_JOBS.defaultName())
         .containsEntry("bootstrapServers", env.get("KAFKA_BOOTSTRAP_SERVERS"))
-        .containsEntry("sasl", "scram_sha512").containsEntry("tls", "enable");
-    int partitions = custom(objects, "KafkaTopic").stream()
-        .filter(t -> t.getMetadata().getName().equals(Topic.UNLEARN_JOBS.defaultName()))
-        .map(t -> ((Number) t.get("spec", "partitions")).intValue()).findFirst().orElseThrow();
+        .containsEntry("sasl", "scram_sha512")
+        .containsEntry("tls", "enable");
+    int partitions =
+        custom(objects, "KafkaTopic").stream()
+            .filter(t -> t.getMetadata().getName().equals(Topic.UNLEARN_JOBS.defaultName()))
+            .map(t -> ((Number) t.get("spec", "partitions")).intValue())
+            .findFirst()
+            .orElseThrow();
     assertThat(((Number) scaledObject.get("spec", "maxReplicaCount")).intValue())
-        .as("more workers than partitions of unlearn-jobs would sit idle").isBetween(1, partitions);
+        .as("more workers than partitions of unlearn-jobs would sit idle")
+        .isBetween(1, partitions);
     String authentication = scaledObject.get("spec", "triggers", 0, "authenticationRef", "name");
     assertThat(custom(objects, "TriggerAuthentication"))
         .anySatisfy(t -> assertThat(t.getMetadata().getName()).isEqualTo(authentication));
-    assertThat(worker.getEnv()).as("each worker pod has its own identity (transactional id)").anySatisfy(e -> {
-      assertThat(e.getName()).isEqualTo("RUMSTREAM_WORKER_ID");
-      assertThat(e.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.name");
-    });
+    assertThat(worker.getEnv())
+        .as("each worker pod has its own identity (transactional id)")
+        .anySatisfy(
+            e -> {
+              assertThat(e.getName()).isEqualTo("RUMSTREAM_WORKER_ID");
+              assertThat(e.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.name");
+            });
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"base", "dev", "gpu"})
   void everyWorkloadIsScrapedGuardedByADisruptionBudgetAndANetworkPolicy(String overlay) {
     List<HasMetadata> objects = objects(overlay);
-    workloads(objects).forEach((name, pod) -> {
-      Map<String, String> labels = pod.getMetadata().getLabels();
-      assertThat(all(objects, PodDisruptionBudget.class)).as("PodDisruptionBudget of %s", name)
-          .anySatisfy(pdb -> assertThat(labels).containsAllEntriesOf(pdb.getSpec().getSelector().getMatchLabels()));
-      List<NetworkPolicy> policies = all(objects, NetworkPolicy.class).stream()
-          .filter(p -> labels.entrySet().containsAll(p.getSpec().getPodSelector().getMatchLabels().entrySet()))
-          .toList();
-      int port = pod.getSpec().getContainers().get(0).getPorts().get(0).getContainerPort();
-      assertThat(policies).as("NetworkPolicies selecting %s", name).isNotEmpty()
-          .anySatisfy(p -> assertThat(p.getSpec().getIngress()).anySatisfy(rule ->
-              assertThat(rule.getPorts()).anySatisfy(pp -> assertThat(pp.getPort().getIntVal()).isEqualTo(port))));
-      List<Map<String, Object>> selectors = new ArrayList<>();
-      custom(objects, "ServiceMonitor").forEach(m -> selectors.add(m.get("spec", "selector", "matchLabels")));
-      custom(objects, "PodMonitor").forEach(m -> selectors.add(m.get("spec", "selector", "matchLabels")));
-      assertThat(selectors).as("a ServiceMonitor or PodMonitor for %s", name)
-          .anySatisfy(s -> assertThat(s).containsEntry("app.kubernetes.io/name", name));
-    });
+    workloads(objects)
+        .forEach(
+            (name, pod) -> {
+              Map<String, String> labels = pod.getMetadata().getLabels();
+              assertThat(all(objects, PodDisruptionBudget.class))
+                  .as("PodDisruptionBudget of %s", name)
+                  .anySatisfy(
+                      pdb ->
+                          assertThat(labels)
+                              .containsAllEntriesOf(pdb.getSpec().getSelector().getMatchLabels()));
+              List<NetworkPolicy> policies =
+                  all(objects, NetworkPolicy.class).stream()
+                      .filter(
+                          p ->
+                              labels
+                                  .entrySet()
+                                  .containsAll(
+                                      p.getSpec().getPodSelector().getMatchLabels().entrySet()))
+                      .toList();
+              int port = pod.getSpec().getContainers().get(0).getPorts().get(0).getContainerPort();
+              assertThat(policies)
+                  .as("NetworkPolicies selecting %s", name)
+                  .isNotEmpty()
+                  .anySatisfy(
+                      p ->
+                          assertThat(p.getSpec().getIngress())
+                              .anySatisfy(
+                                  rule ->
+                                      assertThat(rule.getPorts())
+                                          .anySatisfy(
+                                              pp ->
+                                                  assertThat(pp.getPort().getIntVal())
+                                                      .isEqualTo(port))));
+              List<Map<String, Object>> selectors = new ArrayList<>();
+              custom(objects, "ServiceMonitor")
+                  .forEach(m -> selectors.add(m.get("spec", "selector", "matchLabels")));
+              custom(objects, "PodMonitor")
+                  .forEach(m -> selectors.add(m.get("spec", "selector", "matchLabels")));
+              assertThat(selectors)
+                  .as("a ServiceMonitor or PodMonitor for %s", name)
+                  .anySatisfy(s -> assertThat(s).containsEntry("app.kubernetes.io/name", name));
+            });
   }
 
   @ParameterizedTest

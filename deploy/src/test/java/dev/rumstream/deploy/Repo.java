@@ -10,13 +10,17 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The checkout's files the tests read: the deploy module's manifests, the compose file, the Dockerfiles. */
+/**
+ * The checkout's files the tests read: the deploy module's manifests, the compose file, the
+ * Dockerfiles.
+ */
 final class Repo {
   static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   static final ObjectMapper JSON = new ObjectMapper();
 
   /** The repository root (the deploy module's parent). */
   static final Path ROOT = findRoot();
+
   static final Path DEPLOY = ROOT.resolve("deploy");
   static final Path KUBERNETES = DEPLOY.resolve("kubernetes");
   static final Path OBSERVABILITY = DEPLOY.resolve("observability");
@@ -30,12 +34,15 @@ final class Repo {
 
   private static Path findRoot() {
     Path dir = Path.of(System.getProperty("basedir", "")).toAbsolutePath();
-    while (dir != null && !(Files.isDirectory(dir.resolve("deploy/kubernetes")) && Files.exists(dir.resolve("pom.xml")))) {
+    while (dir != null
+        && !(Files.isDirectory(dir.resolve("deploy/kubernetes"))
+            && Files.exists(dir.resolve("pom.xml")))) {
       dir = dir.getParent();
     }
     if (dir == null) {
-      throw new IllegalStateException("Cannot find the repository root (a directory with deploy/kubernetes) above "
-          + Path.of("").toAbsolutePath());
+      throw new IllegalStateException(
+          "Cannot find the repository root (a directory with deploy/kubernetes) above "
+              + Path.of("").toAbsolutePath());
     }
     return dir;
   }

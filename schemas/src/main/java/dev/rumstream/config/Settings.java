@@ -15,11 +15,12 @@ import java.util.regex.Pattern;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
- * The one place configuration is read: built-in defaults, then an optional properties file, then environment
- * variables. {@code RUMSTREAM_WINDOW_SIZE} overrides {@code rumstream.window.size}, {@code KAFKA_BOOTSTRAP_SERVERS}
- * overrides {@code bootstrap.servers} and {@code SCHEMA_REGISTRY_URL} overrides {@code schema.registry.url}
- * (names are lower-cased, underscores become dots and a double underscore a literal underscore). Keys outside {@code rumstream.*} pass straight through to Kafka
- * Streams, its clients and the serdes.
+ * The one place configuration is read: built-in defaults, then an optional properties file, then
+ * environment variables. {@code RUMSTREAM_WINDOW_SIZE} overrides {@code rumstream.window.size},
+ * {@code KAFKA_BOOTSTRAP_SERVERS} overrides {@code bootstrap.servers} and {@code
+ * SCHEMA_REGISTRY_URL} overrides {@code schema.registry.url} (names are lower-cased, underscores
+ * become dots and a double underscore a literal underscore). Keys outside {@code rumstream.*} pass
+ * straight through to Kafka Streams, its clients and the serdes.
  */
 public final class Settings {
   public static final String PREFIX = "rumstream.";
@@ -32,8 +33,8 @@ public final class Settings {
   }
 
   /**
-   * The defaults of one application (a properties resource on the classpath), overridden by the file (when given),
-   * overridden by the environment.
+   * The defaults of one application (a properties resource on the classpath), overridden by the
+   * file (when given), overridden by the environment.
    */
   public static Settings load(String defaultsResource, Path file, Map<String, String> environment) {
     Map<String, String> merged = new TreeMap<>(defaults(defaultsResource));
@@ -44,14 +45,17 @@ public final class Settings {
       } catch (IOException e) {
         throw new ConfigException("Cannot read configuration file " + file + ": " + e.getMessage());
       }
-      properties.stringPropertyNames().forEach(name -> merged.put(name, properties.getProperty(name).trim()));
+      properties
+          .stringPropertyNames()
+          .forEach(name -> merged.put(name, properties.getProperty(name).trim()));
     }
-    environment.forEach((name, value) -> {
-      String key = keyOf(name);
-      if (key != null) {
-        merged.put(key, value.trim());
-      }
-    });
+    environment.forEach(
+        (name, value) -> {
+          String key = keyOf(name);
+          if (key != null) {
+            merged.put(key, value.trim());
+          }
+        });
     return new Settings(merged);
   }
 
@@ -64,12 +68,17 @@ public final class Settings {
 
   public static String keyOf(String environmentVariable) {
     for (String prefix : new String[] {"RUMSTREAM_", "KAFKA_", "SCHEMA_REGISTRY_"}) {
-      if (environmentVariable.startsWith(prefix) && environmentVariable.length() > prefix.length()) {
-        String rest = environmentVariable.startsWith("KAFKA_")
-            ? environmentVariable.substring(prefix.length())
-            : environmentVariable;
+      if (environmentVariable.startsWith(prefix)
+          && environmentVariable.length() > prefix.length()) {
+        String rest =
+            environmentVariable.startsWith("KAFKA_")
+                ? environmentVariable.substring(prefix.length())
+                : environmentVariable;
         // A double underscore stands for a literal one (RUMSTREAM_JOB_DEFAULT_HP_RETAIN__COUNT).
-        return rest.toLowerCase(Locale.ROOT).replace("__", "\u0000").replace('_', '.').replace('\u0000', '_');
+        return rest.toLowerCase(Locale.ROOT)
+            .replace("__", "\u0000")
+            .replace('_', '.')
+            .replace('\u0000', '_');
       }
     }
     return null;
@@ -79,36 +88,44 @@ public final class Settings {
     Properties properties = new Properties();
     try (InputStream in = Settings.class.getResourceAsStream(resource)) {
       if (in == null) {
-        throw new IllegalStateException("The built-in defaults " + resource + " are missing from the classpath");
+        throw new IllegalStateException(
+            "The built-in defaults " + resource + " are missing from the classpath");
       }
       properties.load(in);
     } catch (IOException e) {
       throw new IllegalStateException("Cannot read the built-in defaults " + resource, e);
     }
     Map<String, String> map = new TreeMap<>();
-    properties.stringPropertyNames().forEach(name -> map.put(name, properties.getProperty(name).trim()));
+    properties
+        .stringPropertyNames()
+        .forEach(name -> map.put(name, properties.getProperty(name).trim()));
     return map;
   }
 
   /** Everything outside {@code rumstream.*}: Kafka Streams, client and serde settings. */
   public Map<String, Object> kafka() {
     Map<String, Object> kafka = new TreeMap<>();
-    values.forEach((key, value) -> {
-      if (!key.startsWith(PREFIX)) {
-        kafka.put(key, value);
-      }
-    });
+    values.forEach(
+        (key, value) -> {
+          if (!key.startsWith(PREFIX)) {
+            kafka.put(key, value);
+          }
+        });
     return kafka;
   }
 
-  /** The {@code rumstream.*} keys under a prefix, with the prefix removed (e.g. a level's hyper-parameters). */
+  /**
+   * The {@code rumstream.*} keys under a prefix, with the prefix removed (e.g. a level's
+   * hyper-parameters).
+   */
   public Map<String, String> under(String prefix) {
     Map<String, String> found = new TreeMap<>();
-    values.forEach((key, value) -> {
-      if (key.startsWith(prefix)) {
-        found.put(key.substring(prefix.length()), value);
-      }
-    });
+    values.forEach(
+        (key, value) -> {
+          if (key.startsWith(prefix)) {
+            found.put(key.substring(prefix.length()), value);
+          }
+        });
     return found;
   }
 
@@ -150,7 +167,10 @@ public final class Settings {
     }
   }
 
-  /** Parses {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 30d} or ISO-8601 ({@code PT5M}). */
+  /**
+   * Parses {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 30d} or ISO-8601 ({@code
+   * PT5M}).
+   */
   public static Duration parseDuration(String text) {
     String value = text.trim();
     Matcher matcher = DURATION.matcher(value);
@@ -167,7 +187,8 @@ public final class Settings {
     try {
       return Duration.parse(value);
     } catch (RuntimeException e) {
-      throw new IllegalArgumentException("'" + value + "' is not a duration such as 5m, 30s, 500ms or PT5M");
+      throw new IllegalArgumentException(
+          "'" + value + "' is not a duration such as 5m, 30s, 500ms or PT5M");
     }
   }
 
@@ -176,15 +197,23 @@ public final class Settings {
     try {
       return Enum.valueOf(type, value.toUpperCase(Locale.ROOT).replace('-', '_'));
     } catch (IllegalArgumentException e) {
-      throw new ConfigException(key, value, "must be one of " + java.util.Arrays.toString(type.getEnumConstants()));
+      throw new ConfigException(
+          key, value, "must be one of " + java.util.Arrays.toString(type.getEnumConstants()));
     }
   }
 
   @Override
   public String toString() {
     Map<String, String> shown = new TreeMap<>(values);
-    shown.replaceAll((key, value) -> key.contains("password") || key.contains("secret") || key.contains("key")
-        && key.startsWith(PREFIX) || key.contains("user.info") || key.contains("sasl.jaas") ? "****" : value);
+    shown.replaceAll(
+        (key, value) ->
+            key.contains("password")
+                    || key.contains("secret")
+                    || key.contains("key") && key.startsWith(PREFIX)
+                    || key.contains("user.info")
+                    || key.contains("sasl.jaas")
+                ? "****"
+                : value);
     return shown.toString();
   }
 }

@@ -22,12 +22,13 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * Writes Avro records in the Confluent wire format: magic byte 0, the writer schema's 4-byte big-endian registry
- * id, then the Avro binary body. Subjects follow TopicNameStrategy ({@code <topic>-key} / {@code <topic>-value}).
+ * Writes Avro records in the Confluent wire format: magic byte 0, the writer schema's 4-byte
+ * big-endian registry id, then the Avro binary body. Subjects follow TopicNameStrategy ({@code
+ * <topic>-key} / {@code <topic>-value}).
  *
- * <p>With {@code auto.register.schemas} (default) the record's schema is registered; with {@code use.latest.version}
- * the record is written with the subject's latest schema (projected onto it by Avro schema resolution when the two
- * differ); with neither, the schema must already be registered.
+ * <p>With {@code auto.register.schemas} (default) the record's schema is registered; with {@code
+ * use.latest.version} the record is written with the subject's latest schema (projected onto it by
+ * Avro schema resolution when the two differ); with neither, the schema must already be registered.
  */
 public class AvroSerializer<T extends IndexedRecord> implements Serializer<T> {
   static final byte MAGIC_BYTE = 0;
@@ -40,7 +41,9 @@ public class AvroSerializer<T extends IndexedRecord> implements Serializer<T> {
   /** For configuration by class name: the registry client is built in {@link #configure}. */
   public AvroSerializer() {}
 
-  /** With a shared registry client; {@link #configure} then only reads whether this serializes keys. */
+  /**
+   * With a shared registry client; {@link #configure} then only reads whether this serializes keys.
+   */
   public AvroSerializer(RegistryClient registry) {
     this.registry = registry;
   }
@@ -66,7 +69,8 @@ public class AvroSerializer<T extends IndexedRecord> implements Serializer<T> {
       return null;
     }
     if (registry == null) {
-      throw new SerializationException("AvroSerializer used before configure(): no schema registry is set");
+      throw new SerializationException(
+          "AvroSerializer used before configure(): no schema registry is set");
     }
     String subject = subject(topic, isKey);
     RegistryConfig config = registry.config();
@@ -86,8 +90,14 @@ public class AvroSerializer<T extends IndexedRecord> implements Serializer<T> {
     } catch (RegistryException e) {
       throw e;
     } catch (RuntimeException | IOException e) {
-      throw new SerializationException("Could not serialize a " + schema.getFullName() + " for topic '" + topic
-          + "': " + e.getMessage(), e);
+      throw new SerializationException(
+          "Could not serialize a "
+              + schema.getFullName()
+              + " for topic '"
+              + topic
+              + "': "
+              + e.getMessage(),
+          e);
     }
   }
 
@@ -107,11 +117,13 @@ public class AvroSerializer<T extends IndexedRecord> implements Serializer<T> {
 
   private DatumWriter<Object> writer(Schema schema, Object record) {
     if (record instanceof SpecificRecord specific) {
-      // The generated class's own model carries its logical-type conversions (timestamps as Instant).
-      return specificWriters.computeIfAbsent(schema,
-          s -> new SpecificDatumWriter<>(s, SpecificData.getForClass(specific.getClass())));
+      // The generated class's own model carries its logical-type conversions (timestamps as
+      // Instant).
+      return specificWriters.computeIfAbsent(
+          schema, s -> new SpecificDatumWriter<>(s, SpecificData.getForClass(specific.getClass())));
     }
-    return genericWriters.computeIfAbsent(schema, s -> new GenericDatumWriter<>(s, GenericData.get()));
+    return genericWriters.computeIfAbsent(
+        schema, s -> new GenericDatumWriter<>(s, GenericData.get()));
   }
 
   /** Re-expresses a record under another (compatible) schema through Avro's schema resolution. */
@@ -125,6 +137,7 @@ public class AvroSerializer<T extends IndexedRecord> implements Serializer<T> {
   }
 
   private static boolean sameSchema(Schema a, Schema b) {
-    return SchemaNormalization.parsingFingerprint64(a) == SchemaNormalization.parsingFingerprint64(b);
+    return SchemaNormalization.parsingFingerprint64(a)
+        == SchemaNormalization.parsingFingerprint64(b);
   }
 }

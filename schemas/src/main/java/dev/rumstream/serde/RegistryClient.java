@@ -20,9 +20,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A caching client for the three-and-a-bit calls of the Confluent Schema Registry REST API that a Confluent-wire
- * serde needs: register, look up, latest version, and schema by id. Works against Confluent's registry and any
- * server speaking its API (Apicurio's ccompat v7). Thread-safe; share one per application.
+ * A caching client for the three-and-a-bit calls of the Confluent Schema Registry REST API that a
+ * Confluent-wire serde needs: register, look up, latest version, and schema by id. Works against
+ * Confluent's registry and any server speaking its API (Apicurio's ccompat v7). Thread-safe; share
+ * one per application.
  */
 public final class RegistryClient {
   private static final Logger log = LoggerFactory.getLogger(RegistryClient.class);
@@ -48,33 +49,58 @@ public final class RegistryClient {
     return config;
   }
 
-  /** Registers the schema under the subject (a no-op for the registry if it is already there) and returns its id. */
+  /**
+   * Registers the schema under the subject (a no-op for the registry if it is already there) and
+   * returns its id.
+   */
   public int register(String subject, Schema schema) {
-    return idsBySubjectSchema.computeIfAbsent(new SubjectSchema(subject, schema), key -> {
-      JsonNode answer = call("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema),
-          "register a schema under subject '" + subject + "'");
-      int id = requireId(answer, subject);
-      schemasById.putIfAbsent(id, schema);
-      return id;
-    });
+    return idsBySubjectSchema.computeIfAbsent(
+        new SubjectSchema(subject, schema),
+        key -> {
+          JsonNode answer =
+              call(
+                  "POST",
+                  "/subjects/" + encode(subject) + "/versions",
+                  schemaBody(schema),
+                  "register a schema under subject '" + subject + "'");
+          int id = requireId(answer, subject);
+          schemasById.putIfAbsent(id, schema);
+          return id;
+        });
   }
 
-  /** The id of a schema already registered under the subject; fails with 40401 / 40403 when it is not. */
+  /**
+   * The id of a schema already registered under the subject; fails with 40401 / 40403 when it is
+   * not.
+   */
   public int lookup(String subject, Schema schema) {
-    return idsBySubjectSchema.computeIfAbsent(new SubjectSchema(subject, schema), key -> {
-      JsonNode answer = call("POST", "/subjects/" + encode(subject), schemaBody(schema),
-          "look up a schema under subject '" + subject + "'");
-      int id = requireId(answer, subject);
-      schemasById.putIfAbsent(id, schema);
-      return id;
-    });
+    return idsBySubjectSchema.computeIfAbsent(
+        new SubjectSchema(subject, schema),
+        key -> {
+          JsonNode answer =
+              call(
+                  "POST",
+                  "/subjects/" + encode(subject),
+                  schemaBody(schema),
+                  "look up a schema under subject '" + subject + "'");
+          int id = requireId(answer, subject);
+          schemasById.putIfAbsent(id, schema);
+          return id;
+        });
   }
 
-  /** The latest version registered under the subject. Not cached: callers decide how often to ask. */
+  /**
+   * The latest version registered under the subject. Not cached: callers decide how often to ask.
+   */
   public RegisteredSchema latest(String subject) {
-    JsonNode answer = call("GET", "/subjects/" + encode(subject) + "/versions/latest", null,
-        "read the latest version of subject '" + subject + "'");
-    Schema schema = parse(answer.path("schema").asText(), "latest version of subject '" + subject + "'");
+    JsonNode answer =
+        call(
+            "GET",
+            "/subjects/" + encode(subject) + "/versions/latest",
+            null,
+            "read the latest version of subject '" + subject + "'");
+    Schema schema =
+        parse(answer.path("schema").asText(), "latest version of subject '" + subject + "'");
     int id = answer.path("id").asInt(-1);
     schemasById.putIfAbsent(id, schema);
     return new RegisteredSchema(subject, id, answer.path("version").asInt(-1), schema);
@@ -82,17 +108,24 @@ public final class RegistryClient {
 
   /** The writer schema registered under a global id. */
   public Schema schemaById(int id) {
-    return schemasById.computeIfAbsent(id, key -> {
-      JsonNode answer = call("GET", "/schemas/ids/" + id, null, "read schema id " + id);
-      return parse(answer.path("schema").asText(), "schema id " + id);
-    });
+    return schemasById.computeIfAbsent(
+        id,
+        key -> {
+          JsonNode answer = call("GET", "/schemas/ids/" + id, null, "read schema id " + id);
+          return parse(answer.path("schema").asText(), "schema id " + id);
+        });
   }
 
   private static int requireId(JsonNode answer, String subject) {
     int id = answer.path("id").asInt(-1);
     if (id < 0) {
-      throw new RegistryException("The schema registry answered without a schema id for subject '" + subject
-          + "': " + answer, 200, -1);
+      throw new RegistryException(
+          "The schema registry answered without a schema id for subject '"
+              + subject
+              + "': "
+              + answer,
+          200,
+          -1);
     }
     return id;
   }
@@ -107,15 +140,16 @@ public final class RegistryClient {
     try {
       return new Schema.Parser().parse(text);
     } catch (SchemaParseException e) {
-      throw new RegistryException("The registry returned an unparseable Avro schema for " + what + ": "
-          + e.getMessage(), e);
+      throw new RegistryException(
+          "The registry returned an unparseable Avro schema for " + what + ": " + e.getMessage(),
+          e);
     }
   }
 
   /**
-   * One REST call with bounded retries: a connection failure, a timeout or a 5xx moves on to the next configured
-   * URL; after every URL failed, the client backs off exponentially and tries again, up to maxRetries more rounds.
-   * 4xx answers are final and become typed exceptions.
+   * One REST call with bounded retries: a connection failure, a timeout or a 5xx moves on to the
+   * next configured URL; after every URL failed, the client backs off exponentially and tries
+   * again, up to maxRetries more rounds. 4xx answers are final and become typed exceptions.
    */
   private JsonNode call(String method, String path, String body, String purpose) {
     Exception lastFailure = null;
@@ -126,9 +160,12 @@ public final class RegistryClient {
       for (URI base : config.urls()) {
         URI uri = URI.create(base + path);
         try {
-          HttpResponse<String> response = http.send(request(method, uri, body), HttpResponse.BodyHandlers.ofString());
+          HttpResponse<String> response =
+              http.send(request(method, uri, body), HttpResponse.BodyHandlers.ofString());
           if (response.statusCode() >= 500) {
-            lastFailure = new IOException("HTTP " + response.statusCode() + " from " + uri + ": " + response.body());
+            lastFailure =
+                new IOException(
+                    "HTTP " + response.statusCode() + " from " + uri + ": " + response.body());
             continue;
           }
           return answer(response, uri, purpose);
@@ -140,23 +177,42 @@ public final class RegistryClient {
           throw new RegistryException("Interrupted while trying to " + purpose + " at " + uri, e);
         }
       }
-      log.warn("Schema registry unreachable at {} (attempt {} of {}): {}", config.urls(), attempt + 1,
-          config.maxRetries() + 1, lastFailure);
+      log.warn(
+          "Schema registry unreachable at {} (attempt {} of {}): {}",
+          config.urls(),
+          attempt + 1,
+          config.maxRetries() + 1,
+          lastFailure);
     }
-    throw new RegistryUnavailableException("Schema registry unreachable at " + config.urls() + ": could not "
-        + purpose + " after " + (config.maxRetries() + 1) + " attempts; last error: " + lastFailure, lastFailure);
+    throw new RegistryUnavailableException(
+        "Schema registry unreachable at "
+            + config.urls()
+            + ": could not "
+            + purpose
+            + " after "
+            + (config.maxRetries() + 1)
+            + " attempts; last error: "
+            + lastFailure,
+        lastFailure);
   }
 
   private HttpRequest request(String method, URI uri, String body) {
-    HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
-        .timeout(config.requestTimeout())
-        .header("Accept", CONTENT_TYPE + ", application/json")
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    HttpRequest.Builder builder =
+        HttpRequest.newBuilder(uri)
+            .timeout(config.requestTimeout())
+            .header("Accept", CONTENT_TYPE + ", application/json")
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
     if (body != null) {
       builder.header("Content-Type", CONTENT_TYPE);
     }
     if (config.basicAuthUserInfo() != null) {
-      String token = Base64.getEncoder().encodeToString(config.basicAuthUserInfo().getBytes(StandardCharsets.UTF_8));
+      String token =
+          Base64.getEncoder()
+              .encodeToString(config.basicAuthUserInfo().getBytes(StandardCharsets.UTF_8));
       builder.header("Authorization", "Basic " + token);
     }
     return builder.build();
@@ -175,9 +231,11 @@ public final class RegistryClient {
       throw new IncompatibleSchemaException(context + ": incompatible schema (409): " + message);
     }
     if (status == 404 && (errorCode == 40401 || errorCode == 40402 || errorCode == 40403)) {
-      throw new SchemaNotFoundException(context + ": not found (" + errorCode + "): " + message, errorCode);
+      throw new SchemaNotFoundException(
+          context + ": not found (" + errorCode + "): " + message, errorCode);
     }
-    throw new RegistryException(context + ": HTTP " + status + " (" + errorCode + "): " + message, status, errorCode);
+    throw new RegistryException(
+        context + ": HTTP " + status + " (" + errorCode + "): " + message, status, errorCode);
   }
 
   private JsonNode readTree(String body) {
@@ -193,7 +251,8 @@ public final class RegistryClient {
       Thread.sleep(duration.toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new RegistryException("Interrupted while backing off from an unreachable schema registry", e);
+      throw new RegistryException(
+          "Interrupted while backing off from an unreachable schema registry", e);
     }
   }
 

@@ -8,8 +8,9 @@ import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
- * Settings of the schema-registry client and the Avro serde, read from the same keys Confluent's serde uses, so a
- * configuration written for one works for the other. The retry and timeout keys are rumstream's own.
+ * Settings of the schema-registry client and the Avro serde, read from the same keys Confluent's
+ * serde uses, so a configuration written for one works for the other. The retry and timeout keys
+ * are rumstream's own.
  */
 public record RegistryConfig(
     List<URI> urls,
@@ -34,7 +35,8 @@ public record RegistryConfig(
   public RegistryConfig {
     urls = List.copyOf(urls);
     if (urls.isEmpty()) {
-      throw new ConfigException(SCHEMA_REGISTRY_URL, "", "at least one schema registry URL is required");
+      throw new ConfigException(
+          SCHEMA_REGISTRY_URL, "", "at least one schema registry URL is required");
     }
     if (maxRetries < 0) {
       throw new ConfigException(MAX_RETRIES, maxRetries, "must not be negative");
@@ -50,16 +52,19 @@ public record RegistryConfig(
   public static RegistryConfig from(Map<String, ?> configs) {
     Object rawUrls = configs.get(SCHEMA_REGISTRY_URL);
     if (rawUrls == null || rawUrls.toString().isBlank()) {
-      throw new ConfigException(SCHEMA_REGISTRY_URL, rawUrls, "missing: the serde needs the schema registry's URL");
+      throw new ConfigException(
+          SCHEMA_REGISTRY_URL, rawUrls, "missing: the serde needs the schema registry's URL");
     }
-    List<URI> urls = Arrays.stream(rawUrls.toString().split(","))
-        .map(String::trim)
-        .filter(s -> !s.isEmpty())
-        .map(RegistryConfig::parseUrl)
-        .toList();
+    List<URI> urls =
+        Arrays.stream(rawUrls.toString().split(","))
+            .map(String::trim)
+            .filter(s -> !s.isEmpty())
+            .map(RegistryConfig::parseUrl)
+            .toList();
     String source = string(configs, BASIC_AUTH_CREDENTIALS_SOURCE, "USER_INFO");
     if (!source.equals("USER_INFO")) {
-      throw new ConfigException(BASIC_AUTH_CREDENTIALS_SOURCE, source, "only USER_INFO is supported");
+      throw new ConfigException(
+          BASIC_AUTH_CREDENTIALS_SOURCE, source, "only USER_INFO is supported");
     }
     return new RegistryConfig(
         urls,

@@ -3,8 +3,9 @@ package dev.rumstream.serde;
 import org.apache.kafka.common.errors.SerializationException;
 
 /**
- * The schema registry refused or could not answer a call. A {@link SerializationException}, so Kafka clients and
- * Kafka Streams treat it like any other serde failure (for example the deserialization exception handler).
+ * The schema registry refused or could not answer a call. A {@link SerializationException}, so
+ * Kafka clients and Kafka Streams treat it like any other serde failure (for example the
+ * deserialization exception handler).
  */
 public class RegistryException extends SerializationException {
   private final int httpStatus;

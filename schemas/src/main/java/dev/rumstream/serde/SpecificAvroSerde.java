@@ -7,9 +7,10 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * Confluent-wire Avro serde for generated classes. Configured with Confluent's keys, and named in configuration
- * the same way as Confluent's {@code io.confluent.kafka.streams.serdes.avro.SpecificAvroSerde}, so either can be
- * chosen without code changes. Both halves share one caching registry client.
+ * Confluent-wire Avro serde for generated classes. Configured with Confluent's keys, and named in
+ * configuration the same way as Confluent's {@code
+ * io.confluent.kafka.streams.serdes.avro.SpecificAvroSerde}, so either can be chosen without code
+ * changes. Both halves share one caching registry client.
  */
 public class SpecificAvroSerde<T extends SpecificRecord> implements Serde<T> {
   private final AvroSerializer<T> serializer;

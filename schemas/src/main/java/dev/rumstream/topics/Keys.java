@@ -4,7 +4,10 @@ package dev.rumstream.topics;
 public final class Keys {
   private Keys() {}
 
-  /** Key of a {@code memorization-scores} record: the model id and the example id, so compaction keeps one per example. */
+  /**
+   * Key of a {@code memorization-scores} record: the model id and the example id, so compaction
+   * keeps one per example.
+   */
   public static String score(String modelId, long exampleId) {
     return scorePrefix(modelId) + exampleId;
   }

@@ -11,8 +11,9 @@ import java.util.Optional;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
- * Every topic of the system (DESIGN.md, "Topics and contracts"): its default name, the Avro contract of its values,
- * and its cleanup policy. Deployments, tests and both applications take topic facts from here.
+ * Every topic of the system (DESIGN.md, "Topics and contracts"): its default name, the Avro
+ * contract of its values, and its cleanup policy. Deployments, tests and both applications take
+ * topic facts from here.
  */
 public enum Topic {
   DELETION_REQUESTS("deletion-requests", DeletionRequest.class, CleanupPolicy.DELETE),
@@ -44,7 +45,8 @@ public enum Topic {
   private final Class<? extends SpecificRecord> valueType;
   private final CleanupPolicy cleanupPolicy;
 
-  Topic(String defaultName, Class<? extends SpecificRecord> valueType, CleanupPolicy cleanupPolicy) {
+  Topic(
+      String defaultName, Class<? extends SpecificRecord> valueType, CleanupPolicy cleanupPolicy) {
     this.defaultName = defaultName;
     this.valueType = valueType;
     this.cleanupPolicy = cleanupPolicy;
@@ -54,7 +56,10 @@ public enum Topic {
     return defaultName;
   }
 
-  /** The Avro contract of the values; empty for the dead-letter topic, which keeps the original bytes. */
+  /**
+   * The Avro contract of the values; empty for the dead-letter topic, which keeps the original
+   * bytes.
+   */
   public Optional<Class<? extends SpecificRecord>> valueType() {
     return Optional.ofNullable(valueType);
   }

@@ -20,9 +20,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Keeps the contracts fit for auditors and safe to evolve: everything is documented, and every topic's value
- * schema can still read data written with its last released copy (src/test/resources/released). When a release
- * changes a schema compatibly, copy the new schema there.
+ * Keeps the contracts fit for auditors and safe to evolve: everything is documented, and every
+ * topic's value schema can still read data written with its last released copy
+ * (src/test/resources/released). When a release changes a schema compatibly, copy the new schema
+ * there.
  */
 class ContractsTest {
 
@@ -47,34 +48,45 @@ class ContractsTest {
 
   @ParameterizedTest
   @MethodSource("contracts")
-  void staysBackwardCompatibleWithTheLastReleasedCopy(Class<? extends SpecificRecord> contract) throws IOException {
+  void staysBackwardCompatibleWithTheLastReleasedCopy(Class<? extends SpecificRecord> contract)
+      throws IOException {
     Schema current = SpecificData.get().getSchema(contract);
     Schema released = released(contract.getSimpleName());
     var result = SchemaCompatibility.checkReaderWriterCompatibility(current, released).getResult();
     assertThat(result.getCompatibility())
-        .as("%s must read data written with its released schema: %s", contract.getSimpleName(),
-            result.getIncompatibilities())
+        .as(
+            "%s must read data written with its released schema: %s",
+            contract.getSimpleName(), result.getIncompatibilities())
         .isEqualTo(SchemaCompatibilityType.COMPATIBLE);
   }
 
   @Test
   void theCompatibilityCheckCatchesABreakingChange() throws IOException {
     Schema released = released("DeletionRequest");
-    String breaking = released.toString().replace("\"fields\":[",
-        "\"fields\":[{\"name\":\"tenant\",\"type\":\"string\",\"doc\":\"new, without a default\"},");
+    String breaking =
+        released
+            .toString()
+            .replace(
+                "\"fields\":[",
+                "\"fields\":[{\"name\":\"tenant\",\"type\":\"string\",\"doc\":\"new, without a default\"},");
     Schema withRequiredField = new Schema.Parser().parse(breaking);
-    assertThat(SchemaCompatibility.checkReaderWriterCompatibility(withRequiredField, released).getType())
+    assertThat(
+            SchemaCompatibility.checkReaderWriterCompatibility(withRequiredField, released)
+                .getType())
         .isEqualTo(SchemaCompatibilityType.INCOMPATIBLE);
   }
 
   private static Schema released(String name) throws IOException {
     try (InputStream in = ContractsTest.class.getResourceAsStream("/released/" + name + ".avsc")) {
-      assertThat(in).as("a released copy of %s under src/test/resources/released", name).isNotNull();
+      assertThat(in)
+          .as("a released copy of %s under src/test/resources/released", name)
+          .isNotNull();
       return new Schema.Parser().parse(in);
     }
   }
 
-  private static void collectUndocumented(Schema schema, List<String> undocumented, Set<String> seen) {
+  private static void collectUndocumented(
+      Schema schema, List<String> undocumented, Set<String> seen) {
     switch (schema.getType()) {
       case RECORD -> {
         if (!seen.add(schema.getFullName())) {
@@ -94,7 +106,7 @@ class ContractsTest {
       case UNION -> schema.getTypes().forEach(t -> collectUndocumented(t, undocumented, seen));
       case ARRAY -> collectUndocumented(schema.getElementType(), undocumented, seen);
       case MAP -> collectUndocumented(schema.getValueType(), undocumented, seen);
-      default -> { }
+      default -> {}
     }
   }
 

@@ -48,11 +48,16 @@ public final class SampleRecords {
         .setClosedAt(T0.plusSeconds(301))
         .setCloseReason(WindowCloseReason.WINDOW_END)
         .setRequestIds(List.of("req-7f3a", "req-9b21"))
-        .setExamples(List.of(
-            new ForgetExample(17L, List.of("req-7f3a"), 0.99, true, MemorizationLevel.LOW),
-            new ForgetExample(4711L, List.of("req-7f3a", "req-9b21"), 0.4375, true, MemorizationLevel.HIGH),
-            new ForgetExample(59_999L, List.of("req-9b21"), null, false, MemorizationLevel.HIGH)))
-        .setRefinement(new Refinement(RefinementMethod.TRAINING_TERTILES, ProxyKind.CONFIDENCE, false, 0.97, 0.81))
+        .setExamples(
+            List.of(
+                new ForgetExample(17L, List.of("req-7f3a"), 0.99, true, MemorizationLevel.LOW),
+                new ForgetExample(
+                    4711L, List.of("req-7f3a", "req-9b21"), 0.4375, true, MemorizationLevel.HIGH),
+                new ForgetExample(
+                    59_999L, List.of("req-9b21"), null, false, MemorizationLevel.HIGH)))
+        .setRefinement(
+            new Refinement(
+                RefinementMethod.TRAINING_TERTILES, ProxyKind.CONFIDENCE, false, 0.97, 0.81))
         .setUnscoredCount(1)
         .setEarliestDeadline(T0.plusSeconds(30L * 24 * 3600))
         .build();
@@ -83,7 +88,8 @@ public final class SampleRecords {
         .setJobId("fmnist-cnn-1795766400000-0-2")
         .setForgetSetId("fmnist-cnn-1795766400000-0")
         .setAlgorithm(UnlearningAlgorithm.SALUN)
-        .setHyperParameters(Map.of("lr", "0.1", "epochs", "5", "mask_fraction", "0.5", "momentum", "0.9"))
+        .setHyperParameters(
+            Map.of("lr", "0.1", "epochs", "5", "mask_fraction", "0.5", "momentum", "0.9"))
         .setLocation("file:///var/lib/rumstream/models/fmnist-cnn/v3")
         .setChecksum("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08")
         .setSizeBytes(1_712_448L)
@@ -125,18 +131,32 @@ public final class SampleRecords {
         .setRequestId("req-7f3a")
         .setStatus(ReceiptStatus.COMPLETED)
         .setModelId("fmnist-cnn")
-        .setSubjectHash("hmac-sha256:5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8")
+        .setSubjectHash(
+            "hmac-sha256:5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8")
         .setReason(DeletionReason.GDPR_ERASURE)
         .setExampleCount(3)
         .setFoldedDuplicateIds(1)
         .setRejection(null)
         .setForgetSetId("fmnist-cnn-1795766400000-0")
         .setModelVersion(3L)
-        .setOutcomes(List.of(
-            new JobOutcome("fmnist-cnn-1795766400000-0-0", MemorizationLevel.LOW, UnlearningAlgorithm.NONE, 1, 1L,
-                null, null),
-            new JobOutcome("fmnist-cnn-1795766400000-0-2", MemorizationLevel.HIGH, UnlearningAlgorithm.SALUN, 2, 3L,
-                0.5, 0.5)))
+        .setOutcomes(
+            List.of(
+                new JobOutcome(
+                    "fmnist-cnn-1795766400000-0-0",
+                    MemorizationLevel.LOW,
+                    UnlearningAlgorithm.NONE,
+                    1,
+                    1L,
+                    null,
+                    null),
+                new JobOutcome(
+                    "fmnist-cnn-1795766400000-0-2",
+                    MemorizationLevel.HIGH,
+                    UnlearningAlgorithm.SALUN,
+                    2,
+                    3L,
+                    0.5,
+                    0.5)))
         .setReceivedAt(T0)
         .setDeadline(T0.plusSeconds(30L * 24 * 3600))
         .setIssuedAt(T0.plusSeconds(422))
@@ -145,7 +165,13 @@ public final class SampleRecords {
 
   /** One record per topic contract, in the order of {@code dev.rumstream.topics.Topic}. */
   public static List<SpecificRecord> oneOfEach() {
-    return List.of(deletionRequest(), memorizationScore(), forgetSet(), unlearnJob(), modelVersion(),
-        unlearningMetrics(), deletionReceipt());
+    return List.of(
+        deletionRequest(),
+        memorizationScore(),
+        forgetSet(),
+        unlearnJob(),
+        modelVersion(),
+        unlearningMetrics(),
+        deletionReceipt());
   }
 }

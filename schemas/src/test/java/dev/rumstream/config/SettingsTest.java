@@ -15,22 +15,30 @@ class SettingsTest {
   private static final String DEFAULTS = "/settings-test-defaults.properties";
 
   @Test
-  void theFileOverridesTheDefaultsAndTheEnvironmentOverridesBoth(@TempDir Path dir) throws Exception {
+  void theFileOverridesTheDefaultsAndTheEnvironmentOverridesBoth(@TempDir Path dir)
+      throws Exception {
     Path file = dir.resolve("app.properties");
     Files.writeString(file, "rumstream.window.size=7m\nrumstream.http.port=9000\nlinger.ms=5\n");
-    Settings settings = Settings.load(DEFAULTS, file, Map.of(
-        "RUMSTREAM_HTTP_PORT", "9100",
-        "KAFKA_BOOTSTRAP_SERVERS", "broker:9093",
-        "SCHEMA_REGISTRY_URL", "http://registry:8081",
-        "RUMSTREAM_JOB_DEFAULT_HP_RETAIN__COUNT", "2000",
-        "PATH", "/usr/bin"));
+    Settings settings =
+        Settings.load(
+            DEFAULTS,
+            file,
+            Map.of(
+                "RUMSTREAM_HTTP_PORT", "9100",
+                "KAFKA_BOOTSTRAP_SERVERS", "broker:9093",
+                "SCHEMA_REGISTRY_URL", "http://registry:8081",
+                "RUMSTREAM_JOB_DEFAULT_HP_RETAIN__COUNT", "2000",
+                "PATH", "/usr/bin"));
 
     assertThat(settings.duration("rumstream.window.size")).isEqualTo(Duration.ofMinutes(7));
     assertThat(settings.integer("rumstream.http.port")).isEqualTo(9100);
     assertThat(settings.under("rumstream.job.default.hp.")).containsEntry("retain_count", "2000");
-    assertThat(settings.kafka()).containsEntry("bootstrap.servers", "broker:9093")
-        .containsEntry("schema.registry.url", "http://registry:8081").containsEntry("linger.ms", "5")
-        .containsEntry("application.id", "from-defaults").doesNotContainKey("path")
+    assertThat(settings.kafka())
+        .containsEntry("bootstrap.servers", "broker:9093")
+        .containsEntry("schema.registry.url", "http://registry:8081")
+        .containsEntry("linger.ms", "5")
+        .containsEntry("application.id", "from-defaults")
+        .doesNotContainKey("path")
         .doesNotContainKey("rumstream.http.port");
   }
 
@@ -40,14 +48,25 @@ class SettingsTest {
     assertThat(Settings.parseDuration("30d")).isEqualTo(Duration.ofDays(30));
     assertThat(Settings.parseDuration("PT1H30M")).isEqualTo(Duration.ofMinutes(90));
     Settings settings = Settings.of(DEFAULTS, Map.of("rumstream.window.size", "soon"));
-    assertThatThrownBy(() -> settings.duration("rumstream.window.size")).isInstanceOf(ConfigException.class)
-        .hasMessageContaining("rumstream.window.size").hasMessageContaining("soon");
+    assertThatThrownBy(() -> settings.duration("rumstream.window.size"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("rumstream.window.size")
+        .hasMessageContaining("soon");
   }
 
   @Test
   void secretsAreMaskedWhenPrinted() {
-    Settings settings = Settings.of(DEFAULTS, Map.of("sasl.jaas.config", "user=\"a\" password=\"hunter2\"",
-        "rumstream.subject.hash.key", "s3cret"));
-    assertThat(settings.toString()).doesNotContain("hunter2").doesNotContain("s3cret").contains("****");
+    Settings settings =
+        Settings.of(
+            DEFAULTS,
+            Map.of(
+                "sasl.jaas.config",
+                "user=\"a\" password=\"hunter2\"",
+                "rumstream.subject.hash.key",
+                "s3cret"));
+    assertThat(settings.toString())
+        .doesNotContain("hunter2")
+        .doesNotContain("s3cret")
+        .contains("****");
   }
 }

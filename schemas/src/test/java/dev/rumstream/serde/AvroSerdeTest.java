@@ -36,8 +36,10 @@ class AvroSerdeTest {
     return config;
   }
 
-  private static <T extends SpecificRecord> SpecificAvroSerde<T> serde(Class<T> type, Map<String, Object> config) {
-    SpecificAvroSerde<T> serde = new SpecificAvroSerde<>(type, new RegistryClient(RegistryConfig.from(config)));
+  private static <T extends SpecificRecord> SpecificAvroSerde<T> serde(
+      Class<T> type, Map<String, Object> config) {
+    SpecificAvroSerde<T> serde =
+        new SpecificAvroSerde<>(type, new RegistryClient(RegistryConfig.from(config)));
     serde.configure(config, false);
     return serde;
   }
@@ -45,23 +47,42 @@ class AvroSerdeTest {
   @Test
   void writesTheDocumentedWireFormat() throws IOException {
     String schemaJson = ScoreDistribution.getClassSchema().toString();
-    try (StubRegistry registry = new StubRegistry(request -> request.method().equals("POST")
-        ? StubRegistry.Answer.ok("{\"id\":42}")
-        : StubRegistry.Answer.ok(new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode()
-            .put("schema", schemaJson).toString()))) {
+    try (StubRegistry registry =
+        new StubRegistry(
+            request ->
+                request.method().equals("POST")
+                    ? StubRegistry.Answer.ok("{\"id\":42}")
+                    : StubRegistry.Answer.ok(
+                        new com.fasterxml.jackson.databind.ObjectMapper()
+                            .createObjectNode()
+                            .put("schema", schemaJson)
+                            .toString()))) {
       ScoreDistribution record = new ScoreDistribution(3L, 0.25, 0.5, 1.0);
-      // magic 0x00 | schema id 42 as a 4-byte big-endian int | Avro binary: long 3 as zig-zag varint 0x06, then
+      // magic 0x00 | schema id 42 as a 4-byte big-endian int | Avro binary: long 3 as zig-zag
+      // varint 0x06, then
       // three IEEE-754 doubles, little-endian: 0.25 = 0x3FD0..., 0.5 = 0x3FE0..., 1.0 = 0x3FF0...
-      byte[] golden = HexFormat.of().parseHex(
-          "00" + "0000002a" + "06" + "000000000000d03f" + "000000000000e03f" + "000000000000f03f");
+      byte[] golden =
+          HexFormat.of()
+              .parseHex(
+                  "00"
+                      + "0000002a"
+                      + "06"
+                      + "000000000000d03f"
+                      + "000000000000e03f"
+                      + "000000000000f03f");
 
-      byte[] written = serde(ScoreDistribution.class, config(registry.url())).serializer().serialize("golden", record);
+      byte[] written =
+          serde(ScoreDistribution.class, config(registry.url()))
+              .serializer()
+              .serialize("golden", record);
       assertThat(HexFormat.of().formatHex(written)).isEqualTo(HexFormat.of().formatHex(golden));
 
-      // A fresh deserializer must fetch the writer schema by id 42 from the registry to read the golden bytes.
+      // A fresh deserializer must fetch the writer schema by id 42 from the registry to read the
+      // golden bytes.
       Serde<ScoreDistribution> reader = serde(ScoreDistribution.class, config(registry.url()));
       assertThat(reader.deserializer().deserialize("golden", golden)).isEqualTo(record);
-      assertThat(registry.requests()).extracting(StubRegistry.Request::path)
+      assertThat(registry.requests())
+          .extracting(StubRegistry.Request::path)
           .containsExactly("/subjects/golden-value/versions", "/schemas/ids/42");
     }
   }
@@ -86,12 +107,15 @@ class AvroSerdeTest {
   void aSerdeNamedInConfigurationIsBuiltAndConfiguredByClassName() throws IOException {
     try (StubRegistry registry = new StubRegistry(new MiniRegistry(7))) {
       @SuppressWarnings("unchecked")
-      Serde<SpecificRecord> serde = Utils.newInstance("dev.rumstream.serde.SpecificAvroSerde", Serde.class);
+      Serde<SpecificRecord> serde =
+          Utils.newInstance("dev.rumstream.serde.SpecificAvroSerde", Serde.class);
       serde.configure(config(registry.url()), false);
       DeletionRequest request = SampleRecords.deletionRequest();
       byte[] bytes = serde.serializer().serialize(TOPIC, request);
       // Without a class given, the reader picks the generated class the writer schema names.
-      assertThat(serde.deserializer().deserialize(TOPIC, bytes)).isInstanceOf(DeletionRequest.class).isEqualTo(request);
+      assertThat(serde.deserializer().deserialize(TOPIC, bytes))
+          .isInstanceOf(DeletionRequest.class)
+          .isEqualTo(request);
     } catch (ClassNotFoundException e) {
       throw new AssertionError(e);
     }
@@ -111,7 +135,8 @@ class AvroSerdeTest {
   void anUnknownMagicByteIsNamed() throws IOException {
     try (StubRegistry registry = new StubRegistry(new MiniRegistry(1))) {
       Serde<DeletionRequest> serde = serde(DeletionRequest.class, config(registry.url()));
-      assertThatThrownBy(() -> serde.deserializer().deserialize(TOPIC, new byte[] {1, 0, 0, 0, 1, 2, 3}))
+      assertThatThrownBy(
+              () -> serde.deserializer().deserialize(TOPIC, new byte[] {1, 0, 0, 0, 1, 2, 3}))
           .isInstanceOf(SerializationException.class)
           .hasMessageContaining("Unknown magic byte 0x01")
           .hasMessageContaining(TOPIC);
@@ -124,11 +149,17 @@ class AvroSerdeTest {
 
   @Test
   void anUnknownSchemaIdIsReportedWithTheRegistrysCode() throws IOException {
-    try (StubRegistry registry = new StubRegistry(request ->
-        new StubRegistry.Answer(404, "{\"error_code\":40403,\"message\":\"Schema 977 not found\"}"))) {
+    try (StubRegistry registry =
+        new StubRegistry(
+            request ->
+                new StubRegistry.Answer(
+                    404, "{\"error_code\":40403,\"message\":\"Schema 977 not found\"}"))) {
       Serde<DeletionRequest> serde = serde(DeletionRequest.class, config(registry.url()));
-      assertThatThrownBy(() -> serde.deserializer().deserialize(TOPIC, new byte[] {0, 0, 0, 3, (byte) 0xd1, 2}))
-          .isInstanceOfSatisfying(SchemaNotFoundException.class, e -> assertThat(e.errorCode()).isEqualTo(40403))
+      assertThatThrownBy(
+              () ->
+                  serde.deserializer().deserialize(TOPIC, new byte[] {0, 0, 0, 3, (byte) 0xd1, 2}))
+          .isInstanceOfSatisfying(
+              SchemaNotFoundException.class, e -> assertThat(e.errorCode()).isEqualTo(40403))
           .hasMessageContaining("Schema 977 not found")
           .hasMessageContaining("read schema id 977");
     }
@@ -141,8 +172,10 @@ class AvroSerdeTest {
       closedPort = socket.getLocalPort();
     }
     String url = "http://127.0.0.1:" + closedPort;
-    Serde<DeletionRequest> serde = serde(DeletionRequest.class,
-        config(url, RegistryConfig.MAX_RETRIES, "2", RegistryConfig.RETRY_BACKOFF_MS, "50"));
+    Serde<DeletionRequest> serde =
+        serde(
+            DeletionRequest.class,
+            config(url, RegistryConfig.MAX_RETRIES, "2", RegistryConfig.RETRY_BACKOFF_MS, "50"));
     long started = System.nanoTime();
     assertThatThrownBy(() -> serde.serializer().serialize(TOPIC, SampleRecords.deletionRequest()))
         .isInstanceOf(RegistryUnavailableException.class)
@@ -155,7 +188,8 @@ class AvroSerdeTest {
   @Test
   void serverErrorsAreRetriedAndCountedAsUnavailable() throws IOException {
     try (StubRegistry registry = new StubRegistry(request -> new StubRegistry.Answer(503, "{}"))) {
-      Serde<DeletionRequest> serde = serde(DeletionRequest.class, config(registry.url(), RegistryConfig.MAX_RETRIES, "3"));
+      Serde<DeletionRequest> serde =
+          serde(DeletionRequest.class, config(registry.url(), RegistryConfig.MAX_RETRIES, "3"));
       assertThatThrownBy(() -> serde.serializer().serialize(TOPIC, SampleRecords.deletionRequest()))
           .isInstanceOf(RegistryUnavailableException.class)
           .hasMessageContaining("HTTP 503");
@@ -165,15 +199,20 @@ class AvroSerdeTest {
 
   @Test
   void anIncompatibleSchemaCarriesTheRegistrysMessage() throws IOException {
-    String message = "Schema being registered is incompatible with an earlier schema for subject "
-        + "\\\"deletion-requests-value\\\"";
-    try (StubRegistry registry = new StubRegistry(request ->
-        new StubRegistry.Answer(409, "{\"error_code\":409,\"message\":\"" + message + "\"}"))) {
+    String message =
+        "Schema being registered is incompatible with an earlier schema for subject "
+            + "\\\"deletion-requests-value\\\"";
+    try (StubRegistry registry =
+        new StubRegistry(
+            request ->
+                new StubRegistry.Answer(
+                    409, "{\"error_code\":409,\"message\":\"" + message + "\"}"))) {
       Serde<DeletionRequest> serde = serde(DeletionRequest.class, config(registry.url()));
       assertThatThrownBy(() -> serde.serializer().serialize(TOPIC, SampleRecords.deletionRequest()))
           .isInstanceOf(IncompatibleSchemaException.class)
           .hasMessageContaining("incompatible schema (409)")
-          .hasMessageContaining("incompatible with an earlier schema for subject \"deletion-requests-value\"");
+          .hasMessageContaining(
+              "incompatible with an earlier schema for subject \"deletion-requests-value\"");
       assertThat(registry.requests()).hasSize(1);
     }
   }
@@ -181,10 +220,13 @@ class AvroSerdeTest {
   @Test
   void basicAuthUserInfoIsSentAsABasicAuthorizationHeader() throws IOException {
     try (StubRegistry registry = new StubRegistry(new MiniRegistry(1))) {
-      Serde<DeletionRequest> serde = serde(DeletionRequest.class,
-          config(registry.url(), RegistryConfig.BASIC_AUTH_USER_INFO, "alice:s3cret"));
+      Serde<DeletionRequest> serde =
+          serde(
+              DeletionRequest.class,
+              config(registry.url(), RegistryConfig.BASIC_AUTH_USER_INFO, "alice:s3cret"));
       serde.serializer().serialize(TOPIC, SampleRecords.deletionRequest());
-      assertThat(registry.requests()).extracting(StubRegistry.Request::authorization)
+      assertThat(registry.requests())
+          .extracting(StubRegistry.Request::authorization)
           .containsExactly("Basic YWxpY2U6czNjcmV0");
     }
   }
@@ -195,36 +237,55 @@ class AvroSerdeTest {
       Serde<DeletionRequest> writer = serde(DeletionRequest.class, config(registry.url()));
       Serde<DeletionRequest> reader = serde(DeletionRequest.class, config(registry.url()));
       for (int i = 0; i < 5; i++) {
-        reader.deserializer().deserialize(TOPIC, writer.serializer().serialize(TOPIC, SampleRecords.deletionRequest()));
+        reader
+            .deserializer()
+            .deserialize(
+                TOPIC, writer.serializer().serialize(TOPIC, SampleRecords.deletionRequest()));
       }
-      assertThat(registry.requests()).extracting(StubRegistry.Request::path)
+      assertThat(registry.requests())
+          .extracting(StubRegistry.Request::path)
           .containsExactly("/subjects/deletion-requests-value/versions", "/schemas/ids/1");
     }
   }
 
   @Test
   void withoutAutoRegistrationTheSchemaMustAlreadyBeRegistered() throws IOException {
-    try (StubRegistry registry = new StubRegistry(request ->
-        new StubRegistry.Answer(404, "{\"error_code\":40403,\"message\":\"Schema not found\"}"))) {
-      Serde<DeletionRequest> serde = serde(DeletionRequest.class,
-          config(registry.url(), RegistryConfig.AUTO_REGISTER_SCHEMAS, "false"));
+    try (StubRegistry registry =
+        new StubRegistry(
+            request ->
+                new StubRegistry.Answer(
+                    404, "{\"error_code\":40403,\"message\":\"Schema not found\"}"))) {
+      Serde<DeletionRequest> serde =
+          serde(
+              DeletionRequest.class,
+              config(registry.url(), RegistryConfig.AUTO_REGISTER_SCHEMAS, "false"));
       assertThatThrownBy(() -> serde.serializer().serialize(TOPIC, SampleRecords.deletionRequest()))
           .isInstanceOf(SchemaNotFoundException.class)
           .hasMessageContaining("look up a schema under subject 'deletion-requests-value'");
-      assertThat(registry.requests()).extracting(StubRegistry.Request::method, StubRegistry.Request::path)
-          .containsExactly(org.assertj.core.groups.Tuple.tuple("POST", "/subjects/deletion-requests-value"));
+      assertThat(registry.requests())
+          .extracting(StubRegistry.Request::method, StubRegistry.Request::path)
+          .containsExactly(
+              org.assertj.core.groups.Tuple.tuple("POST", "/subjects/deletion-requests-value"));
     }
   }
 
   @Test
   void useLatestVersionWritesWithTheSubjectsLatestSchema() throws IOException {
     MiniRegistry mini = new MiniRegistry(1);
-    Schema newer = SchemaVariants.withExtraField(DeletionRequest.getClassSchema(), "priority", "\"int\"", "5");
+    Schema newer =
+        SchemaVariants.withExtraField(DeletionRequest.getClassSchema(), "priority", "\"int\"", "5");
     try (StubRegistry registry = new StubRegistry(mini)) {
       RegistryClient client = new RegistryClient(RegistryConfig.forUrl(registry.url()));
       int newerId = client.register("deletion-requests-value", newer);
-      Serde<DeletionRequest> serde = serde(DeletionRequest.class, config(registry.url(),
-          RegistryConfig.AUTO_REGISTER_SCHEMAS, "false", RegistryConfig.USE_LATEST_VERSION, "true"));
+      Serde<DeletionRequest> serde =
+          serde(
+              DeletionRequest.class,
+              config(
+                  registry.url(),
+                  RegistryConfig.AUTO_REGISTER_SCHEMAS,
+                  "false",
+                  RegistryConfig.USE_LATEST_VERSION,
+                  "true"));
 
       byte[] bytes = serde.serializer().serialize(TOPIC, SampleRecords.deletionRequest());
 
@@ -232,7 +293,8 @@ class AvroSerdeTest {
       GenericRecord asWritten = AvroDeserializer.generic(null, client).deserialize(TOPIC, bytes);
       assertThat(asWritten.get("priority")).isEqualTo(5);
       assertThat(asWritten.get("requestId").toString()).isEqualTo("req-7f3a");
-      assertThat(serde.deserializer().deserialize(TOPIC, bytes)).isEqualTo(SampleRecords.deletionRequest());
+      assertThat(serde.deserializer().deserialize(TOPIC, bytes))
+          .isEqualTo(SampleRecords.deletionRequest());
     }
   }
 
@@ -245,21 +307,31 @@ class AvroSerdeTest {
       RegistryClient client = new RegistryClient(RegistryConfig.forUrl(registry.url()));
       AvroSerializer<GenericRecord> genericWriter = new AvroSerializer<>(client);
       genericWriter.configure(Map.of(), false);
-      AvroDeserializer<DeletionRequest> currentReader = AvroDeserializer.forClass(DeletionRequest.class, client);
+      AvroDeserializer<DeletionRequest> currentReader =
+          AvroDeserializer.forClass(DeletionRequest.class, client);
 
       GenericRecord fromOlder = genericCopy(SampleRecords.deletionRequest(), older);
-      DeletionRequest readNew = currentReader.deserialize(TOPIC, genericWriter.serialize(TOPIC, fromOlder));
-      assertThat(readNew.getSource()).as("a field the old writer lacked takes its default").isNull();
+      DeletionRequest readNew =
+          currentReader.deserialize(TOPIC, genericWriter.serialize(TOPIC, fromOlder));
+      assertThat(readNew.getSource())
+          .as("a field the old writer lacked takes its default")
+          .isNull();
       assertThat(readNew.getRequestId()).isEqualTo("req-7f3a");
 
       GenericRecord fromNewer = genericCopy(SampleRecords.deletionRequest(), newer);
       fromNewer.put("priority", 9);
-      DeletionRequest readCurrent = currentReader.deserialize(TOPIC, genericWriter.serialize(TOPIC, fromNewer));
+      DeletionRequest readCurrent =
+          currentReader.deserialize(TOPIC, genericWriter.serialize(TOPIC, fromNewer));
       assertThat(readCurrent).isEqualTo(SampleRecords.deletionRequest());
 
-      byte[] currentBytes = new AvroSerializer<DeletionRequest>(client).serialize(TOPIC, SampleRecords.deletionRequest());
-      GenericRecord readOld = AvroDeserializer.generic(older, client).deserialize(TOPIC, currentBytes);
-      assertThat(readOld.getSchema().getField("source")).as("the old reader never sees the new field").isNull();
+      byte[] currentBytes =
+          new AvroSerializer<DeletionRequest>(client)
+              .serialize(TOPIC, SampleRecords.deletionRequest());
+      GenericRecord readOld =
+          AvroDeserializer.generic(older, client).deserialize(TOPIC, currentBytes);
+      assertThat(readOld.getSchema().getField("source"))
+          .as("the old reader never sees the new field")
+          .isNull();
       assertThat(readOld.get("subjectId").toString()).isEqualTo("user-1042");
     }
   }
@@ -293,9 +365,13 @@ class AvroSerdeTest {
       Schema.Field source = record.getSchema().getField(field.name());
       if (source != null) {
         Object value = record.get(source.pos());
-        copy.put(field.name(), value instanceof java.time.Instant instant ? instant.toEpochMilli()
-            : value instanceof Enum<?> symbol ? new GenericData.EnumSymbol(field.schema(), symbol.name())
-            : value);
+        copy.put(
+            field.name(),
+            value instanceof java.time.Instant instant
+                ? instant.toEpochMilli()
+                : value instanceof Enum<?> symbol
+                    ? new GenericData.EnumSymbol(field.schema(), symbol.name())
+                    : value);
       }
     }
     return copy;

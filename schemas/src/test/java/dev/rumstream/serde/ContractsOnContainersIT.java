@@ -6,8 +6,8 @@ import org.junit.jupiter.api.Test;
 import org.testcontainers.junit.jupiter.Testcontainers;
 
 /**
- * The same round trip against Confluent's own schema registry and Apache Kafka's image. Runs only where a Docker
- * engine exists (skipped, and never counted as coverage, on machines without one).
+ * The same round trip against Confluent's own schema registry and Apache Kafka's image. Runs only
+ * where a Docker engine exists (skipped, and never counted as coverage, on machines without one).
  */
 @Testcontainers(disabledWithoutDocker = true)
 class ContractsOnContainersIT {

@@ -9,7 +9,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class ContractsRoundTripIT {
 
   @Test
-  void everyContractRoundTripsThroughTheBrokerAndTheRegistry(TestEnvironment environment) throws Exception {
+  void everyContractRoundTripsThroughTheBrokerAndTheRegistry(TestEnvironment environment)
+      throws Exception {
     ContractsRoundTrip.run(environment);
   }
 }

@@ -12,8 +12,9 @@ import java.util.function.Function;
 import org.apache.avro.Schema;
 
 /**
- * The bare register / look-up / by-id behaviour of a registry as a {@link StubRegistry} script, so unit tests can
- * round-trip records; compatibility rules are the real registries' job and are tested against them.
+ * The bare register / look-up / by-id behaviour of a registry as a {@link StubRegistry} script, so
+ * unit tests can round-trip records; compatibility rules are the real registries' job and are
+ * tested against them.
  */
 final class MiniRegistry implements Function<StubRegistry.Request, StubRegistry.Answer> {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -32,7 +33,8 @@ final class MiniRegistry implements Function<StubRegistry.Request, StubRegistry.
       int index = Integer.parseInt(path[3]) - firstId;
       return index >= 0 && index < schemas.size()
           ? StubRegistry.Answer.ok(object("schema", schemas.get(index).toString()))
-          : new StubRegistry.Answer(404, "{\"error_code\":40403,\"message\":\"Schema " + path[3] + " not found\"}");
+          : new StubRegistry.Answer(
+              404, "{\"error_code\":40403,\"message\":\"Schema " + path[3] + " not found\"}");
     }
     if (request.method().equals("POST") && request.path().endsWith("/versions")) {
       Schema schema = schemaOf(request.body());
@@ -46,11 +48,15 @@ final class MiniRegistry implements Function<StubRegistry.Request, StubRegistry.
     if (request.method().equals("GET") && request.path().endsWith("/versions/latest")) {
       List<Integer> versions = subjects.get(path[2]);
       if (versions == null) {
-        return new StubRegistry.Answer(404, "{\"error_code\":40401,\"message\":\"Subject not found\"}");
+        return new StubRegistry.Answer(
+            404, "{\"error_code\":40401,\"message\":\"Subject not found\"}");
       }
       int id = versions.get(versions.size() - 1);
       ObjectNode answer = JSON.createObjectNode();
-      answer.put("subject", path[2]).put("id", id).put("version", versions.size())
+      answer
+          .put("subject", path[2])
+          .put("id", id)
+          .put("version", versions.size())
           .put("schema", schemas.get(id - firstId).toString());
       return StubRegistry.Answer.ok(answer.toString());
     }

@@ -25,10 +25,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class SchemaEvolutionIT {
   private static final Schema CURRENT = DeletionRequest.getClassSchema();
   private static final Schema OLDER = SchemaVariants.withoutField(CURRENT, "source");
-  private static final Schema NEWER = SchemaVariants.withExtraField(CURRENT, "priority", "\"int\"", "0");
+  private static final Schema NEWER =
+      SchemaVariants.withExtraField(CURRENT, "priority", "\"int\"", "0");
 
   @Test
-  void oldAndNewReadersReadOldAndNewWritersOnOneTopic(TestEnvironment environment) throws Exception {
+  void oldAndNewReadersReadOldAndNewWritersOnOneTopic(TestEnvironment environment)
+      throws Exception {
     String topic = environment.uniqueTopic("evolution");
     environment.createTopics(topic);
     RegistryClient registry = new RegistryClient(RegistryConfig.from(environment.clientConfig()));
@@ -36,25 +38,34 @@ class SchemaEvolutionIT {
     GenericRecord older = copy(OLDER);
     GenericRecord newer = copy(NEWER);
     newer.put("priority", 9);
-    try (KafkaProducer<String, IndexedRecord> producer = new KafkaProducer<>(
-        Map.<String, Object>of("bootstrap.servers", environment.bootstrapServers()),
-        new StringSerializer(), new AvroSerializer<>(registry))) {
+    try (KafkaProducer<String, IndexedRecord> producer =
+        new KafkaProducer<>(
+            Map.<String, Object>of("bootstrap.servers", environment.bootstrapServers()),
+            new StringSerializer(),
+            new AvroSerializer<>(registry))) {
       for (IndexedRecord record : List.of(older, SampleRecords.deletionRequest(), newer)) {
         producer.send(new ProducerRecord<>(topic, "fmnist-cnn", record)).get();
       }
     }
-    assertThat(registry.latest(topic + "-value").version()).as("three versions registered, in order").isEqualTo(3);
+    assertThat(registry.latest(topic + "-value").version())
+        .as("three versions registered, in order")
+        .isEqualTo(3);
 
     List<ConsumerRecord<String, DeletionRequest>> current =
         environment.consume(topic, 3, AvroDeserializer.forClass(DeletionRequest.class, registry));
-    assertThat(current).extracting(ConsumerRecord::value).extracting(DeletionRequest::getSource)
+    assertThat(current)
+        .extracting(ConsumerRecord::value)
+        .extracting(DeletionRequest::getSource)
         .containsExactly(null, "privacy-portal", "privacy-portal");
-    assertThat(current).extracting(ConsumerRecord::value).extracting(DeletionRequest::getExampleIds)
+    assertThat(current)
+        .extracting(ConsumerRecord::value)
+        .extracting(DeletionRequest::getExampleIds)
         .containsOnly(List.of(17L, 4711L, 59_999L));
 
     List<ConsumerRecord<String, GenericData.Record>> old =
         environment.consume(topic, 3, AvroDeserializer.generic(OLDER, registry));
-    assertThat(old).extracting(ConsumerRecord::value)
+    assertThat(old)
+        .extracting(ConsumerRecord::value)
         .allSatisfy(record -> assertThat(record.getSchema()).isEqualTo(OLDER))
         .extracting(record -> record.get("subjectId").toString())
         .containsExactly("user-1042", "user-1042", "user-1042");
@@ -68,7 +79,8 @@ class SchemaEvolutionIT {
     Schema breaking = SchemaVariants.withExtraField(CURRENT, "tenant", "\"string\"", null);
 
     assertThatThrownBy(() -> registry.register(subject, breaking))
-        .isInstanceOfSatisfying(IncompatibleSchemaException.class, e -> assertThat(e.httpStatus()).isEqualTo(409))
+        .isInstanceOfSatisfying(
+            IncompatibleSchemaException.class, e -> assertThat(e.httpStatus()).isEqualTo(409))
         .hasMessageContaining(subject)
         .hasMessageContaining("incompatible schema (409)");
   }
@@ -77,8 +89,12 @@ class SchemaEvolutionIT {
   void anUnknownSchemaIdIsRefusedWith40403(TestEnvironment environment) {
     RegistryClient registry = new RegistryClient(RegistryConfig.from(environment.clientConfig()));
     byte[] unknownId = {0, 0x7f, 0x00, 0x00, 0x01, 2};
-    assertThatThrownBy(() -> AvroDeserializer.forClass(DeletionRequest.class, registry).deserialize("t", unknownId))
-        .isInstanceOfSatisfying(SchemaNotFoundException.class, e -> assertThat(e.errorCode()).isEqualTo(40403))
+    assertThatThrownBy(
+            () ->
+                AvroDeserializer.forClass(DeletionRequest.class, registry)
+                    .deserialize("t", unknownId))
+        .isInstanceOfSatisfying(
+            SchemaNotFoundException.class, e -> assertThat(e.errorCode()).isEqualTo(40403))
         .hasMessageContaining("schema id " + 0x7f000001);
   }
 
@@ -89,7 +105,9 @@ class SchemaEvolutionIT {
     record.put("modelId", sample.getModelId());
     record.put("subjectId", sample.getSubjectId());
     record.put("exampleIds", sample.getExampleIds());
-    record.put("reason", new GenericData.EnumSymbol(schema.getField("reason").schema(), sample.getReason().name()));
+    record.put(
+        "reason",
+        new GenericData.EnumSymbol(schema.getField("reason").schema(), sample.getReason().name()));
     record.put("requestedAt", sample.getRequestedAt().toEpochMilli());
     record.put("deadline", sample.getDeadline().toEpochMilli());
     record.put("reference", sample.getReference());

@@ -8,7 +8,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.apache.avro.Schema;
 
-/** Older and newer versions of a record schema, made by editing its JSON, for schema-evolution tests. */
+/**
+ * Older and newer versions of a record schema, made by editing its JSON, for schema-evolution
+ * tests.
+ */
 final class SchemaVariants {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -27,7 +30,10 @@ final class SchemaVariants {
     throw new IllegalArgumentException(schema.getFullName() + " has no field " + field);
   }
 
-  /** A later version with one more field; {@code defaultJson} null means no default (a breaking change). */
+  /**
+   * A later version with one more field; {@code defaultJson} null means no default (a breaking
+   * change).
+   */
   static Schema withExtraField(Schema schema, String field, String typeJson, String defaultJson) {
     ObjectNode root = tree(schema);
     ObjectNode added = ((ArrayNode) root.get("fields")).addObject();

@@ -12,8 +12,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
 /**
- * A scripted HTTP server standing in for a schema registry in unit tests: each request gets the answer the test's
- * script gives, and every request is recorded. The real registries are exercised by the integration tests.
+ * A scripted HTTP server standing in for a schema registry in unit tests: each request gets the
+ * answer the test's script gives, and every request is recorded. The real registries are exercised
+ * by the integration tests.
  */
 final class StubRegistry implements AutoCloseable {
   record Request(String method, String path, String body, String authorization) {}
@@ -34,9 +35,12 @@ final class StubRegistry implements AutoCloseable {
   }
 
   private void answer(HttpExchange exchange, Function<Request, Answer> script) throws IOException {
-    Request request = new Request(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
-        new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8),
-        exchange.getRequestHeaders().getFirst("Authorization"));
+    Request request =
+        new Request(
+            exchange.getRequestMethod(),
+            exchange.getRequestURI().getRawPath(),
+            new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8),
+            exchange.getRequestHeaders().getFirst("Authorization"));
     requests.add(request);
     Answer answer = script.apply(request);
     byte[] body = answer.body().getBytes(StandardCharsets.UTF_8);

@@ -28,9 +28,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running instance of the deletion topology: Kafka Streams with exactly-once processing and RocksDB state,
- * dead letters for bad records, a policy for uncaught exceptions, metrics, and receipt lookups by interactive
- * query.
+ * One running instance of the deletion topology: Kafka Streams with exactly-once processing and
+ * RocksDB state, dead letters for bad records, a policy for uncaught exceptions, metrics, and
+ * receipt lookups by interactive query.
  */
 public final class DeletionService implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DeletionService.class);
@@ -54,7 +54,8 @@ public final class DeletionService implements AutoCloseable {
     Map<String, Object> kafka = settings.kafka();
     int httpPort = settings.integer("rumstream.http.port");
     kafka.putIfAbsent(StreamsConfig.APPLICATION_SERVER_CONFIG, "localhost:" + httpPort);
-    this.self = HostInfo.buildFromEndpoint(kafka.get(StreamsConfig.APPLICATION_SERVER_CONFIG).toString());
+    this.self =
+        HostInfo.buildFromEndpoint(kafka.get(StreamsConfig.APPLICATION_SERVER_CONFIG).toString());
     this.shutdownTimeout = settings.duration("rumstream.shutdown.timeout");
 
     DeletionMetrics metrics = new DeletionMetrics(registry, System::currentTimeMillis);
@@ -69,11 +70,13 @@ public final class DeletionService implements AutoCloseable {
     this.streams = new KafkaStreams(DeletionTopology.build(config, serdes, metrics), props);
     StreamThreadExceptionResponse policy =
         settings.choice("rumstream.uncaught.exception.policy", StreamThreadExceptionResponse.class);
-    streams.setUncaughtExceptionHandler(exception -> {
-      log.error("A stream thread died; policy {}", policy, exception);
-      return policy;
-    });
-    streams.setStateListener((now, before) -> log.info("Kafka Streams state {} -> {}", before, now));
+    streams.setUncaughtExceptionHandler(
+        exception -> {
+          log.error("A stream thread died; policy {}", policy, exception);
+          return policy;
+        });
+    streams.setStateListener(
+        (now, before) -> log.info("Kafka Streams state {} -> {}", before, now));
     this.streamsMetrics = new KafkaStreamsMetrics(streams);
     streamsMetrics.bindTo(registry);
   }
@@ -94,27 +97,34 @@ public final class DeletionService implements AutoCloseable {
     KeyQueryMetadata owner =
         streams.queryMetadataForKey(StoreNames.RECEIPTS, requestId, Serdes.String().serializer());
     if (owner == null || owner == KeyQueryMetadata.NOT_AVAILABLE) {
-      return new ReceiptLookup.Unavailable("the receipts store is not available yet (state " + state() + ")");
+      return new ReceiptLookup.Unavailable(
+          "the receipts store is not available yet (state " + state() + ")");
     }
     if (!owner.activeHost().equals(self) && !owner.activeHost().equals(HostInfo.unavailable())) {
       return new ReceiptLookup.Elsewhere(owner.activeHost());
     }
     try {
-      ReadOnlyKeyValueStore<String, DeletionReceipt> store = streams.store(StoreQueryParameters
-          .fromNameAndType(StoreNames.RECEIPTS, QueryableStoreTypes.<String, DeletionReceipt>keyValueStore())
-          .withPartition(owner.partition()));
+      ReadOnlyKeyValueStore<String, DeletionReceipt> store =
+          streams.store(
+              StoreQueryParameters.fromNameAndType(
+                      StoreNames.RECEIPTS,
+                      QueryableStoreTypes.<String, DeletionReceipt>keyValueStore())
+                  .withPartition(owner.partition()));
       return new ReceiptLookup.Local(Optional.ofNullable(store.get(requestId)));
     } catch (RuntimeException e) {
-      return new ReceiptLookup.Unavailable("the receipts store cannot be queried now: " + e.getMessage());
+      return new ReceiptLookup.Unavailable(
+          "the receipts store cannot be queried now: " + e.getMessage());
     }
   }
 
   @Override
   public void close() {
     log.info("Closing Kafka Streams (up to {})", shutdownTimeout);
-    // Leaving the group hands this instance's tasks to the others at once instead of after the session timeout.
-    streams.close(CloseOptions.timeout(shutdownTimeout)
-        .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+    // Leaving the group hands this instance's tasks to the others at once instead of after the
+    // session timeout.
+    streams.close(
+        CloseOptions.timeout(shutdownTimeout)
+            .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
     streamsMetrics.close();
   }
 }

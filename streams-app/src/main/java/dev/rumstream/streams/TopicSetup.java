@@ -16,25 +16,34 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Creates the system's topics that do not exist yet, with the cleanup policies of DESIGN.md. For local runs and
- * tests; deployments declare their topics (Strimzi KafkaTopic, compose's init container).
+ * Creates the system's topics that do not exist yet, with the cleanup policies of DESIGN.md. For
+ * local runs and tests; deployments declare their topics (Strimzi KafkaTopic, compose's init
+ * container).
  */
 public final class TopicSetup {
   private static final Logger log = LoggerFactory.getLogger(TopicSetup.class);
 
   private TopicSetup() {}
 
-  public static void ensure(Map<String, Object> adminConfig, Map<Topic, String> names, int partitions,
+  public static void ensure(
+      Map<String, Object> adminConfig,
+      Map<Topic, String> names,
+      int partitions,
       short replicationFactor) {
     try (Admin admin = Admin.create(adminConfig)) {
       Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
       List<NewTopic> missing = new ArrayList<>();
-      names.forEach((topic, name) -> {
-        if (!existing.contains(name)) {
-          missing.add(new NewTopic(name, partitions, replicationFactor)
-              .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, topic.cleanupPolicy().configValue())));
-        }
-      });
+      names.forEach(
+          (topic, name) -> {
+            if (!existing.contains(name)) {
+              missing.add(
+                  new NewTopic(name, partitions, replicationFactor)
+                      .configs(
+                          Map.of(
+                              TopicConfig.CLEANUP_POLICY_CONFIG,
+                              topic.cleanupPolicy().configValue())));
+            }
+          });
       if (missing.isEmpty()) {
         return;
       }
@@ -50,7 +59,8 @@ public final class TopicSetup {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted while creating topics", e);
     } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("Could not create the topics " + names.values() + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "Could not create the topics " + names.values() + ": " + e.getMessage(), e);
     }
   }
 }

@@ -47,12 +47,15 @@ public record TopologyConfig(
       topics.put(topic, settings.string(topicKey(topic), topic.defaultName()));
     }
     RefinementMethod method = settings.choice("rumstream.refine.method", RefinementMethod.class);
-    CutRule rule = switch (method) {
-      case TRAINING_TERTILES -> new TrainingTertiles();
-      case FORGET_SET_TERTILES -> new ForgetSetTertiles();
-      case FIXED -> new FixedCuts(settings.decimal("rumstream.refine.fixed.lower"),
-          settings.decimal("rumstream.refine.fixed.upper"));
-    };
+    CutRule rule =
+        switch (method) {
+          case TRAINING_TERTILES -> new TrainingTertiles();
+          case FORGET_SET_TERTILES -> new ForgetSetTertiles();
+          case FIXED ->
+              new FixedCuts(
+                  settings.decimal("rumstream.refine.fixed.lower"),
+                  settings.decimal("rumstream.refine.fixed.upper"));
+        };
     return new TopologyConfig(
         topics,
         settings.integer("rumstream.intake.max.examples.per.request"),
@@ -67,7 +70,8 @@ public record TopologyConfig(
         settings.duration("rumstream.window.deadline.margin"),
         settings.duration("rumstream.window.flush.interval"),
         rule,
-        RefinementPolicy.of(settings.choice("rumstream.policy.preset", RefinementPolicy.Preset.class),
+        RefinementPolicy.of(
+            settings.choice("rumstream.policy.preset", RefinementPolicy.Preset.class),
             settings.under("rumstream.policy.")));
   }
 

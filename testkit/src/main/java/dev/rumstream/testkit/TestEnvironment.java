@@ -21,16 +21,23 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * The Kafka broker and schema registry an integration test talks to, whichever way they were provided. Tests get
- * one through {@link KafkaEnvironmentExtension}; every test class in the JVM shares it.
+ * The Kafka broker and schema registry an integration test talks to, whichever way they were
+ * provided. Tests get one through {@link KafkaEnvironmentExtension}; every test class in the JVM
+ * shares it.
  */
 public final class TestEnvironment {
 
   /** Where the services came from, in the order the extension tries them. */
   public enum Kind {
-    /** Real processes named by KAFKA_BOOTSTRAP_SERVERS / SCHEMA_REGISTRY_URL (CI, or a user's compose stack). */
+    /**
+     * Real processes named by KAFKA_BOOTSTRAP_SERVERS / SCHEMA_REGISTRY_URL (CI, or a user's
+     * compose stack).
+     */
     EXTERNAL,
-    /** Docker containers of apache/kafka and confluentinc/cp-schema-registry, when asked for and Docker exists. */
+    /**
+     * Docker containers of apache/kafka and confluentinc/cp-schema-registry, when asked for and
+     * Docker exists.
+     */
     TESTCONTAINERS,
     /** The in-JVM broker and registry of the local stack: the quick local loop only. */
     IN_JVM
@@ -85,21 +92,23 @@ public final class TestEnvironment {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted while creating topics " + topics, e);
     } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("Could not create topics " + topics + " on " + bootstrapServers, e);
+      throw new IllegalStateException(
+          "Could not create topics " + topics + " on " + bootstrapServers, e);
     }
   }
 
   /**
-   * Reads a topic from the beginning with a fresh consumer group until {@code count} records arrived or
-   * {@link #patience()} ran out, and returns what arrived (tests assert on the size).
+   * Reads a topic from the beginning with a fresh consumer group until {@code count} records
+   * arrived or {@link #patience()} ran out, and returns what arrived (tests assert on the size).
    */
-  public <V> List<ConsumerRecord<String, V>> consume(String topic, int count, Deserializer<V> valueDeserializer) {
+  public <V> List<ConsumerRecord<String, V>> consume(
+      String topic, int count, Deserializer<V> valueDeserializer) {
     return consume(topic, count, valueDeserializer, patience());
   }
 
   /** As {@link #consume(String, int, Deserializer)}, reading for at most {@code within}. */
-  public <V> List<ConsumerRecord<String, V>> consume(String topic, int count, Deserializer<V> valueDeserializer,
-      Duration within) {
+  public <V> List<ConsumerRecord<String, V>> consume(
+      String topic, int count, Deserializer<V> valueDeserializer, Duration within) {
     Properties props = new Properties();
     props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(ConsumerConfig.GROUP_ID_CONFIG, uniqueTopic("test-reader"));
@@ -107,7 +116,8 @@ public final class TestEnvironment {
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     List<ConsumerRecord<String, V>> records = new ArrayList<>();
     long deadline = System.nanoTime() + within.toNanos();
-    try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(props, new StringDeserializer(), valueDeserializer)) {
+    try (KafkaConsumer<String, V> consumer =
+        new KafkaConsumer<>(props, new StringDeserializer(), valueDeserializer)) {
       consumer.subscribe(List.of(topic));
       while (records.size() < count && System.nanoTime() < deadline) {
         consumer.poll(Duration.ofMillis(200)).forEach(records::add);

@@ -2,10 +2,10 @@ package dev.rumstream.engine;
 
 import ai.djl.Device;
 import dev.rumstream.engine.algorithms.Unlearner;
+import dev.rumstream.engine.algorithms.Unlearners;
 import dev.rumstream.engine.algorithms.UnlearningAlgorithm;
 import dev.rumstream.engine.algorithms.UnlearningOutcome;
 import dev.rumstream.engine.algorithms.UnlearningRequest;
-import dev.rumstream.engine.algorithms.Unlearners;
 import dev.rumstream.engine.data.DatasetSplits;
 import dev.rumstream.engine.data.DeletionLedger;
 import dev.rumstream.engine.eval.EvaluationSets;
@@ -20,90 +20,110 @@ import dev.rumstream.engine.model.ModelSpec;
 import dev.rumstream.engine.train.ModelTrainer;
 import dev.rumstream.engine.train.TrainingRecipe;
 import dev.rumstream.engine.train.TrainingRun;
-
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * The engine's front door for the worker service and the benchmarks: one dataset, one device, one configuration.
- * Models are owned by the caller (close them).
+ * The engine's front door for the worker service and the benchmarks: one dataset, one device, one
+ * configuration. Models are owned by the caller (close them).
  */
 public final class UnlearningEngine {
 
-    private final EngineConfig config;
-    private final DatasetSplits data;
-    private final Device device;
-    private final Evaluator evaluator;
+  private final EngineConfig config;
+  private final DatasetSplits data;
+  private final Device device;
+  private final Evaluator evaluator;
 
-    public UnlearningEngine(EngineConfig config, DatasetSplits data) {
-        this.config = config;
-        this.data = data;
-        this.device = Devices.select(config.device());
-        this.evaluator = new Evaluator(config);
-    }
+  public UnlearningEngine(EngineConfig config, DatasetSplits data) {
+    this.config = config;
+    this.data = data;
+    this.device = Devices.select(config.device());
+    this.evaluator = new Evaluator(config);
+  }
 
-    public DatasetSplits data() {
-        return data;
-    }
+  public DatasetSplits data() {
+    return data;
+  }
 
-    public Device device() {
-        return device;
-    }
+  public Device device() {
+    return device;
+  }
 
-    public EngineConfig config() {
-        return config;
-    }
+  public EngineConfig config() {
+    return config;
+  }
 
-    /** A freshly initialized network for this engine's data and device. */
-    public Classifier newModel(ModelSpec spec) {
-        return Classifier.create(spec, device, config.seed());
-    }
+  /** A freshly initialized network for this engine's data and device. */
+  public Classifier newModel(ModelSpec spec) {
+    return Classifier.create(spec, device, config.seed());
+  }
 
-    /** The original model θo with the learning-event proxies recorded along the way. */
-    public record TrainedModel(Classifier model, TrainingRun run, LearningEventProxies proxies) {
-    }
+  /** The original model θo with the learning-event proxies recorded along the way. */
+  public record TrainedModel(Classifier model, TrainingRun run, LearningEventProxies proxies) {}
 
-    public TrainedModel trainOriginal(ModelSpec spec, TrainingRecipe recipe) {
-        Classifier model = newModel(spec);
-        LearningEventRecorder recorder = new LearningEventRecorder(data.train());
-        TrainingRun run = new ModelTrainer(config).train(model, data.train(), data.train().allRows(), recipe,
-                Optional.of(recorder));
-        return new TrainedModel(model, run, recorder.snapshot());
-    }
+  public TrainedModel trainOriginal(ModelSpec spec, TrainingRecipe recipe) {
+    Classifier model = newModel(spec);
+    LearningEventRecorder recorder = new LearningEventRecorder(data.train());
+    TrainingRun run =
+        new ModelTrainer(config)
+            .train(model, data.train(), data.train().allRows(), recipe, Optional.of(recorder));
+    return new TrainedModel(model, run, recorder.snapshot());
+  }
 
-    public Unlearner unlearner(UnlearningAlgorithm algorithm, Map<String, String> hyperParameters) {
-        return Unlearners.create(algorithm, hyperParameters, config);
-    }
+  public Unlearner unlearner(UnlearningAlgorithm algorithm, Map<String, String> hyperParameters) {
+    return Unlearners.create(algorithm, hyperParameters, config);
+  }
 
-    /**
-     * Applies one algorithm to {@code model} in place: forgets {@code forgetIds}, never trains on anything in
-     * {@code deletedBefore}. {@code original} (θo) is needed by SalUn's default mask source.
-     */
-    public UnlearningOutcome unlearn(Classifier model, Optional<Classifier> original, UnlearningAlgorithm algorithm,
-                                     Map<String, String> hyperParameters, long[] forgetIds, DeletionLedger deletedBefore) {
-        return unlearner(algorithm, hyperParameters).unlearn(model,
-                new UnlearningRequest(data.train(), forgetIds, deletedBefore, original));
-    }
+  /**
+   * Applies one algorithm to {@code model} in place: forgets {@code forgetIds}, never trains on
+   * anything in {@code deletedBefore}. {@code original} (θo) is needed by SalUn's default mask
+   * source.
+   */
+  public UnlearningOutcome unlearn(
+      Classifier model,
+      Optional<Classifier> original,
+      UnlearningAlgorithm algorithm,
+      Map<String, String> hyperParameters,
+      long[] forgetIds,
+      DeletionLedger deletedBefore) {
+    return unlearner(algorithm, hyperParameters)
+        .unlearn(model, new UnlearningRequest(data.train(), forgetIds, deletedBefore, original));
+  }
 
-    /** Measures a model for a forget set: accuracies on S, R (everything not deleted) and test; MIA; entanglement. */
-    public Measurement measure(Classifier model, long[] forgetIds, DeletionLedger deletedBefore, boolean entanglement) {
-        return evaluator.measure(model, EvaluationSets.of(data.train(), data.test(), forgetIds, deletedBefore),
-                entanglement);
-    }
+  /**
+   * Measures a model for a forget set: accuracies on S, R (everything not deleted) and test; MIA;
+   * entanglement.
+   */
+  public Measurement measure(
+      Classifier model, long[] forgetIds, DeletionLedger deletedBefore, boolean entanglement) {
+    return evaluator.measure(
+        model,
+        EvaluationSets.of(data.train(), data.test(), forgetIds, deletedBefore),
+        entanglement);
+  }
 
-    /**
-     * The evidence for one step: measurements of the unlearned model; the entanglement score is read from the
-     * model the step started from (how hard the step was), and ToW/ToW-MIA come from the reference when given.
-     */
-    public UnlearningReport report(String label, UnlearningOutcome outcome, Classifier unlearned,
-                                   Optional<Classifier> startedFrom, long[] forgetIds, DeletionLedger deletedBefore,
-                                   Optional<Measurement> reference) {
-        EvaluationSets sets = EvaluationSets.of(data.train(), data.test(), forgetIds, deletedBefore);
-        Measurement after = evaluator.measure(unlearned, sets, false);
-        if (startedFrom.isPresent()) {
-            after = new Measurement(after.accuracies(), after.mia(),
-                    java.util.OptionalDouble.of(evaluator.entanglement(startedFrom.get(), sets)));
-        }
-        return UnlearningReport.of(label, outcome, after, reference, Devices.label(device));
+  /**
+   * The evidence for one step: measurements of the unlearned model; the entanglement score is read
+   * from the model the step started from (how hard the step was), and ToW/ToW-MIA come from the
+   * reference when given.
+   */
+  public UnlearningReport report(
+      String label,
+      UnlearningOutcome outcome,
+      Classifier unlearned,
+      Optional<Classifier> startedFrom,
+      long[] forgetIds,
+      DeletionLedger deletedBefore,
+      Optional<Measurement> reference) {
+    EvaluationSets sets = EvaluationSets.of(data.train(), data.test(), forgetIds, deletedBefore);
+    Measurement after = evaluator.measure(unlearned, sets, false);
+    if (startedFrom.isPresent()) {
+      after =
+          new Measurement(
+              after.accuracies(),
+              after.mia(),
+              java.util.OptionalDouble.of(evaluator.entanglement(startedFrom.get(), sets)));
     }
+    return UnlearningReport.of(label, outcome, after, reference, Devices.label(device));
+  }
 }

@@ -14,8 +14,9 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * The records that announce a stored version (step 6 of the flow): the version itself, its evidence, and, once the
- * last job of a forget set is stored, a COMPLETED receipt for every request of the set.
+ * The records that announce a stored version (step 6 of the flow): the version itself, its
+ * evidence, and, once the last job of a forget set is stored, a COMPLETED receipt for every request
+ * of the set.
  */
 final class Announcements {
   private Announcements() {}
@@ -27,7 +28,8 @@ final class Announcements {
         .setParentVersion(manifest.parentVersion())
         .setJobId(manifest.jobId())
         .setForgetSetId(manifest.forgetSetId())
-        .setAlgorithm(manifest.algorithm() == null ? null : UnlearningAlgorithm.valueOf(manifest.algorithm()))
+        .setAlgorithm(
+            manifest.algorithm() == null ? null : UnlearningAlgorithm.valueOf(manifest.algorithm()))
         .setHyperParameters(manifest.hyperParameters())
         .setLocation(store.parameters(manifest).toUri().toString())
         .setChecksum(manifest.checksum())
@@ -41,7 +43,9 @@ final class Announcements {
         .build();
   }
 
-  /** @param startedAt when the worker took up the job that produced the version */
+  /**
+   * @param startedAt when the worker took up the job that produced the version
+   */
   static UnlearningMetrics metrics(VersionManifest manifest, Instant startedAt, Instant now) {
     VersionManifest.Evidence evidence = manifest.evidence();
     return UnlearningMetrics.newBuilder()
@@ -50,7 +54,8 @@ final class Announcements {
         .setJobId(manifest.jobId())
         .setForgetSetId(manifest.forgetSetId())
         .setLevel(manifest.level() == null ? null : MemorizationLevel.valueOf(manifest.level()))
-        .setAlgorithm(manifest.algorithm() == null ? null : UnlearningAlgorithm.valueOf(manifest.algorithm()))
+        .setAlgorithm(
+            manifest.algorithm() == null ? null : UnlearningAlgorithm.valueOf(manifest.algorithm()))
         .setForgetSize(evidence.forgetSize())
         .setRetainSize(evidence.retainSize())
         .setForgetAccuracy(evidence.forgetAccuracy())
@@ -68,27 +73,45 @@ final class Announcements {
   }
 
   /**
-   * The COMPLETED receipts of a forget set whose last job produced {@code last}: for every request, the model
-   * version from which all of the set's examples are gone and the outcome of every job of the set as evidence.
+   * The COMPLETED receipts of a forget set whose last job produced {@code last}: for every request,
+   * the model version from which all of the set's examples are gone and the outcome of every job of
+   * the set as evidence.
    */
-  static List<DeletionReceipt> completed(VersionManifest last, List<VersionManifest> jobsOfSet,
-      List<RequestSummary> requests, Instant now) {
-    List<JobOutcome> outcomes = jobsOfSet.stream().map(v -> new JobOutcome(v.jobId(),
-        MemorizationLevel.valueOf(v.level()), UnlearningAlgorithm.valueOf(v.algorithm()), v.forgetIds().size(),
-        v.version(), v.evidence().forgetAccuracy(), v.evidence().mia())).toList();
-    return requests.stream().map(request -> DeletionReceipt.newBuilder()
-        .setRequestId(request.getRequestId())
-        .setStatus(ReceiptStatus.COMPLETED)
-        .setModelId(last.modelId())
-        .setSubjectHash(request.getSubjectHash())
-        .setReason(request.getReason())
-        .setExampleCount(request.getExampleCount())
-        .setForgetSetId(last.forgetSetId())
-        .setModelVersion(last.version())
-        .setOutcomes(outcomes)
-        .setReceivedAt(request.getReceivedAt())
-        .setDeadline(request.getDeadline())
-        .setIssuedAt(now)
-        .build()).toList();
+  static List<DeletionReceipt> completed(
+      VersionManifest last,
+      List<VersionManifest> jobsOfSet,
+      List<RequestSummary> requests,
+      Instant now) {
+    List<JobOutcome> outcomes =
+        jobsOfSet.stream()
+            .map(
+                v ->
+                    new JobOutcome(
+                        v.jobId(),
+                        MemorizationLevel.valueOf(v.level()),
+                        UnlearningAlgorithm.valueOf(v.algorithm()),
+                        v.forgetIds().size(),
+                        v.version(),
+                        v.evidence().forgetAccuracy(),
+                        v.evidence().mia()))
+            .toList();
+    return requests.stream()
+        .map(
+            request ->
+                DeletionReceipt.newBuilder()
+                    .setRequestId(request.getRequestId())
+                    .setStatus(ReceiptStatus.COMPLETED)
+                    .setModelId(last.modelId())
+                    .setSubjectHash(request.getSubjectHash())
+                    .setReason(request.getReason())
+                    .setExampleCount(request.getExampleCount())
+                    .setForgetSetId(last.forgetSetId())
+                    .setModelVersion(last.version())
+                    .setOutcomes(outcomes)
+                    .setReceivedAt(request.getReceivedAt())
+                    .setDeadline(request.getDeadline())
+                    .setIssuedAt(now)
+                    .build())
+        .toList();
   }
 }

@@ -39,14 +39,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Makes a model ready for deletions: trains the original model (version 0) while recording its learning-event
- * memorization proxies, stores it with its scores, and publishes the scores (with the training-set tertiles the
- * refiner cuts at) to {@code memorization-scores} and the version to {@code model-versions}. A model already stored
- * is not trained again; its stored scores are published again.
+ * Makes a model ready for deletions: trains the original model (version 0) while recording its
+ * learning-event memorization proxies, stores it with its scores, and publishes the scores (with
+ * the training-set tertiles the refiner cuts at) to {@code memorization-scores} and the version to
+ * {@code model-versions}. A model already stored is not trained again; its stored scores are
+ * published again.
  */
 public final class Bootstrap {
   /** The proxy the scores are published with: the confidence proxy (rum-method.md §3.4a). */
   public static final ProxyKind PROXY = ProxyKind.CONFIDENCE;
+
   static final String SCORES_FILE = "scores-confidence.bin";
   private static final Logger log = LoggerFactory.getLogger(Bootstrap.class);
 
@@ -66,12 +68,19 @@ public final class Bootstrap {
   public VersionManifest trainIfAbsent(String modelId, ModelSpec spec, TrainingRecipe recipe) {
     Optional<VersionManifest> existing = store.versions(modelId).stream().findFirst();
     if (existing.isPresent()) {
-      log.info("Model {} is already trained (version 0 at {}); not training again", modelId,
+      log.info(
+          "Model {} is already trained (version 0 at {}); not training again",
+          modelId,
           store.directory(existing.get()));
       return existing.get();
     }
-    log.info("Training {} ({}, {} epochs) on {} examples of {}", modelId, spec.architecture(), recipe.epochs(),
-        engine.data().train().size(), engine.data().train().name());
+    log.info(
+        "Training {} ({}, {} epochs) on {} examples of {}",
+        modelId,
+        spec.architecture(),
+        recipe.epochs(),
+        engine.data().train().size(),
+        engine.data().train().name());
     UnlearningEngine.TrainedModel trained = engine.trainOriginal(spec, recipe);
     try (Classifier model = trained.model()) {
       MemorizationScores scores = trained.proxies().scores(PROXY);
@@ -83,40 +92,81 @@ public final class Bootstrap {
       recipeRecord.put("batch_size", Integer.toString(recipe.batchSize()));
       recipeRecord.put("schedule", recipe.schedule().name());
       recipeRecord.put("seed", Long.toString(recipe.seed()));
-      recipeRecord.put("mean_epoch_seconds", String.format("%.1f", trained.run().meanEpochSeconds()));
-      var measured = engine.measure(model, new long[0], dev.rumstream.engine.data.DeletionLedger.empty(), false);
-      VersionManifest v0 = new VersionManifest(modelId, 0, null, null, null, null, null, recipeRecord, List.of(),
-          List.of(), List.of(), engine.data().train().name(), engine.data().train().size(),
-          spec.architecture().name(), null, 0, clock.instant(), Devices.label(engine.device()),
-          new VersionManifest.Evidence(null, measured.accuracies().retain(), measured.accuracies().test(), null,
-              null, 0, engine.data().train().size(), 0));
-      VersionManifest stored = store.write(v0, dir -> {
-        writeScores(scores, dir.resolve(SCORES_FILE));
-        return ModelFiles.save(model, dir.resolve(ModelStore.PARAMS));
-      });
-      log.info("Stored version 0 of {}: train accuracy {}, test accuracy {}", modelId,
-          String.format("%.4f", measured.accuracies().retain()), String.format("%.4f", measured.accuracies().test()));
+      recipeRecord.put(
+          "mean_epoch_seconds", String.format("%.1f", trained.run().meanEpochSeconds()));
+      var measured =
+          engine.measure(
+              model, new long[0], dev.rumstream.engine.data.DeletionLedger.empty(), false);
+      VersionManifest v0 =
+          new VersionManifest(
+              modelId,
+              0,
+              null,
+              null,
+              null,
+              null,
+              null,
+              recipeRecord,
+              List.of(),
+              List.of(),
+              List.of(),
+              engine.data().train().name(),
+              engine.data().train().size(),
+              spec.architecture().name(),
+              null,
+              0,
+              clock.instant(),
+              Devices.label(engine.device()),
+              new VersionManifest.Evidence(
+                  null,
+                  measured.accuracies().retain(),
+                  measured.accuracies().test(),
+                  null,
+                  null,
+                  0,
+                  engine.data().train().size(),
+                  0));
+      VersionManifest stored =
+          store.write(
+              v0,
+              dir -> {
+                writeScores(scores, dir.resolve(SCORES_FILE));
+                return ModelFiles.save(model, dir.resolve(ModelStore.PARAMS));
+              });
+      log.info(
+          "Stored version 0 of {}: train accuracy {}, test accuracy {}",
+          modelId,
+          String.format("%.4f", measured.accuracies().retain()),
+          String.format("%.4f", measured.accuracies().test()));
       return stored;
     }
   }
 
   /**
-   * Version 0 for a run of its own (the demo, the latency benchmark): the small CNN trained with the paper's recipe
-   * into {@code cache} unless it is stored there already, copied into {@code store}, where the run's worker unlearns
-   * (so the cached original never changes), and published from there.
+   * Version 0 for a run of its own (the demo, the latency benchmark): the small CNN trained with
+   * the paper's recipe into {@code cache} unless it is stored there already, copied into {@code
+   * store}, where the run's worker unlearns (so the cached original never changes), and published
+   * from there.
    */
-  public static VersionManifest fromCache(WorkerConfig config, ModelStore cache, ModelStore store, String modelId,
-      int epochs) {
-    UnlearningEngine engine = new UnlearningEngine(config.engine().withProgressBars(true),
-        WorkerService.dataset(config));
-    VersionManifest trained = new Bootstrap(config, engine, cache, Clock.systemUTC()).trainIfAbsent(modelId,
-        ModelSpec.smallCnn(engine.data().train()), TrainingRecipe.paper(epochs, config.engine().seed()));
+  public static VersionManifest fromCache(
+      WorkerConfig config, ModelStore cache, ModelStore store, String modelId, int epochs) {
+    UnlearningEngine engine =
+        new UnlearningEngine(config.engine().withProgressBars(true), WorkerService.dataset(config));
+    VersionManifest trained =
+        new Bootstrap(config, engine, cache, Clock.systemUTC())
+            .trainIfAbsent(
+                modelId,
+                ModelSpec.smallCnn(engine.data().train()),
+                TrainingRecipe.paper(epochs, config.engine().seed()));
     VersionManifest v0 = store.copyFrom(cache, trained);
     new Bootstrap(config, engine, store, Clock.systemUTC()).publish(v0);
     return v0;
   }
 
-  /** Publishes version 0's scores and then its announcement, so the streams app knows both before requests come. */
+  /**
+   * Publishes version 0's scores and then its announcement, so the streams app knows both before
+   * requests come.
+   */
   public void publish(VersionManifest v0) {
     MemorizationScores scores = storedScores(store, v0);
     ScoreDistribution distribution = distribution(scores.values());
@@ -129,19 +179,33 @@ public final class Bootstrap {
         new KafkaProducer<>(props, new StringSerializer(), new AvroSerializer<>(registry))) {
       for (int i = 0; i < scores.size(); i++) {
         long id = scores.ids()[i];
-        producer.send(new ProducerRecord<>(config.scoresTopic(), Keys.score(v0.modelId(), id),
-            MemorizationScore.newBuilder().setModelId(v0.modelId()).setModelVersion(0).setExampleId(id)
-                .setProxy(dev.rumstream.avro.ProxyKind.valueOf(PROXY.name())).setScore(scores.values()[i])
-                .setHigherIsMoreMemorized(PROXY.higherIsMoreMemorized()).setDistribution(distribution)
-                .setDatasetId(v0.datasetId()).setComputedAt(computedAt).build()));
+        producer.send(
+            new ProducerRecord<>(
+                config.scoresTopic(),
+                Keys.score(v0.modelId(), id),
+                MemorizationScore.newBuilder()
+                    .setModelId(v0.modelId())
+                    .setModelVersion(0)
+                    .setExampleId(id)
+                    .setProxy(dev.rumstream.avro.ProxyKind.valueOf(PROXY.name()))
+                    .setScore(scores.values()[i])
+                    .setHigherIsMoreMemorized(PROXY.higherIsMoreMemorized())
+                    .setDistribution(distribution)
+                    .setDatasetId(v0.datasetId())
+                    .setComputedAt(computedAt)
+                    .build()));
       }
       producer.flush();
       ModelVersion announcement = Announcements.version(v0, store);
       producer.send(new ProducerRecord<>(config.versionsTopic(), v0.modelId(), announcement));
       producer.flush();
     }
-    log.info("Published {} {} scores (tertiles {} / {}) and version 0 of {}", scores.size(), PROXY,
-        String.format("%.4f", distribution.getLowerTertile()), String.format("%.4f", distribution.getUpperTertile()),
+    log.info(
+        "Published {} {} scores (tertiles {} / {}) and version 0 of {}",
+        scores.size(),
+        PROXY,
+        String.format("%.4f", distribution.getLowerTertile()),
+        String.format("%.4f", distribution.getUpperTertile()),
         v0.modelId());
   }
 
@@ -154,7 +218,10 @@ public final class Bootstrap {
   static ScoreDistribution distribution(double[] values) {
     double[] sorted = values.clone();
     Arrays.sort(sorted);
-    return new ScoreDistribution((long) sorted.length, quantile(sorted, 1.0 / 3), quantile(sorted, 0.5),
+    return new ScoreDistribution(
+        (long) sorted.length,
+        quantile(sorted, 1.0 / 3),
+        quantile(sorted, 0.5),
         quantile(sorted, 2.0 / 3));
   }
 

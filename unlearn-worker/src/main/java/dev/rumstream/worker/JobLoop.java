@@ -45,16 +45,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Consumes unlearning jobs one at a time and publishes what each produced (steps 5 and 6 of the flow).
+ * Consumes unlearning jobs one at a time and publishes what each produced (steps 5 and 6 of the
+ * flow).
  *
  * <ul>
- *   <li>A job runs on its own thread while this thread keeps polling with the partitions paused, so a job that
- *       takes minutes never exceeds {@code max.poll.interval.ms} and the worker stays in its group.
- *   <li>The version is stored durably first ({@link JobApplier}); then its announcement, its evidence, the
- *       COMPLETED receipts (after the last job of a forget set) and the job's offset are written in one Kafka
- *       transaction. A crash before the commit redelivers the job, which finds its version in the store and only
- *       announces it, so no job is applied twice and every receipt is published exactly once.
- *   <li>A failing job is retried with backoff and never skipped: later jobs of the model build on it.
+ *   <li>A job runs on its own thread while this thread keeps polling with the partitions paused, so
+ *       a job that takes minutes never exceeds {@code max.poll.interval.ms} and the worker stays in
+ *       its group.
+ *   <li>The version is stored durably first ({@link JobApplier}); then its announcement, its
+ *       evidence, the COMPLETED receipts (after the last job of a forget set) and the job's offset
+ *       are written in one Kafka transaction. A crash before the commit redelivers the job, which
+ *       finds its version in the store and only announces it, so no job is applied twice and every
+ *       receipt is published exactly once.
+ *   <li>A failing job is retried with backoff and never skipped: later jobs of the model build on
+ *       it.
  * </ul>
  */
 final class JobLoop implements Runnable {
@@ -67,10 +71,15 @@ final class JobLoop implements Runnable {
   private final ModelStore store;
   private final WorkerMetrics metrics;
   private final Clock clock;
-  private final ExecutorService jobThread = Executors.newSingleThreadExecutor(r -> new Thread(() -> {
-    Devices.prepareThread();
-    r.run();
-  }, "unlearn-job"));
+  private final ExecutorService jobThread =
+      Executors.newSingleThreadExecutor(
+          r ->
+              new Thread(
+                  () -> {
+                    Devices.prepareThread();
+                    r.run();
+                  },
+                  "unlearn-job"));
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final AtomicReference<String> problem = new AtomicReference<>("starting");
   private final Set<TopicPartition> lostDuringJob = new HashSet<>();
@@ -78,7 +87,12 @@ final class JobLoop implements Runnable {
   private KafkaProducer<String, SpecificRecord> producer;
   private Instant lagCheckedAt = Instant.EPOCH;
 
-  JobLoop(WorkerConfig config, JobApplier applier, ModelStore store, WorkerMetrics metrics, Clock clock) {
+  JobLoop(
+      WorkerConfig config,
+      JobApplier applier,
+      ModelStore store,
+      WorkerMetrics metrics,
+      Clock clock) {
     this.config = config;
     this.applier = applier;
     this.store = store;
@@ -94,10 +108,14 @@ final class JobLoop implements Runnable {
   @Override
   public void run() {
     RegistryClient registry = new RegistryClient(RegistryConfig.from(config.kafka()));
-    try (KafkaConsumer<String, UnlearnJob> jobs = new KafkaConsumer<>(consumerConfig(), new StringDeserializer(),
-            AvroDeserializer.forClass(UnlearnJob.class, registry));
-        KafkaProducer<String, SpecificRecord> announcements = new KafkaProducer<>(producerConfig(),
-            new StringSerializer(), new AvroSerializer<>(registry))) {
+    try (KafkaConsumer<String, UnlearnJob> jobs =
+            new KafkaConsumer<>(
+                consumerConfig(),
+                new StringDeserializer(),
+                AvroDeserializer.forClass(UnlearnJob.class, registry));
+        KafkaProducer<String, SpecificRecord> announcements =
+            new KafkaProducer<>(
+                producerConfig(), new StringSerializer(), new AvroSerializer<>(registry))) {
       this.consumer = jobs;
       this.producer = announcements;
       producer.initTransactions();
@@ -119,7 +137,8 @@ final class JobLoop implements Runnable {
     } catch (WakeupException e) {
       log.info("Job loop woken up to stop");
     } catch (ProducerFencedException e) {
-      problem.set("fenced: another worker with transactional id " + transactionalId() + " took over");
+      problem.set(
+          "fenced: another worker with transactional id " + transactionalId() + " took over");
       log.error("Stopping: {}", problem.get(), e);
     } catch (RuntimeException e) {
       problem.set("job loop failed: " + e);
@@ -143,20 +162,25 @@ final class JobLoop implements Runnable {
     Instant takenUp = clock.instant();
     while (running.get()) {
       Instant started = clock.instant();
-      metrics.deadlineSlack(job.getDeadline() == null ? null
-          : (double) Duration.between(started, job.getDeadline()).toSeconds());
+      metrics.deadlineSlack(
+          job.getDeadline() == null
+              ? null
+              : (double) Duration.between(started, job.getDeadline()).toSeconds());
       lostDuringJob.clear();
       consumer.pause(consumer.assignment());
       Future<JobApplier.Applied> result = jobThread.submit(() -> applier.apply(job));
       try {
         JobApplier.Applied applied = awaitWhilePolling(result);
         if (lostDuringJob.contains(partition)) {
-          log.warn("Partition {} moved to another worker during job {}; it announces the stored version",
-              partition, job.getJobId());
+          log.warn(
+              "Partition {} moved to another worker during job {}; it announces the stored version",
+              partition,
+              job.getJobId());
           return;
         }
         publish(record, job, applied.version(), takenUp);
-        metrics.jobDone(applied.version(), applied.alreadyStored(), Duration.between(started, clock.instant()));
+        metrics.jobDone(
+            applied.version(), applied.alreadyStored(), Duration.between(started, clock.instant()));
         problem.set(null);
         return;
       } catch (ExecutionException e) {
@@ -176,16 +200,22 @@ final class JobLoop implements Runnable {
         consumer.resume(consumer.assignment());
       }
       pollFor(backoff);
-      backoff = backoff.multipliedBy(2).compareTo(config.maxRetryBackoff()) > 0 ? config.maxRetryBackoff()
-          : backoff.multipliedBy(2);
+      backoff =
+          backoff.multipliedBy(2).compareTo(config.maxRetryBackoff()) > 0
+              ? config.maxRetryBackoff()
+              : backoff.multipliedBy(2);
       if (!consumer.assignment().contains(partition)) {
         return;
       }
     }
   }
 
-  /** Keeps the consumer in its group while the job runs; records of newly assigned partitions are put back. */
-  private JobApplier.Applied awaitWhilePolling(Future<JobApplier.Applied> result) throws ExecutionException {
+  /**
+   * Keeps the consumer in its group while the job runs; records of newly assigned partitions are
+   * put back.
+   */
+  private JobApplier.Applied awaitWhilePolling(Future<JobApplier.Applied> result)
+      throws ExecutionException {
     while (!result.isDone()) {
       ConsumerRecords<String, UnlearnJob> unexpected = consumer.poll(POLL);
       putBack(unexpected);
@@ -214,38 +244,65 @@ final class JobLoop implements Runnable {
     }
   }
 
-  /** @param takenUp when this worker took up the job: the first attempt's start, retries included */
-  private void publish(ConsumerRecord<String, UnlearnJob> record, UnlearnJob job, VersionManifest version,
+  /**
+   * @param takenUp when this worker took up the job: the first attempt's start, retries included
+   */
+  private void publish(
+      ConsumerRecord<String, UnlearnJob> record,
+      UnlearnJob job,
+      VersionManifest version,
       Instant takenUp) {
     Instant now = clock.instant();
     producer.beginTransaction();
-    producer.send(new ProducerRecord<>(config.versionsTopic(), job.getModelId(), Announcements.version(version, store)));
-    producer.send(new ProducerRecord<>(config.metricsTopic(), job.getModelId(),
-        Announcements.metrics(version, takenUp, now)));
+    producer.send(
+        new ProducerRecord<>(
+            config.versionsTopic(), job.getModelId(), Announcements.version(version, store)));
+    producer.send(
+        new ProducerRecord<>(
+            config.metricsTopic(), job.getModelId(), Announcements.metrics(version, takenUp, now)));
     int receipts = 0;
     if (job.getIndex() == job.getJobCount() - 1) {
-      List<VersionManifest> jobsOfSet = store.versions(job.getModelId()).stream()
-          .filter(v -> job.getForgetSetId().equals(v.forgetSetId())).toList();
-      for (DeletionReceipt receipt : Announcements.completed(version, jobsOfSet, job.getRequests(), now)) {
-        producer.send(new ProducerRecord<>(config.receiptsTopic(), receipt.getRequestId(), receipt));
+      List<VersionManifest> jobsOfSet =
+          store.versions(job.getModelId()).stream()
+              .filter(v -> job.getForgetSetId().equals(v.forgetSetId()))
+              .toList();
+      for (DeletionReceipt receipt :
+          Announcements.completed(version, jobsOfSet, job.getRequests(), now)) {
+        producer.send(
+            new ProducerRecord<>(config.receiptsTopic(), receipt.getRequestId(), receipt));
         receipts++;
       }
     }
-    producer.sendOffsetsToTransaction(Map.of(new TopicPartition(record.topic(), record.partition()),
-        new OffsetAndMetadata(record.offset() + 1)), consumer.groupMetadata());
+    producer.sendOffsetsToTransaction(
+        Map.of(
+            new TopicPartition(record.topic(), record.partition()),
+            new OffsetAndMetadata(record.offset() + 1)),
+        consumer.groupMetadata());
     producer.commitTransaction();
     metrics.receiptsCompleted(receipts);
-    log.info("Published version {} of {} for job {} ({} receipts)", version.version(), job.getModelId(),
-        job.getJobId(), receipts);
+    log.info(
+        "Published version {} of {} for job {} ({} receipts)",
+        version.version(),
+        job.getModelId(),
+        job.getJobId(),
+        receipts);
   }
 
-  /** A job record that cannot be read is logged and committed past: the streams app never writes one. */
+  /**
+   * A job record that cannot be read is logged and committed past: the streams app never writes
+   * one.
+   */
   private void skipUnreadable(RecordDeserializationException e) {
     metrics.jobFailed();
-    log.error("Skipping an unreadable job at {}-{}@{}", e.topicPartition().topic(), e.topicPartition().partition(),
-        e.offset(), e);
+    log.error(
+        "Skipping an unreadable job at {}-{}@{}",
+        e.topicPartition().topic(),
+        e.topicPartition().partition(),
+        e.offset(),
+        e);
     producer.beginTransaction();
-    producer.sendOffsetsToTransaction(Map.of(e.topicPartition(), new OffsetAndMetadata(e.offset() + 1)),
+    producer.sendOffsetsToTransaction(
+        Map.of(e.topicPartition(), new OffsetAndMetadata(e.offset() + 1)),
         consumer.groupMetadata());
     producer.commitTransaction();
     consumer.seek(e.topicPartition(), e.offset() + 1);
@@ -253,7 +310,8 @@ final class JobLoop implements Runnable {
 
   private void updateLag() {
     Instant now = clock.instant();
-    if (Duration.between(lagCheckedAt, now).compareTo(LAG_INTERVAL) < 0 || consumer.assignment().isEmpty()) {
+    if (Duration.between(lagCheckedAt, now).compareTo(LAG_INTERVAL) < 0
+        || consumer.assignment().isEmpty()) {
       return;
     }
     lagCheckedAt = now;

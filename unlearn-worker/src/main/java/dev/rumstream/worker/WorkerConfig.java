@@ -40,17 +40,20 @@ public record WorkerConfig(
   static ImageFolders.Format imageFormat(String text) {
     String[] parts = text.toLowerCase(java.util.Locale.ROOT).split("x");
     if (parts.length != 3) {
-      throw new IllegalArgumentException("rumstream.dataset.image.format must look like 3x32x32, not " + text);
+      throw new IllegalArgumentException(
+          "rumstream.dataset.image.format must look like 3x32x32, not " + text);
     }
-    return new ImageFolders.Format(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]), Integer.parseInt(parts[2]));
+    return new ImageFolders.Format(
+        Integer.parseInt(parts[0]), Integer.parseInt(parts[1]), Integer.parseInt(parts[2]));
   }
 
   public static WorkerConfig from(Settings settings) {
-    EngineConfig engine = EngineConfig.defaults()
-        .withSeed(Long.parseLong(settings.string("rumstream.seed")))
-        .withMiaShadowSize(settings.integer("rumstream.eval.mia.shadow.size"))
-        .withEvalBatchSize(settings.integer("rumstream.eval.batch.size"))
-        .withDevice(settings.choice("rumstream.device", EngineConfig.DevicePreference.class));
+    EngineConfig engine =
+        EngineConfig.defaults()
+            .withSeed(Long.parseLong(settings.string("rumstream.seed")))
+            .withMiaShadowSize(settings.integer("rumstream.eval.mia.shadow.size"))
+            .withEvalBatchSize(settings.integer("rumstream.eval.batch.size"))
+            .withDevice(settings.choice("rumstream.device", EngineConfig.DevicePreference.class));
     return new WorkerConfig(
         settings.kafka(),
         settings.string("rumstream.topic.unlearn.jobs"),

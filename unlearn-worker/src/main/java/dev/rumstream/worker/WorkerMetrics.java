@@ -22,18 +22,28 @@ public final class WorkerMetrics {
 
   public WorkerMetrics(MeterRegistry registry, String device) {
     this.registry = registry;
-    this.examplesUnlearned = Counter.builder("rumstream.worker.examples.unlearned")
-        .description("Examples removed from models").register(registry);
-    this.receiptsCompleted = Counter.builder("rumstream.worker.receipts.completed")
-        .description("COMPLETED receipts published").register(registry);
+    this.examplesUnlearned =
+        Counter.builder("rumstream.worker.examples.unlearned")
+            .description("Examples removed from models")
+            .register(registry);
+    this.receiptsCompleted =
+        Counter.builder("rumstream.worker.receipts.completed")
+            .description("COMPLETED receipts published")
+            .register(registry);
     Gauge.builder("rumstream.worker.consumer.lag", lag, AtomicLong::get)
-        .description("Unlearning jobs waiting on this worker's partitions").register(registry);
-    Gauge.builder("rumstream.worker.deadline.slack", deadlineSlack, slack -> slack.get() == null ? Double.NaN
-            : slack.get())
-        .description("Seconds until the deadline of the job in progress (NaN when none)").baseUnit("seconds")
+        .description("Unlearning jobs waiting on this worker's partitions")
         .register(registry);
-    Gauge.builder("rumstream.worker.device.info", () -> 1).tag("device", device)
-        .description("The device this worker computes on").register(registry);
+    Gauge.builder(
+            "rumstream.worker.deadline.slack",
+            deadlineSlack,
+            slack -> slack.get() == null ? Double.NaN : slack.get())
+        .description("Seconds until the deadline of the job in progress (NaN when none)")
+        .baseUnit("seconds")
+        .register(registry);
+    Gauge.builder("rumstream.worker.device.info", () -> 1)
+        .tag("device", device)
+        .description("The device this worker computes on")
+        .register(registry);
     for (String outcome : new String[] {"completed", "failed", "reannounced"}) {
       jobs(outcome);
     }
@@ -44,8 +54,10 @@ public final class WorkerMetrics {
   }
 
   private Counter jobs(String outcome) {
-    return Counter.builder("rumstream.worker.jobs").tag("outcome", outcome)
-        .description("Unlearning jobs by outcome").register(registry);
+    return Counter.builder("rumstream.worker.jobs")
+        .tag("outcome", outcome)
+        .description("Unlearning jobs by outcome")
+        .register(registry);
   }
 
   void jobFailed() {
@@ -56,8 +68,12 @@ public final class WorkerMetrics {
     jobs(reannounced ? "reannounced" : "completed").increment();
     if (!reannounced) {
       examplesUnlearned.increment(version.forgetIds().size());
-      Timer.builder("rumstream.worker.job.duration").tag("algorithm", version.algorithm())
-          .tag("level", version.level()).publishPercentileHistogram().register(registry).record(took);
+      Timer.builder("rumstream.worker.job.duration")
+          .tag("algorithm", version.algorithm())
+          .tag("level", version.level())
+          .publishPercentileHistogram()
+          .register(registry)
+          .record(took);
     }
     versionAnnounced(version);
   }
@@ -73,11 +89,17 @@ public final class WorkerMetrics {
     }
   }
 
-  private void gauge(String name, String model, java.util.function.Function<VersionManifest, Double> value) {
-    Gauge.builder(name, latestByModel, byModel -> {
-      Double v = value.apply(byModel.get(model));
-      return v == null ? Double.NaN : v;
-    }).tag("model", model).register(registry);
+  private void gauge(
+      String name, String model, java.util.function.Function<VersionManifest, Double> value) {
+    Gauge.builder(
+            name,
+            latestByModel,
+            byModel -> {
+              Double v = value.apply(byModel.get(model));
+              return v == null ? Double.NaN : v;
+            })
+        .tag("model", model)
+        .register(registry);
   }
 
   void receiptsCompleted(int count) {

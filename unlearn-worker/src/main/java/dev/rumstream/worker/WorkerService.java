@@ -14,7 +14,10 @@ import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** One running worker: the engine over the configured dataset, the model store, and the job loop on its thread. */
+/**
+ * One running worker: the engine over the configured dataset, the model store, and the job loop on
+ * its thread.
+ */
 public final class WorkerService implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WorkerService.class);
 
@@ -29,9 +32,18 @@ public final class WorkerService implements AutoCloseable {
     ModelStore store = new ModelStore(config.modelStore());
     WorkerMetrics metrics = new WorkerMetrics(registry, Devices.label(engine.device()));
     store.models().forEach(model -> store.latest(model).ifPresent(metrics::versionAnnounced));
-    this.loop = new JobLoop(config, new JobApplier(engine, store, config.defaultHyperParameters(),
-        config.evaluationRetainSample(), Clock.systemUTC()),
-        store, metrics, Clock.systemUTC());
+    this.loop =
+        new JobLoop(
+            config,
+            new JobApplier(
+                engine,
+                store,
+                config.defaultHyperParameters(),
+                config.evaluationRetainSample(),
+                Clock.systemUTC()),
+            store,
+            metrics,
+            Clock.systemUTC());
     this.thread = new Thread(loop, "job-loop");
   }
 
@@ -42,11 +54,15 @@ public final class WorkerService implements AutoCloseable {
   /** The training data of the models this worker serves, as configured. */
   public static DatasetSplits dataset(WorkerConfig config) {
     return switch (config.dataset()) {
-      case "fashion-mnist" -> config.datasetDir().isBlank() ? FashionMnist.load()
-          : FashionMnist.load(Path.of(config.datasetDir()), HeldOut.NONE);
-      case "folder" -> ImageFolders.load(Path.of(config.datasetDir()), config.imageFormat(), HeldOut.NONE);
-      default -> throw new IllegalArgumentException("rumstream.dataset must be fashion-mnist or folder, not "
-          + config.dataset());
+      case "fashion-mnist" ->
+          config.datasetDir().isBlank()
+              ? FashionMnist.load()
+              : FashionMnist.load(Path.of(config.datasetDir()), HeldOut.NONE);
+      case "folder" ->
+          ImageFolders.load(Path.of(config.datasetDir()), config.imageFormat(), HeldOut.NONE);
+      default ->
+          throw new IllegalArgumentException(
+              "rumstream.dataset must be fashion-mnist or folder, not " + config.dataset());
     };
   }
 

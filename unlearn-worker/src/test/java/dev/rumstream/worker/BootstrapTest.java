@@ -36,8 +36,9 @@ class BootstrapTest {
 
   @Test
   void storedScoresReadBackExactly(@TempDir Path dir) throws Exception {
-    MemorizationScores scores = new MemorizationScores(ProxyKind.CONFIDENCE, new long[] {3, 1, 2},
-        new double[] {0.25, 0.125, 0.999});
+    MemorizationScores scores =
+        new MemorizationScores(
+            ProxyKind.CONFIDENCE, new long[] {3, 1, 2}, new double[] {0.25, 0.125, 0.999});
     Bootstrap.writeScores(scores, dir.resolve("s.bin"));
     MemorizationScores read = Bootstrap.readScores(dir.resolve("s.bin"));
     assertThat(read.kind()).isEqualTo(ProxyKind.CONFIDENCE);

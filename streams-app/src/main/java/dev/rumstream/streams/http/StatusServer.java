@@ -19,8 +19,9 @@ import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * The streams app's HTTP face: {@code /health/live}, {@code /health/ready} (Kafka Streams RUNNING),
- * {@code /metrics} (Prometheus) and {@code GET /requests/{id}} (a request's latest receipt, answered from the
- * receipts store by interactive query; a request owned by another instance gets a 307 to that instance).
+ * {@code /metrics} (Prometheus) and {@code GET /requests/{id}} (a request's latest receipt,
+ * answered from the receipts store by interactive query; a request owned by another instance gets a
+ * 307 to that instance).
  */
 public final class StatusServer implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -29,21 +30,29 @@ public final class StatusServer implements AutoCloseable {
   private final DeletionService service;
   private final PrometheusMeterRegistry metrics;
 
-  public StatusServer(int port, DeletionService service, PrometheusMeterRegistry metrics) throws IOException {
+  public StatusServer(int port, DeletionService service, PrometheusMeterRegistry metrics)
+      throws IOException {
     this.service = service;
     this.metrics = metrics;
     this.server = HttpServer.create(new InetSocketAddress(port), 0);
-    server.setExecutor(Executors.newFixedThreadPool(4, runnable -> {
-      Thread thread = new Thread(runnable, "status-http");
-      thread.setDaemon(true);
-      return thread;
-    }));
+    server.setExecutor(
+        Executors.newFixedThreadPool(
+            4,
+            runnable -> {
+              Thread thread = new Thread(runnable, "status-http");
+              thread.setDaemon(true);
+              return thread;
+            }));
     server.createContext("/health/live", exchange -> live(exchange));
     server.createContext("/health/ready", exchange -> ready(exchange));
-    server.createContext("/metrics", exchange -> send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8",
-        metrics.scrape()));
+    server.createContext(
+        "/metrics",
+        exchange ->
+            send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
     server.createContext("/requests/", this::request);
-    server.createContext("/", exchange -> json(exchange, 404, error("no such endpoint: " + exchange.getRequestURI())));
+    server.createContext(
+        "/",
+        exchange -> json(exchange, 404, error("no such endpoint: " + exchange.getRequestURI())));
   }
 
   public void start() {
@@ -57,15 +66,19 @@ public final class StatusServer implements AutoCloseable {
   private void live(HttpExchange exchange) throws IOException {
     KafkaStreams.State state = service.state();
     boolean alive = state != KafkaStreams.State.ERROR && state != KafkaStreams.State.PENDING_ERROR;
-    json(exchange, alive ? 200 : 503, JSON.createObjectNode().put("status", alive ? "UP" : "DOWN")
-        .put("state", state.name()));
+    json(
+        exchange,
+        alive ? 200 : 503,
+        JSON.createObjectNode().put("status", alive ? "UP" : "DOWN").put("state", state.name()));
   }
 
   private void ready(HttpExchange exchange) throws IOException {
     KafkaStreams.State state = service.state();
     boolean ready = state == KafkaStreams.State.RUNNING;
-    json(exchange, ready ? 200 : 503, JSON.createObjectNode().put("status", ready ? "UP" : "DOWN")
-        .put("state", state.name()));
+    json(
+        exchange,
+        ready ? 200 : 503,
+        JSON.createObjectNode().put("status", ready ? "UP" : "DOWN").put("state", state.name()));
   }
 
   private void request(HttpExchange exchange) throws IOException {
@@ -73,8 +86,10 @@ public final class StatusServer implements AutoCloseable {
       json(exchange, 405, error("only GET is supported"));
       return;
     }
-    String id = URLDecoder.decode(exchange.getRequestURI().getRawPath().substring("/requests/".length()),
-        StandardCharsets.UTF_8);
+    String id =
+        URLDecoder.decode(
+            exchange.getRequestURI().getRawPath().substring("/requests/".length()),
+            StandardCharsets.UTF_8);
     if (id.isBlank() || id.contains("/")) {
       json(exchange, 400, error("expected /requests/{requestId}"));
       return;
@@ -87,35 +102,52 @@ public final class StatusServer implements AutoCloseable {
         json(exchange, 404, error("no receipt for request '" + id + "': unknown, or not read yet"));
       }
     } else if (lookup instanceof DeletionService.ReceiptLookup.Elsewhere elsewhere) {
-      String location = "http://" + elsewhere.owner().host() + ":" + elsewhere.owner().port()
-          + exchange.getRequestURI().getRawPath();
+      String location =
+          "http://"
+              + elsewhere.owner().host()
+              + ":"
+              + elsewhere.owner().port()
+              + exchange.getRequestURI().getRawPath();
       exchange.getResponseHeaders().add("Location", location);
-      json(exchange, 307, JSON.createObjectNode().put("requestId", id).put("owner", location)
-          .put("message", "this request's receipt is kept by another instance"));
+      json(
+          exchange,
+          307,
+          JSON.createObjectNode()
+              .put("requestId", id)
+              .put("owner", location)
+              .put("message", "this request's receipt is kept by another instance"));
     } else {
       json(exchange, 503, error(((DeletionService.ReceiptLookup.Unavailable) lookup).why()));
     }
   }
 
-  /** A receipt as JSON for people and scripts (the Avro record is the contract; this is a view of it). */
+  /**
+   * A receipt as JSON for people and scripts (the Avro record is the contract; this is a view of
+   * it).
+   */
   public static ObjectNode receiptJson(DeletionReceipt receipt) {
-    ObjectNode node = JSON.createObjectNode()
-        .put("requestId", receipt.getRequestId())
-        .put("status", receipt.getStatus().name())
-        .put("modelId", receipt.getModelId())
-        .put("subjectHash", receipt.getSubjectHash())
-        .put("reason", receipt.getReason() == null ? null : receipt.getReason().name())
-        .put("exampleCount", receipt.getExampleCount())
-        .put("foldedDuplicateIds", receipt.getFoldedDuplicateIds())
-        .put("rejection", receipt.getRejection())
-        .put("forgetSetId", receipt.getForgetSetId())
-        .put("modelVersion", receipt.getModelVersion())
-        .put("receivedAt", receipt.getReceivedAt() == null ? null : receipt.getReceivedAt().toString())
-        .put("deadline", receipt.getDeadline() == null ? null : receipt.getDeadline().toString())
-        .put("issuedAt", receipt.getIssuedAt().toString());
+    ObjectNode node =
+        JSON.createObjectNode()
+            .put("requestId", receipt.getRequestId())
+            .put("status", receipt.getStatus().name())
+            .put("modelId", receipt.getModelId())
+            .put("subjectHash", receipt.getSubjectHash())
+            .put("reason", receipt.getReason() == null ? null : receipt.getReason().name())
+            .put("exampleCount", receipt.getExampleCount())
+            .put("foldedDuplicateIds", receipt.getFoldedDuplicateIds())
+            .put("rejection", receipt.getRejection())
+            .put("forgetSetId", receipt.getForgetSetId())
+            .put("modelVersion", receipt.getModelVersion())
+            .put(
+                "receivedAt",
+                receipt.getReceivedAt() == null ? null : receipt.getReceivedAt().toString())
+            .put(
+                "deadline", receipt.getDeadline() == null ? null : receipt.getDeadline().toString())
+            .put("issuedAt", receipt.getIssuedAt().toString());
     ArrayNode outcomes = node.putArray("outcomes");
     for (JobOutcome outcome : receipt.getOutcomes()) {
-      outcomes.addObject()
+      outcomes
+          .addObject()
           .put("jobId", outcome.getJobId())
           .put("level", outcome.getLevel().name())
           .put("algorithm", outcome.getAlgorithm().name())
@@ -135,7 +167,8 @@ public final class StatusServer implements AutoCloseable {
     send(exchange, status, "application/json", body.toString());
   }
 
-  private static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+  private static void send(HttpExchange exchange, int status, String contentType, String body)
+      throws IOException {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().set("Content-Type", contentType);
     exchange.sendResponseHeaders(status, bytes.length);

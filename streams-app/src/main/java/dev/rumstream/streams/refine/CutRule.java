@@ -11,7 +11,8 @@ public interface CutRule {
 
   /**
    * @param scores the raw scores of the set's scored examples
-   * @param training the model's training-set distribution of the proxy, or null when none was published
+   * @param training the model's training-set distribution of the proxy, or null when none was
+   *     published
    * @param higherIsMoreMemorized the proxy's direction
    */
   Cuts cuts(List<Double> scores, ScoreDistribution training, boolean higherIsMoreMemorized);

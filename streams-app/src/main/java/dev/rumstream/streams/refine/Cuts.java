@@ -3,11 +3,12 @@ package dev.rumstream.streams.refine;
 import dev.rumstream.avro.MemorizationLevel;
 
 /**
- * Raw-score boundaries between memorization levels for one proxy direction. {@code lowerCut} separates LOW from
- * MEDIUM and {@code upperCut} MEDIUM from HIGH, both in the proxy's own units: for a proxy that rises with
- * memorization LOW is {@code score <= lowerCut} and HIGH {@code score > upperCut}; for confidence-type proxies
- * (falling with memorization) LOW is {@code score >= lowerCut} and HIGH {@code score < upperCut}. Every level can
- * be recomputed from the cuts recorded on the forget set.
+ * Raw-score boundaries between memorization levels for one proxy direction. {@code lowerCut}
+ * separates LOW from MEDIUM and {@code upperCut} MEDIUM from HIGH, both in the proxy's own units:
+ * for a proxy that rises with memorization LOW is {@code score <= lowerCut} and HIGH {@code score >
+ * upperCut}; for confidence-type proxies (falling with memorization) LOW is {@code score >=
+ * lowerCut} and HIGH {@code score < upperCut}. Every level can be recomputed from the cuts recorded
+ * on the forget set.
  */
 public record Cuts(double lowerCut, double upperCut, boolean higherIsMoreMemorized) {
 

@@ -5,8 +5,9 @@ import dev.rumstream.avro.ScoreDistribution;
 import java.util.List;
 
 /**
- * Configured cut-offs in the proxy's units (for true memorization, e.g. 0.2 and 0.8). Which of the two bounds LOW
- * follows from the proxy's direction, so the same pair works for either kind of proxy.
+ * Configured cut-offs in the proxy's units (for true memorization, e.g. 0.2 and 0.8). Which of the
+ * two bounds LOW follows from the proxy's direction, so the same pair works for either kind of
+ * proxy.
  */
 public final class FixedCuts implements CutRule {
   private final double first;

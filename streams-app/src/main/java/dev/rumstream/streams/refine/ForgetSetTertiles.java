@@ -5,8 +5,9 @@ import dev.rumstream.avro.ScoreDistribution;
 import java.util.List;
 
 /**
- * Cuts at the tertiles of the set itself, by rank: a third of the scored examples per level (ties stay together),
- * as the paper's 1:1:1 split. Also the fallback when a model published no training-set distribution.
+ * Cuts at the tertiles of the set itself, by rank: a third of the scored examples per level (ties
+ * stay together), as the paper's 1:1:1 split. Also the fallback when a model published no
+ * training-set distribution.
  */
 public final class ForgetSetTertiles implements CutRule {
 
@@ -20,11 +21,17 @@ public final class ForgetSetTertiles implements CutRule {
     if (scores.isEmpty()) {
       return new Cuts(Double.NaN, Double.NaN, higherIsMoreMemorized);
     }
-    double[] m = scores.stream().mapToDouble(s -> Cuts.memorization(s, higherIsMoreMemorized)).sorted().toArray();
+    double[] m =
+        scores.stream()
+            .mapToDouble(s -> Cuts.memorization(s, higherIsMoreMemorized))
+            .sorted()
+            .toArray();
     int n = m.length;
     double lower = m[(n + 2) / 3 - 1];
     double upper = m[(2 * n + 2) / 3 - 1];
-    return new Cuts(Cuts.memorization(lower, higherIsMoreMemorized), Cuts.memorization(upper, higherIsMoreMemorized),
+    return new Cuts(
+        Cuts.memorization(lower, higherIsMoreMemorized),
+        Cuts.memorization(upper, higherIsMoreMemorized),
         higherIsMoreMemorized);
   }
 }

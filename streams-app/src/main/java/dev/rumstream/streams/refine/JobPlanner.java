@@ -10,9 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Turns a refined forget set into its unlearning jobs: one per non-empty level, LOW then MEDIUM then HIGH (the
- * order of rum-method.md §5.2), each with the policy's algorithm for that level. A level whose algorithm is NONE
- * still gets a job, so the worker records its examples as deleted; an empty level gets none.
+ * Turns a refined forget set into its unlearning jobs: one per non-empty level, LOW then MEDIUM
+ * then HIGH (the order of rum-method.md §5.2), each with the policy's algorithm for that level. A
+ * level whose algorithm is NONE still gets a job, so the worker records its examples as deleted; an
+ * empty level gets none.
  */
 public final class JobPlanner {
   private final RefinementPolicy policy;
@@ -22,8 +23,8 @@ public final class JobPlanner {
   }
 
   /**
-   * @param requests what the COMPLETED receipts of the set's requests will report; every job carries them, the last
-   *     one's are used
+   * @param requests what the COMPLETED receipts of the set's requests will report; every job
+   *     carries them, the last one's are used
    */
   public List<UnlearnJob> plan(ForgetSet set, List<RequestSummary> requests, Instant now) {
     List<MemorizationLevel> levels = new ArrayList<>();
@@ -36,22 +37,26 @@ public final class JobPlanner {
     for (int index = 0; index < levels.size(); index++) {
       MemorizationLevel level = levels.get(index);
       LevelPlan plan = policy.plan(level);
-      jobs.add(UnlearnJob.newBuilder()
-          .setJobId(jobId(set.getForgetSetId(), index))
-          .setForgetSetId(set.getForgetSetId())
-          .setModelId(set.getModelId())
-          .setIndex(index)
-          .setJobCount(levels.size())
-          .setLevel(level)
-          .setAlgorithm(plan.algorithm())
-          .setHyperParameters(plan.hyperParameters())
-          .setExampleIds(set.getExamples().stream()
-              .filter(e -> e.getLevel() == level).map(ForgetExample::getExampleId).toList())
-          .setRequestIds(set.getRequestIds())
-          .setRequests(requests)
-          .setCreatedAt(now)
-          .setDeadline(set.getEarliestDeadline())
-          .build());
+      jobs.add(
+          UnlearnJob.newBuilder()
+              .setJobId(jobId(set.getForgetSetId(), index))
+              .setForgetSetId(set.getForgetSetId())
+              .setModelId(set.getModelId())
+              .setIndex(index)
+              .setJobCount(levels.size())
+              .setLevel(level)
+              .setAlgorithm(plan.algorithm())
+              .setHyperParameters(plan.hyperParameters())
+              .setExampleIds(
+                  set.getExamples().stream()
+                      .filter(e -> e.getLevel() == level)
+                      .map(ForgetExample::getExampleId)
+                      .toList())
+              .setRequestIds(set.getRequestIds())
+              .setRequests(requests)
+              .setCreatedAt(now)
+              .setDeadline(set.getEarliestDeadline())
+              .build());
     }
     return jobs;
   }

@@ -4,7 +4,9 @@ import dev.rumstream.avro.UnlearningAlgorithm;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** What to do with the examples of one memorization level: an algorithm and its hyper-parameters. */
+/**
+ * What to do with the examples of one memorization level: an algorithm and its hyper-parameters.
+ */
 public record LevelPlan(UnlearningAlgorithm algorithm, Map<String, String> hyperParameters) {
   public LevelPlan {
     hyperParameters = Map.copyOf(hyperParameters);

@@ -8,14 +8,17 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Maps each memorization level to what the worker does with it (rum-method.md §5.3). The presets are the
- * configurations released with the paper's code; any level can be overridden.
+ * Maps each memorization level to what the worker does with it (rum-method.md §5.3). The presets
+ * are the configurations released with the paper's code; any level can be overridden.
  */
 public record RefinementPolicy(Map<MemorizationLevel, LevelPlan> plans) {
 
   /** The released configurations. */
   public enum Preset {
-    /** Full RUM as released (main_rum.py): low nothing, medium Fine-tune (lr 0.1, 10 epochs), high SalUn (lr 0.1, 5 epochs). */
+    /**
+     * Full RUM as released (main_rum.py): low nothing, medium Fine-tune (lr 0.1, 10 epochs), high
+     * SalUn (lr 0.1, 5 epochs).
+     */
     RUM,
     /** RUM^F with NegGrad+ at every level and the per-step values of main_rum_proxy.py. */
     RUM_F_NEG_GRAD_PLUS
@@ -39,17 +42,35 @@ public record RefinementPolicy(Map<MemorizationLevel, LevelPlan> plans) {
     switch (preset) {
       case RUM -> {
         plans.put(MemorizationLevel.LOW, LevelPlan.of(UnlearningAlgorithm.NONE));
-        plans.put(MemorizationLevel.MEDIUM, LevelPlan.of(UnlearningAlgorithm.FINE_TUNE, "lr", "0.1", "epochs", "10"));
-        plans.put(MemorizationLevel.HIGH, LevelPlan.of(UnlearningAlgorithm.SALUN, "lr", "0.1", "epochs", "5",
-            "mask_fraction", "0.5", "mask_direction", "largest"));
+        plans.put(
+            MemorizationLevel.MEDIUM,
+            LevelPlan.of(UnlearningAlgorithm.FINE_TUNE, "lr", "0.1", "epochs", "10"));
+        plans.put(
+            MemorizationLevel.HIGH,
+            LevelPlan.of(
+                UnlearningAlgorithm.SALUN,
+                "lr",
+                "0.1",
+                "epochs",
+                "5",
+                "mask_fraction",
+                "0.5",
+                "mask_direction",
+                "largest"));
       }
       case RUM_F_NEG_GRAD_PLUS -> {
-        plans.put(MemorizationLevel.LOW,
-            LevelPlan.of(UnlearningAlgorithm.NEG_GRAD_PLUS, "alpha", "0.99", "lr", "0.01", "epochs", "5"));
-        plans.put(MemorizationLevel.MEDIUM,
-            LevelPlan.of(UnlearningAlgorithm.NEG_GRAD_PLUS, "alpha", "0.97", "lr", "0.01", "epochs", "5"));
-        plans.put(MemorizationLevel.HIGH,
-            LevelPlan.of(UnlearningAlgorithm.NEG_GRAD_PLUS, "alpha", "0.97", "lr", "0.001", "epochs", "10"));
+        plans.put(
+            MemorizationLevel.LOW,
+            LevelPlan.of(
+                UnlearningAlgorithm.NEG_GRAD_PLUS, "alpha", "0.99", "lr", "0.01", "epochs", "5"));
+        plans.put(
+            MemorizationLevel.MEDIUM,
+            LevelPlan.of(
+                UnlearningAlgorithm.NEG_GRAD_PLUS, "alpha", "0.97", "lr", "0.01", "epochs", "5"));
+        plans.put(
+            MemorizationLevel.HIGH,
+            LevelPlan.of(
+                UnlearningAlgorithm.NEG_GRAD_PLUS, "alpha", "0.97", "lr", "0.001", "epochs", "10"));
       }
       default -> throw new IllegalArgumentException("Unknown preset " + preset);
     }
@@ -57,9 +78,9 @@ public record RefinementPolicy(Map<MemorizationLevel, LevelPlan> plans) {
   }
 
   /**
-   * A preset with per-level overrides: {@code <level>.algorithm} replaces a level's algorithm (and drops the
-   * preset's hyper-parameters for it), {@code <level>.hp.<name>} sets one hyper-parameter. Keys are relative to
-   * {@code rumstream.policy.}, levels in lower case.
+   * A preset with per-level overrides: {@code <level>.algorithm} replaces a level's algorithm (and
+   * drops the preset's hyper-parameters for it), {@code <level>.hp.<name>} sets one
+   * hyper-parameter. Keys are relative to {@code rumstream.policy.}, levels in lower case.
    */
   public static RefinementPolicy of(Preset preset, Map<String, String> overrides) {
     Map<MemorizationLevel, LevelPlan> plans = new EnumMap<>(preset(preset).plans());
@@ -68,15 +89,17 @@ public record RefinementPolicy(Map<MemorizationLevel, LevelPlan> plans) {
       LevelPlan plan = plans.get(level);
       String algorithm = overrides.get(prefix + "algorithm");
       if (algorithm != null) {
-        UnlearningAlgorithm chosen = UnlearningAlgorithm.valueOf(algorithm.trim().toUpperCase(Locale.ROOT));
+        UnlearningAlgorithm chosen =
+            UnlearningAlgorithm.valueOf(algorithm.trim().toUpperCase(Locale.ROOT));
         plan = chosen == plan.algorithm() ? plan : new LevelPlan(chosen, Map.of());
       }
       Map<String, String> parameters = new TreeMap<>(plan.hyperParameters());
-      overrides.forEach((key, value) -> {
-        if (key.startsWith(prefix + "hp.")) {
-          parameters.put(key.substring((prefix + "hp.").length()), value);
-        }
-      });
+      overrides.forEach(
+          (key, value) -> {
+            if (key.startsWith(prefix + "hp.")) {
+              parameters.put(key.substring((prefix + "hp.").length()), value);
+            }
+          });
       plans.put(level, new LevelPlan(plan.algorithm(), parameters));
     }
     return new RefinementPolicy(plans);

@@ -13,8 +13,9 @@ import java.util.Optional;
 import java.util.function.LongFunction;
 
 /**
- * Annotates every example of a forget set with its memorization score and level. An example without a score is
- * never dropped: it goes to HIGH (the conservative choice: it gets the strongest treatment) and is flagged.
+ * Annotates every example of a forget set with its memorization score and level. An example without
+ * a score is never dropped: it goes to HIGH (the conservative choice: it gets the strongest
+ * treatment) and is flagged.
  */
 public final class Refiner {
   private final CutRule rule;
@@ -30,7 +31,10 @@ public final class Refiner {
     }
   }
 
-  /** The refined set: examples in their original order, each with its level, and the rule that was applied. */
+  /**
+   * The refined set: examples in their original order, each with its level, and the rule that was
+   * applied.
+   */
   public record Refined(List<ForgetExample> examples, Refinement refinement, int unscoredCount) {}
 
   /**
@@ -38,16 +42,19 @@ public final class Refiner {
    * @param scoreOf the model's score of an example, or null when it has none
    */
   public Refined refine(List<Candidate> candidates, LongFunction<MemorizationScore> scoreOf) {
-    List<MemorizationScore> scores = candidates.stream().map(c -> scoreOf.apply(c.exampleId())).toList();
+    List<MemorizationScore> scores =
+        candidates.stream().map(c -> scoreOf.apply(c.exampleId())).toList();
     Optional<MemorizationScore> any = scores.stream().filter(s -> s != null).findFirst();
     ProxyKind proxy = any.map(MemorizationScore::getProxy).orElse(ProxyKind.CONFIDENCE);
     boolean higherIsMore = any.map(MemorizationScore::getHigherIsMoreMemorized).orElse(false);
     ScoreDistribution training = any.map(MemorizationScore::getDistribution).orElse(null);
-    List<Double> raw = scores.stream().filter(s -> s != null).map(MemorizationScore::getScore).toList();
+    List<Double> raw =
+        scores.stream().filter(s -> s != null).map(MemorizationScore::getScore).toList();
 
-    CutRule applied = rule.method() == RefinementMethod.TRAINING_TERTILES && training == null
-        ? new ForgetSetTertiles()
-        : rule;
+    CutRule applied =
+        rule.method() == RefinementMethod.TRAINING_TERTILES && training == null
+            ? new ForgetSetTertiles()
+            : rule;
     Cuts cuts = applied.cuts(raw, training, higherIsMore);
 
     List<ForgetExample> examples = new ArrayList<>(candidates.size());
@@ -57,11 +64,21 @@ public final class Refiner {
       MemorizationScore score = scores.get(i);
       if (score == null) {
         unscored++;
-        examples.add(new ForgetExample(candidate.exampleId(), candidate.requestIds(), null, false,
-            MemorizationLevel.HIGH));
+        examples.add(
+            new ForgetExample(
+                candidate.exampleId(),
+                candidate.requestIds(),
+                null,
+                false,
+                MemorizationLevel.HIGH));
       } else {
-        examples.add(new ForgetExample(candidate.exampleId(), candidate.requestIds(), score.getScore(), true,
-            cuts.levelOf(score.getScore())));
+        examples.add(
+            new ForgetExample(
+                candidate.exampleId(),
+                candidate.requestIds(),
+                score.getScore(),
+                true,
+                cuts.levelOf(score.getScore())));
       }
     }
     Refinement refinement =

@@ -5,8 +5,8 @@ import dev.rumstream.avro.ScoreDistribution;
 import java.util.List;
 
 /**
- * Cuts at the tertiles of the model's whole training set (the default): a set's levels then mean the same thing
- * whatever else is in the set, as the paper's global low / medium / high groups do.
+ * Cuts at the tertiles of the model's whole training set (the default): a set's levels then mean
+ * the same thing whatever else is in the set, as the paper's global low / medium / high groups do.
  */
 public final class TrainingTertiles implements CutRule {
 
@@ -18,7 +18,8 @@ public final class TrainingTertiles implements CutRule {
   @Override
   public Cuts cuts(List<Double> scores, ScoreDistribution training, boolean higherIsMoreMemorized) {
     if (training == null) {
-      throw new IllegalArgumentException("no training-set distribution was published for this model");
+      throw new IllegalArgumentException(
+          "no training-set distribution was published for this model");
     }
     return higherIsMoreMemorized
         ? new Cuts(training.getLowerTertile(), training.getUpperTertile(), true)

@@ -14,8 +14,9 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.utils.Utils;
 
 /**
- * The value serdes of the topology, all of one configured class (rumstream's {@code SpecificAvroSerde} by
- * default, Confluent's works the same), configured with the application's Kafka settings.
+ * The value serdes of the topology, all of one configured class (rumstream's {@code
+ * SpecificAvroSerde} by default, Confluent's works the same), configured with the application's
+ * Kafka settings.
  */
 public record ContractSerdes(
     Serde<DeletionRequest> requests,
@@ -28,19 +29,25 @@ public record ContractSerdes(
 
   public static ContractSerdes of(String serdeClass, Map<String, Object> kafkaConfig) {
     return new ContractSerdes(
-        create(serdeClass, kafkaConfig), create(serdeClass, kafkaConfig), create(serdeClass, kafkaConfig),
-        create(serdeClass, kafkaConfig), create(serdeClass, kafkaConfig), create(serdeClass, kafkaConfig),
+        create(serdeClass, kafkaConfig),
+        create(serdeClass, kafkaConfig),
+        create(serdeClass, kafkaConfig),
+        create(serdeClass, kafkaConfig),
+        create(serdeClass, kafkaConfig),
+        create(serdeClass, kafkaConfig),
         create(serdeClass, kafkaConfig));
   }
 
   @SuppressWarnings("unchecked")
-  private static <T extends SpecificRecord> Serde<T> create(String serdeClass, Map<String, Object> kafkaConfig) {
+  private static <T extends SpecificRecord> Serde<T> create(
+      String serdeClass, Map<String, Object> kafkaConfig) {
     try {
       Serde<T> serde = Utils.newInstance(serdeClass, Serde.class);
       serde.configure(kafkaConfig, false);
       return serde;
     } catch (ClassNotFoundException e) {
-      throw new KafkaException("The configured value serde " + serdeClass + " is not on the classpath", e);
+      throw new KafkaException(
+          "The configured value serde " + serdeClass + " is not on the classpath", e);
     }
   }
 }

@@ -18,17 +18,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends every record the topology cannot accept to the dead-letter topic and carries on: records that cannot be
- * deserialized (wrong magic byte, unknown schema id, garbage) and records whose processing failed, rejected
- * requests included. The dead letter keeps the original key and value bytes and the original headers, plus
- * Kafka's standard error headers ({@code __streams.errors.*}: exception class, message, stack trace, source topic,
- * partition, offset) and rumstream's ({@code rumstream.dlq.stage}, {@code rumstream.dlq.time}). It is written in
- * the same transaction as the task's other output, so nothing is lost or written twice.
+ * Sends every record the topology cannot accept to the dead-letter topic and carries on: records
+ * that cannot be deserialized (wrong magic byte, unknown schema id, garbage) and records whose
+ * processing failed, rejected requests included. The dead letter keeps the original key and value
+ * bytes and the original headers, plus Kafka's standard error headers ({@code __streams.errors.*}:
+ * exception class, message, stack trace, source topic, partition, offset) and rumstream's ({@code
+ * rumstream.dlq.stage}, {@code rumstream.dlq.time}). It is written in the same transaction as the
+ * task's other output, so nothing is lost or written twice.
  *
- * <p>Configured through the Streams properties: {@value #TOPIC_CONFIG} names the topic, {@value #METRICS_CONFIG}
- * carries the {@link DeletionMetrics} instance.
+ * <p>Configured through the Streams properties: {@value #TOPIC_CONFIG} names the topic, {@value
+ * #METRICS_CONFIG} carries the {@link DeletionMetrics} instance.
  */
-public final class DeadLetters implements DeserializationExceptionHandler, ProcessingExceptionHandler {
+public final class DeadLetters
+    implements DeserializationExceptionHandler, ProcessingExceptionHandler {
   public static final String TOPIC_CONFIG = "rumstream.dlq.topic";
   public static final String METRICS_CONFIG = "rumstream.dlq.metrics";
   private static final Logger log = LoggerFactory.getLogger(DeadLetters.class);
@@ -47,28 +49,47 @@ public final class DeadLetters implements DeserializationExceptionHandler, Proce
   }
 
   @Override
-  public DeserializationExceptionHandler.Response handleError(ErrorHandlerContext context,
-      ConsumerRecord<byte[], byte[]> record, Exception exception) {
-    log.warn("Dead-lettering an unreadable record from {}-{}@{}: {}", context.topic(), context.partition(),
-        context.offset(), exception.getMessage());
+  public DeserializationExceptionHandler.Response handleError(
+      ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
+    log.warn(
+        "Dead-lettering an unreadable record from {}-{}@{}: {}",
+        context.topic(),
+        context.partition(),
+        context.offset(),
+        exception.getMessage());
     count("deserialization");
     return DeserializationExceptionHandler.Response.resume(
         List.of(deadLetter("deserialization", record.key(), record.value(), context, exception)));
   }
 
   @Override
-  public ProcessingExceptionHandler.Response handleError(ErrorHandlerContext context, Record<?, ?> record,
-      Exception exception) {
+  public ProcessingExceptionHandler.Response handleError(
+      ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
     if (exception instanceof RejectedRequestException) {
-      log.info("Rejected request from {}-{}@{}: {}", context.topic(), context.partition(), context.offset(),
+      log.info(
+          "Rejected request from {}-{}@{}: {}",
+          context.topic(),
+          context.partition(),
+          context.offset(),
           exception.getMessage());
     } else {
-      log.error("Dead-lettering a record whose processing failed at {} ({}-{}@{})", context.processorNodeId(),
-          context.topic(), context.partition(), context.offset(), exception);
+      log.error(
+          "Dead-lettering a record whose processing failed at {} ({}-{}@{})",
+          context.processorNodeId(),
+          context.topic(),
+          context.partition(),
+          context.offset(),
+          exception);
     }
     count("processing");
-    return ProcessingExceptionHandler.Response.resume(List.of(
-        deadLetter("processing", context.sourceRawKey(), context.sourceRawValue(), context, exception)));
+    return ProcessingExceptionHandler.Response.resume(
+        List.of(
+            deadLetter(
+                "processing",
+                context.sourceRawKey(),
+                context.sourceRawValue(),
+                context,
+                exception)));
   }
 
   private void count(String stage) {
@@ -77,10 +98,13 @@ public final class DeadLetters implements DeserializationExceptionHandler, Proce
     }
   }
 
-  private ProducerRecord<byte[], byte[]> deadLetter(String stage, byte[] key, byte[] value,
-      ErrorHandlerContext context, Exception exception) {
-    Headers headers = new RecordHeaders(context.headers() == null ? new RecordHeaders().toArray()
-        : context.headers().toArray());
+  private ProducerRecord<byte[], byte[]> deadLetter(
+      String stage, byte[] key, byte[] value, ErrorHandlerContext context, Exception exception) {
+    Headers headers =
+        new RecordHeaders(
+            context.headers() == null
+                ? new RecordHeaders().toArray()
+                : context.headers().toArray());
     header(headers, "__streams.errors.exception", exception.getClass().getName());
     header(headers, "__streams.errors.message", String.valueOf(exception.getMessage()));
     header(headers, "__streams.errors.stacktrace", stackTrace(exception));

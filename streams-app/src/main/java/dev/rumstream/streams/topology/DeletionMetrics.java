@@ -12,8 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * The topology's own metrics (the Kafka Streams metrics are bound separately). Shared by every task of one
- * application instance; thread-safe.
+ * The topology's own metrics (the Kafka Streams metrics are bound separately). Shared by every task
+ * of one application instance; thread-safe.
  */
 public final class DeletionMetrics {
   private final MeterRegistry registry;
@@ -25,18 +25,29 @@ public final class DeletionMetrics {
 
   public DeletionMetrics(MeterRegistry registry, LongSupplier wallClock) {
     this.registry = registry;
-    this.accepted = Counter.builder("rumstream.requests.accepted").description("Deletion requests accepted")
-        .register(registry);
-    this.duplicates = Counter.builder("rumstream.requests.duplicate")
-        .description("Deletion requests recognized as duplicates of an accepted request and not processed again")
-        .register(registry);
-    this.foldedIds = Counter.builder("rumstream.requests.folded.ids")
-        .description("Repeated example ids folded inside single requests").register(registry);
-    this.forgetSetExamples = DistributionSummary.builder("rumstream.forget.set.examples")
-        .description("Distinct examples per closed forget set").publishPercentileHistogram().register(registry);
-    Gauge.builder("rumstream.open.forget.set.oldest.age", () -> oldestAgeSeconds(wallClock.getAsLong()))
+    this.accepted =
+        Counter.builder("rumstream.requests.accepted")
+            .description("Deletion requests accepted")
+            .register(registry);
+    this.duplicates =
+        Counter.builder("rumstream.requests.duplicate")
+            .description(
+                "Deletion requests recognized as duplicates of an accepted request and not processed again")
+            .register(registry);
+    this.foldedIds =
+        Counter.builder("rumstream.requests.folded.ids")
+            .description("Repeated example ids folded inside single requests")
+            .register(registry);
+    this.forgetSetExamples =
+        DistributionSummary.builder("rumstream.forget.set.examples")
+            .description("Distinct examples per closed forget set")
+            .publishPercentileHistogram()
+            .register(registry);
+    Gauge.builder(
+            "rumstream.open.forget.set.oldest.age", () -> oldestAgeSeconds(wallClock.getAsLong()))
         .description("Age of the oldest forget set still gathering requests (0 when none is open)")
-        .baseUnit("seconds").register(registry);
+        .baseUnit("seconds")
+        .register(registry);
   }
 
   public MeterRegistry registry() {
@@ -63,19 +74,34 @@ public final class DeletionMetrics {
   }
 
   void forgetSetClosed(ForgetSet set) {
-    registry.counter("rumstream.forget.sets.emitted", "close_reason", set.getCloseReason().name()).increment();
+    registry
+        .counter("rumstream.forget.sets.emitted", "close_reason", set.getCloseReason().name())
+        .increment();
     forgetSetExamples.record(set.getExamples().size());
-    set.getExamples().forEach(e ->
-        registry.counter("rumstream.forget.set.examples.level", "level", e.getLevel().name()).increment());
+    set.getExamples()
+        .forEach(
+            e ->
+                registry
+                    .counter("rumstream.forget.set.examples.level", "level", e.getLevel().name())
+                    .increment());
     registry.counter("rumstream.forget.set.examples.unscored").increment(set.getUnscoredCount());
   }
 
   void jobEmitted(UnlearnJob job) {
-    registry.counter("rumstream.jobs.emitted", "level", job.getLevel().name(), "algorithm",
-        job.getAlgorithm().name()).increment();
+    registry
+        .counter(
+            "rumstream.jobs.emitted",
+            "level",
+            job.getLevel().name(),
+            "algorithm",
+            job.getAlgorithm().name())
+        .increment();
   }
 
-  /** The wall-clock time the oldest open set of a task was opened, or null when the task has none open. */
+  /**
+   * The wall-clock time the oldest open set of a task was opened, or null when the task has none
+   * open.
+   */
   void oldestOpenSet(String taskId, Long openedAt) {
     if (openedAt == null) {
       oldestOpenSetByTask.remove(taskId);

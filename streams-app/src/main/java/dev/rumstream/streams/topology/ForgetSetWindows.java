@@ -32,15 +32,15 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
 
 /**
- * Steps 2 to 4 of the flow: gathers accepted requests per model into tumbling event-time windows (by
- * {@code requestedAt}), closes a set when its window ends, when it reaches the size cap, or when a wall-clock
- * punctuator finds it open for too long or near a request's deadline (so sparse traffic still flushes), then
- * annotates and refines it and emits the forget set and its jobs.
+ * Steps 2 to 4 of the flow: gathers accepted requests per model into tumbling event-time windows
+ * (by {@code requestedAt}), closes a set when its window ends, when it reaches the size cap, or
+ * when a wall-clock punctuator finds it open for too long or near a request's deadline (so sparse
+ * traffic still flushes), then annotates and refines it and emits the forget set and its jobs.
  *
- * <p>Scores come from a global store: every instance holds all of them. Requests are keyed by model and scores by
- * model and example, so a co-partitioned table join would need the requests re-keyed per example and back; scores
- * change only when a model is trained, and a model's scores are a few megabytes, so replicating them is cheaper
- * than two repartitions per request.
+ * <p>Scores come from a global store: every instance holds all of them. Requests are keyed by model
+ * and scores by model and example, so a co-partitioned table join would need the requests re-keyed
+ * per example and back; scores change only when a model is trained, and a model's scores are a few
+ * megabytes, so replicating them is cheaper than two repartitions per request.
  */
 final class ForgetSetWindows implements Processor<String, DeletionRequest, String, SpecificRecord> {
   private static final String WATERMARK = "watermark";
@@ -54,7 +54,11 @@ final class ForgetSetWindows implements Processor<String, DeletionRequest, Strin
   private KeyValueStore<String, OpenForgetSet> openSets;
   private KeyValueStore<String, Long> clock;
   private ReadOnlyKeyValueStore<String, ValueAndTimestamp<MemorizationScore>> scores;
-  /** The earliest event time at which an open window ends (a cache over the store; null until first scanned). */
+
+  /**
+   * The earliest event time at which an open window ends (a cache over the store; null until first
+   * scanned).
+   */
   private Long earliestWindowEnd;
 
   ForgetSetWindows(TopologyConfig config, DeletionMetrics metrics) {
@@ -79,18 +83,28 @@ final class ForgetSetWindows implements Processor<String, DeletionRequest, Strin
     DeletionRequest request = record.value();
     long size = config.windowSize().toMillis();
     Long stored = clock.get(WATERMARK);
-    long watermark = Math.max(stored == null ? Long.MIN_VALUE : stored, request.getRequestedAt().toEpochMilli());
+    long watermark =
+        Math.max(stored == null ? Long.MIN_VALUE : stored, request.getRequestedAt().toEpochMilli());
     clock.put(WATERMARK, watermark);
 
     long windowStart = Math.floorDiv(request.getRequestedAt().toEpochMilli(), size) * size;
     if (hasEnded(windowStart, watermark)) {
-      // A request later than the grace period joins the window that is open now rather than being dropped.
+      // A request later than the grace period joins the window that is open now rather than being
+      // dropped.
       windowStart = Math.floorDiv(watermark, size) * size;
     }
     String key = request.getModelId() + "@" + windowStart;
     OpenForgetSet set = openSets.get(key);
     if (set == null) {
-      set = new OpenForgetSet(request.getModelId(), windowStart, 0, null, new ArrayList<>(), null, new ArrayList<>());
+      set =
+          new OpenForgetSet(
+              request.getModelId(),
+              windowStart,
+              0,
+              null,
+              new ArrayList<>(),
+              null,
+              new ArrayList<>());
     }
     add(set, request);
     if (set.getExamples().size() >= config.maxForgetSetExamples()) {
@@ -102,23 +116,30 @@ final class ForgetSetWindows implements Processor<String, DeletionRequest, Strin
     if (earliestWindowEnd != null && end < earliestWindowEnd) {
       earliestWindowEnd = end;
     }
-    // Scanning every open set on every request would make each request cost as much as all open sets together.
+    // Scanning every open set on every request would make each request cost as much as all open
+    // sets together.
     if (earliestWindowEnd == null || earliestWindowEnd <= watermark) {
       closeEndedWindows(watermark);
     }
   }
 
   private boolean hasEnded(long windowStart, long watermark) {
-    return windowStart + config.windowSize().toMillis() + config.windowGrace().toMillis() <= watermark;
+    return windowStart + config.windowSize().toMillis() + config.windowGrace().toMillis()
+        <= watermark;
   }
 
   private void add(OpenForgetSet set, DeletionRequest request) {
     if (set.getOpenedAt() == null) {
       set.setOpenedAt(context.currentSystemTimeMs());
     }
-    set.getRequests().add(new PendingRequest(request.getRequestId(), subjects.hash(request.getSubjectId()),
-        request.getReason().name(), request.getRequestedAt().toEpochMilli(),
-        request.getDeadline() == null ? null : request.getDeadline().toEpochMilli()));
+    set.getRequests()
+        .add(
+            new PendingRequest(
+                request.getRequestId(),
+                subjects.hash(request.getSubjectId()),
+                request.getReason().name(),
+                request.getRequestedAt().toEpochMilli(),
+                request.getDeadline() == null ? null : request.getDeadline().toEpochMilli()));
     Map<Long, PendingExample> byId = new LinkedHashMap<>();
     set.getExamples().forEach(e -> byId.put(e.getExampleId(), e));
     for (long id : request.getExampleIds()) {
@@ -132,7 +153,10 @@ final class ForgetSetWindows implements Processor<String, DeletionRequest, Strin
     }
     if (request.getDeadline() != null) {
       long deadline = request.getDeadline().toEpochMilli();
-      set.setEarliestDeadline(set.getEarliestDeadline() == null ? deadline : Math.min(set.getEarliestDeadline(), deadline));
+      set.setEarliestDeadline(
+          set.getEarliestDeadline() == null
+              ? deadline
+              : Math.min(set.getEarliestDeadline(), deadline));
     }
   }
 
@@ -145,7 +169,10 @@ final class ForgetSetWindows implements Processor<String, DeletionRequest, Strin
         }
         openSets.delete(entry.key);
       } else {
-        long end = entry.value.getWindowStart() + config.windowSize().toMillis() + config.windowGrace().toMillis();
+        long end =
+            entry.value.getWindowStart()
+                + config.windowSize().toMillis()
+                + config.windowGrace().toMillis();
         earliest = earliest == null ? end : Math.min(earliest, end);
       }
     }
@@ -153,7 +180,9 @@ final class ForgetSetWindows implements Processor<String, DeletionRequest, Strin
     reportOldest();
   }
 
-  /** The wall-clock check: flushes sets open too long, or whose earliest request deadline is near. */
+  /**
+   * The wall-clock check: flushes sets open too long, or whose earliest request deadline is near.
+   */
   private void flushDue(long now) {
     for (KeyValue<String, OpenForgetSet> entry : snapshot()) {
       OpenForgetSet set = entry.value;
@@ -161,8 +190,9 @@ final class ForgetSetWindows implements Processor<String, DeletionRequest, Strin
         continue;
       }
       boolean waitedLongEnough = set.getOpenedAt() + config.maxWait().toMillis() <= now;
-      boolean deadlineNear = set.getEarliestDeadline() != null
-          && set.getEarliestDeadline() - config.deadlineMargin().toMillis() <= now;
+      boolean deadlineNear =
+          set.getEarliestDeadline() != null
+              && set.getEarliestDeadline() - config.deadlineMargin().toMillis() <= now;
       if (waitedLongEnough || deadlineNear) {
         close(set, WindowCloseReason.DEADLINE);
         openSets.put(entry.key, emptySuccessor(set));
@@ -181,32 +211,49 @@ final class ForgetSetWindows implements Processor<String, DeletionRequest, Strin
 
   /** After a set closes early, its window stays open under the next sequence number. */
   private static OpenForgetSet emptySuccessor(OpenForgetSet closed) {
-    return new OpenForgetSet(closed.getModelId(), closed.getWindowStart(), closed.getSequence() + 1, null,
-        new ArrayList<>(), null, new ArrayList<>());
+    return new OpenForgetSet(
+        closed.getModelId(),
+        closed.getWindowStart(),
+        closed.getSequence() + 1,
+        null,
+        new ArrayList<>(),
+        null,
+        new ArrayList<>());
   }
 
   private void close(OpenForgetSet open, WindowCloseReason reason) {
     long now = context.currentSystemTimeMs();
     String modelId = open.getModelId();
-    List<Refiner.Candidate> candidates = open.getExamples().stream()
-        .map(e -> new Refiner.Candidate(e.getExampleId(), e.getRequestIds())).toList();
-    Refiner.Refined refined = refiner.refine(candidates, exampleId -> {
-      ValueAndTimestamp<MemorizationScore> score = scores.get(Keys.score(modelId, exampleId));
-      return score == null ? null : score.value();
-    });
-    ForgetSet set = ForgetSet.newBuilder()
-        .setForgetSetId(modelId + "-" + open.getWindowStart() + "-" + open.getSequence())
-        .setModelId(modelId)
-        .setWindowStart(Instant.ofEpochMilli(open.getWindowStart()))
-        .setWindowEnd(Instant.ofEpochMilli(open.getWindowStart() + config.windowSize().toMillis()))
-        .setClosedAt(Instant.ofEpochMilli(now))
-        .setCloseReason(reason)
-        .setRequestIds(open.getRequests().stream().map(PendingRequest::getRequestId).toList())
-        .setExamples(refined.examples())
-        .setRefinement(refined.refinement())
-        .setUnscoredCount(refined.unscoredCount())
-        .setEarliestDeadline(open.getEarliestDeadline() == null ? null : Instant.ofEpochMilli(open.getEarliestDeadline()))
-        .build();
+    List<Refiner.Candidate> candidates =
+        open.getExamples().stream()
+            .map(e -> new Refiner.Candidate(e.getExampleId(), e.getRequestIds()))
+            .toList();
+    Refiner.Refined refined =
+        refiner.refine(
+            candidates,
+            exampleId -> {
+              ValueAndTimestamp<MemorizationScore> score =
+                  scores.get(Keys.score(modelId, exampleId));
+              return score == null ? null : score.value();
+            });
+    ForgetSet set =
+        ForgetSet.newBuilder()
+            .setForgetSetId(modelId + "-" + open.getWindowStart() + "-" + open.getSequence())
+            .setModelId(modelId)
+            .setWindowStart(Instant.ofEpochMilli(open.getWindowStart()))
+            .setWindowEnd(
+                Instant.ofEpochMilli(open.getWindowStart() + config.windowSize().toMillis()))
+            .setClosedAt(Instant.ofEpochMilli(now))
+            .setCloseReason(reason)
+            .setRequestIds(open.getRequests().stream().map(PendingRequest::getRequestId).toList())
+            .setExamples(refined.examples())
+            .setRefinement(refined.refinement())
+            .setUnscoredCount(refined.unscoredCount())
+            .setEarliestDeadline(
+                open.getEarliestDeadline() == null
+                    ? null
+                    : Instant.ofEpochMilli(open.getEarliestDeadline()))
+            .build();
     context.forward(new Record<>(modelId, set, now));
     metrics.forgetSetClosed(set);
     for (UnlearnJob job : planner.plan(set, summaries(open), Instant.ofEpochMilli(now))) {
@@ -215,14 +262,25 @@ final class ForgetSetWindows implements Processor<String, DeletionRequest, Strin
     }
   }
 
-  /** What each request's COMPLETED receipt will report, with the number of the set's examples it asked for. */
+  /**
+   * What each request's COMPLETED receipt will report, with the number of the set's examples it
+   * asked for.
+   */
   private static List<RequestSummary> summaries(OpenForgetSet open) {
     Map<String, Integer> exampleCounts = new HashMap<>();
-    open.getExamples().forEach(e -> e.getRequestIds().forEach(r -> exampleCounts.merge(r, 1, Integer::sum)));
-    return open.getRequests().stream().map(r -> new RequestSummary(r.getRequestId(), r.getSubjectHash(),
-        r.getReason() == null ? null : DeletionReason.valueOf(r.getReason()), Instant.ofEpochMilli(r.getRequestedAt()),
-        r.getDeadline() == null ? null : Instant.ofEpochMilli(r.getDeadline()),
-        exampleCounts.getOrDefault(r.getRequestId(), 0))).toList();
+    open.getExamples()
+        .forEach(e -> e.getRequestIds().forEach(r -> exampleCounts.merge(r, 1, Integer::sum)));
+    return open.getRequests().stream()
+        .map(
+            r ->
+                new RequestSummary(
+                    r.getRequestId(),
+                    r.getSubjectHash(),
+                    r.getReason() == null ? null : DeletionReason.valueOf(r.getReason()),
+                    Instant.ofEpochMilli(r.getRequestedAt()),
+                    r.getDeadline() == null ? null : Instant.ofEpochMilli(r.getDeadline()),
+                    exampleCounts.getOrDefault(r.getRequestId(), 0)))
+        .toList();
   }
 
   private void reportOldest() {

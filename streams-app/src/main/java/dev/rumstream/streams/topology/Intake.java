@@ -26,10 +26,10 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
 
 /**
- * Step 1 of the flow: validates each request, recognizes duplicates by request id, issues ACCEPTED or REJECTED
- * receipts, and passes accepted requests on (key: model id) with repeated example ids folded. A rejected request
- * ends in a {@link RejectedRequestException}, which the processing exception handler turns into a dead letter
- * carrying the original bytes.
+ * Step 1 of the flow: validates each request, recognizes duplicates by request id, issues ACCEPTED
+ * or REJECTED receipts, and passes accepted requests on (key: model id) with repeated example ids
+ * folded. A rejected request ends in a {@link RejectedRequestException}, which the processing
+ * exception handler turns into a dead letter carrying the original bytes.
  */
 final class Intake implements Processor<String, DeletionRequest, String, SpecificRecord> {
   private static final Duration PURGE_INTERVAL = Duration.ofMinutes(10);
@@ -44,8 +44,9 @@ final class Intake implements Processor<String, DeletionRequest, String, Specifi
   private ReadOnlyKeyValueStore<String, ValueAndTimestamp<MemorizationScore>> scores;
 
   Intake(TopologyConfig config, DeletionMetrics metrics) {
-    this.validator = new RequestValidator(config.maxExamplesPerRequest(), config.maxClockSkew(),
-        config.maxRequestAge());
+    this.validator =
+        new RequestValidator(
+            config.maxExamplesPerRequest(), config.maxClockSkew(), config.maxRequestAge());
     this.subjects = new SubjectHasher(config.subjectHashKey());
     this.dedupRetention = config.dedupRetention();
     this.metrics = metrics;
@@ -65,15 +66,19 @@ final class Intake implements Processor<String, DeletionRequest, String, Specifi
     DeletionRequest request = record.value();
     if (request == null) {
       metrics.rejected("tombstone");
-      throw new RejectedRequestException("tombstone", "a record without a value (tombstone) is not a request");
+      throw new RejectedRequestException(
+          "tombstone", "a record without a value (tombstone) is not a request");
     }
     Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
     var rejection = validator.check(record.key(), request, factsAbout(request.getModelId()), now);
     if (rejection.isPresent()) {
       metrics.rejected(rejection.get().rule());
       if (request.getRequestId() != null && !request.getRequestId().isBlank()) {
-        context.forward(new Record<>(request.getRequestId(), receipt(request, ReceiptStatus.REJECTED, 0, 0,
-            rejection.get().reason(), now), now.toEpochMilli()));
+        context.forward(
+            new Record<>(
+                request.getRequestId(),
+                receipt(request, ReceiptStatus.REJECTED, 0, 0, rejection.get().reason(), now),
+                now.toEpochMilli()));
       }
       throw new RejectedRequestException(rejection.get().rule(), rejection.get().reason());
     }
@@ -86,8 +91,11 @@ final class Intake implements Processor<String, DeletionRequest, String, Specifi
     List<Long> distinct = new ArrayList<>(new LinkedHashSet<>(request.getExampleIds()));
     int folded = request.getExampleIds().size() - distinct.size();
     metrics.accepted(folded);
-    context.forward(new Record<>(request.getRequestId(),
-        receipt(request, ReceiptStatus.ACCEPTED, distinct.size(), folded, null, now), now.toEpochMilli()));
+    context.forward(
+        new Record<>(
+            request.getRequestId(),
+            receipt(request, ReceiptStatus.ACCEPTED, distinct.size(), folded, null, now),
+            now.toEpochMilli()));
     DeletionRequest accepted = DeletionRequest.newBuilder(request).setExampleIds(distinct).build();
     context.forward(new Record<>(request.getModelId(), accepted, record.timestamp()));
   }
@@ -98,17 +106,24 @@ final class Intake implements Processor<String, DeletionRequest, String, Specifi
     }
     ValueAndTimestamp<ModelVersion> version = models.get(modelId);
     if (version != null && version.value() != null) {
-      return new RequestValidator.ModelFacts(true, OptionalLong.of(version.value().getDatasetSize()));
+      return new RequestValidator.ModelFacts(
+          true, OptionalLong.of(version.value().getDatasetSize()));
     }
     try (KeyValueIterator<String, ValueAndTimestamp<MemorizationScore>> scored =
         scores.prefixScan(Keys.scorePrefix(modelId), new StringSerializer())) {
-      return scored.hasNext() ? new RequestValidator.ModelFacts(true, OptionalLong.empty())
+      return scored.hasNext()
+          ? new RequestValidator.ModelFacts(true, OptionalLong.empty())
           : RequestValidator.ModelFacts.UNKNOWN;
     }
   }
 
-  private DeletionReceipt receipt(DeletionRequest request, ReceiptStatus status, int examples, int folded,
-      String rejection, Instant now) {
+  private DeletionReceipt receipt(
+      DeletionRequest request,
+      ReceiptStatus status,
+      int examples,
+      int folded,
+      String rejection,
+      Instant now) {
     return DeletionReceipt.newBuilder()
         .setRequestId(request.getRequestId())
         .setStatus(status)
@@ -124,7 +139,9 @@ final class Intake implements Processor<String, DeletionRequest, String, Specifi
         .build();
   }
 
-  /** Request ids older than the retention are forgotten, so the store does not grow without bound. */
+  /**
+   * Request ids older than the retention are forgotten, so the store does not grow without bound.
+   */
   private void forgetOldRequestIds(long now) {
     long cutoff = now - dedupRetention.toMillis();
     List<String> expired = new ArrayList<>();

@@ -6,7 +6,10 @@ import java.util.HexFormat;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
-/** Pseudonymizes subject ids for output topics with a keyed hash (HMAC-SHA256), so receipts can be kept long. */
+/**
+ * Pseudonymizes subject ids for output topics with a keyed hash (HMAC-SHA256), so receipts can be
+ * kept long.
+ */
 final class SubjectHasher {
   private final SecretKeySpec key;
 
@@ -21,7 +24,8 @@ final class SubjectHasher {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(key);
-      return "hmac-sha256:" + HexFormat.of().formatHex(mac.doFinal(subjectId.getBytes(StandardCharsets.UTF_8)));
+      return "hmac-sha256:"
+          + HexFormat.of().formatHex(mac.doFinal(subjectId.getBytes(StandardCharsets.UTF_8)));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HmacSHA256 is unavailable in this JVM", e);
     }

@@ -10,21 +10,25 @@ import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
 import org.junit.jupiter.api.Test;
 
 /**
- * The open forget sets live in a changelogged store whose values are registered like any contract: a new version
- * of the app must read the state the old one left (and the registry refuses an incompatible schema at startup).
+ * The open forget sets live in a changelogged store whose values are registered like any contract:
+ * a new version of the app must read the state the old one left (and the registry refuses an
+ * incompatible schema at startup).
  */
 class StateSchemaTest {
 
   @Test
   void openForgetSetsStayReadableAcrossReleases() throws IOException {
     Schema released;
-    try (InputStream in = StateSchemaTest.class.getResourceAsStream("/released/OpenForgetSet.avsc")) {
+    try (InputStream in =
+        StateSchemaTest.class.getResourceAsStream("/released/OpenForgetSet.avsc")) {
       assertThat(in).as("a released copy of OpenForgetSet").isNotNull();
       released = new Schema.Parser().parse(in);
     }
-    var result = SchemaCompatibility.checkReaderWriterCompatibility(OpenForgetSet.getClassSchema(), released)
-        .getResult();
-    assertThat(result.getCompatibility()).as("%s", result.getIncompatibilities())
+    var result =
+        SchemaCompatibility.checkReaderWriterCompatibility(OpenForgetSet.getClassSchema(), released)
+            .getResult();
+    assertThat(result.getCompatibility())
+        .as("%s", result.getIncompatibilities())
         .isEqualTo(SchemaCompatibilityType.COMPATIBLE);
   }
 }

@@ -31,17 +31,20 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class DeletionPipelineIT {
 
   /** What was sent, and what every output must therefore show. */
-  private record Traffic(List<DeletionRequest> valid, int duplicates, List<DeletionRequest> invalid, int unreadable) {
+  private record Traffic(
+      List<DeletionRequest> valid, int duplicates, List<DeletionRequest> invalid, int unreadable) {
     Set<String> validIds() {
       return valid.stream().map(DeletionRequest::getRequestId).collect(Collectors.toSet());
     }
   }
 
   /**
-   * 1,000 records: 850 distinct valid requests, 100 duplicates of them (10%), and 50 malformed (5%): 25 that cannot
-   * be deserialized and 25 that are read but invalid. Sent in a seeded shuffled order.
+   * 1,000 records: 850 distinct valid requests, 100 duplicates of them (10%), and 50 malformed
+   * (5%): 25 that cannot be deserialized and 25 that are read but invalid. Sent in a seeded
+   * shuffled order.
    */
-  private static Traffic send(PipelineHarness harness, int from, int to, long seed) throws Exception {
+  private static Traffic send(PipelineHarness harness, int from, int to, long seed)
+      throws Exception {
     Random random = new Random(seed);
     List<DeletionRequest> valid = new ArrayList<>();
     List<DeletionRequest> invalid = new ArrayList<>();
@@ -67,7 +70,10 @@ class DeletionPipelineIT {
     }
     int unreadable = malformed - malformed / 2;
     for (int i = 0; i < unreadable; i++) {
-      records.add(i % 2 == 0 ? ("garbage " + i).getBytes(StandardCharsets.UTF_8) : new byte[] {0, 0x7f, 0, 0, 0, 1});
+      records.add(
+          i % 2 == 0
+              ? ("garbage " + i).getBytes(StandardCharsets.UTF_8)
+              : new byte[] {0, 0x7f, 0, 0, 0, 1});
     }
     java.util.Collections.shuffle(records, random);
     records.forEach(record -> harness.sendRaw(MODEL, record));
@@ -76,9 +82,10 @@ class DeletionPipelineIT {
   }
 
   @Test
-  void aThousandRequestsWithDuplicatesAndMalformedRecordsGiveExactCounts(TestEnvironment environment)
-      throws Exception {
-    try (PipelineHarness harness = new PipelineHarness(environment, Map.of("rumstream.window.max.examples", "400"))) {
+  void aThousandRequestsWithDuplicatesAndMalformedRecordsGiveExactCounts(
+      TestEnvironment environment) throws Exception {
+    try (PipelineHarness harness =
+        new PipelineHarness(environment, Map.of("rumstream.window.max.examples", "400"))) {
       harness.publishModel();
       Traffic traffic = send(harness, 0, 850, 1);
       try (DeletionService service = harness.startService()) {
@@ -87,30 +94,41 @@ class DeletionPipelineIT {
         List<DeletionReceipt> receipts = harness.receipts(850 + 25);
         assertThat(receipts).hasSize(875);
         assertThat(receipts).extracting(DeletionReceipt::getRequestId).doesNotHaveDuplicates();
-        Map<ReceiptStatus, Long> byStatus = receipts.stream()
-            .collect(Collectors.groupingBy(DeletionReceipt::getStatus, Collectors.counting()));
-        assertThat(byStatus).containsEntry(ReceiptStatus.ACCEPTED, 850L).containsEntry(ReceiptStatus.REJECTED, 25L);
+        Map<ReceiptStatus, Long> byStatus =
+            receipts.stream()
+                .collect(Collectors.groupingBy(DeletionReceipt::getStatus, Collectors.counting()));
+        assertThat(byStatus)
+            .containsEntry(ReceiptStatus.ACCEPTED, 850L)
+            .containsEntry(ReceiptStatus.REJECTED, 25L);
 
         List<ConsumerRecord<String, byte[]>> dead = harness.deadLetters(50);
         assertThat(dead).hasSize(50);
-        assertThat(dead).filteredOn(r -> stage(r).equals("deserialization")).hasSize(traffic.unreadable());
-        assertThat(dead).filteredOn(r -> stage(r).equals("processing")).hasSize(traffic.invalid().size());
+        assertThat(dead)
+            .filteredOn(r -> stage(r).equals("deserialization"))
+            .hasSize(traffic.unreadable());
+        assertThat(dead)
+            .filteredOn(r -> stage(r).equals("processing"))
+            .hasSize(traffic.invalid().size());
 
-        assertEveryRequestInExactlyOneSetAndEveryExampleInExactlyOneJob(harness, traffic.validIds(), traffic);
+        assertEveryRequestInExactlyOneSetAndEveryExampleInExactlyOneJob(
+            harness, traffic.validIds(), traffic);
       }
     }
   }
 
   @Test
-  void aRestartMidStreamLosesNoRequestAndDuplicatesNoJob(TestEnvironment environment) throws Exception {
-    try (PipelineHarness harness = new PipelineHarness(environment, Map.of("rumstream.window.max.examples", "150"))) {
+  void aRestartMidStreamLosesNoRequestAndDuplicatesNoJob(TestEnvironment environment)
+      throws Exception {
+    try (PipelineHarness harness =
+        new PipelineHarness(environment, Map.of("rumstream.window.max.examples", "150"))) {
       harness.publishModel();
       Traffic first = send(harness, 0, 425, 2);
       try (DeletionService service = harness.startService()) {
         PipelineHarness.awaitRunning(service);
         assertThat(harness.receipts(200)).hasSizeGreaterThanOrEqualTo(200);
       }
-      // The first instance is gone mid-stream with forget sets still open in its state; a new instance on another
+      // The first instance is gone mid-stream with forget sets still open in its state; a new
+      // instance on another
       // machine (empty local state) takes over, and some requests of the first half are sent again.
       Traffic second = send(harness, 425, 850, 3);
       for (DeletionRequest again : first.valid().subList(0, 40)) {
@@ -125,43 +143,60 @@ class DeletionPipelineIT {
         List<DeletionReceipt> receipts = harness.receipts(validIds.size() + rejected);
         assertThat(receipts).hasSize(validIds.size() + rejected);
         assertThat(receipts).extracting(DeletionReceipt::getRequestId).doesNotHaveDuplicates();
-        assertThat(receipts).filteredOn(r -> r.getStatus() == ReceiptStatus.ACCEPTED)
-            .extracting(DeletionReceipt::getRequestId).containsExactlyInAnyOrderElementsOf(validIds);
+        assertThat(receipts)
+            .filteredOn(r -> r.getStatus() == ReceiptStatus.ACCEPTED)
+            .extracting(DeletionReceipt::getRequestId)
+            .containsExactlyInAnyOrderElementsOf(validIds);
         assertEveryRequestInExactlyOneSetAndEveryExampleInExactlyOneJob(harness, validIds, null);
       }
     }
   }
 
-  private static void assertEveryRequestInExactlyOneSetAndEveryExampleInExactlyOneJob(PipelineHarness harness,
-      Set<String> acceptedIds, Traffic traffic) {
-    List<ForgetSet> sets = harness.forgetSets(seen -> seen.stream().mapToInt(s -> s.getRequestIds().size()).sum()
-        >= acceptedIds.size());
+  private static void assertEveryRequestInExactlyOneSetAndEveryExampleInExactlyOneJob(
+      PipelineHarness harness, Set<String> acceptedIds, Traffic traffic) {
+    List<ForgetSet> sets =
+        harness.forgetSets(
+            seen ->
+                seen.stream().mapToInt(s -> s.getRequestIds().size()).sum() >= acceptedIds.size());
     List<String> grouped = sets.stream().flatMap(s -> s.getRequestIds().stream()).toList();
-    assertThat(grouped).as("each accepted request in exactly one forget set").doesNotHaveDuplicates()
+    assertThat(grouped)
+        .as("each accepted request in exactly one forget set")
+        .doesNotHaveDuplicates()
         .containsExactlyInAnyOrderElementsOf(acceptedIds);
     assertThat(sets).extracting(ForgetSet::getForgetSetId).doesNotHaveDuplicates();
 
-    int expectedJobs = sets.stream().mapToInt(s -> (int) s.getExamples().stream().map(e -> e.getLevel()).distinct()
-        .count()).sum();
+    int expectedJobs =
+        sets.stream()
+            .mapToInt(s -> (int) s.getExamples().stream().map(e -> e.getLevel()).distinct().count())
+            .sum();
     List<UnlearnJob> jobs = harness.jobs(expectedJobs);
     assertThat(jobs).extracting(UnlearnJob::getJobId).as("no job twice").doesNotHaveDuplicates();
     assertThat(jobs).hasSize(expectedJobs);
     Map<String, List<Long>> examplesBySet = new HashMap<>();
-    jobs.forEach(job -> examplesBySet.computeIfAbsent(job.getForgetSetId(), k -> new ArrayList<>())
-        .addAll(job.getExampleIds()));
+    jobs.forEach(
+        job ->
+            examplesBySet
+                .computeIfAbsent(job.getForgetSetId(), k -> new ArrayList<>())
+                .addAll(job.getExampleIds()));
     for (ForgetSet set : sets) {
-      assertThat(examplesBySet.get(set.getForgetSetId())).as("the jobs of %s", set.getForgetSetId())
-          .containsExactlyInAnyOrderElementsOf(set.getExamples().stream().map(e -> e.getExampleId()).toList());
+      assertThat(examplesBySet.get(set.getForgetSetId()))
+          .as("the jobs of %s", set.getForgetSetId())
+          .containsExactlyInAnyOrderElementsOf(
+              set.getExamples().stream().map(e -> e.getExampleId()).toList());
     }
     if (traffic != null) {
-      Set<Long> requested = traffic.valid().stream().flatMap(r -> r.getExampleIds().stream())
-          .collect(Collectors.toSet());
-      Set<Long> unlearned = jobs.stream().flatMap(j -> j.getExampleIds().stream()).collect(Collectors.toSet());
+      Set<Long> requested =
+          traffic.valid().stream()
+              .flatMap(r -> r.getExampleIds().stream())
+              .collect(Collectors.toSet());
+      Set<Long> unlearned =
+          jobs.stream().flatMap(j -> j.getExampleIds().stream()).collect(Collectors.toSet());
       assertThat(unlearned).isEqualTo(requested);
     }
   }
 
   private static String stage(ConsumerRecord<String, byte[]> record) {
-    return new String(record.headers().lastHeader("rumstream.dlq.stage").value(), StandardCharsets.UTF_8);
+    return new String(
+        record.headers().lastHeader("rumstream.dlq.stage").value(), StandardCharsets.UTF_8);
   }
 }

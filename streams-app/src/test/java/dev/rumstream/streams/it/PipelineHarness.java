@@ -41,8 +41,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
- * The deletion topology on a real broker and registry, with topics and an application id of its own: publishes a
- * model, sends requests, starts and stops service instances, and reads every output topic.
+ * The deletion topology on a real broker and registry, with topics and an application id of its
+ * own: publishes a model, sends requests, starts and stops service instances, and reads every
+ * output topic.
  */
 final class PipelineHarness implements AutoCloseable {
   static final String MODEL = "fmnist-it";
@@ -62,7 +63,9 @@ final class PipelineHarness implements AutoCloseable {
     String run = UUID.randomUUID().toString().substring(0, 8);
     stateDir = Files.createTempDirectory("rumstream-it-");
     for (Topic topic : Topic.values()) {
-      values.put("rumstream.topic." + topic.name().toLowerCase().replace('_', '.'), topic.defaultName() + "-" + run);
+      values.put(
+          "rumstream.topic." + topic.name().toLowerCase().replace('_', '.'),
+          topic.defaultName() + "-" + run);
     }
     values.put("bootstrap.servers", environment.bootstrapServers());
     values.put("schema.registry.url", environment.schemaRegistryUrl());
@@ -81,8 +84,15 @@ final class PipelineHarness implements AutoCloseable {
     registry = new RegistryClient(RegistryConfig.from(settings.kafka()));
     serializer = new AvroSerializer<>(registry);
     serializer.configure(Map.of(), false);
-    producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, environment.bootstrapServers(),
-        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), new StringSerializer(), new ByteArraySerializer());
+    producer =
+        new KafkaProducer<>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                environment.bootstrapServers(),
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                true),
+            new StringSerializer(),
+            new ByteArraySerializer());
   }
 
   /** The settings this harness runs instances with, to vary per instance. */
@@ -94,28 +104,59 @@ final class PipelineHarness implements AutoCloseable {
     return config.topic(topic);
   }
 
-  /** Publishes version 0 of the model and a CONFIDENCE score for every even example (odd ones stay unscored). */
+  /**
+   * Publishes version 0 of the model and a CONFIDENCE score for every even example (odd ones stay
+   * unscored).
+   */
   void publishModel() throws Exception {
     Instant trainedAt = Instant.now().minusSeconds(3600);
-    send(topic(Topic.MODEL_VERSIONS), MODEL, ModelVersion.newBuilder()
-        .setModelId(MODEL).setVersion(0).setLocation("file:///models/" + MODEL + "/v0").setChecksum("00")
-        .setSizeBytes(1).setArchitecture("small-cnn").setDatasetId("fashion-mnist").setDatasetSize(DATASET_SIZE)
-        .setDeletedCount(0).setCreatedAt(trainedAt).build());
+    send(
+        topic(Topic.MODEL_VERSIONS),
+        MODEL,
+        ModelVersion.newBuilder()
+            .setModelId(MODEL)
+            .setVersion(0)
+            .setLocation("file:///models/" + MODEL + "/v0")
+            .setChecksum("00")
+            .setSizeBytes(1)
+            .setArchitecture("small-cnn")
+            .setDatasetId("fashion-mnist")
+            .setDatasetSize(DATASET_SIZE)
+            .setDeletedCount(0)
+            .setCreatedAt(trainedAt)
+            .build());
     ScoreDistribution distribution = new ScoreDistribution(DATASET_SIZE, 0.33, 0.5, 0.66);
     for (long id = 0; id < DATASET_SIZE; id += 2) {
-      send(topic(Topic.MEMORIZATION_SCORES), Keys.score(MODEL, id), MemorizationScore.newBuilder()
-          .setModelId(MODEL).setModelVersion(0).setExampleId(id).setProxy(ProxyKind.CONFIDENCE)
-          .setScore((id % 100) / 100.0).setHigherIsMoreMemorized(false).setDistribution(distribution)
-          .setDatasetId("fashion-mnist").setComputedAt(trainedAt).build());
+      send(
+          topic(Topic.MEMORIZATION_SCORES),
+          Keys.score(MODEL, id),
+          MemorizationScore.newBuilder()
+              .setModelId(MODEL)
+              .setModelVersion(0)
+              .setExampleId(id)
+              .setProxy(ProxyKind.CONFIDENCE)
+              .setScore((id % 100) / 100.0)
+              .setHigherIsMoreMemorized(false)
+              .setDistribution(distribution)
+              .setDatasetId("fashion-mnist")
+              .setComputedAt(trainedAt)
+              .build());
     }
     producer.flush();
   }
 
   static DeletionRequest request(String requestId, List<Long> exampleIds) {
     return DeletionRequest.newBuilder()
-        .setRequestId(requestId).setModelId(MODEL).setSubjectId("subject-" + requestId).setExampleIds(exampleIds)
-        .setReason(DeletionReason.GDPR_ERASURE).setRequestedAt(Instant.now()).setDeadline(null)
-        .setReference(null).setSource("it").build();
+        .setRequestId(requestId)
+        .setModelId(MODEL)
+        .setSubjectId("subject-" + requestId)
+        .setExampleIds(exampleIds)
+        .setReason(DeletionReason.GDPR_ERASURE)
+        .setRequestedAt(Instant.now())
+        .setDeadline(null)
+        .setReference(null)
+        .setSource("it")
+        .build();
   }
 
   byte[] bytes(DeletionRequest request) {
@@ -141,11 +182,15 @@ final class PipelineHarness implements AutoCloseable {
     return service;
   }
 
-  /** An instance on a "new machine": empty local state, so it restores everything from the changelogs. */
+  /**
+   * An instance on a "new machine": empty local state, so it restores everything from the
+   * changelogs.
+   */
   DeletionService startServiceWithEmptyState() throws java.io.IOException {
     Map<String, String> moved = new HashMap<>(values);
     moved.put("state.dir", Files.createTempDirectory("rumstream-it-moved-").toString());
-    DeletionService service = new DeletionService(Settings.of(StreamsApp.DEFAULTS, moved), new SimpleMeterRegistry());
+    DeletionService service =
+        new DeletionService(Settings.of(StreamsApp.DEFAULTS, moved), new SimpleMeterRegistry());
     service.start();
     return service;
   }
@@ -161,33 +206,49 @@ final class PipelineHarness implements AutoCloseable {
   }
 
   List<DeletionReceipt> receipts(int atLeast) {
-    return values(topic(Topic.DELETION_RECEIPTS), atLeast, AvroDeserializer.forClass(DeletionReceipt.class, registry));
+    return values(
+        topic(Topic.DELETION_RECEIPTS),
+        atLeast,
+        AvroDeserializer.forClass(DeletionReceipt.class, registry));
   }
 
   List<ForgetSet> forgetSets(Function<List<ForgetSet>, Boolean> complete) {
-    return until(topic(Topic.FORGET_SETS), complete, AvroDeserializer.forClass(ForgetSet.class, registry));
+    return until(
+        topic(Topic.FORGET_SETS), complete, AvroDeserializer.forClass(ForgetSet.class, registry));
   }
 
   List<UnlearnJob> jobs(int atLeast) {
-    return values(topic(Topic.UNLEARN_JOBS), atLeast, AvroDeserializer.forClass(UnlearnJob.class, registry));
+    return values(
+        topic(Topic.UNLEARN_JOBS), atLeast, AvroDeserializer.forClass(UnlearnJob.class, registry));
   }
 
   List<ConsumerRecord<String, byte[]>> deadLetters(int atLeast) {
-    return environment.consume(topic(Topic.DELETION_REQUESTS_DLQ), atLeast, new ByteArrayDeserializer());
+    return environment.consume(
+        topic(Topic.DELETION_REQUESTS_DLQ), atLeast, new ByteArrayDeserializer());
   }
 
-  private <V> List<V> values(String topic, int atLeast, org.apache.kafka.common.serialization.Deserializer<V> reader) {
+  private <V> List<V> values(
+      String topic, int atLeast, org.apache.kafka.common.serialization.Deserializer<V> reader) {
     return environment.consume(topic, atLeast, reader).stream().map(ConsumerRecord::value).toList();
   }
 
-  /** Reads the topic again and again (from the start) until {@code complete} says what arrived is everything. */
-  private <V> List<V> until(String topic, Function<List<V>, Boolean> complete,
+  /**
+   * Reads the topic again and again (from the start) until {@code complete} says what arrived is
+   * everything.
+   */
+  private <V> List<V> until(
+      String topic,
+      Function<List<V>, Boolean> complete,
       org.apache.kafka.common.serialization.Deserializer<V> reader) {
     long deadline = System.nanoTime() + environment.patience().toNanos();
     List<V> seen = List.of();
     while (System.nanoTime() < deadline) {
-      seen = environment.consume(topic, Integer.MAX_VALUE, reader, java.time.Duration.ofSeconds(2)).stream()
-          .map(ConsumerRecord::value).toList();
+      seen =
+          environment
+              .consume(topic, Integer.MAX_VALUE, reader, java.time.Duration.ofSeconds(2))
+              .stream()
+              .map(ConsumerRecord::value)
+              .toList();
       if (complete.apply(seen)) {
         return seen;
       }

@@ -25,20 +25,26 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** With two instances, a status query reaching the instance that does not keep the receipt is sent to the one that does. */
+/**
+ * With two instances, a status query reaching the instance that does not keep the receipt is sent
+ * to the one that does.
+ */
 @ExtendWith(KafkaEnvironmentExtension.class)
 class ReceiptRoutingIT {
   private final HttpClient http = HttpClient.newHttpClient();
 
   @Test
-  void aQueryForAReceiptKeptElsewhereIsRedirectedToItsOwner(TestEnvironment environment) throws Exception {
+  void aQueryForAReceiptKeptElsewhereIsRedirectedToItsOwner(TestEnvironment environment)
+      throws Exception {
     try (PipelineHarness harness = new PipelineHarness(environment, Map.of())) {
       harness.publishModel();
       int[] ports = {freePort(), freePort()};
-      try (Instance first = new Instance(harness, ports[0]); Instance second = new Instance(harness, ports[1])) {
+      try (Instance first = new Instance(harness, ports[0]);
+          Instance second = new Instance(harness, ports[1])) {
         first.awaitRunning();
         second.awaitRunning();
-        List<String> ids = List.of("route-1", "route-2", "route-3", "route-4", "route-5", "route-6");
+        List<String> ids =
+            List.of("route-1", "route-2", "route-3", "route-4", "route-5", "route-6");
         ids.forEach(id -> harness.sendRaw(MODEL, harness.bytes(request(id, List.of(7L)))));
         harness.flush();
         assertThat(harness.receipts(ids.size())).hasSize(ids.size());
@@ -48,7 +54,8 @@ class ReceiptRoutingIT {
           HttpResponse<String> fromFirst = awaitAnswer(ports[0], id);
           HttpResponse<String> fromSecond = awaitAnswer(ports[1], id);
           assertThat(List.of(fromFirst.statusCode(), fromSecond.statusCode()))
-              .as("one instance answers, the other redirects: %s", id).containsExactlyInAnyOrder(200, 307);
+              .as("one instance answers, the other redirects: %s", id)
+              .containsExactlyInAnyOrder(200, 307);
           HttpResponse<String> redirect = fromFirst.statusCode() == 307 ? fromFirst : fromSecond;
           int owner = fromFirst.statusCode() == 200 ? ports[0] : ports[1];
           assertThat(redirect.headers().firstValue("Location"))
@@ -64,8 +71,11 @@ class ReceiptRoutingIT {
     long deadline = System.nanoTime() + 30_000_000_000L;
     HttpResponse<String> response;
     do {
-      response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/requests/" + id)).build(),
-          HttpResponse.BodyHandlers.ofString());
+      response =
+          http.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/requests/" + id))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() == 200 || response.statusCode() == 307) {
         return response;
       }
@@ -80,7 +90,9 @@ class ReceiptRoutingIT {
     }
   }
 
-  /** One application instance: its own state directory, HTTP port and {@code application.server}. */
+  /**
+   * One application instance: its own state directory, HTTP port and {@code application.server}.
+   */
   private static final class Instance implements AutoCloseable {
     private final DeletionService service;
     private final StatusServer server;

@@ -27,7 +27,8 @@ class StatusServerIT {
   private final HttpClient http = HttpClient.newHttpClient();
 
   @Test
-  void healthMetricsAndRequestStatusAnswerFromTheRunningInstance(TestEnvironment environment) throws Exception {
+  void healthMetricsAndRequestStatusAnswerFromTheRunningInstance(TestEnvironment environment)
+      throws Exception {
     try (PipelineHarness harness = new PipelineHarness(environment, Map.of())) {
       harness.publishModel();
       PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -36,7 +37,9 @@ class StatusServerIT {
         server.start();
         String base = "http://127.0.0.1:" + server.port();
         assertThat(get(base + "/health/live").statusCode()).isEqualTo(200);
-        assertThat(get(base + "/health/ready").statusCode()).as("not RUNNING before start").isEqualTo(503);
+        assertThat(get(base + "/health/ready").statusCode())
+            .as("not RUNNING before start")
+            .isEqualTo(503);
 
         service.start();
         PipelineHarness.awaitRunning(service);
@@ -56,7 +59,8 @@ class StatusServerIT {
         assertThat(unknown.body()).contains("no receipt for request 'never-sent'");
 
         String scrape = get(base + "/metrics").body();
-        assertThat(scrape).contains("rumstream_requests_accepted_total 1.0")
+        assertThat(scrape)
+            .contains("rumstream_requests_accepted_total 1.0")
             .contains("rumstream_open_forget_set_oldest_age_seconds")
             .contains("kafka_stream_thread_process_total");
       }
@@ -75,6 +79,7 @@ class StatusServerIT {
   }
 
   private HttpResponse<String> get(String url) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(
+        HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
   }
 }

@@ -30,29 +30,36 @@ class RefinementPropertiesTest {
   private static final Instant NOW = Instant.parse("2026-11-27T08:00:00Z");
 
   /** A forget set to refine: distinct example ids, some with a score, and the proxy's direction. */
-  record Input(List<Long> ids, Map<Long, Double> scores, boolean higherIsMore, double lower, double upper) {}
+  record Input(
+      List<Long> ids, Map<Long, Double> scores, boolean higherIsMore, double lower, double upper) {}
 
   @Provide
   Arbitrary<Input> inputs() {
-    Arbitrary<List<Long>> ids = Arbitraries.longs().between(0, 50_000).set().ofMinSize(1).ofMaxSize(60)
-        .map(ArrayList::new);
-    return Combinators.combine(ids, Arbitraries.doubles().between(0, 1).ofScale(3).list().ofSize(60),
-            Arbitraries.integers().between(0, 100), Arbitraries.of(true, false),
-            Arbitraries.doubles().between(0, 1).ofScale(2), Arbitraries.doubles().between(0, 1).ofScale(2))
-        .as((exampleIds, values, scoredPercent, direction, a, b) -> {
-          Map<Long, Double> scores = new HashMap<>();
-          for (int i = 0; i < exampleIds.size(); i++) {
-            if (i * 100 / exampleIds.size() < scoredPercent) {
-              scores.put(exampleIds.get(i), values.get(i));
-            }
-          }
-          return new Input(exampleIds, scores, direction, Math.min(a, b), Math.max(a, b));
-        });
+    Arbitrary<List<Long>> ids =
+        Arbitraries.longs().between(0, 50_000).set().ofMinSize(1).ofMaxSize(60).map(ArrayList::new);
+    return Combinators.combine(
+            ids,
+            Arbitraries.doubles().between(0, 1).ofScale(3).list().ofSize(60),
+            Arbitraries.integers().between(0, 100),
+            Arbitraries.of(true, false),
+            Arbitraries.doubles().between(0, 1).ofScale(2),
+            Arbitraries.doubles().between(0, 1).ofScale(2))
+        .as(
+            (exampleIds, values, scoredPercent, direction, a, b) -> {
+              Map<Long, Double> scores = new HashMap<>();
+              for (int i = 0; i < exampleIds.size(); i++) {
+                if (i * 100 / exampleIds.size() < scoredPercent) {
+                  scores.put(exampleIds.get(i), values.get(i));
+                }
+              }
+              return new Input(exampleIds, scores, direction, Math.min(a, b), Math.max(a, b));
+            });
   }
 
   @Provide
   Arbitrary<CutRule> rules() {
-    return Arbitraries.of(new TrainingTertiles(), new ForgetSetTertiles(), new FixedCuts(0.25, 0.75));
+    return Arbitraries.of(
+        new TrainingTertiles(), new ForgetSetTertiles(), new FixedCuts(0.25, 0.75));
   }
 
   @Provide
@@ -61,7 +68,9 @@ class RefinementPropertiesTest {
   }
 
   @Property
-  void everyExampleLandsInExactlyOneSubBatchInLevelOrder(@ForAll("inputs") Input input, @ForAll("rules") CutRule rule,
+  void everyExampleLandsInExactlyOneSubBatchInLevelOrder(
+      @ForAll("inputs") Input input,
+      @ForAll("rules") CutRule rule,
       @ForAll("policies") RefinementPolicy policy) {
     ForgetSet set = refine(input, rule);
     List<UnlearnJob> jobs = new JobPlanner(policy).plan(set, List.of(), NOW);
@@ -78,14 +87,16 @@ class RefinementPropertiesTest {
       assertThat(job.getJobId()).isEqualTo(set.getForgetSetId() + "-" + i);
       assertThat(job.getExampleIds()).isNotEmpty();
       Set<MemorizationLevel> levels = new HashSet<>();
-      set.getExamples().stream().filter(e -> job.getExampleIds().contains(e.getExampleId()))
+      set.getExamples().stream()
+          .filter(e -> job.getExampleIds().contains(e.getExampleId()))
           .forEach(e -> levels.add(e.getLevel()));
       assertThat(levels).containsExactly(job.getLevel());
     }
   }
 
   @Property
-  void theUnscoredGoHighAndAreFlagged(@ForAll("inputs") Input input, @ForAll("rules") CutRule rule) {
+  void theUnscoredGoHighAndAreFlagged(
+      @ForAll("inputs") Input input, @ForAll("rules") CutRule rule) {
     ForgetSet set = refine(input, rule);
     for (ForgetExample example : set.getExamples()) {
       boolean scored = input.scores().containsKey(example.getExampleId());
@@ -99,10 +110,11 @@ class RefinementPropertiesTest {
   }
 
   @Property
-  void theLevelsFollowMemorizationInTheProxysDirection(@ForAll("inputs") Input input,
-      @ForAll("rules") CutRule rule) {
+  void theLevelsFollowMemorizationInTheProxysDirection(
+      @ForAll("inputs") Input input, @ForAll("rules") CutRule rule) {
     ForgetSet set = refine(input, rule);
-    List<ForgetExample> scored = set.getExamples().stream().filter(ForgetExample::getScored).toList();
+    List<ForgetExample> scored =
+        set.getExamples().stream().filter(ForgetExample::getScored).toList();
     for (ForgetExample a : scored) {
       for (ForgetExample b : scored) {
         double memorizationA = input.higherIsMore() ? a.getScore() : -a.getScore();
@@ -111,15 +123,20 @@ class RefinementPropertiesTest {
           assertThat(a.getLevel()).isLessThanOrEqualTo(b.getLevel());
         }
       }
-      Cuts cuts = new Cuts(set.getRefinement().getLowerCut(), set.getRefinement().getUpperCut(),
-          set.getRefinement().getHigherIsMoreMemorized());
-      assertThat(cuts.levelOf(a.getScore())).as("recomputable from the recorded cuts").isEqualTo(a.getLevel());
+      Cuts cuts =
+          new Cuts(
+              set.getRefinement().getLowerCut(),
+              set.getRefinement().getUpperCut(),
+              set.getRefinement().getHigherIsMoreMemorized());
+      assertThat(cuts.levelOf(a.getScore()))
+          .as("recomputable from the recorded cuts")
+          .isEqualTo(a.getLevel());
     }
   }
 
   @Property
-  void forgetSetTertilesSplitDistinctScoresIntoThirds(@ForAll @IntRange(min = 3, max = 90) int n,
-      @ForAll boolean higherIsMore) {
+  void forgetSetTertilesSplitDistinctScoresIntoThirds(
+      @ForAll @IntRange(min = 3, max = 90) int n, @ForAll boolean higherIsMore) {
     List<Long> ids = new ArrayList<>();
     Map<Long, Double> scores = new HashMap<>();
     for (long i = 0; i < n; i++) {
@@ -134,8 +151,10 @@ class RefinementPropertiesTest {
   }
 
   @Property
-  void thePolicyIsApplied(@ForAll("inputs") Input input, @ForAll("policies") RefinementPolicy policy) {
-    for (UnlearnJob job : new JobPlanner(policy).plan(refine(input, new TrainingTertiles()), List.of(), NOW)) {
+  void thePolicyIsApplied(
+      @ForAll("inputs") Input input, @ForAll("policies") RefinementPolicy policy) {
+    for (UnlearnJob job :
+        new JobPlanner(policy).plan(refine(input, new TrainingTertiles()), List.of(), NOW)) {
       LevelPlan plan = policy.plan(job.getLevel());
       assertThat(job.getAlgorithm()).isEqualTo(plan.algorithm());
       assertThat(job.getHyperParameters()).isEqualTo(plan.hyperParameters());
@@ -143,21 +162,42 @@ class RefinementPropertiesTest {
   }
 
   private static ForgetSet refine(Input input, CutRule rule) {
-    ScoreDistribution training = new ScoreDistribution(50_000L, input.lower(), (input.lower() + input.upper()) / 2,
-        input.upper());
-    List<Refiner.Candidate> candidates = input.ids().stream()
-        .map(id -> new Refiner.Candidate(id, List.of("r-" + id))).toList();
-    Refiner.Refined refined = new Refiner(rule).refine(candidates, id -> {
-      Double score = input.scores().get(id);
-      return score == null ? null : MemorizationScore.newBuilder().setModelId("m").setModelVersion(0)
-          .setExampleId(id).setProxy(input.higherIsMore() ? ProxyKind.FELDMAN : ProxyKind.CONFIDENCE)
-          .setScore(score).setHigherIsMoreMemorized(input.higherIsMore()).setDistribution(training)
-          .setDatasetId("d").setComputedAt(NOW).build();
-    });
+    ScoreDistribution training =
+        new ScoreDistribution(
+            50_000L, input.lower(), (input.lower() + input.upper()) / 2, input.upper());
+    List<Refiner.Candidate> candidates =
+        input.ids().stream().map(id -> new Refiner.Candidate(id, List.of("r-" + id))).toList();
+    Refiner.Refined refined =
+        new Refiner(rule)
+            .refine(
+                candidates,
+                id -> {
+                  Double score = input.scores().get(id);
+                  return score == null
+                      ? null
+                      : MemorizationScore.newBuilder()
+                          .setModelId("m")
+                          .setModelVersion(0)
+                          .setExampleId(id)
+                          .setProxy(input.higherIsMore() ? ProxyKind.FELDMAN : ProxyKind.CONFIDENCE)
+                          .setScore(score)
+                          .setHigherIsMoreMemorized(input.higherIsMore())
+                          .setDistribution(training)
+                          .setDatasetId("d")
+                          .setComputedAt(NOW)
+                          .build();
+                });
     return ForgetSet.newBuilder()
-        .setForgetSetId("m-0-0").setModelId("m").setWindowStart(NOW).setWindowEnd(NOW).setClosedAt(NOW)
-        .setCloseReason(WindowCloseReason.WINDOW_END).setRequestIds(List.of("r"))
-        .setExamples(refined.examples()).setRefinement(refined.refinement())
-        .setUnscoredCount(refined.unscoredCount()).build();
+        .setForgetSetId("m-0-0")
+        .setModelId("m")
+        .setWindowStart(NOW)
+        .setWindowEnd(NOW)
+        .setClosedAt(NOW)
+        .setCloseReason(WindowCloseReason.WINDOW_END)
+        .setRequestIds(List.of("r"))
+        .setExamples(refined.examples())
+        .setRefinement(refined.refinement())
+        .setUnscoredCount(refined.unscoredCount())
+        .build();
   }
 }

@@ -39,9 +39,9 @@ class DeletionTopologyTest {
   void start() throws Exception {
     fixture = new TopologyFixture();
     fixture.model(MODEL, 1000);
-    fixture.confidence(MODEL, 1, 0.99);  // LOW: confident, barely memorized
-    fixture.confidence(MODEL, 2, 0.70);  // MEDIUM
-    fixture.confidence(MODEL, 3, 0.10);  // HIGH: the model only learned it by heart
+    fixture.confidence(MODEL, 1, 0.99); // LOW: confident, barely memorized
+    fixture.confidence(MODEL, 2, 0.70); // MEDIUM
+    fixture.confidence(MODEL, 3, 0.10); // HIGH: the model only learned it by heart
   }
 
   @AfterEach
@@ -63,33 +63,53 @@ class DeletionTopologyTest {
     assertThat(fixture.counter("rumstream.requests.accepted")).isEqualTo(1);
     assertThat(fixture.counter("rumstream.requests.folded.ids")).isEqualTo(2);
     assertThat(fixture.driver.getKeyValueStore(StoreNames.RECEIPTS).get("r1"))
-        .as("the receipts store answers status queries").isEqualTo(receipt);
+        .as("the receipts store answers status queries")
+        .isEqualTo(receipt);
   }
 
   static Stream<Arguments> badRequests() {
     DeletionRequest valid = request("bad", T0, 1L);
     return Stream.of(
-        Arguments.of("empty", DeletionRequest.newBuilder(valid).setExampleIds(List.of()).build(), "lists no example ids"),
-        Arguments.of("id-range", DeletionRequest.newBuilder(valid).setExampleIds(List.of(1L, 1000L)).build(),
+        Arguments.of(
+            "empty",
+            DeletionRequest.newBuilder(valid).setExampleIds(List.of()).build(),
+            "lists no example ids"),
+        Arguments.of(
+            "id-range",
+            DeletionRequest.newBuilder(valid).setExampleIds(List.of(1L, 1000L)).build(),
             "example id 1000 is outside the dataset"),
-        Arguments.of("id-range", DeletionRequest.newBuilder(valid).setExampleIds(List.of(-5L)).build(),
+        Arguments.of(
+            "id-range",
+            DeletionRequest.newBuilder(valid).setExampleIds(List.of(-5L)).build(),
             "example id -5"),
-        Arguments.of("unknown-model", DeletionRequest.newBuilder(valid).setModelId("nope").build(),
+        Arguments.of(
+            "unknown-model",
+            DeletionRequest.newBuilder(valid).setModelId("nope").build(),
             "model 'nope' is unknown"),
-        Arguments.of("size", DeletionRequest.newBuilder(valid)
-            .setExampleIds(java.util.stream.LongStream.range(0, 11).boxed().toList()).build(), "at most 10"),
-        Arguments.of("timestamp", DeletionRequest.newBuilder(valid).setRequestedAt(T0.plus(Duration.ofHours(1)))
-            .build(), "lies in the future"),
-        Arguments.of("timestamp", DeletionRequest.newBuilder(valid).setRequestedAt(T0.minus(Duration.ofDays(40)))
-            .build(), "older than"),
-        Arguments.of("timestamp", DeletionRequest.newBuilder(valid).setDeadline(T0.minusSeconds(1)).build(),
+        Arguments.of(
+            "size",
+            DeletionRequest.newBuilder(valid)
+                .setExampleIds(java.util.stream.LongStream.range(0, 11).boxed().toList())
+                .build(),
+            "at most 10"),
+        Arguments.of(
+            "timestamp",
+            DeletionRequest.newBuilder(valid).setRequestedAt(T0.plus(Duration.ofHours(1))).build(),
+            "lies in the future"),
+        Arguments.of(
+            "timestamp",
+            DeletionRequest.newBuilder(valid).setRequestedAt(T0.minus(Duration.ofDays(40))).build(),
+            "older than"),
+        Arguments.of(
+            "timestamp",
+            DeletionRequest.newBuilder(valid).setDeadline(T0.minusSeconds(1)).build(),
             "precedes requestedAt"));
   }
 
   @ParameterizedTest
   @MethodSource("badRequests")
-  void aRejectedRequestGetsARejectedReceiptAndItsOriginalBytesGoToTheDeadLetterTopic(String rule,
-      DeletionRequest bad, String reason) throws Exception {
+  void aRejectedRequestGetsARejectedReceiptAndItsOriginalBytesGoToTheDeadLetterTopic(
+      String rule, DeletionRequest bad, String reason) throws Exception {
     fixture.close();
     fixture = new TopologyFixture(Map.of("rumstream.intake.max.examples.per.request", "10"));
     fixture.model(MODEL, 1000);
@@ -102,7 +122,8 @@ class DeletionTopologyTest {
     TestRecord<byte[], byte[]> dead = fixture.deadLetters.readRecord();
     assertThat(dead.value()).isEqualTo(original);
     assertThat(new String(dead.key(), StandardCharsets.UTF_8)).isEqualTo(bad.getModelId());
-    assertThat(header(dead, "__streams.errors.exception")).isEqualTo(RejectedRequestException.class.getName());
+    assertThat(header(dead, "__streams.errors.exception"))
+        .isEqualTo(RejectedRequestException.class.getName());
     assertThat(header(dead, "__streams.errors.message")).contains(reason);
     assertThat(header(dead, "__streams.errors.topic")).isEqualTo("deletion-requests");
     assertThat(header(dead, "__streams.errors.offset")).isEqualTo("0");
@@ -111,13 +132,16 @@ class DeletionTopologyTest {
     assertThat(fixture.counter("rumstream.requests.rejected", "rule", rule)).isEqualTo(1);
     assertThat(fixture.counter("rumstream.requests.accepted")).isZero();
     fixture.advanceWallClock(Duration.ofHours(1));
-    assertThat(fixture.forgetSets.isEmpty()).as("nothing of a rejected request is unlearned").isTrue();
+    assertThat(fixture.forgetSets.isEmpty())
+        .as("nothing of a rejected request is unlearned")
+        .isTrue();
   }
 
   @Test
   void aRecordKeyedByAnotherModelIsRejected() {
     fixture.requests.pipeInput("other-model", request("r1", T0, 1L), T0);
-    assertThat(fixture.receipts.readValue().getRejection()).contains("is not the request's modelId");
+    assertThat(fixture.receipts.readValue().getRejection())
+        .contains("is not the request's modelId");
     assertThat(fixture.deadLetters.getQueueSize()).isEqualTo(1);
   }
 
@@ -126,17 +150,20 @@ class DeletionTopologyTest {
   }
 
   /**
-   * TopologyTestDriver does not capture the dead letters a deserialization handler produces (it deserializes
-   * while enqueueing); their content is tested in DeadLettersTest and on the real broker in DeletionPipelineIT.
+   * TopologyTestDriver does not capture the dead letters a deserialization handler produces (it
+   * deserializes while enqueueing); their content is tested in DeadLettersTest and on the real
+   * broker in DeletionPipelineIT.
    */
   @ParameterizedTest
   @MethodSource("unreadable")
-  void anUnreadableRecordIsDeadLetteredAndTheApplicationCarriesOn(String what, byte[] bytes, String reason) {
+  void anUnreadableRecordIsDeadLetteredAndTheApplicationCarriesOn(
+      String what, byte[] bytes, String reason) {
     fixture.rawRequests.pipeInput(MODEL, bytes, T0);
     fixture.send(request("after-" + what.replace(' ', '-'), T0, 1L));
 
     assertThat(fixture.counter("rumstream.dead.letters", "stage", "deserialization")).isEqualTo(1);
-    assertThat(fixture.receipts.readValue().getStatus()).as("the next request is still processed")
+    assertThat(fixture.receipts.readValue().getStatus())
+        .as("the next request is still processed")
         .isEqualTo(ReceiptStatus.ACCEPTED);
     assertThat(fixture.receipts.isEmpty()).isTrue();
   }
@@ -144,7 +171,8 @@ class DeletionTopologyTest {
   @Test
   void aTombstoneIsDeadLettered() {
     fixture.rawRequests.pipeInput(MODEL, null, T0);
-    assertThat(header(fixture.deadLetters.readRecord(), "__streams.errors.message")).contains("tombstone");
+    assertThat(header(fixture.deadLetters.readRecord(), "__streams.errors.message"))
+        .contains("tombstone");
     assertThat(fixture.receipts.isEmpty()).isTrue();
   }
 
@@ -155,11 +183,14 @@ class DeletionTopologyTest {
     fixture.send(request("r2", T0.plusSeconds(6), 3L));
     fixture.send(request("late-flush", T0.plus(Duration.ofMinutes(6)), 1L));
 
-    assertThat(fixture.receipts.readValuesToList()).extracting(DeletionReceipt::getRequestId)
+    assertThat(fixture.receipts.readValuesToList())
+        .extracting(DeletionReceipt::getRequestId)
         .containsExactly("r1", "r2", "late-flush");
     ForgetSet set = fixture.forgetSets.readValue();
     assertThat(set.getRequestIds()).containsExactly("r1", "r2");
-    assertThat(set.getExamples()).extracting(ForgetExample::getExampleId).containsExactly(1L, 2L, 3L);
+    assertThat(set.getExamples())
+        .extracting(ForgetExample::getExampleId)
+        .containsExactly(1L, 2L, 3L);
     assertThat(fixture.counter("rumstream.requests.duplicate")).isEqualTo(1);
   }
 
@@ -177,7 +208,8 @@ class DeletionTopologyTest {
     assertThat(set.getWindowEnd()).isEqualTo(T0.plus(Duration.ofMinutes(5)));
     assertThat(set.getForgetSetId()).isEqualTo(MODEL + "-" + T0.toEpochMilli() + "-0");
     assertThat(set.getRequestIds()).containsExactly("r1", "r2");
-    assertThat(set.getExamples()).extracting(ForgetExample::getExampleId, ForgetExample::getLevel)
+    assertThat(set.getExamples())
+        .extracting(ForgetExample::getExampleId, ForgetExample::getLevel)
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple(3L, MemorizationLevel.HIGH),
             org.assertj.core.groups.Tuple.tuple(1L, MemorizationLevel.LOW),
@@ -190,27 +222,45 @@ class DeletionTopologyTest {
     assertThat(set.getRefinement().getUpperCut()).isEqualTo(0.5);
 
     List<UnlearnJob> jobs = fixture.jobs.readValuesToList();
-    assertThat(jobs).extracting(UnlearnJob::getLevel)
+    assertThat(jobs)
+        .extracting(UnlearnJob::getLevel)
         .containsExactly(MemorizationLevel.LOW, MemorizationLevel.MEDIUM, MemorizationLevel.HIGH);
-    assertThat(jobs).extracting(UnlearnJob::getJobId)
-        .containsExactly(set.getForgetSetId() + "-0", set.getForgetSetId() + "-1", set.getForgetSetId() + "-2");
+    assertThat(jobs)
+        .extracting(UnlearnJob::getJobId)
+        .containsExactly(
+            set.getForgetSetId() + "-0", set.getForgetSetId() + "-1", set.getForgetSetId() + "-2");
     assertThat(jobs).extracting(UnlearnJob::getJobCount).containsOnly(3);
-    assertThat(jobs).extracting(UnlearnJob::getExampleIds)
+    assertThat(jobs)
+        .extracting(UnlearnJob::getExampleIds)
         .containsExactly(List.of(1L), List.of(2L), List.of(3L, 999L));
-    assertThat(jobs).extracting(UnlearnJob::getAlgorithm)
-        .containsExactly(UnlearningAlgorithm.NONE, UnlearningAlgorithm.FINE_TUNE, UnlearningAlgorithm.SALUN);
-    assertThat(jobs.get(1).getHyperParameters()).containsEntry("lr", "0.1").containsEntry("epochs", "10");
-    assertThat(jobs.get(2).getHyperParameters()).containsEntry("mask_fraction", "0.5").containsEntry("epochs", "5");
+    assertThat(jobs)
+        .extracting(UnlearnJob::getAlgorithm)
+        .containsExactly(
+            UnlearningAlgorithm.NONE, UnlearningAlgorithm.FINE_TUNE, UnlearningAlgorithm.SALUN);
+    assertThat(jobs.get(1).getHyperParameters())
+        .containsEntry("lr", "0.1")
+        .containsEntry("epochs", "10");
+    assertThat(jobs.get(2).getHyperParameters())
+        .containsEntry("mask_fraction", "0.5")
+        .containsEntry("epochs", "5");
     assertThat(jobs).extracting(UnlearnJob::getRequestIds).containsOnly(List.of("r1", "r2"));
-    assertThat(jobs.get(2).getRequests()).extracting(RequestSummary::getRequestId, RequestSummary::getExampleCount,
-            RequestSummary::getReason, RequestSummary::getReceivedAt)
+    assertThat(jobs.get(2).getRequests())
+        .extracting(
+            RequestSummary::getRequestId,
+            RequestSummary::getExampleCount,
+            RequestSummary::getReason,
+            RequestSummary::getReceivedAt)
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple("r1", 2, DeletionReason.GDPR_ERASURE, T0),
-            org.assertj.core.groups.Tuple.tuple("r2", 2, DeletionReason.GDPR_ERASURE, T0.plusSeconds(100)));
-    assertThat(jobs.get(2).getRequests().get(0).getSubjectHash()).startsWith("hmac-sha256:")
+            org.assertj.core.groups.Tuple.tuple(
+                "r2", 2, DeletionReason.GDPR_ERASURE, T0.plusSeconds(100)));
+    assertThat(jobs.get(2).getRequests().get(0).getSubjectHash())
+        .startsWith("hmac-sha256:")
         .isEqualTo(fixture.receipts.readValuesToList().get(0).getSubjectHash());
-    assertThat(fixture.counter("rumstream.forget.sets.emitted", "close_reason", "WINDOW_END")).isEqualTo(1);
-    assertThat(fixture.counter("rumstream.jobs.emitted", "level", "HIGH", "algorithm", "SALUN")).isEqualTo(1);
+    assertThat(fixture.counter("rumstream.forget.sets.emitted", "close_reason", "WINDOW_END"))
+        .isEqualTo(1);
+    assertThat(fixture.counter("rumstream.jobs.emitted", "level", "HIGH", "algorithm", "SALUN"))
+        .isEqualTo(1);
   }
 
   @Test
@@ -226,7 +276,8 @@ class DeletionTopologyTest {
     assertThat(first.getCloseReason()).isEqualTo(WindowCloseReason.SIZE_CAP);
     assertThat(first.getExamples()).hasSize(3);
     assertThat(first.getForgetSetId()).endsWith("-0");
-    assertThat(first.getRefinement().getMethod()).as("no scores: the set's own tertiles")
+    assertThat(first.getRefinement().getMethod())
+        .as("no scores: the set's own tertiles")
         .isEqualTo(RefinementMethod.FORGET_SET_TERTILES);
 
     fixture.send(request("r3", T0.plusSeconds(2), 13L));
@@ -242,13 +293,15 @@ class DeletionTopologyTest {
     fixture.send(request("lonely", T0, 2L));
     fixture.advanceWallClock(Duration.ofMinutes(9));
     assertThat(fixture.forgetSets.isEmpty()).isTrue();
-    assertThat(fixture.meters.get("rumstream.open.forget.set.oldest.age").gauge().value()).isEqualTo(9 * 60.0);
+    assertThat(fixture.meters.get("rumstream.open.forget.set.oldest.age").gauge().value())
+        .isEqualTo(9 * 60.0);
 
     fixture.advanceWallClock(Duration.ofMinutes(1).plusSeconds(5));
     ForgetSet set = fixture.forgetSets.readValue();
     assertThat(set.getCloseReason()).isEqualTo(WindowCloseReason.DEADLINE);
     assertThat(set.getRequestIds()).containsExactly("lonely");
-    assertThat(fixture.jobs.readValuesToList()).extracting(UnlearnJob::getLevel)
+    assertThat(fixture.jobs.readValuesToList())
+        .extracting(UnlearnJob::getLevel)
         .containsExactly(MemorizationLevel.MEDIUM);
 
     fixture.advanceWallClock(Duration.ofMinutes(30));
@@ -257,8 +310,10 @@ class DeletionTopologyTest {
 
   @Test
   void aSetIsFlushedEarlyWhenARequestsDeadlineIsNear() {
-    fixture.send(DeletionRequest.newBuilder(request("urgent", T0, 1L)).setDeadline(T0.plus(Duration.ofHours(12)))
-        .build());
+    fixture.send(
+        DeletionRequest.newBuilder(request("urgent", T0, 1L))
+            .setDeadline(T0.plus(Duration.ofHours(12)))
+            .build());
     fixture.advanceWallClock(Duration.ofSeconds(6));
     ForgetSet set = fixture.forgetSets.readValue();
     assertThat(set.getCloseReason()).isEqualTo(WindowCloseReason.DEADLINE);
@@ -279,16 +334,25 @@ class DeletionTopologyTest {
   @Test
   void aModelKnownOnlyFromItsScoresIsAccepted() {
     fixture.confidence("scored-only", 5, 0.3);
-    fixture.requests.pipeInput("scored-only", DeletionRequest.newBuilder(request("s1", T0, 5L, 123_456L))
-        .setModelId("scored-only").build(), T0);
+    fixture.requests.pipeInput(
+        "scored-only",
+        DeletionRequest.newBuilder(request("s1", T0, 5L, 123_456L))
+            .setModelId("scored-only")
+            .build(),
+        T0);
     assertThat(fixture.receipts.readValue().getStatus()).isEqualTo(ReceiptStatus.ACCEPTED);
   }
 
   @Test
   void theRumFPresetAppliesNegGradPlusWithPerLevelHyperParameters() throws Exception {
     fixture.close();
-    fixture = new TopologyFixture(Map.of("rumstream.policy.preset", "RUM_F_NEG_GRAD_PLUS",
-        "rumstream.policy.high.hp.epochs", "12"));
+    fixture =
+        new TopologyFixture(
+            Map.of(
+                "rumstream.policy.preset",
+                "RUM_F_NEG_GRAD_PLUS",
+                "rumstream.policy.high.hp.epochs",
+                "12"));
     fixture.model(MODEL, 1000);
     fixture.confidence(MODEL, 1, 0.99);
     fixture.confidence(MODEL, 3, 0.10);
@@ -296,10 +360,18 @@ class DeletionTopologyTest {
     fixture.send(request("flush", T0.plus(Duration.ofMinutes(6)), 1L));
 
     List<UnlearnJob> jobs = fixture.jobs.readValuesToList();
-    assertThat(jobs).extracting(UnlearnJob::getLevel).containsExactly(MemorizationLevel.LOW, MemorizationLevel.HIGH);
-    assertThat(jobs).extracting(UnlearnJob::getAlgorithm).containsOnly(UnlearningAlgorithm.NEG_GRAD_PLUS);
-    assertThat(jobs.get(0).getHyperParameters()).containsEntry("alpha", "0.99").containsEntry("lr", "0.01");
-    assertThat(jobs.get(1).getHyperParameters()).containsEntry("alpha", "0.97").containsEntry("lr", "0.001")
+    assertThat(jobs)
+        .extracting(UnlearnJob::getLevel)
+        .containsExactly(MemorizationLevel.LOW, MemorizationLevel.HIGH);
+    assertThat(jobs)
+        .extracting(UnlearnJob::getAlgorithm)
+        .containsOnly(UnlearningAlgorithm.NEG_GRAD_PLUS);
+    assertThat(jobs.get(0).getHyperParameters())
+        .containsEntry("alpha", "0.99")
+        .containsEntry("lr", "0.01");
+    assertThat(jobs.get(1).getHyperParameters())
+        .containsEntry("alpha", "0.97")
+        .containsEntry("lr", "0.001")
         .containsEntry("epochs", "12");
     assertThat(jobs).extracting(UnlearnJob::getIndex).containsExactly(0, 1);
     assertThat(jobs).extracting(UnlearnJob::getJobCount).containsOnly(2);

@@ -35,8 +35,9 @@ import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 
 /**
- * A {@link TopologyTestDriver} over the deletion topology with an in-JVM schema registry, a model "fmnist" of
- * 1,000 examples and the topics as test topics. Wall clock and event time start at {@link #T0}.
+ * A {@link TopologyTestDriver} over the deletion topology with an in-JVM schema registry, a model
+ * "fmnist" of 1,000 examples and the topics as test topics. Wall clock and event time start at
+ * {@link #T0}.
  */
 final class TopologyFixture implements AutoCloseable {
   static final Instant T0 = Instant.parse("2026-11-27T08:00:00Z");
@@ -59,12 +60,14 @@ final class TopologyFixture implements AutoCloseable {
 
   TopologyFixture(Map<String, String> overrides) throws Exception {
     registry = EmbeddedSchemaRegistry.start(0);
-    Map<String, String> settings = new HashMap<>(Map.of(
-        "schema.registry.url", registry.url(),
-        "rumstream.window.size", "5m",
-        "rumstream.window.grace", "30s",
-        "rumstream.window.max.wait", "10m",
-        "rumstream.window.flush.interval", "5s"));
+    Map<String, String> settings =
+        new HashMap<>(
+            Map.of(
+                "schema.registry.url", registry.url(),
+                "rumstream.window.size", "5m",
+                "rumstream.window.grace", "30s",
+                "rumstream.window.max.wait", "10m",
+                "rumstream.window.flush.interval", "5s"));
     settings.putAll(overrides);
     Settings all = Settings.of(StreamsApp.DEFAULTS, settings);
     config = TopologyConfig.from(all);
@@ -84,22 +87,50 @@ final class TopologyFixture implements AutoCloseable {
     props.put(DeadLetters.METRICS_CONFIG, metrics);
     driver = new TopologyTestDriver(DeletionTopology.build(config, serdes, metrics), props, T0);
 
-    requests = driver.createInputTopic(config.topic(Topic.DELETION_REQUESTS), new StringSerializer(),
-        serdes.requests().serializer(), T0, Duration.ZERO);
-    rawRequests = driver.createInputTopic(config.topic(Topic.DELETION_REQUESTS), new StringSerializer(),
-        new ByteArraySerializer(), T0, Duration.ZERO);
-    scores = driver.createInputTopic(config.topic(Topic.MEMORIZATION_SCORES), new StringSerializer(),
-        serdes.scores().serializer());
-    models = driver.createInputTopic(config.topic(Topic.MODEL_VERSIONS), new StringSerializer(),
-        serdes.modelVersions().serializer());
-    receipts = driver.createOutputTopic(config.topic(Topic.DELETION_RECEIPTS), new StringDeserializer(),
-        serdes.receipts().deserializer());
-    forgetSets = driver.createOutputTopic(config.topic(Topic.FORGET_SETS), new StringDeserializer(),
-        serdes.forgetSets().deserializer());
-    jobs = driver.createOutputTopic(config.topic(Topic.UNLEARN_JOBS), new StringDeserializer(),
-        serdes.jobs().deserializer());
-    deadLetters = driver.createOutputTopic(config.topic(Topic.DELETION_REQUESTS_DLQ), new ByteArrayDeserializer(),
-        new ByteArrayDeserializer());
+    requests =
+        driver.createInputTopic(
+            config.topic(Topic.DELETION_REQUESTS),
+            new StringSerializer(),
+            serdes.requests().serializer(),
+            T0,
+            Duration.ZERO);
+    rawRequests =
+        driver.createInputTopic(
+            config.topic(Topic.DELETION_REQUESTS),
+            new StringSerializer(),
+            new ByteArraySerializer(),
+            T0,
+            Duration.ZERO);
+    scores =
+        driver.createInputTopic(
+            config.topic(Topic.MEMORIZATION_SCORES),
+            new StringSerializer(),
+            serdes.scores().serializer());
+    models =
+        driver.createInputTopic(
+            config.topic(Topic.MODEL_VERSIONS),
+            new StringSerializer(),
+            serdes.modelVersions().serializer());
+    receipts =
+        driver.createOutputTopic(
+            config.topic(Topic.DELETION_RECEIPTS),
+            new StringDeserializer(),
+            serdes.receipts().deserializer());
+    forgetSets =
+        driver.createOutputTopic(
+            config.topic(Topic.FORGET_SETS),
+            new StringDeserializer(),
+            serdes.forgetSets().deserializer());
+    jobs =
+        driver.createOutputTopic(
+            config.topic(Topic.UNLEARN_JOBS),
+            new StringDeserializer(),
+            serdes.jobs().deserializer());
+    deadLetters =
+        driver.createOutputTopic(
+            config.topic(Topic.DELETION_REQUESTS_DLQ),
+            new ByteArrayDeserializer(),
+            new ByteArrayDeserializer());
   }
 
   TopologyFixture() throws Exception {
@@ -108,29 +139,59 @@ final class TopologyFixture implements AutoCloseable {
 
   /** Publishes model version 0 with a dataset of {@code datasetSize} examples. */
   void model(String modelId, long datasetSize) {
-    models.pipeInput(modelId, ModelVersion.newBuilder()
-        .setModelId(modelId).setVersion(0).setLocation("file:///models/" + modelId + "/v0")
-        .setChecksum("00").setSizeBytes(1).setArchitecture("small-cnn").setDatasetId("fashion-mnist")
-        .setDatasetSize(datasetSize).setDeletedCount(0).setCreatedAt(T0.minusSeconds(3600)).build());
+    models.pipeInput(
+        modelId,
+        ModelVersion.newBuilder()
+            .setModelId(modelId)
+            .setVersion(0)
+            .setLocation("file:///models/" + modelId + "/v0")
+            .setChecksum("00")
+            .setSizeBytes(1)
+            .setArchitecture("small-cnn")
+            .setDatasetId("fashion-mnist")
+            .setDatasetSize(datasetSize)
+            .setDeletedCount(0)
+            .setCreatedAt(T0.minusSeconds(3600))
+            .build());
   }
 
-  /** Publishes a CONFIDENCE score (falls as memorization rises) with training tertiles 0.5 and 0.9. */
+  /**
+   * Publishes a CONFIDENCE score (falls as memorization rises) with training tertiles 0.5 and 0.9.
+   */
   void confidence(String modelId, long exampleId, double score) {
-    scores.pipeInput(Keys.score(modelId, exampleId), MemorizationScore.newBuilder()
-        .setModelId(modelId).setModelVersion(0).setExampleId(exampleId).setProxy(ProxyKind.CONFIDENCE)
-        .setScore(score).setHigherIsMoreMemorized(false)
-        .setDistribution(new ScoreDistribution(1000L, 0.5, 0.8, 0.9))
-        .setDatasetId("fashion-mnist").setComputedAt(T0.minusSeconds(3600)).build());
+    scores.pipeInput(
+        Keys.score(modelId, exampleId),
+        MemorizationScore.newBuilder()
+            .setModelId(modelId)
+            .setModelVersion(0)
+            .setExampleId(exampleId)
+            .setProxy(ProxyKind.CONFIDENCE)
+            .setScore(score)
+            .setHigherIsMoreMemorized(false)
+            .setDistribution(new ScoreDistribution(1000L, 0.5, 0.8, 0.9))
+            .setDatasetId("fashion-mnist")
+            .setComputedAt(T0.minusSeconds(3600))
+            .build());
   }
 
   static DeletionRequest request(String requestId, Instant requestedAt, Long... exampleIds) {
     return DeletionRequest.newBuilder()
-        .setRequestId(requestId).setModelId(MODEL).setSubjectId("subject-of-" + requestId)
-        .setExampleIds(List.of(exampleIds)).setReason(DeletionReason.GDPR_ERASURE)
-        .setRequestedAt(requestedAt).setDeadline(null).setReference(null).setSource("test").build();
+        .setRequestId(requestId)
+        .setModelId(MODEL)
+        .setSubjectId("subject-of-" + requestId)
+        .setExampleIds(List.of(exampleIds))
+        .setReason(DeletionReason.GDPR_ERASURE)
+        .setRequestedAt(requestedAt)
+        .setDeadline(null)
+        .setReference(null)
+        .setSource("test")
+        .build();
   }
 
-  /** Sends a request as its sender would at its requestedAt: the wall clock moves there first if it is later. */
+  /**
+   * Sends a request as its sender would at its requestedAt: the wall clock moves there first if it
+   * is later.
+   */
   void send(DeletionRequest request) {
     if (request.getRequestedAt().isAfter(wallClock)) {
       advanceWallClock(Duration.between(wallClock, request.getRequestedAt()));

@@ -4,59 +4,66 @@ import dev.rumstream.engine.EngineConfig;
 import dev.rumstream.engine.model.Classifier;
 import dev.rumstream.engine.train.Losses;
 import dev.rumstream.engine.train.Sgd;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * L1-sparse (FT_prune): cross-entropy on the retain set plus α_e·‖θ‖₁ over all trainable parameters, with
- * α_e = α·(1 − e/E) decaying linearly over the epochs; no pruning is applied (as in the code). Defaults: lr 0.01,
- * 10 epochs, α 5e-4 (the code's 0.2 is unusable for an L1 over every weight; the paper searched α).
+ * L1-sparse (FT_prune): cross-entropy on the retain set plus α_e·‖θ‖₁ over all trainable
+ * parameters, with α_e = α·(1 − e/E) decaying linearly over the epochs; no pruning is applied (as
+ * in the code). Defaults: lr 0.01, 10 epochs, α 5e-4 (the code's 0.2 is unusable for an L1 over
+ * every weight; the paper searched α).
  */
 public final class L1Sparse extends IterativeUnlearner {
 
-    public record Params(CommonParams common, double alpha) {
-        static Params parse(Map<String, String> values, long seed) {
-            HyperParameters hp = new HyperParameters(values);
-            Params p = new Params(CommonParams.parse(hp, 0.01, 10, seed), hp.real("alpha", 5e-4));
-            hp.requireAllRead(UnlearningAlgorithm.L1_SPARSE);
-            return p;
-        }
-
-        public Map<String, String> toMap() {
-            Map<String, String> map = new LinkedHashMap<>(common.toMap());
-            map.put("alpha", Double.toString(alpha));
-            return map;
-        }
+  public record Params(CommonParams common, double alpha) {
+    static Params parse(Map<String, String> values, long seed) {
+      HyperParameters hp = new HyperParameters(values);
+      Params p = new Params(CommonParams.parse(hp, 0.01, 10, seed), hp.real("alpha", 5e-4));
+      hp.requireAllRead(UnlearningAlgorithm.L1_SPARSE);
+      return p;
     }
 
-    private final Params params;
-
-    L1Sparse(EngineConfig config, Params params) {
-        super(config, params.common());
-        this.params = params;
+    public Map<String, String> toMap() {
+      Map<String, String> map = new LinkedHashMap<>(common.toMap());
+      map.put("alpha", Double.toString(alpha));
+      return map;
     }
+  }
 
-    @Override
-    public UnlearningAlgorithm algorithm() {
-        return UnlearningAlgorithm.L1_SPARSE;
-    }
+  private final Params params;
 
-    @Override
-    public Map<String, String> hyperParameters() {
-        return params.toMap();
-    }
+  L1Sparse(EngineConfig config, Params params) {
+    super(config, params.common());
+    this.params = params;
+  }
 
-    @Override
-    void run(Classifier model, UnlearningRequest request, int[] forgetRows, int[] retainRows) {
-        var weights = model.trainableParameters();
-        try (Sgd sgd = new Sgd(weights, common.learningRate(), common.momentum(), common.weightDecay())) {
-            for (int epoch = 0; epoch < common.epochs(); epoch++) {
-                float alpha = (float) (params.alpha() * (1.0 - (double) epoch / common.epochs()));
-                descendEpoch(sgd, retainRows, epoch, 0, batch -> crossEntropy(model, request, batch)
-                        .add(Losses.l1Norm(List.copyOf(weights)).mul(alpha)));
-            }
-        }
+  @Override
+  public UnlearningAlgorithm algorithm() {
+    return UnlearningAlgorithm.L1_SPARSE;
+  }
+
+  @Override
+  public Map<String, String> hyperParameters() {
+    return params.toMap();
+  }
+
+  @Override
+  void run(Classifier model, UnlearningRequest request, int[] forgetRows, int[] retainRows) {
+    var weights = model.trainableParameters();
+    try (Sgd sgd =
+        new Sgd(weights, common.learningRate(), common.momentum(), common.weightDecay())) {
+      for (int epoch = 0; epoch < common.epochs(); epoch++) {
+        float alpha = (float) (params.alpha() * (1.0 - (double) epoch / common.epochs()));
+        descendEpoch(
+            sgd,
+            retainRows,
+            epoch,
+            0,
+            batch ->
+                crossEntropy(model, request, batch)
+                    .add(Losses.l1Norm(List.copyOf(weights)).mul(alpha)));
+      }
     }
+  }
 }

@@ -2,75 +2,90 @@ package dev.rumstream.engine.eval;
 
 import dev.rumstream.engine.EngineConfig;
 import dev.rumstream.engine.model.Classifier;
-
 import java.util.Arrays;
 import java.util.OptionalDouble;
 import java.util.Random;
 
-/** Measures a model on evaluation sets: accuracies, the SVC MIA on the forget set, and the entanglement score. */
+/**
+ * Measures a model on evaluation sets: accuracies, the SVC MIA on the forget set, and the
+ * entanglement score.
+ */
 public final class Evaluator {
 
-    private final EngineConfig config;
-    private final Inference inference;
+  private final EngineConfig config;
+  private final Inference inference;
 
-    public Evaluator(EngineConfig config) {
-        this.config = config;
-        this.inference = new Inference(config.evalBatchSize());
-    }
+  public Evaluator(EngineConfig config) {
+    this.config = config;
+    this.inference = new Inference(config.evalBatchSize());
+  }
 
-    public Inference inference() {
-        return inference;
-    }
+  public Inference inference() {
+    return inference;
+  }
 
-    public Accuracies accuracies(Classifier model, EvaluationSets sets) {
-        return new Accuracies(
-                inference.accuracy(model, sets.train(), sets.forgetRows()),
-                inference.accuracy(model, sets.train(), sets.retainRows()),
-                inference.accuracy(model, sets.test(), sets.test().allRows()));
-    }
+  public Accuracies accuracies(Classifier model, EvaluationSets sets) {
+    return new Accuracies(
+        inference.accuracy(model, sets.train(), sets.forgetRows()),
+        inference.accuracy(model, sets.train(), sets.retainRows()),
+        inference.accuracy(model, sets.test(), sets.test().allRows()));
+  }
 
-    /**
-     * The SVC attack on true-class confidence: shadow members are the first n retain examples, shadow non-members
-     * the first n test examples, n = min(|R|, |test|, the configured shadow size); target = the forget set.
-     */
-    public double mia(Classifier model, EvaluationSets sets) {
-        int n = shadowSize(sets);
-        return mia(inference.predict(model, sets.train(), Arrays.copyOf(sets.retainRows(), n)),
-                inference.predict(model, sets.test(), Arrays.copyOf(sets.test().allRows(), n)),
-                inference.predict(model, sets.train(), sets.forgetRows()), n);
-    }
+  /**
+   * The SVC attack on true-class confidence: shadow members are the first n retain examples, shadow
+   * non-members the first n test examples, n = min(|R|, |test|, the configured shadow size); target
+   * = the forget set.
+   */
+  public double mia(Classifier model, EvaluationSets sets) {
+    int n = shadowSize(sets);
+    return mia(
+        inference.predict(model, sets.train(), Arrays.copyOf(sets.retainRows(), n)),
+        inference.predict(model, sets.test(), Arrays.copyOf(sets.test().allRows(), n)),
+        inference.predict(model, sets.train(), sets.forgetRows()),
+        n);
+  }
 
-    /** The attack from predictions whose first n retain and test entries are the shadow sets. */
-    private static double mia(Predictions retain, Predictions test, Predictions forget, int n) {
-        return MembershipInference.nonMemberFraction(Arrays.copyOf(retain.trueClassConfidence(), n),
-                Arrays.copyOf(test.trueClassConfidence(), n), forget.trueClassConfidence());
-    }
+  /** The attack from predictions whose first n retain and test entries are the shadow sets. */
+  private static double mia(Predictions retain, Predictions test, Predictions forget, int n) {
+    return MembershipInference.nonMemberFraction(
+        Arrays.copyOf(retain.trueClassConfidence(), n),
+        Arrays.copyOf(test.trueClassConfidence(), n),
+        forget.trueClassConfidence());
+  }
 
-    private int shadowSize(EvaluationSets sets) {
-        return Math.min(config.miaShadowSize(), Math.min(sets.retainRows().length, sets.test().size()));
-    }
+  private int shadowSize(EvaluationSets sets) {
+    return Math.min(config.miaShadowSize(), Math.min(sets.retainRows().length, sets.test().size()));
+  }
 
-    /** Entanglement of the forget set with (a seeded sample of) the retain set, in {@code model}'s embedding. */
-    public double entanglement(Classifier model, EvaluationSets sets) {
-        int[] retain = sets.retainRows();
-        if (retain.length > config.embeddingSample()) {
-            retain = Arrays.copyOf(dev.rumstream.engine.data.Batches.shuffled(retain, new Random(config.seed())),
-                    config.embeddingSample());
-        }
-        return Entanglement.score(inference.embeddings(model, sets.train(), retain),
-                inference.embeddings(model, sets.train(), sets.forgetRows()), model.embeddingSize());
+  /**
+   * Entanglement of the forget set with (a seeded sample of) the retain set, in {@code model}'s
+   * embedding.
+   */
+  public double entanglement(Classifier model, EvaluationSets sets) {
+    int[] retain = sets.retainRows();
+    if (retain.length > config.embeddingSample()) {
+      retain =
+          Arrays.copyOf(
+              dev.rumstream.engine.data.Batches.shuffled(retain, new Random(config.seed())),
+              config.embeddingSample());
     }
+    return Entanglement.score(
+        inference.embeddings(model, sets.train(), retain),
+        inference.embeddings(model, sets.train(), sets.forgetRows()),
+        model.embeddingSize());
+  }
 
-    /**
-     * Accuracies, MIA and optionally entanglement. Every example is predicted once: the attack's shadow sets are the
-     * first rows of the retain and test predictions the accuracies already need.
-     */
-    public Measurement measure(Classifier model, EvaluationSets sets, boolean withEntanglement) {
-        Predictions forget = inference.predict(model, sets.train(), sets.forgetRows());
-        Predictions retain = inference.predict(model, sets.train(), sets.retainRows());
-        Predictions test = inference.predict(model, sets.test(), sets.test().allRows());
-        return new Measurement(new Accuracies(forget.accuracy(), retain.accuracy(), test.accuracy()),
-                mia(retain, test, forget, shadowSize(sets)),
-                withEntanglement ? OptionalDouble.of(entanglement(model, sets)) : OptionalDouble.empty());
-    }
+  /**
+   * Accuracies, MIA and optionally entanglement. Every example is predicted once: the attack's
+   * shadow sets are the first rows of the retain and test predictions the accuracies already need.
+   */
+  public Measurement measure(Classifier model, EvaluationSets sets, boolean withEntanglement) {
+    Predictions forget = inference.predict(model, sets.train(), sets.forgetRows());
+    Predictions retain = inference.predict(model, sets.train(), sets.retainRows());
+    Predictions test = inference.predict(model, sets.test(), sets.test().allRows());
+    return new Measurement(
+        new Accuracies(forget.accuracy(), retain.accuracy(), test.accuracy()),
+        mia(retain, test, forget, shadowSize(sets)),
+        withEntanglement ? OptionalDouble.of(entanglement(model, sets)) : OptionalDouble.empty());
+  }
 }

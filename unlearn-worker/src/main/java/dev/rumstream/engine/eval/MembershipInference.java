@@ -7,76 +7,78 @@ import libsvm.svm_parameter;
 import libsvm.svm_problem;
 
 /**
- * The SVC membership-inference attack of SalUn/RUM on true-class confidence: an RBF-kernel SVC (C = 3, gamma = 1 /
- * n_features = 1, sklearn's {@code gamma="auto"}) fitted on shadow members (retain examples, label 1) and shadow
- * non-members (test examples, label 0), then asked about the target set. Reported as the fraction of the target
- * predicted non-member: for a forget set, higher means it looks more forgotten.
+ * The SVC membership-inference attack of SalUn/RUM on true-class confidence: an RBF-kernel SVC (C =
+ * 3, gamma = 1 / n_features = 1, sklearn's {@code gamma="auto"}) fitted on shadow members (retain
+ * examples, label 1) and shadow non-members (test examples, label 0), then asked about the target
+ * set. Reported as the fraction of the target predicted non-member: for a forget set, higher means
+ * it looks more forgotten.
  */
 public final class MembershipInference {
 
-    private static final double C = 3.0;
+  private static final double C = 3.0;
 
-    static {
-        // libsvm prints its optimizer trace to stdout unless told otherwise; the setter is global to the library.
-        svm.svm_set_print_string_function(message -> { });
-    }
+  static {
+    // libsvm prints its optimizer trace to stdout unless told otherwise; the setter is global to
+    // the library.
+    svm.svm_set_print_string_function(message -> {});
+  }
 
-    private MembershipInference() {
-    }
+  private MembershipInference() {}
 
-    public static double nonMemberFraction(double[] shadowMembers, double[] shadowNonMembers, double[] target) {
-        if (shadowMembers.length == 0 || shadowNonMembers.length == 0) {
-            throw new IllegalArgumentException("the attack needs shadow members and non-members");
-        }
-        if (target.length == 0) {
-            return Double.NaN;
-        }
-        svm_model model = fit(shadowMembers, shadowNonMembers);
-        int nonMembers = 0;
-        for (double confidence : target) {
-            if (svm.svm_predict(model, features(confidence)) < 0.5) {
-                nonMembers++;
-            }
-        }
-        return (double) nonMembers / target.length;
+  public static double nonMemberFraction(
+      double[] shadowMembers, double[] shadowNonMembers, double[] target) {
+    if (shadowMembers.length == 0 || shadowNonMembers.length == 0) {
+      throw new IllegalArgumentException("the attack needs shadow members and non-members");
     }
+    if (target.length == 0) {
+      return Double.NaN;
+    }
+    svm_model model = fit(shadowMembers, shadowNonMembers);
+    int nonMembers = 0;
+    for (double confidence : target) {
+      if (svm.svm_predict(model, features(confidence)) < 0.5) {
+        nonMembers++;
+      }
+    }
+    return (double) nonMembers / target.length;
+  }
 
-    private static svm_model fit(double[] members, double[] nonMembers) {
-        svm_problem problem = new svm_problem();
-        problem.l = members.length + nonMembers.length;
-        problem.x = new svm_node[problem.l][];
-        problem.y = new double[problem.l];
-        for (int i = 0; i < members.length; i++) {
-            problem.x[i] = features(members[i]);
-            problem.y[i] = 1.0;
-        }
-        for (int i = 0; i < nonMembers.length; i++) {
-            problem.x[members.length + i] = features(nonMembers[i]);
-            problem.y[members.length + i] = 0.0;
-        }
-        svm_parameter parameter = new svm_parameter();
-        parameter.svm_type = svm_parameter.C_SVC;
-        parameter.kernel_type = svm_parameter.RBF;
-        parameter.gamma = 1.0;
-        parameter.C = C;
-        parameter.eps = 1e-3;
-        parameter.cache_size = 200;
-        parameter.shrinking = 1;
-        parameter.probability = 0;
-        parameter.nr_weight = 0;
-        parameter.weight_label = new int[0];
-        parameter.weight = new double[0];
-        String error = svm.svm_check_parameter(problem, parameter);
-        if (error != null) {
-            throw new IllegalStateException("libsvm rejected the attack's parameters: " + error);
-        }
-        return svm.svm_train(problem, parameter);
+  private static svm_model fit(double[] members, double[] nonMembers) {
+    svm_problem problem = new svm_problem();
+    problem.l = members.length + nonMembers.length;
+    problem.x = new svm_node[problem.l][];
+    problem.y = new double[problem.l];
+    for (int i = 0; i < members.length; i++) {
+      problem.x[i] = features(members[i]);
+      problem.y[i] = 1.0;
     }
+    for (int i = 0; i < nonMembers.length; i++) {
+      problem.x[members.length + i] = features(nonMembers[i]);
+      problem.y[members.length + i] = 0.0;
+    }
+    svm_parameter parameter = new svm_parameter();
+    parameter.svm_type = svm_parameter.C_SVC;
+    parameter.kernel_type = svm_parameter.RBF;
+    parameter.gamma = 1.0;
+    parameter.C = C;
+    parameter.eps = 1e-3;
+    parameter.cache_size = 200;
+    parameter.shrinking = 1;
+    parameter.probability = 0;
+    parameter.nr_weight = 0;
+    parameter.weight_label = new int[0];
+    parameter.weight = new double[0];
+    String error = svm.svm_check_parameter(problem, parameter);
+    if (error != null) {
+      throw new IllegalStateException("libsvm rejected the attack's parameters: " + error);
+    }
+    return svm.svm_train(problem, parameter);
+  }
 
-    private static svm_node[] features(double confidence) {
-        svm_node node = new svm_node();
-        node.index = 1;
-        node.value = confidence;
-        return new svm_node[] {node};
-    }
+  private static svm_node[] features(double confidence) {
+    svm_node node = new svm_node();
+    node.index = 1;
+    node.value = confidence;
+    return new svm_node[] {node};
+  }
 }

@@ -3,14 +3,14 @@ package dev.rumstream.engine.eval;
 /** Per-example true-class confidence and top-1 correctness, in the order of the rows asked for. */
 public record Predictions(double[] trueClassConfidence, boolean[] correct) {
 
-    public double accuracy() {
-        if (correct.length == 0) {
-            return Double.NaN;
-        }
-        int hits = 0;
-        for (boolean c : correct) {
-            hits += c ? 1 : 0;
-        }
-        return (double) hits / correct.length;
+  public double accuracy() {
+    if (correct.length == 0) {
+      return Double.NaN;
     }
+    int hits = 0;
+    for (boolean c : correct) {
+      hits += c ? 1 : 0;
+    }
+    return (double) hits / correct.length;
+  }
 }

@@ -12,122 +12,140 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.training.ParameterStore;
-
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * An image classifier: a feature extractor whose output is the penultimate embedding, then a linear head. Owns its
- * native memory (one DJL model and its manager); close it when done.
+ * An image classifier: a feature extractor whose output is the penultimate embedding, then a linear
+ * head. Owns its native memory (one DJL model and its manager); close it when done.
  */
 public final class Classifier implements AutoCloseable {
 
-    private final ModelSpec spec;
-    private final Model model;
-    private final SequentialBlock features;
-    private final Block head;
-    private final ParameterStore parameterStore;
+  private final ModelSpec spec;
+  private final Model model;
+  private final SequentialBlock features;
+  private final Block head;
+  private final ParameterStore parameterStore;
 
-    private Classifier(ModelSpec spec, Model model, SequentialBlock features, Block head) {
-        this.spec = spec;
-        this.model = model;
-        this.features = features;
-        this.head = head;
-        this.parameterStore = new ParameterStore(model.getNDManager(), false);
-    }
+  private Classifier(ModelSpec spec, Model model, SequentialBlock features, Block head) {
+    this.spec = spec;
+    this.model = model;
+    this.features = features;
+    this.head = head;
+    this.parameterStore = new ParameterStore(model.getNDManager(), false);
+  }
 
-    /** A freshly initialized network; the seed makes initialization reproducible. */
-    public static Classifier create(ModelSpec spec, Device device, long seed) {
-        SequentialBlock features = Networks.features(spec);
-        Block head = Networks.head(spec);
-        SequentialBlock net = new SequentialBlock().add(features).add(head);
-        Model model = Model.newInstance("rumstream-" + spec.architecture().name().toLowerCase(java.util.Locale.ROOT),
-                device);
-        model.setBlock(net);
-        Engine.getInstance().setRandomSeed((int) seed);
-        net.initialize(model.getNDManager(), DataType.FLOAT32,
-                new Shape(1, spec.channels(), spec.imageHeight(), spec.imageWidth()));
-        return new Classifier(spec, model, features, head);
-    }
+  /** A freshly initialized network; the seed makes initialization reproducible. */
+  public static Classifier create(ModelSpec spec, Device device, long seed) {
+    SequentialBlock features = Networks.features(spec);
+    Block head = Networks.head(spec);
+    SequentialBlock net = new SequentialBlock().add(features).add(head);
+    Model model =
+        Model.newInstance(
+            "rumstream-" + spec.architecture().name().toLowerCase(java.util.Locale.ROOT), device);
+    model.setBlock(net);
+    Engine.getInstance().setRandomSeed((int) seed);
+    net.initialize(
+        model.getNDManager(),
+        DataType.FLOAT32,
+        new Shape(1, spec.channels(), spec.imageHeight(), spec.imageWidth()));
+    return new Classifier(spec, model, features, head);
+  }
 
-    public ModelSpec spec() {
-        return spec;
-    }
+  public ModelSpec spec() {
+    return spec;
+  }
 
-    public Device device() {
-        return model.getNDManager().getDevice();
-    }
+  public Device device() {
+    return model.getNDManager().getDevice();
+  }
 
-    /** The manager that owns the parameters; batches for this model should be created on its device. */
-    public NDManager manager() {
-        return model.getNDManager();
-    }
+  /**
+   * The manager that owns the parameters; batches for this model should be created on its device.
+   */
+  public NDManager manager() {
+    return model.getNDManager();
+  }
 
-    /** Logits; {@code training} selects batch statistics in BatchNorm (and updates its running statistics). */
-    public NDArray logits(NDArray images, boolean training) {
-        return model.getBlock().forward(parameterStore, new NDList(images), training).singletonOrThrow();
-    }
+  /**
+   * Logits; {@code training} selects batch statistics in BatchNorm (and updates its running
+   * statistics).
+   */
+  public NDArray logits(NDArray images, boolean training) {
+    return model
+        .getBlock()
+        .forward(parameterStore, new NDList(images), training)
+        .singletonOrThrow();
+  }
 
-    /** The penultimate embedding (global average pool for ResNet-18, the fc128 output for the small CNN), eval mode. */
-    public NDArray embedding(NDArray images) {
-        return features.forward(parameterStore, new NDList(images), false).singletonOrThrow();
-    }
+  /**
+   * The penultimate embedding (global average pool for ResNet-18, the fc128 output for the small
+   * CNN), eval mode.
+   */
+  public NDArray embedding(NDArray images) {
+    return features.forward(parameterStore, new NDList(images), false).singletonOrThrow();
+  }
 
-    public int embeddingSize() {
-        return Networks.embeddingSize(spec);
-    }
+  public int embeddingSize() {
+    return Networks.embeddingSize(spec);
+  }
 
-    /** Every parameter, BatchNorm running statistics included, in a fixed order. */
-    public List<Parameter> parameters() {
-        return new ArrayList<>(model.getBlock().getParameters().values());
-    }
+  /** Every parameter, BatchNorm running statistics included, in a fixed order. */
+  public List<Parameter> parameters() {
+    return new ArrayList<>(model.getBlock().getParameters().values());
+  }
 
-    /** The parameters an optimizer updates (BatchNorm running statistics excluded). */
-    public List<Parameter> trainableParameters() {
-        return parameters().stream().filter(Parameter::requiresGradient).toList();
-    }
+  /** The parameters an optimizer updates (BatchNorm running statistics excluded). */
+  public List<Parameter> trainableParameters() {
+    return parameters().stream().filter(Parameter::requiresGradient).toList();
+  }
 
-    /** Names of {@link #parameters()}, same order. */
-    public List<String> parameterNames() {
-        return model.getBlock().getParameters().keys();
-    }
+  /** Names of {@link #parameters()}, same order. */
+  public List<String> parameterNames() {
+    return model.getBlock().getParameters().keys();
+  }
 
-    public long trainableParameterCount() {
-        return trainableParameters().stream().mapToLong(p -> p.getArray().size()).sum();
-    }
+  public long trainableParameterCount() {
+    return trainableParameters().stream().mapToLong(p -> p.getArray().size()).sum();
+  }
 
-    /** A deep copy on the same device. */
-    public Classifier copy() {
-        Classifier copy = create(spec, device(), 0);
-        copy.copyParametersFrom(this);
-        return copy;
-    }
+  /** A deep copy on the same device. */
+  public Classifier copy() {
+    Classifier copy = create(spec, device(), 0);
+    copy.copyParametersFrom(this);
+    return copy;
+  }
 
-    /** Overwrites every parameter value (running statistics included) in place with {@code source}'s. */
-    public void copyParametersFrom(Classifier source) {
-        if (!source.spec.equals(spec)) {
-            throw new IllegalArgumentException("cannot copy parameters between different model specs");
-        }
-        List<Parameter> from = source.parameters();
-        List<Parameter> to = parameters();
-        for (int i = 0; i < to.size(); i++) {
-            // set() copies values into the existing native array, so optimizers holding it stay valid.
-            to.get(i).getArray().set(from.get(i).getArray().toFloatArray());
-        }
+  /**
+   * Overwrites every parameter value (running statistics included) in place with {@code source}'s.
+   */
+  public void copyParametersFrom(Classifier source) {
+    if (!source.spec.equals(spec)) {
+      throw new IllegalArgumentException("cannot copy parameters between different model specs");
     }
+    List<Parameter> from = source.parameters();
+    List<Parameter> to = parameters();
+    for (int i = 0; i < to.size(); i++) {
+      // set() copies values into the existing native array, so optimizers holding it stay valid.
+      to.get(i).getArray().set(from.get(i).getArray().toFloatArray());
+    }
+  }
 
-    /** Stops gradients from ever reaching this model's parameters (a frozen teacher). */
-    public void freeze() {
-        model.getBlock().freezeParameters(true);
-    }
+  /** Stops gradients from ever reaching this model's parameters (a frozen teacher). */
+  public void freeze() {
+    model.getBlock().freezeParameters(true);
+  }
 
-    /** How many native arrays the model's manager holds: constant across training steps unless something leaks. */
-    public int nativeArrayCount() {
-        return model.getNDManager().getManagedArrays().size();
-    }
+  /**
+   * How many native arrays the model's manager holds: constant across training steps unless
+   * something leaks.
+   */
+  public int nativeArrayCount() {
+    return model.getNDManager().getManagedArrays().size();
+  }
 
-    @Override
-    public void close() {
-        model.close();
-    }
+  @Override
+  public void close() {
+    model.close();
+  }
 }

@@ -22,10 +22,11 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Versioned model storage on a filesystem (a persistent volume on Kubernetes): {@code <root>/<model>/v<N>/} holds
- * {@code params.bin} and {@code manifest.json}. A version is written into a temporary directory, fsynced, then
- * renamed into place in one atomic step, so a crash leaves either the whole version or none of it, and two writers
- * of the same version cannot both succeed. Checksums are verified on every load.
+ * Versioned model storage on a filesystem (a persistent volume on Kubernetes): {@code
+ * <root>/<model>/v<N>/} holds {@code params.bin} and {@code manifest.json}. A version is written
+ * into a temporary directory, fsynced, then renamed into place in one atomic step, so a crash
+ * leaves either the whole version or none of it, and two writers of the same version cannot both
+ * succeed. Checksums are verified on every load.
  */
 public final class ModelStore {
   public static final String PARAMS = "params.bin";
@@ -33,12 +34,16 @@ public final class ModelStore {
   private static final Pattern VERSION_DIR = Pattern.compile("v(\\d{6,})");
 
   private final Path root;
-  private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
-      .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).enable(SerializationFeature.INDENT_OUTPUT);
+  private final ObjectMapper json =
+      new ObjectMapper()
+          .registerModule(new JavaTimeModule())
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+          .enable(SerializationFeature.INDENT_OUTPUT);
 
   /**
-   * Writes a version's files into its (staging) directory: the parameters to {@link #PARAMS}, returning their
-   * checksum (hex SHA-256), and any companion files the version keeps (e.g. its memorization scores).
+   * Writes a version's files into its (staging) directory: the parameters to {@link #PARAMS},
+   * returning their checksum (hex SHA-256), and any companion files the version keeps (e.g. its
+   * memorization scores).
    */
   @FunctionalInterface
   public interface ParameterWriter {
@@ -65,8 +70,12 @@ public final class ModelStore {
       return List.of();
     }
     try (Stream<Path> children = Files.list(root)) {
-      return children.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted()
-          .filter(model -> !versions(model).isEmpty()).toList();
+      return children
+          .filter(Files::isDirectory)
+          .map(p -> p.getFileName().toString())
+          .sorted()
+          .filter(model -> !versions(model).isEmpty())
+          .toList();
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot list the models in " + root, e);
     }
@@ -86,7 +95,8 @@ public final class ModelStore {
         }
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot list the versions of model " + modelId + " in " + dir, e);
+      throw new UncheckedIOException(
+          "Cannot list the versions of model " + modelId + " in " + dir, e);
     }
     manifests.sort(Comparator.comparingLong(VersionManifest::version));
     return manifests;
@@ -112,9 +122,9 @@ public final class ModelStore {
   }
 
   /**
-   * Stores a new version. Fails with {@link VersionConflictException} when that version already exists (another
-   * writer was first), and with {@link CorruptVersionException} if the parameters do not match their checksum after
-   * writing.
+   * Stores a new version. Fails with {@link VersionConflictException} when that version already
+   * exists (another writer was first), and with {@link CorruptVersionException} if the parameters
+   * do not match their checksum after writing.
    */
   public VersionManifest write(VersionManifest manifest, ParameterWriter parameters) {
     Path modelDir = root.resolve(manifest.modelId());
@@ -141,55 +151,88 @@ public final class ModelStore {
     } catch (FileAlreadyExistsException e) {
       throw new VersionConflictException(target + " already exists");
     } catch (AtomicMoveNotSupportedException e) {
-      throw new IllegalStateException("The model store at " + root + " cannot rename atomically: use a local or "
-          + "POSIX filesystem", e);
+      throw new IllegalStateException(
+          "The model store at "
+              + root
+              + " cannot rename atomically: use a local or "
+              + "POSIX filesystem",
+          e);
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot write version " + manifest.version() + " of model "
-          + manifest.modelId() + " under " + root, e);
+      throw new UncheckedIOException(
+          "Cannot write version "
+              + manifest.version()
+              + " of model "
+              + manifest.modelId()
+              + " under "
+              + root,
+          e);
     } finally {
       deleteQuietly(staging);
     }
   }
 
   /**
-   * Copies a stored version of another store, with all its files, into this one (a cached original model into the
-   * store a run unlearns in, so the cache itself never changes) and returns it as stored here. Goes through
-   * {@link #write}, so the copy is as atomic as any other version and is verified when loaded.
+   * Copies a stored version of another store, with all its files, into this one (a cached original
+   * model into the store a run unlearns in, so the cache itself never changes) and returns it as
+   * stored here. Goes through {@link #write}, so the copy is as atomic as any other version and is
+   * verified when loaded.
    */
   public VersionManifest copyFrom(ModelStore other, VersionManifest version) {
     Path from = other.directory(version);
-    return write(version, staging -> {
-      try (Stream<Path> files = Files.list(from)) {
-        for (Path file : files.toList()) {
-          if (!file.getFileName().toString().equals(MANIFEST)) {
-            Files.copy(file, staging.resolve(file.getFileName()));
+    return write(
+        version,
+        staging -> {
+          try (Stream<Path> files = Files.list(from)) {
+            for (Path file : files.toList()) {
+              if (!file.getFileName().toString().equals(MANIFEST)) {
+                Files.copy(file, staging.resolve(file.getFileName()));
+              }
+            }
           }
-        }
-      }
-      return version.checksum();
-    });
+          return version.checksum();
+        });
   }
 
   /**
-   * Loads a version's parameters after checking the file against the manifest's checksum; a mismatch, a truncated
-   * or a missing file is refused with {@link CorruptVersionException}.
+   * Loads a version's parameters after checking the file against the manifest's checksum; a
+   * mismatch, a truncated or a missing file is refused with {@link CorruptVersionException}.
    */
   public <T> T load(VersionManifest version, ParameterReader<T> reader, ChecksumReader checksums) {
     Path file = parameters(version);
     try {
       if (!Files.isRegularFile(file)) {
-        throw new CorruptVersionException("Version " + version.version() + " of model " + version.modelId()
-            + " has no parameter file at " + file);
+        throw new CorruptVersionException(
+            "Version "
+                + version.version()
+                + " of model "
+                + version.modelId()
+                + " has no parameter file at "
+                + file);
       }
       String recorded = checksums.checksum(file);
       if (!recorded.equalsIgnoreCase(version.checksum())) {
-        throw new CorruptVersionException("Version " + version.version() + " of model " + version.modelId()
-            + ": the parameter file's checksum " + recorded + " is not the manifest's " + version.checksum());
+        throw new CorruptVersionException(
+            "Version "
+                + version.version()
+                + " of model "
+                + version.modelId()
+                + ": the parameter file's checksum "
+                + recorded
+                + " is not the manifest's "
+                + version.checksum());
       }
       return reader.read(file);
     } catch (IOException e) {
-      throw new CorruptVersionException("Version " + version.version() + " of model " + version.modelId()
-          + " cannot be read from " + file + ": " + e.getMessage(), e);
+      throw new CorruptVersionException(
+          "Version "
+              + version.version()
+              + " of model "
+              + version.modelId()
+              + " cannot be read from "
+              + file
+              + ": "
+              + e.getMessage(),
+          e);
     }
   }
 
@@ -206,19 +249,23 @@ public final class ModelStore {
   private VersionManifest readManifest(Path versionDir) {
     Matcher matcher = VERSION_DIR.matcher(versionDir.getFileName().toString());
     try {
-      VersionManifest manifest = json.readValue(versionDir.resolve(MANIFEST).toFile(), VersionManifest.class);
+      VersionManifest manifest =
+          json.readValue(versionDir.resolve(MANIFEST).toFile(), VersionManifest.class);
       if (matcher.matches() && Long.parseLong(matcher.group(1)) != manifest.version()) {
-        throw new CorruptVersionException(versionDir + " holds the manifest of version " + manifest.version());
+        throw new CorruptVersionException(
+            versionDir + " holds the manifest of version " + manifest.version());
       }
       return manifest;
     } catch (IOException e) {
-      throw new CorruptVersionException("Unreadable manifest in " + versionDir + ": " + e.getMessage(), e);
+      throw new CorruptVersionException(
+          "Unreadable manifest in " + versionDir + ": " + e.getMessage(), e);
     }
   }
 
   private static void fsync(Path path) throws IOException {
     boolean directory = Files.isDirectory(path);
-    try (FileChannel channel = FileChannel.open(path, directory ? StandardOpenOption.READ : StandardOpenOption.WRITE)) {
+    try (FileChannel channel =
+        FileChannel.open(path, directory ? StandardOpenOption.READ : StandardOpenOption.WRITE)) {
       channel.force(true);
     }
   }
@@ -230,7 +277,8 @@ public final class ModelStore {
     try (Stream<Path> walk = Files.walk(dir)) {
       walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException e) {
-      // A leftover staging directory is never read (it does not match v<N>), so failing to remove it is harmless.
+      // A leftover staging directory is never read (it does not match v<N>), so failing to remove
+      // it is harmless.
     }
   }
 }

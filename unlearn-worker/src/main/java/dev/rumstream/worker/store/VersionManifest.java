@@ -5,10 +5,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What one stored model version is and where it came from: the record an auditor reads next to the parameters.
- * Version 0 is the trained original; every later version is one applied job.
+ * What one stored model version is and where it came from: the record an auditor reads next to the
+ * parameters. Version 0 is the trained original; every later version is one applied job.
  *
- * @param deletedIds every example deleted from this model up to and including this version (the ledger)
+ * @param deletedIds every example deleted from this model up to and including this version (the
+ *     ledger)
  * @param forgetIds the examples this version's job removed (empty for version 0)
  */
 public record VersionManifest(
@@ -40,12 +41,36 @@ public record VersionManifest(
   }
 
   /** The measurements taken on this version. Null fields were not measured. */
-  public record Evidence(Double forgetAccuracy, double retainAccuracy, double testAccuracy, Double mia,
-      Double entanglement, int forgetSize, int retainSize, long wallTimeMillis) {}
+  public record Evidence(
+      Double forgetAccuracy,
+      double retainAccuracy,
+      double testAccuracy,
+      Double mia,
+      Double entanglement,
+      int forgetSize,
+      int retainSize,
+      long wallTimeMillis) {}
 
   VersionManifest withFile(String newChecksum, long newSizeBytes) {
-    return new VersionManifest(modelId, version, parentVersion, jobId, forgetSetId, level, algorithm,
-        hyperParameters, requestIds, forgetIds, deletedIds, datasetId, datasetSize, architecture, newChecksum,
-        newSizeBytes, createdAt, device, evidence);
+    return new VersionManifest(
+        modelId,
+        version,
+        parentVersion,
+        jobId,
+        forgetSetId,
+        level,
+        algorithm,
+        hyperParameters,
+        requestIds,
+        forgetIds,
+        deletedIds,
+        datasetId,
+        datasetSize,
+        architecture,
+        newChecksum,
+        newSizeBytes,
+        createdAt,
+        device,
+        evidence);
   }
 }

@@ -1,45 +1,46 @@
 package dev.rumstream.engine.memorization;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.stream.LongStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class RefinementTest {
 
-    /** Ids 0..29 with confidence = id / 30: higher id, higher confidence, LESS memorized. */
-    private static MemorizationScores confidence() {
-        long[] ids = LongStream.range(0, 30).toArray();
-        double[] values = LongStream.range(0, 30).mapToDouble(i -> i / 30.0).toArray();
-        return new MemorizationScores(ProxyKind.CONFIDENCE, ids, values);
-    }
+  /** Ids 0..29 with confidence = id / 30: higher id, higher confidence, LESS memorized. */
+  private static MemorizationScores confidence() {
+    long[] ids = LongStream.range(0, 30).toArray();
+    double[] values = LongStream.range(0, 30).mapToDouble(i -> i / 30.0).toArray();
+    return new MemorizationScores(ProxyKind.CONFIDENCE, ids, values);
+  }
 
-    @Test
-    void mixedTakesTheExtremesAndTheExamplesNearestTheMedianRespectingTheProxysDirection() {
-        RefinedForgetSet mixed = Refinement.mixed(confidence(), 3);
-        assertThat(mixed.level(MemorizationLevel.LOW)).containsExactly(27, 28, 29);
-        assertThat(mixed.level(MemorizationLevel.HIGH)).containsExactly(0, 1, 2);
-        // Median of 0/30..29/30 is 14.5/30: the nearest are 14 and 15, then 13 (tie with 16 broken towards the lower id).
-        assertThat(mixed.level(MemorizationLevel.MEDIUM)).containsExactly(13, 14, 15);
-    }
+  @Test
+  void mixedTakesTheExtremesAndTheExamplesNearestTheMedianRespectingTheProxysDirection() {
+    RefinedForgetSet mixed = Refinement.mixed(confidence(), 3);
+    assertThat(mixed.level(MemorizationLevel.LOW)).containsExactly(27, 28, 29);
+    assertThat(mixed.level(MemorizationLevel.HIGH)).containsExactly(0, 1, 2);
+    // Median of 0/30..29/30 is 14.5/30: the nearest are 14 and 15, then 13 (tie with 16 broken
+    // towards the lower id).
+    assertThat(mixed.level(MemorizationLevel.MEDIUM)).containsExactly(13, 14, 15);
+  }
 
-    @Test
-    void aHigherIsMoreMemorizedProxyFlipsTheLevels() {
-        MemorizationScores kl = new MemorizationScores(ProxyKind.HOLDOUT_RETRAINING, confidence().ids(),
-                confidence().values());
-        RefinedForgetSet mixed = Refinement.mixed(kl, 3);
-        assertThat(mixed.level(MemorizationLevel.LOW)).containsExactly(0, 1, 2);
-        assertThat(mixed.level(MemorizationLevel.HIGH)).containsExactly(27, 28, 29);
-    }
+  @Test
+  void aHigherIsMoreMemorizedProxyFlipsTheLevels() {
+    MemorizationScores kl =
+        new MemorizationScores(
+            ProxyKind.HOLDOUT_RETRAINING, confidence().ids(), confidence().values());
+    RefinedForgetSet mixed = Refinement.mixed(kl, 3);
+    assertThat(mixed.level(MemorizationLevel.LOW)).containsExactly(0, 1, 2);
+    assertThat(mixed.level(MemorizationLevel.HIGH)).containsExactly(27, 28, 29);
+  }
 
-    @Test
-    void tertilesSplitAForgetSetByRankAndSendUnscoredExamplesToHigh() {
-        long[] forget = {3, 4, 10, 11, 20, 21, 99};
-        RefinedForgetSet refined = Refinement.tertiles(forget, confidence());
-        assertThat(refined.level(MemorizationLevel.LOW)).containsExactly(20, 21);
-        assertThat(refined.level(MemorizationLevel.MEDIUM)).containsExactly(10, 11);
-        assertThat(refined.level(MemorizationLevel.HIGH)).containsExactly(3, 4, 99);
-        assertThat(refined.size()).isEqualTo(7);
-    }
+  @Test
+  void tertilesSplitAForgetSetByRankAndSendUnscoredExamplesToHigh() {
+    long[] forget = {3, 4, 10, 11, 20, 21, 99};
+    RefinedForgetSet refined = Refinement.tertiles(forget, confidence());
+    assertThat(refined.level(MemorizationLevel.LOW)).containsExactly(20, 21);
+    assertThat(refined.level(MemorizationLevel.MEDIUM)).containsExactly(10, 11);
+    assertThat(refined.level(MemorizationLevel.HIGH)).containsExactly(3, 4, 99);
+    assertThat(refined.size()).isEqualTo(7);
+  }
 }

@@ -1,107 +1,109 @@
 package dev.rumstream.engine.store;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import ai.djl.Device;
 import dev.rumstream.engine.Fixtures;
 import dev.rumstream.engine.data.ImageDataset;
 import dev.rumstream.engine.eval.Inference;
 import dev.rumstream.engine.model.Classifier;
 import dev.rumstream.engine.model.ModelSpec;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ModelFilesTest {
 
-    private static ImageDataset data;
+  private static ImageDataset data;
 
-    @TempDir
-    Path dir;
+  @TempDir Path dir;
 
-    @BeforeAll
-    static void data() {
-        data = Fixtures.synthetic("synthetic", 300, 4, 0, 2);
-    }
+  @BeforeAll
+  static void data() {
+    data = Fixtures.synthetic("synthetic", 300, 4, 0, 2);
+  }
 
-    private static Classifier trained() {
-        Classifier model = Fixtures.trainSmallCnn(data, 1, 0.1, 4);
-        return model;
-    }
+  private static Classifier trained() {
+    Classifier model = Fixtures.trainSmallCnn(data, 1, 0.1, 4);
+    return model;
+  }
 
-    @Test
-    void roundTripRestoresEveryParameterAndThePredictions() throws IOException {
-        try (Classifier model = trained()) {
-            Path file = dir.resolve("model.params");
-            String checksum = ModelFiles.save(model, file);
-            assertThat(checksum).hasSize(64).isEqualTo(ModelFiles.checksum(file));
-            try (Classifier loaded = ModelFiles.load(file, Device.cpu())) {
-                assertThat(loaded.spec()).isEqualTo(model.spec());
-                List<float[]> a = Fixtures.snapshot(model);
-                List<float[]> b = Fixtures.snapshot(loaded);
-                assertThat(b).hasSameSizeAs(a);
-                for (int i = 0; i < a.size(); i++) {
-                    assertThat(Arrays.equals(a.get(i), b.get(i))).as("parameter %d", i).isTrue();
-                }
-                Inference inference = new Inference(128);
-                assertThat(inference.probabilities(loaded, data, data.allRows()))
-                        .containsExactly(inference.probabilities(model, data, data.allRows()));
-            }
+  @Test
+  void roundTripRestoresEveryParameterAndThePredictions() throws IOException {
+    try (Classifier model = trained()) {
+      Path file = dir.resolve("model.params");
+      String checksum = ModelFiles.save(model, file);
+      assertThat(checksum).hasSize(64).isEqualTo(ModelFiles.checksum(file));
+      try (Classifier loaded = ModelFiles.load(file, Device.cpu())) {
+        assertThat(loaded.spec()).isEqualTo(model.spec());
+        List<float[]> a = Fixtures.snapshot(model);
+        List<float[]> b = Fixtures.snapshot(loaded);
+        assertThat(b).hasSameSizeAs(a);
+        for (int i = 0; i < a.size(); i++) {
+          assertThat(Arrays.equals(a.get(i), b.get(i))).as("parameter %d", i).isTrue();
         }
+        Inference inference = new Inference(128);
+        assertThat(inference.probabilities(loaded, data, data.allRows()))
+            .containsExactly(inference.probabilities(model, data, data.allRows()));
+      }
     }
+  }
 
-    @Test
-    void aFlippedByteIsRefusedAsCorrupted() throws IOException {
-        try (Classifier model = trained()) {
-            Path file = dir.resolve("model.params");
-            ModelFiles.save(model, file);
-            byte[] bytes = Files.readAllBytes(file);
-            bytes[bytes.length / 2] ^= 0x01;
-            Files.write(file, bytes);
-            assertThatThrownBy(() -> ModelFiles.load(file, Device.cpu()))
-                    .isInstanceOf(CorruptModelFileException.class).hasMessageContaining("corrupted");
-        }
+  @Test
+  void aFlippedByteIsRefusedAsCorrupted() throws IOException {
+    try (Classifier model = trained()) {
+      Path file = dir.resolve("model.params");
+      ModelFiles.save(model, file);
+      byte[] bytes = Files.readAllBytes(file);
+      bytes[bytes.length / 2] ^= 0x01;
+      Files.write(file, bytes);
+      assertThatThrownBy(() -> ModelFiles.load(file, Device.cpu()))
+          .isInstanceOf(CorruptModelFileException.class)
+          .hasMessageContaining("corrupted");
     }
+  }
 
-    @Test
-    void aTruncatedFileIsRefused() throws IOException {
-        try (Classifier model = trained()) {
-            Path file = dir.resolve("model.params");
-            ModelFiles.save(model, file);
-            byte[] bytes = Files.readAllBytes(file);
-            Files.write(file, Arrays.copyOf(bytes, bytes.length - 100));
-            assertThatThrownBy(() -> ModelFiles.load(file, Device.cpu()))
-                    .isInstanceOf(CorruptModelFileException.class).hasMessageContaining("truncated");
-            Files.write(file, Arrays.copyOf(bytes, 10));
-            assertThatThrownBy(() -> ModelFiles.load(file, Device.cpu()))
-                    .isInstanceOf(CorruptModelFileException.class).hasMessageContaining("truncated");
-        }
+  @Test
+  void aTruncatedFileIsRefused() throws IOException {
+    try (Classifier model = trained()) {
+      Path file = dir.resolve("model.params");
+      ModelFiles.save(model, file);
+      byte[] bytes = Files.readAllBytes(file);
+      Files.write(file, Arrays.copyOf(bytes, bytes.length - 100));
+      assertThatThrownBy(() -> ModelFiles.load(file, Device.cpu()))
+          .isInstanceOf(CorruptModelFileException.class)
+          .hasMessageContaining("truncated");
+      Files.write(file, Arrays.copyOf(bytes, 10));
+      assertThatThrownBy(() -> ModelFiles.load(file, Device.cpu()))
+          .isInstanceOf(CorruptModelFileException.class)
+          .hasMessageContaining("truncated");
     }
+  }
 
-    @Test
-    void aForeignFileIsRefused() throws IOException {
-        Path file = dir.resolve("foreign.params");
-        Files.writeString(file, "this is not a model, but it is long enough to have a header of sorts");
-        assertThatThrownBy(() -> ModelFiles.load(file, Device.cpu()))
-                .isInstanceOf(CorruptModelFileException.class).hasMessageContaining("not a rumstream parameter file");
-    }
+  @Test
+  void aForeignFileIsRefused() throws IOException {
+    Path file = dir.resolve("foreign.params");
+    Files.writeString(file, "this is not a model, but it is long enough to have a header of sorts");
+    assertThatThrownBy(() -> ModelFiles.load(file, Device.cpu()))
+        .isInstanceOf(CorruptModelFileException.class)
+        .hasMessageContaining("not a rumstream parameter file");
+  }
 
-    @Test
-    void aLoadedResNetKeepsItsArchitecture() throws IOException {
-        try (Classifier model = Classifier.create(ModelSpec.resnet18(data, 4), Device.cpu(), 9)) {
-            Path file = dir.resolve("resnet.params");
-            ModelFiles.save(model, file);
-            try (Classifier loaded = ModelFiles.load(file, Device.cpu())) {
-                assertThat(loaded.spec()).isEqualTo(model.spec());
-                assertThat(loaded.trainableParameterCount()).isEqualTo(model.trainableParameterCount());
-            }
-        }
+  @Test
+  void aLoadedResNetKeepsItsArchitecture() throws IOException {
+    try (Classifier model = Classifier.create(ModelSpec.resnet18(data, 4), Device.cpu(), 9)) {
+      Path file = dir.resolve("resnet.params");
+      ModelFiles.save(model, file);
+      try (Classifier loaded = ModelFiles.load(file, Device.cpu())) {
+        assertThat(loaded.spec()).isEqualTo(model.spec());
+        assertThat(loaded.trainableParameterCount()).isEqualTo(model.trainableParameterCount());
+      }
     }
+  }
 }

@@ -18,14 +18,29 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The store's contract, with plain bytes standing in for model parameters. */
 class ModelStoreTest {
-  @TempDir
-  Path root;
+  @TempDir Path root;
 
   private static VersionManifest manifest(long version, String jobId, List<Long> deleted) {
-    return new VersionManifest("m", version, version == 0 ? null : version - 1, jobId, jobId == null ? null : "fs-1",
-        jobId == null ? null : "HIGH", jobId == null ? null : "SALUN", Map.of("lr", "0.1"), List.of("r1"),
-        List.of(), deleted, "fashion-mnist", 60_000, "SMALL_CNN", null, 0, Instant.parse("2026-11-27T08:00:00Z"),
-        "cpu", new VersionManifest.Evidence(0.5, 0.9, 0.88, 0.4, null, 3, 5000, 1200));
+    return new VersionManifest(
+        "m",
+        version,
+        version == 0 ? null : version - 1,
+        jobId,
+        jobId == null ? null : "fs-1",
+        jobId == null ? null : "HIGH",
+        jobId == null ? null : "SALUN",
+        Map.of("lr", "0.1"),
+        List.of("r1"),
+        List.of(),
+        deleted,
+        "fashion-mnist",
+        60_000,
+        "SMALL_CNN",
+        null,
+        0,
+        Instant.parse("2026-11-27T08:00:00Z"),
+        "cpu",
+        new VersionManifest.Evidence(0.5, 0.9, 0.88, 0.4, null, 3, 5000, 1200));
   }
 
   private static String writeBytes(Path dir, String content) throws IOException {
@@ -50,7 +65,8 @@ class ModelStoreTest {
   void storesVersionsAndReadsThemBackInOrderWithTheirChecksums() throws IOException {
     ModelStore store = new ModelStore(root);
     VersionManifest v0 = store.write(manifest(0, null, List.of()), dir -> writeBytes(dir, "zero"));
-    VersionManifest v1 = store.write(manifest(1, "fs-1-0", List.of(4L, 7L)), dir -> writeBytes(dir, "one"));
+    VersionManifest v1 =
+        store.write(manifest(1, "fs-1-0", List.of(4L, 7L)), dir -> writeBytes(dir, "one"));
 
     assertThat(store.versions("m")).containsExactly(v0, v1);
     assertThat(store.latest("m")).contains(v1);
@@ -63,58 +79,75 @@ class ModelStoreTest {
     assertThat(loaded).isEqualTo("one");
     try (var listing = Files.list(root.resolve("m"))) {
       assertThat(listing.map(p -> p.getFileName().toString()).toList())
-          .as("no staging directories are left").containsExactlyInAnyOrder("v000000", "v000001");
+          .as("no staging directories are left")
+          .containsExactlyInAnyOrder("v000000", "v000001");
     }
   }
 
   @Test
-  void aCopiedVersionKeepsEveryFileAndLoadsVerifiedWhileTheSourceStaysUnchanged() throws IOException {
+  void aCopiedVersionKeepsEveryFileAndLoadsVerifiedWhileTheSourceStaysUnchanged()
+      throws IOException {
     ModelStore cache = new ModelStore(root.resolve("cache"));
-    VersionManifest original = cache.write(manifest(0, null, List.of()), dir -> {
-      Files.writeString(dir.resolve("scores.bin"), "scores");
-      return writeBytes(dir, "zero");
-    });
+    VersionManifest original =
+        cache.write(
+            manifest(0, null, List.of()),
+            dir -> {
+              Files.writeString(dir.resolve("scores.bin"), "scores");
+              return writeBytes(dir, "zero");
+            });
     ModelStore run = new ModelStore(root.resolve("run"));
 
     VersionManifest copy = run.copyFrom(cache, original);
 
     assertThat(copy).isEqualTo(original);
     assertThat(run.latest("m")).contains(copy);
-    assertThat(run.<String>load(copy, Files::readString, ModelStoreTest::fileChecksum)).isEqualTo("zero");
+    assertThat(run.<String>load(copy, Files::readString, ModelStoreTest::fileChecksum))
+        .isEqualTo("zero");
     assertThat(Files.readString(run.directory(copy).resolve("scores.bin"))).isEqualTo("scores");
     assertThat(cache.versions("m")).containsExactly(original);
-    assertThatThrownBy(() -> run.copyFrom(cache, original)).isInstanceOf(VersionConflictException.class);
+    assertThatThrownBy(() -> run.copyFrom(cache, original))
+        .isInstanceOf(VersionConflictException.class);
   }
 
   @Test
   void aSecondWriterOfTheSameVersionIsRefused() {
     ModelStore store = new ModelStore(root);
     store.write(manifest(0, null, List.of()), dir -> writeBytes(dir, "zero"));
-    assertThatThrownBy(() -> store.write(manifest(0, null, List.of()), dir -> writeBytes(dir, "other")))
+    assertThatThrownBy(
+            () -> store.write(manifest(0, null, List.of()), dir -> writeBytes(dir, "other")))
         .isInstanceOf(VersionConflictException.class);
-    String kept = store.<String>load(store.latest("m").orElseThrow(), Files::readString, ModelStoreTest::fileChecksum);
+    String kept =
+        store.<String>load(
+            store.latest("m").orElseThrow(), Files::readString, ModelStoreTest::fileChecksum);
     assertThat(kept).isEqualTo("zero");
   }
 
   @Test
   void aVersionWhoseWriteFailsLeavesNothingBehind() {
     ModelStore store = new ModelStore(root);
-    assertThatThrownBy(() -> store.write(manifest(0, null, List.of()), dir -> {
-      writeBytes(dir, "half");
-      throw new IOException("disk full");
-    })).hasMessageContaining("Cannot write version 0");
+    assertThatThrownBy(
+            () ->
+                store.write(
+                    manifest(0, null, List.of()),
+                    dir -> {
+                      writeBytes(dir, "half");
+                      throw new IOException("disk full");
+                    }))
+        .hasMessageContaining("Cannot write version 0");
     assertThat(store.versions("m")).isEmpty();
   }
 
   @Test
   void alteredTruncatedOrMissingParametersAreRefused() throws IOException {
     ModelStore store = new ModelStore(root);
-    VersionManifest v0 = store.write(manifest(0, null, List.of()), dir -> writeBytes(dir, "parameters"));
+    VersionManifest v0 =
+        store.write(manifest(0, null, List.of()), dir -> writeBytes(dir, "parameters"));
     Path params = store.parameters(v0);
 
     Files.writeString(params, "parameterz");
     assertThatThrownBy(() -> store.load(v0, Files::readString, ModelStoreTest::fileChecksum))
-        .isInstanceOf(CorruptVersionException.class).hasMessageContaining("is not the manifest's");
+        .isInstanceOf(CorruptVersionException.class)
+        .hasMessageContaining("is not the manifest's");
 
     Files.writeString(params, "param");
     assertThatThrownBy(() -> store.load(v0, Files::readString, ModelStoreTest::fileChecksum))
@@ -122,7 +155,8 @@ class ModelStoreTest {
 
     Files.delete(params);
     assertThatThrownBy(() -> store.load(v0, Files::readString, ModelStoreTest::fileChecksum))
-        .isInstanceOf(CorruptVersionException.class).hasMessageContaining("has no parameter file");
+        .isInstanceOf(CorruptVersionException.class)
+        .hasMessageContaining("has no parameter file");
   }
 
   @Test
@@ -130,7 +164,8 @@ class ModelStoreTest {
     ModelStore store = new ModelStore(root);
     VersionManifest v0 = store.write(manifest(0, null, List.of()), dir -> writeBytes(dir, "zero"));
     Files.writeString(store.directory(v0).resolve(ModelStore.MANIFEST), "{ not json");
-    assertThatThrownBy(() -> store.versions("m")).isInstanceOf(CorruptVersionException.class)
+    assertThatThrownBy(() -> store.versions("m"))
+        .isInstanceOf(CorruptVersionException.class)
         .hasMessageContaining("Unreadable manifest");
   }
 }

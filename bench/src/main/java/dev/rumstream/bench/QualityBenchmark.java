@@ -64,7 +64,7 @@ import picocli.CommandLine.Option;
  * of S predicted non-member), wall time and its ratio to the retraining time of the same seed.
  *
  * <p>Hyper-parameters are the engine's defaults (the paper code's, rum-method.md §5.3 and
- * unlearn-worker/ENGINE.md) unless a tuning file says otherwise: {@code --tune} searches them as
+ * unlearn-engine/ENGINE.md) unless a tuning file says otherwise: {@code --tune} searches them as
  * the paper did, on a seed that is never reported ({@link Tuning}). The quick profile shrinks the
  * data and the epochs so that a run fits in minutes on 2 cores; its numbers are for trying changes,
  * not for comparison with the paper.

@@ -2,7 +2,6 @@ package dev.rumstream.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.rumstream.streams.TopologyConfig;
 import dev.rumstream.topics.Topic;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -104,9 +103,8 @@ final class BrokerRun implements AutoCloseable {
     Map<String, String> settings = new HashMap<>();
     settings.put("bootstrap.servers", bootstrapServers);
     settings.put("schema.registry.url", registryUrl);
-    for (Topic topic : Topic.values()) {
-      settings.put(
-          TopologyConfig.topicKey(topic), runId + "-" + prefix + "-" + topic.defaultName());
+    for (Topic<?, ?> topic : Topic.all()) {
+      settings.put(topic.nameKey(), runId + "-" + prefix + "-" + topic.defaultName());
     }
     return settings;
   }

@@ -15,6 +15,7 @@ import dev.rumstream.streams.StreamsApp;
 import dev.rumstream.streams.TopicSetup;
 import dev.rumstream.streams.TopologyConfig;
 import dev.rumstream.topics.Topic;
+import dev.rumstream.topics.TopicNames;
 import dev.rumstream.worker.Bootstrap;
 import dev.rumstream.worker.WorkerConfig;
 import dev.rumstream.worker.WorkerService;
@@ -26,7 +27,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -103,7 +103,7 @@ final class Demo implements Callable<Integer> {
   long seed;
 
   private boolean embedded;
-  private Map<Topic, String> topics;
+  private TopicNames topics;
 
   @Override
   public Integer call() throws Exception {
@@ -141,17 +141,8 @@ final class Demo implements Callable<Integer> {
     // On an external broker every run gets topics of its own, so a second run never reads the first
     // one's records.
     String suffix = embedded ? "" : "-" + runId;
-    topics = new EnumMap<>(Topic.class);
-    for (Topic topic : Topic.values()) {
-      topics.put(topic, topic.defaultName() + suffix);
-    }
-    Map<String, String> topicSettings = new HashMap<>();
-    topics.forEach(
-        (topic, name) ->
-            topicSettings.put(
-                "rumstream.topic."
-                    + topic.name().toLowerCase(java.util.Locale.ROOT).replace('_', '.'),
-                name));
+    Map<String, String> topicSettings = TopicNames.suffixedSettings(suffix);
+    topics = TopicNames.of(topicSettings);
     Map<String, String> streamsValues = new HashMap<>(common);
     streamsValues.putAll(topicSettings);
     streamsValues.putAll(
@@ -220,8 +211,8 @@ final class Demo implements Callable<Integer> {
         byte[] value =
             record.request() == null
                 ? record.raw()
-                : serializer.serialize(topics.get(Topic.DELETION_REQUESTS), record.request());
-        producer.send(new ProducerRecord<>(topics.get(Topic.DELETION_REQUESTS), MODEL, value));
+                : serializer.serialize(topics.name(Topic.DELETION_REQUESTS), record.request());
+        producer.send(new ProducerRecord<>(topics.name(Topic.DELETION_REQUESTS), MODEL, value));
       }
     }
   }
@@ -253,7 +244,7 @@ final class Demo implements Callable<Integer> {
     Instant deadline = Instant.now().plus(patience);
     long shown = -1;
     try (KafkaConsumer<String, DeletionReceipt> consumer = consumer(DeletionReceipt.class)) {
-      consumer.subscribe(List.of(topics.get(Topic.DELETION_RECEIPTS)));
+      consumer.subscribe(List.of(topics.name(Topic.DELETION_RECEIPTS)));
       while (Instant.now().isBefore(deadline)) {
         for (ConsumerRecord<String, DeletionReceipt> record :
             consumer.poll(Duration.ofMillis(500))) {
@@ -287,9 +278,9 @@ final class Demo implements Callable<Integer> {
       Receipts receipts,
       RequestStream stream,
       Instant started) {
-    List<ForgetSet> sets = readAll(topics.get(Topic.FORGET_SETS), ForgetSet.class);
+    List<ForgetSet> sets = readAll(topics.name(Topic.FORGET_SETS), ForgetSet.class);
     Map<String, UnlearningMetrics> metricsByJob = new TreeMap<>();
-    readAll(topics.get(Topic.UNLEARNING_METRICS), UnlearningMetrics.class)
+    readAll(topics.name(Topic.UNLEARNING_METRICS), UnlearningMetrics.class)
         .forEach(m -> metricsByJob.put(m.getJobId(), m));
     System.out.println();
     System.out.println(

@@ -2,7 +2,7 @@ package dev.rumstream.cli;
 
 import dev.rumstream.avro.DeletionReason;
 import dev.rumstream.avro.DeletionRequest;
-import dev.rumstream.serde.AvroSerializer;
+import dev.rumstream.topics.Topic;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -11,7 +11,6 @@ import java.util.concurrent.Callable;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -61,10 +60,7 @@ final class SendRequest implements Callable<Integer> {
       description = "Schema registry (default: $SCHEMA_REGISTRY_URL or ${DEFAULT-VALUE}).")
   String schemaRegistryUrl;
 
-  @Option(
-      names = "--topic",
-      defaultValue = "deletion-requests",
-      description = "Topic (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--topic", description = "Topic (default: the catalogue's deletion-requests).")
   String topic;
 
   @Override
@@ -90,11 +86,12 @@ final class SendRequest implements Callable<Integer> {
             schemaRegistryUrl,
             ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
             true);
-    AvroSerializer<DeletionRequest> serializer = new AvroSerializer<>();
+    Topic<String, DeletionRequest> requests = Topic.DELETION_REQUESTS;
+    String name = topic != null ? topic : requests.defaultName();
     try (KafkaProducer<String, DeletionRequest> producer =
-        new KafkaProducer<>(props, new StringSerializer(), serializer)) {
-      serializer.configure(props, false);
-      producer.send(new ProducerRecord<>(topic, model, request)).get();
+        new KafkaProducer<>(
+            props, requests.keySerde().serializer(), requests.valueSerde(props).serializer())) {
+      producer.send(new ProducerRecord<>(name, model, request)).get();
     }
     System.out.println(request.getRequestId());
     return 0;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rumstream.testkit.KafkaEnvironmentExtension;
 import dev.rumstream.testkit.TestEnvironment;
+import dev.rumstream.topics.Topic;
 import dev.rumstream.worker.WorkerService;
 import dev.rumstream.worker.store.VersionManifest;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -51,7 +52,7 @@ class CorruptModelIT {
           .hasSize(1);
       assertThat(
               environment.consume(
-                  harness.topic("model.versions"),
+                  harness.topic(Topic.MODEL_VERSIONS),
                   1,
                   new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
                   Duration.ofSeconds(3)))
@@ -59,7 +60,7 @@ class CorruptModelIT {
           .isEmpty();
       assertThat(
               environment.consume(
-                  harness.topic("deletion.receipts"),
+                  harness.topic(Topic.DELETION_RECEIPTS),
                   1,
                   new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
                   Duration.ofSeconds(3)))

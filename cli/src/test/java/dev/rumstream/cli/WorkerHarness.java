@@ -17,6 +17,8 @@ import dev.rumstream.serde.AvroSerializer;
 import dev.rumstream.serde.RegistryClient;
 import dev.rumstream.serde.RegistryConfig;
 import dev.rumstream.testkit.TestEnvironment;
+import dev.rumstream.topics.Topic;
+import dev.rumstream.topics.TopicNames;
 import dev.rumstream.worker.WorkerConfig;
 import dev.rumstream.worker.WorkerService;
 import dev.rumstream.worker.store.ModelStore;
@@ -64,20 +66,12 @@ final class WorkerHarness implements AutoCloseable {
     settings.put("rumstream.eval.mia.shadow.size", "500");
     settings.put("rumstream.eval.retain.sample", "2000");
     settings.put("rumstream.job.retry.backoff", "500ms");
-    for (String topic :
-        List.of(
-            "unlearn.jobs",
-            "model.versions",
-            "unlearning.metrics",
-            "deletion.receipts",
-            "memorization.scores")) {
-      settings.put("rumstream.topic." + topic, topic.replace('.', '-') + "-" + run);
-    }
+    settings.putAll(TopicNames.suffixedSettings("-" + run));
     environment.createTopics(
-        topic("unlearn.jobs"),
-        topic("model.versions"),
-        topic("unlearning.metrics"),
-        topic("deletion.receipts"));
+        topic(Topic.UNLEARN_JOBS),
+        topic(Topic.MODEL_VERSIONS),
+        topic(Topic.UNLEARNING_METRICS),
+        topic(Topic.DELETION_RECEIPTS));
     registry = new RegistryClient(RegistryConfig.from(environment.clientConfig()));
     AvroSerializer<SpecificRecord> serializer = new AvroSerializer<>(registry);
     serializer.configure(Map.of(), false);
@@ -88,8 +82,8 @@ final class WorkerHarness implements AutoCloseable {
             serializer);
   }
 
-  String topic(String name) {
-    return settings.get("rumstream.topic." + name);
+  String topic(Topic<?, ?> topic) {
+    return settings.get(topic.nameKey());
   }
 
   WorkerConfig config() {
@@ -171,18 +165,20 @@ final class WorkerHarness implements AutoCloseable {
 
   void send(List<UnlearnJob> jobs) throws Exception {
     for (UnlearnJob job : jobs) {
-      producer.send(new ProducerRecord<>(topic("unlearn.jobs"), MODEL, job)).get();
+      producer.send(new ProducerRecord<>(topic(Topic.UNLEARN_JOBS), MODEL, job)).get();
     }
   }
 
   List<ModelVersion> versions(int atLeast) {
     return values(
-        topic("model.versions"), atLeast, AvroDeserializer.forClass(ModelVersion.class, registry));
+        topic(Topic.MODEL_VERSIONS),
+        atLeast,
+        AvroDeserializer.forClass(ModelVersion.class, registry));
   }
 
   List<DeletionReceipt> receipts(int atLeast) {
     return values(
-        topic("deletion.receipts"),
+        topic(Topic.DELETION_RECEIPTS),
         atLeast,
         AvroDeserializer.forClass(DeletionReceipt.class, registry));
   }

@@ -17,7 +17,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -163,9 +162,8 @@ class ComposeTest {
     Map<String, Map.Entry<Integer, Map<String, String>>> topics = composeTopics();
     assertThat(topics.keySet())
         .as("topics created by the topics service")
-        .containsExactlyInAnyOrderElementsOf(
-            Stream.of(Topic.values()).map(Topic::defaultName).toList());
-    for (Topic topic : Topic.values()) {
+        .containsExactlyInAnyOrderElementsOf(Topic.all().stream().map(Topic::defaultName).toList());
+    for (Topic<?, ?> topic : Topic.all()) {
       assertThat(topics.get(topic.defaultName()).getValue())
           .as("configs of %s", topic)
           .containsEntry("cleanup.policy", topic.cleanupPolicy().configValue());

@@ -28,6 +28,7 @@ import dev.rumstream.testkit.KafkaEnvironmentExtension;
 import dev.rumstream.testkit.TestEnvironment;
 import dev.rumstream.topics.Keys;
 import dev.rumstream.topics.Topic;
+import dev.rumstream.topics.TopicNames;
 import dev.rumstream.worker.WorkerConfig;
 import dev.rumstream.worker.WorkerHttp;
 import dev.rumstream.worker.WorkerService;
@@ -148,10 +149,8 @@ class ExposedMetricsIT {
       throws Exception {
     String run = UUID.randomUUID().toString().substring(0, 8);
     Map<String, String> values = new HashMap<>();
-    for (Topic topic : Topic.values()) {
-      values.put(
-          "rumstream.topic." + topic.name().toLowerCase().replace('_', '.'),
-          topic.defaultName() + "-" + run);
+    for (Topic<?, ?> topic : Topic.all()) {
+      values.put(topic.nameKey(), topic.defaultName() + "-" + run);
     }
     values.put("bootstrap.servers", environment.bootstrapServers());
     values.put("schema.registry.url", environment.schemaRegistryUrl());
@@ -272,21 +271,13 @@ class ExposedMetricsIT {
       values.put("rumstream.job.default.hp.retain_count", "500");
       values.put("rumstream.job.retry.backoff", "500ms");
       values.put("rumstream.shutdown.timeout", "10s");
-      for (String topic :
-          List.of(
-              "unlearn.jobs",
-              "model.versions",
-              "unlearning.metrics",
-              "deletion.receipts",
-              "memorization.scores")) {
-        values.put("rumstream.topic." + topic, topic.replace('.', '-') + "-deploy-it-" + run);
-      }
+      values.putAll(TopicNames.suffixedSettings("-deploy-it-" + run));
       WorkerConfig config = WorkerConfig.from(Settings.of(WorkerConfig.DEFAULTS, values));
       environment.createTopics(
-          config.jobsTopic(),
-          config.versionsTopic(),
-          config.metricsTopic(),
-          config.receiptsTopic());
+          config.topic(Topic.UNLEARN_JOBS),
+          config.topic(Topic.MODEL_VERSIONS),
+          config.topic(Topic.UNLEARNING_METRICS),
+          config.topic(Topic.DELETION_RECEIPTS));
       storeVersionZero(config);
 
       RegistryClient registry = new RegistryClient(RegistryConfig.from(environment.clientConfig()));
@@ -303,7 +294,7 @@ class ExposedMetricsIT {
               serializer)) {
         for (UnlearnJob job :
             forgetSet("deploy-it-set-" + run, List.of("deploy-it-a", "deploy-it-b"), 100)) {
-          producer.send(new ProducerRecord<>(config.jobsTopic(), MODEL, job)).get();
+          producer.send(new ProducerRecord<>(config.topic(Topic.UNLEARN_JOBS), MODEL, job)).get();
         }
       }
 
@@ -521,7 +512,7 @@ class ExposedMetricsIT {
           .build();
     }
 
-    private void send(Topic topic, String key, IndexedRecord value) {
+    private void send(Topic<?, ?> topic, String key, IndexedRecord value) {
       String name = config.topic(topic);
       producer.send(new ProducerRecord<>(name, key, serializer.serialize(name, value)));
     }

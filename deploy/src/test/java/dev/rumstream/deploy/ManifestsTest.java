@@ -31,7 +31,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -332,9 +331,8 @@ class ManifestsTest {
     }
     assertThat(byName.keySet())
         .as("KafkaTopics of %s", overlay)
-        .containsExactlyInAnyOrderElementsOf(
-            Stream.of(Topic.values()).map(Topic::defaultName).toList());
-    for (Topic topic : Topic.values()) {
+        .containsExactlyInAnyOrderElementsOf(Topic.all().stream().map(Topic::defaultName).toList());
+    for (Topic<?, ?> topic : Topic.all()) {
       GenericKubernetesResource declared = byName.get(topic.defaultName());
       assertThat((String) declared.get("spec", "config", "cleanup.policy"))
           .as("cleanup.policy of %s", topic)

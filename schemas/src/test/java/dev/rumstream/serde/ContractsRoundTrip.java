@@ -27,9 +27,8 @@ final class ContractsRoundTrip {
 
   static void run(TestEnvironment environment) throws Exception {
     List<SpecificRecord> samples = SampleRecords.oneOfEach();
-    List<Topic> topics =
-        List.of(Topic.values()).stream().filter(t -> t.valueType().isPresent()).toList();
-    Map<Topic, String> names = new HashMap<>();
+    List<Topic<?, ?>> topics = Topic.all().stream().filter(t -> t.valueType().isPresent()).toList();
+    Map<Topic<?, ?>, String> names = new HashMap<>();
     topics.forEach(topic -> names.put(topic, environment.uniqueTopic(topic.defaultName())));
     environment.createTopics(names.values().toArray(String[]::new));
 

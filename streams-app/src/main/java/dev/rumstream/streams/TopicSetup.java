@@ -1,6 +1,6 @@
 package dev.rumstream.streams;
 
-import dev.rumstream.topics.Topic;
+import dev.rumstream.topics.TopicNames;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,24 +26,23 @@ public final class TopicSetup {
   private TopicSetup() {}
 
   public static void ensure(
-      Map<String, Object> adminConfig,
-      Map<Topic, String> names,
-      int partitions,
-      short replicationFactor) {
+      Map<String, Object> adminConfig, TopicNames names, int partitions, short replicationFactor) {
     try (Admin admin = Admin.create(adminConfig)) {
       Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
       List<NewTopic> missing = new ArrayList<>();
-      names.forEach(
-          (topic, name) -> {
-            if (!existing.contains(name)) {
-              missing.add(
-                  new NewTopic(name, partitions, replicationFactor)
-                      .configs(
-                          Map.of(
-                              TopicConfig.CLEANUP_POLICY_CONFIG,
-                              topic.cleanupPolicy().configValue())));
-            }
-          });
+      names
+          .names()
+          .forEach(
+              (topic, name) -> {
+                if (!existing.contains(name)) {
+                  missing.add(
+                      new NewTopic(name, partitions, replicationFactor)
+                          .configs(
+                              Map.of(
+                                  TopicConfig.CLEANUP_POLICY_CONFIG,
+                                  topic.cleanupPolicy().configValue())));
+                }
+              });
       if (missing.isEmpty()) {
         return;
       }
@@ -60,7 +59,7 @@ public final class TopicSetup {
       throw new IllegalStateException("Interrupted while creating topics", e);
     } catch (ExecutionException | TimeoutException e) {
       throw new IllegalStateException(
-          "Could not create the topics " + names.values() + ": " + e.getMessage(), e);
+          "Could not create the topics " + names.names().values() + ": " + e.getMessage(), e);
     }
   }
 }

@@ -8,15 +8,13 @@ import dev.rumstream.streams.refine.ForgetSetTertiles;
 import dev.rumstream.streams.refine.RefinementPolicy;
 import dev.rumstream.streams.refine.TrainingTertiles;
 import dev.rumstream.topics.Topic;
+import dev.rumstream.topics.TopicNames;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.EnumMap;
-import java.util.Locale;
-import java.util.Map;
 
 /** Everything the deletion topology needs to know, read once from {@link Settings}. */
 public record TopologyConfig(
-    Map<Topic, String> topics,
+    TopicNames topics,
     int maxExamplesPerRequest,
     Duration maxClockSkew,
     Duration maxRequestAge,
@@ -32,7 +30,6 @@ public record TopologyConfig(
     RefinementPolicy policy) {
 
   public TopologyConfig {
-    topics = Map.copyOf(topics);
     if (windowSize.isZero() || windowSize.isNegative()) {
       throw new IllegalArgumentException("rumstream.window.size must be positive");
     }
@@ -42,10 +39,6 @@ public record TopologyConfig(
   }
 
   public static TopologyConfig from(Settings settings) {
-    Map<Topic, String> topics = new EnumMap<>(Topic.class);
-    for (Topic topic : Topic.values()) {
-      topics.put(topic, settings.string(topicKey(topic), topic.defaultName()));
-    }
     RefinementMethod method = settings.choice("rumstream.refine.method", RefinementMethod.class);
     CutRule rule =
         switch (method) {
@@ -57,7 +50,7 @@ public record TopologyConfig(
                   settings.decimal("rumstream.refine.fixed.upper"));
         };
     return new TopologyConfig(
-        topics,
+        settings.topics(),
         settings.integer("rumstream.intake.max.examples.per.request"),
         settings.duration("rumstream.intake.max.clock.skew"),
         settings.duration("rumstream.intake.max.request.age"),
@@ -75,12 +68,7 @@ public record TopologyConfig(
             settings.under("rumstream.policy.")));
   }
 
-  /** {@code rumstream.topic.deletion.requests} for {@link Topic#DELETION_REQUESTS}, and so on. */
-  public static String topicKey(Topic topic) {
-    return "rumstream.topic." + topic.name().toLowerCase(Locale.ROOT).replace('_', '.');
-  }
-
-  public String topic(Topic topic) {
-    return topics.get(topic);
+  public String topic(Topic<?, ?> topic) {
+    return topics.name(topic);
   }
 }

@@ -15,6 +15,7 @@ import dev.rumstream.serde.AvroSerializer;
 import dev.rumstream.serde.RegistryClient;
 import dev.rumstream.serde.RegistryConfig;
 import dev.rumstream.topics.Keys;
+import dev.rumstream.topics.Topic;
 import dev.rumstream.worker.store.ModelStore;
 import dev.rumstream.worker.store.VersionManifest;
 import java.io.DataInputStream;
@@ -181,7 +182,7 @@ public final class Bootstrap {
         long id = scores.ids()[i];
         producer.send(
             new ProducerRecord<>(
-                config.scoresTopic(),
+                config.topic(Topic.MEMORIZATION_SCORES),
                 Keys.score(v0.modelId(), id),
                 MemorizationScore.newBuilder()
                     .setModelId(v0.modelId())
@@ -197,7 +198,8 @@ public final class Bootstrap {
       }
       producer.flush();
       ModelVersion announcement = Announcements.version(v0, store);
-      producer.send(new ProducerRecord<>(config.versionsTopic(), v0.modelId(), announcement));
+      producer.send(
+          new ProducerRecord<>(config.topic(Topic.MODEL_VERSIONS), v0.modelId(), announcement));
       producer.flush();
     }
     log.info(

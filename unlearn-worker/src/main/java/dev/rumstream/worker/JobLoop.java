@@ -7,6 +7,7 @@ import dev.rumstream.serde.AvroDeserializer;
 import dev.rumstream.serde.AvroSerializer;
 import dev.rumstream.serde.RegistryClient;
 import dev.rumstream.serde.RegistryConfig;
+import dev.rumstream.topics.Topic;
 import dev.rumstream.worker.store.ModelStore;
 import dev.rumstream.worker.store.VersionManifest;
 import java.time.Clock;
@@ -119,7 +120,7 @@ final class JobLoop implements Runnable {
       this.consumer = jobs;
       this.producer = announcements;
       producer.initTransactions();
-      consumer.subscribe(List.of(config.jobsTopic()), new RebalanceListener());
+      consumer.subscribe(List.of(config.topic(Topic.UNLEARN_JOBS)), new RebalanceListener());
       problem.set(null);
       while (running.get()) {
         ConsumerRecords<String, UnlearnJob> records;
@@ -256,10 +257,14 @@ final class JobLoop implements Runnable {
     producer.beginTransaction();
     producer.send(
         new ProducerRecord<>(
-            config.versionsTopic(), job.getModelId(), Announcements.version(version, store)));
+            config.topic(Topic.MODEL_VERSIONS),
+            job.getModelId(),
+            Announcements.version(version, store)));
     producer.send(
         new ProducerRecord<>(
-            config.metricsTopic(), job.getModelId(), Announcements.metrics(version, takenUp, now)));
+            config.topic(Topic.UNLEARNING_METRICS),
+            job.getModelId(),
+            Announcements.metrics(version, takenUp, now)));
     int receipts = 0;
     if (job.getIndex() == job.getJobCount() - 1) {
       List<VersionManifest> jobsOfSet =
@@ -269,7 +274,8 @@ final class JobLoop implements Runnable {
       for (DeletionReceipt receipt :
           Announcements.completed(version, jobsOfSet, job.getRequests(), now)) {
         producer.send(
-            new ProducerRecord<>(config.receiptsTopic(), receipt.getRequestId(), receipt));
+            new ProducerRecord<>(
+                config.topic(Topic.DELETION_RECEIPTS), receipt.getRequestId(), receipt));
         receipts++;
       }
     }

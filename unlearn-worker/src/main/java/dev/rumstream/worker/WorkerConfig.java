@@ -3,6 +3,8 @@ package dev.rumstream.worker;
 import dev.rumstream.config.Settings;
 import dev.rumstream.engine.EngineConfig;
 import dev.rumstream.engine.data.ImageFolders;
+import dev.rumstream.topics.Topic;
+import dev.rumstream.topics.TopicNames;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -10,11 +12,7 @@ import java.util.Map;
 /** Everything the worker needs to know, read once from {@link Settings}. */
 public record WorkerConfig(
     Map<String, Object> kafka,
-    String jobsTopic,
-    String versionsTopic,
-    String metricsTopic,
-    String receiptsTopic,
-    String scoresTopic,
+    TopicNames topics,
     Path modelStore,
     String workerId,
     String dataset,
@@ -47,6 +45,10 @@ public record WorkerConfig(
         Integer.parseInt(parts[0]), Integer.parseInt(parts[1]), Integer.parseInt(parts[2]));
   }
 
+  public String topic(Topic<?, ?> topic) {
+    return topics.name(topic);
+  }
+
   public static WorkerConfig from(Settings settings) {
     EngineConfig engine =
         EngineConfig.defaults()
@@ -56,11 +58,7 @@ public record WorkerConfig(
             .withDevice(settings.choice("rumstream.device", EngineConfig.DevicePreference.class));
     return new WorkerConfig(
         settings.kafka(),
-        settings.string("rumstream.topic.unlearn.jobs"),
-        settings.string("rumstream.topic.model.versions"),
-        settings.string("rumstream.topic.unlearning.metrics"),
-        settings.string("rumstream.topic.deletion.receipts"),
-        settings.string("rumstream.topic.memorization.scores"),
+        settings.topics(),
         Path.of(settings.string("rumstream.model.store")),
         settings.string("rumstream.worker.id"),
         settings.string("rumstream.dataset"),

@@ -21,6 +21,7 @@ import dev.rumstream.streams.TopologyConfig;
 import dev.rumstream.testkit.TestEnvironment;
 import dev.rumstream.topics.Keys;
 import dev.rumstream.topics.Topic;
+import dev.rumstream.topics.TopicNames;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,11 +63,7 @@ final class PipelineHarness implements AutoCloseable {
     this.environment = environment;
     String run = UUID.randomUUID().toString().substring(0, 8);
     stateDir = Files.createTempDirectory("rumstream-it-");
-    for (Topic topic : Topic.values()) {
-      values.put(
-          "rumstream.topic." + topic.name().toLowerCase().replace('_', '.'),
-          topic.defaultName() + "-" + run);
-    }
+    values.putAll(TopicNames.suffixedSettings("-" + run));
     values.put("bootstrap.servers", environment.bootstrapServers());
     values.put("schema.registry.url", environment.schemaRegistryUrl());
     values.put("application.id", "rumstream-it-" + run);
@@ -100,7 +97,7 @@ final class PipelineHarness implements AutoCloseable {
     return Map.copyOf(values);
   }
 
-  String topic(Topic topic) {
+  String topic(Topic<?, ?> topic) {
     return config.topic(topic);
   }
 

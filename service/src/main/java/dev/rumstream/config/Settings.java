@@ -1,5 +1,7 @@
 package dev.rumstream.config;
 
+import dev.rumstream.topics.Topic;
+import dev.rumstream.topics.TopicNames;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
@@ -13,6 +15,7 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.serialization.Serde;
 
 /**
  * The one place configuration is read: built-in defaults, then an optional properties file, then
@@ -112,6 +115,24 @@ public final class Settings {
           }
         });
     return kafka;
+  }
+
+  /** The name of every topic: its {@link Topic#nameKey()} setting, or its default name. */
+  public TopicNames topics() {
+    return TopicNames.of(values);
+  }
+
+  /**
+   * A topic's value serde configured with the client settings ({@link #kafka()}) and the serde
+   * class of {@value Topic#VALUE_SERDE_KEY}, when set.
+   */
+  public <V> Serde<V> valueSerde(Topic<?, V> topic) {
+    Map<String, Object> config = kafka();
+    String serdeClass = string(Topic.VALUE_SERDE_KEY, "");
+    if (!serdeClass.isEmpty()) {
+      config.put(Topic.VALUE_SERDE_KEY, serdeClass);
+    }
+    return topic.valueSerde(config);
   }
 
   /**

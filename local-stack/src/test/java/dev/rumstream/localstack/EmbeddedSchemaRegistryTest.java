@@ -1,6 +1,7 @@
 package dev.rumstream.localstack;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -253,6 +254,30 @@ class EmbeddedSchemaRegistryTest {
 
     assertThat(reply.status()).isEqualTo(404);
     assertThat(reply.body().get("error_code").asInt()).isEqualTo(404);
+  }
+
+  @Test
+  void aTestHookRecordsRequestsAndGivesTheAnswersScriptedThere() throws Exception {
+    RegistryTestHook hook = new RegistryTestHook();
+    registry.close();
+    registry = EmbeddedSchemaRegistry.start(0, hook);
+    hook.answerNext(1, RegistryTestHook.Answer.error(503, 50301, "try later"));
+    hook.answer(
+        "GET", "/schemas/ids/42", RegistryTestHook.Answer.ok("{\"schema\":\"\\\"int\\\"\"}"));
+
+    Reply unavailable = get("/subjects");
+    Reply afterwards = get("/subjects");
+    Reply scripted = get("/schemas/ids/42");
+
+    assertThat(unavailable.status()).isEqualTo(503);
+    assertThat(unavailable.body().get("message").asText()).isEqualTo("try later");
+    assertThat(afterwards.status()).isEqualTo(200);
+    assertThat(afterwards.body()).hasToString("[]");
+    assertThat(scripted.body().get("schema").asText()).isEqualTo("\"int\"");
+    assertThat(hook.requests())
+        .extracting(RegistryTestHook.Request::method, RegistryTestHook.Request::path)
+        .containsExactly(
+            tuple("GET", "/subjects"), tuple("GET", "/subjects"), tuple("GET", "/schemas/ids/42"));
   }
 
   private record Reply(int status, String contentType, JsonNode body) {}

@@ -56,6 +56,11 @@ class AvroSerdeTest {
     return serde;
   }
 
+  /** A DeletionRequest serde on this test's registry, with more settings as key-value pairs. */
+  private Serde<DeletionRequest> deletionRequests(Object... more) {
+    return serde(DeletionRequest.class, config(registry.url(), more));
+  }
+
   @Test
   void writesTheDocumentedWireFormat() throws IOException {
     String schemaJson = ScoreDistribution.getClassSchema().toString();
@@ -132,7 +137,7 @@ class AvroSerdeTest {
 
   @Test
   void nullIsATombstoneBothWays() throws IOException {
-    Serde<DeletionRequest> serde = serde(DeletionRequest.class, config(registry.url()));
+    Serde<DeletionRequest> serde = deletionRequests();
     assertThat(serde.serializer().serialize(TOPIC, null)).isNull();
     assertThat(serde.deserializer().deserialize(TOPIC, null)).isNull();
     assertThat(hook.requests()).isEmpty();
@@ -140,7 +145,7 @@ class AvroSerdeTest {
 
   @Test
   void anUnknownMagicByteIsNamed() throws IOException {
-    Serde<DeletionRequest> serde = serde(DeletionRequest.class, config(registry.url()));
+    Serde<DeletionRequest> serde = deletionRequests();
     assertThatThrownBy(
             () -> serde.deserializer().deserialize(TOPIC, new byte[] {1, 0, 0, 0, 1, 2, 3}))
         .isInstanceOf(SerializationException.class)
@@ -154,7 +159,7 @@ class AvroSerdeTest {
 
   @Test
   void anUnknownSchemaIdIsReportedWithTheRegistrysCode() throws IOException {
-    Serde<DeletionRequest> serde = serde(DeletionRequest.class, config(registry.url()));
+    Serde<DeletionRequest> serde = deletionRequests();
     assertThatThrownBy(
             () -> serde.deserializer().deserialize(TOPIC, new byte[] {0, 0, 0, 3, (byte) 0xd1, 2}))
         .isInstanceOfSatisfying(
@@ -186,8 +191,7 @@ class AvroSerdeTest {
   @Test
   void serverErrorsAreRetriedAndCountedAsUnavailable() throws IOException {
     hook.answer("POST", "/subjects/deletion-requests-value/versions", new Answer(503, "{}"));
-    Serde<DeletionRequest> serde =
-        serde(DeletionRequest.class, config(registry.url(), RegistryConfig.MAX_RETRIES, "3"));
+    Serde<DeletionRequest> serde = deletionRequests(RegistryConfig.MAX_RETRIES, "3");
     assertThatThrownBy(() -> serde.serializer().serialize(TOPIC, SampleRecords.deletionRequest()))
         .isInstanceOf(RegistryUnavailableException.class)
         .hasMessageContaining("HTTP 503");
@@ -200,7 +204,7 @@ class AvroSerdeTest {
         "Schema being registered is incompatible with an earlier schema for subject "
             + "\"deletion-requests-value\"";
     hook.answerNext(1, Answer.error(409, 409, message));
-    Serde<DeletionRequest> serde = serde(DeletionRequest.class, config(registry.url()));
+    Serde<DeletionRequest> serde = deletionRequests();
     assertThatThrownBy(() -> serde.serializer().serialize(TOPIC, SampleRecords.deletionRequest()))
         .isInstanceOf(IncompatibleSchemaException.class)
         .hasMessageContaining("incompatible schema (409)")
@@ -212,9 +216,7 @@ class AvroSerdeTest {
   @Test
   void basicAuthUserInfoIsSentAsABasicAuthorizationHeader() throws IOException {
     Serde<DeletionRequest> serde =
-        serde(
-            DeletionRequest.class,
-            config(registry.url(), RegistryConfig.BASIC_AUTH_USER_INFO, "alice:s3cret"));
+        deletionRequests(RegistryConfig.BASIC_AUTH_USER_INFO, "alice:s3cret");
     serde.serializer().serialize(TOPIC, SampleRecords.deletionRequest());
     assertThat(hook.requests())
         .extracting(RegistryTestHook.Request::authorization)
@@ -223,8 +225,8 @@ class AvroSerdeTest {
 
   @Test
   void schemasAndIdsAreCachedAfterTheFirstCall() throws IOException {
-    Serde<DeletionRequest> writer = serde(DeletionRequest.class, config(registry.url()));
-    Serde<DeletionRequest> reader = serde(DeletionRequest.class, config(registry.url()));
+    Serde<DeletionRequest> writer = deletionRequests();
+    Serde<DeletionRequest> reader = deletionRequests();
     for (int i = 0; i < 5; i++) {
       reader
           .deserializer()
@@ -238,10 +240,7 @@ class AvroSerdeTest {
 
   @Test
   void withoutAutoRegistrationTheSchemaMustAlreadyBeRegistered() throws IOException {
-    Serde<DeletionRequest> serde =
-        serde(
-            DeletionRequest.class,
-            config(registry.url(), RegistryConfig.AUTO_REGISTER_SCHEMAS, "false"));
+    Serde<DeletionRequest> serde = deletionRequests(RegistryConfig.AUTO_REGISTER_SCHEMAS, "false");
     assertThatThrownBy(() -> serde.serializer().serialize(TOPIC, SampleRecords.deletionRequest()))
         .isInstanceOf(SchemaNotFoundException.class)
         .hasMessageContaining("look up a schema under subject 'deletion-requests-value'");
@@ -258,14 +257,11 @@ class AvroSerdeTest {
     RegistryClient client = new RegistryClient(RegistryConfig.forUrl(registry.url()));
     int newerId = client.register("deletion-requests-value", newer);
     Serde<DeletionRequest> serde =
-        serde(
-            DeletionRequest.class,
-            config(
-                registry.url(),
-                RegistryConfig.AUTO_REGISTER_SCHEMAS,
-                "false",
-                RegistryConfig.USE_LATEST_VERSION,
-                "true"));
+        deletionRequests(
+            RegistryConfig.AUTO_REGISTER_SCHEMAS,
+            "false",
+            RegistryConfig.USE_LATEST_VERSION,
+            "true");
 
     byte[] bytes = serde.serializer().serialize(TOPIC, SampleRecords.deletionRequest());
 
@@ -313,7 +309,7 @@ class AvroSerdeTest {
 
   @Test
   void aBodyThatDoesNotMatchItsSchemaIsRefused() throws IOException {
-    Serde<DeletionRequest> serde = serde(DeletionRequest.class, config(registry.url()));
+    Serde<DeletionRequest> serde = deletionRequests();
     byte[] valid = serde.serializer().serialize(TOPIC, SampleRecords.deletionRequest());
     byte[] longer = java.util.Arrays.copyOf(valid, valid.length + 3);
     assertThatThrownBy(() -> serde.deserializer().deserialize(TOPIC, longer))

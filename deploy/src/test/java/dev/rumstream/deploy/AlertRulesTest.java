@@ -3,8 +3,6 @@ package dev.rumstream.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.rumstream.config.Settings;
-import dev.rumstream.streams.StreamsApp;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -86,10 +84,7 @@ class AlertRulesTest {
 
   @Test
   void theForgetSetOverdueThresholdIsTwiceTheMaxWait() {
-    long maxWait =
-        Settings.of(StreamsApp.DEFAULTS, Map.of())
-            .duration("rumstream.window.max.wait")
-            .toSeconds();
+    long maxWait = KnownSettings.streamsMaxWaitSeconds();
     assertThat(Expressions.rules(RULES).get("alert RumstreamForgetSetOverdue"))
         .endsWith("> " + (2 * maxWait));
   }
@@ -121,8 +116,7 @@ class AlertRulesTest {
   }
 
   static String promtool() {
-    String configured = System.getenv("PROMTOOL");
-    return configured == null || configured.isBlank() ? "promtool" : configured;
+    return Repo.tool("PROMTOOL", "promtool");
   }
 
   private static void run(List<String> command) throws IOException, InterruptedException {

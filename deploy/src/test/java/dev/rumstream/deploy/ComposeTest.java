@@ -49,16 +49,10 @@ class ComposeTest {
   /** "host:container" port mappings of a service, as container port -> host port. */
   static Map<Integer, Integer> ports(String service) {
     Map<Integer, Integer> ports = new HashMap<>();
-    SERVICES
-        .path(service)
-        .path("ports")
-        .forEach(
-            p -> {
-              String[] parts = p.asText().split(":");
-              ports.put(
-                  Integer.parseInt(parts[parts.length - 1]),
-                  Integer.parseInt(parts[parts.length - 2]));
-            });
+    for (String[] parts : colonSeparated(service, "ports")) {
+      ports.put(
+          Integer.parseInt(parts[parts.length - 1]), Integer.parseInt(parts[parts.length - 2]));
+    }
     return ports;
   }
 
@@ -68,15 +62,17 @@ class ComposeTest {
    */
   static Map<String, String> mounts(String service) {
     Map<String, String> mounts = new HashMap<>();
-    SERVICES
-        .path(service)
-        .path("volumes")
-        .forEach(
-            v -> {
-              String[] parts = v.asText().split(":");
-              mounts.put(parts[1], parts[0]);
-            });
+    for (String[] parts : colonSeparated(service, "volumes")) {
+      mounts.put(parts[1], parts[0]);
+    }
     return mounts;
+  }
+
+  /** The entries of one of a service's lists in compose's short "a:b[:c]" syntax, split. */
+  private static List<String[]> colonSeparated(String service, String list) {
+    List<String[]> entries = new ArrayList<>();
+    SERVICES.path(service).path(list).forEach(entry -> entries.add(entry.asText().split(":")));
+    return entries;
   }
 
   @Test
@@ -197,40 +193,45 @@ class ComposeTest {
 
   @Test
   void theStreamsAppGetsTheSettingsItReads() {
-    Map<String, String> env = environment("streams-app");
     Properties defaults = KnownSettings.streamsDefaults();
-    assertThat(KnownSettings.unknown(env, defaults)).as("settings of streams-app").isEmpty();
+    Map<String, String> env =
+        assertRunsWithTheSettingsItReads(
+            "streams-app", defaults, "KAFKA_STATE_DIR", "state.dir is on a volume");
     String port = defaults.getProperty("rumstream.http.port");
-    assertThat(env)
-        .containsEntry("RUMSTREAM_HTTP_PORT", port)
-        .containsEntry("SCHEMA_REGISTRY_URL", "http://schema-registry:8081")
-        .containsEntry("KAFKA_APPLICATION_SERVER", "streams-app:" + port);
-    assertThat(ports("streams-app")).containsKey(Integer.parseInt(port));
-    assertThat(advertisedListeners()).contains(env.get("KAFKA_BOOTSTRAP_SERVERS"));
-    assertThat(mounts("streams-app"))
-        .as("state.dir is on a volume")
-        .containsKey(env.get("KAFKA_STATE_DIR"));
-    assertThat(SERVICES.path("streams-app").path("read_only").asBoolean()).isTrue();
+    assertThat(env).containsEntry("KAFKA_APPLICATION_SERVER", "streams-app:" + port);
   }
 
   @Test
   void theWorkerGetsTheSettingsItReads() {
-    Map<String, String> env = environment("worker");
     Properties defaults = KnownSettings.workerDefaults();
-    assertThat(KnownSettings.unknown(env, defaults)).as("settings of worker").isEmpty();
-    String port = defaults.getProperty("rumstream.http.port");
-    assertThat(port).isEqualTo("8081");
+    Map<String, String> env =
+        assertRunsWithTheSettingsItReads(
+            "worker", defaults, "RUMSTREAM_MODEL_STORE", "the model store is on a volume");
+    assertThat(defaults.getProperty("rumstream.http.port")).isEqualTo("8081");
     assertThat(env)
-        .containsEntry("RUMSTREAM_HTTP_PORT", port)
-        .containsEntry("SCHEMA_REGISTRY_URL", "http://schema-registry:8081")
         .containsEntry("KAFKA_GROUP_ID", defaults.getProperty("group.id"))
         .containsEntry("RUMSTREAM_MODEL_STORE", "/var/lib/rumstream/models");
-    assertThat(ports("worker")).containsKey(Integer.parseInt(port));
+  }
+
+  /**
+   * What both applications need: only settings they read, their HTTP port published, the registry
+   * and an advertised Kafka listener, a read-only root and their data directory on a volume.
+   *
+   * @return the service's environment
+   */
+  private static Map<String, String> assertRunsWithTheSettingsItReads(
+      String service, Properties defaults, String dataDirSetting, String dataDirOnAVolume) {
+    Map<String, String> env = environment(service);
+    assertThat(KnownSettings.unknown(env, defaults)).as("settings of " + service).isEmpty();
+    String port = defaults.getProperty("rumstream.http.port");
+    assertThat(env)
+        .containsEntry("RUMSTREAM_HTTP_PORT", port)
+        .containsEntry("SCHEMA_REGISTRY_URL", "http://schema-registry:8081");
+    assertThat(ports(service)).containsKey(Integer.parseInt(port));
     assertThat(advertisedListeners()).contains(env.get("KAFKA_BOOTSTRAP_SERVERS"));
-    assertThat(mounts("worker"))
-        .as("the model store is on a volume")
-        .containsKey(env.get("RUMSTREAM_MODEL_STORE"));
-    assertThat(SERVICES.path("worker").path("read_only").asBoolean()).isTrue();
+    assertThat(mounts(service)).as(dataDirOnAVolume).containsKey(env.get(dataDirSetting));
+    assertThat(SERVICES.path(service).path("read_only").asBoolean()).isTrue();
+    return env;
   }
 
   private static List<String> advertisedListeners() {

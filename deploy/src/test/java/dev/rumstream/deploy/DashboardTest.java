@@ -3,11 +3,8 @@ package dev.rumstream.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.rumstream.config.Settings;
-import dev.rumstream.streams.StreamsApp;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
@@ -102,10 +99,7 @@ class DashboardTest {
 
   @Test
   void drawsTheWindowDeadlineAtTheStreamsAppsMaxWait() {
-    long maxWait =
-        Settings.of(StreamsApp.DEFAULTS, Map.of())
-            .duration("rumstream.window.max.wait")
-            .toSeconds();
+    long maxWait = KnownSettings.streamsMaxWaitSeconds();
     JsonNode constant = null;
     for (JsonNode variable : DASHBOARD.path("templating").path("list")) {
       if (variable.path("name").asText().equals("max_wait_seconds")) {

@@ -50,6 +50,13 @@ final class KnownSettings {
     return properties;
   }
 
+  /** The streams app's default rumstream.window.max.wait, which alerts and dashboard draw on. */
+  static long streamsMaxWaitSeconds() {
+    return Settings.of(StreamsApp.DEFAULTS, Map.of())
+        .duration("rumstream.window.max.wait")
+        .toSeconds();
+  }
+
   static Properties workerDefaults() {
     Properties properties = new Properties();
     try (Reader in = Files.newBufferedReader(WORKER_DEFAULTS)) {

@@ -37,8 +37,7 @@ final class Kustomize {
   }
 
   static String kubectl() {
-    String configured = System.getenv("KUBECTL");
-    return configured == null || configured.isBlank() ? "kubectl" : configured;
+    return Repo.tool("KUBECTL", "kubectl");
   }
 
   private static Rendered run(Path kustomization) {

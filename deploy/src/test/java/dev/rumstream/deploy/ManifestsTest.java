@@ -82,6 +82,39 @@ class ManifestsTest {
     return pods;
   }
 
+  /** One container of a workload, in the rendered objects its environment is looked up in. */
+  record WorkloadContainer(
+      String workload, PodTemplateSpec pod, Container container, List<HasMetadata> objects) {
+    /** "workload/container", for assertion messages. */
+    String what() {
+      return workload + "/" + container.getName();
+    }
+
+    Map<String, String> env() {
+      return environment(objects, container);
+    }
+  }
+
+  /** Every container of every workload. */
+  static List<WorkloadContainer> containers(List<HasMetadata> objects) {
+    List<WorkloadContainer> containers = new ArrayList<>();
+    workloads(objects)
+        .forEach(
+            (name, pod) ->
+                pod.getSpec()
+                    .getContainers()
+                    .forEach(c -> containers.add(new WorkloadContainer(name, pod, c, objects))));
+    return containers;
+  }
+
+  /** The pod's volume a container mounts. */
+  static Volume mountedVolume(PodTemplateSpec pod, VolumeMount mount) {
+    return pod.getSpec().getVolumes().stream()
+        .filter(v -> v.getName().equals(mount.getName()))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no volume " + mount.getName()));
+  }
+
   /**
    * A container's environment as the application sees it: envFrom ConfigMaps, then env (literal
    * values only).
@@ -142,31 +175,29 @@ class ManifestsTest {
     List<HasMetadata> objects = objects(overlay);
     workloads(objects)
         .forEach(
-            (name, pod) -> {
-              assertThat(pod.getSpec().getInitContainers())
-                  .as("init containers of %s", name)
-                  .isEmpty();
-              for (Container container : pod.getSpec().getContainers()) {
-                String what = name + "/" + container.getName();
-                Map<String, String> env = environment(objects, container);
-                assertThat(env)
-                    .as("%s sets its HTTP port", what)
-                    .containsKey("RUMSTREAM_HTTP_PORT");
-                int httpPort = Integer.parseInt(env.get("RUMSTREAM_HTTP_PORT"));
-                assertThat(container.getPorts())
-                    .as("ports of %s", what)
-                    .anySatisfy(
-                        p -> {
-                          assertThat(p.getName()).isEqualTo("http");
-                          assertThat(p.getContainerPort()).isEqualTo(httpPort);
-                        });
-                assertProbe(what + " liveness", container.getLivenessProbe(), "/health/live");
-                assertProbe(what + " readiness", container.getReadinessProbe(), "/health/ready");
-                if (container.getStartupProbe() != null) {
-                  assertProbe(what + " startup", container.getStartupProbe(), "/health/live");
-                }
-              }
-            });
+            (name, pod) ->
+                assertThat(pod.getSpec().getInitContainers())
+                    .as("init containers of %s", name)
+                    .isEmpty());
+    for (WorkloadContainer each : containers(objects)) {
+      Container container = each.container();
+      String what = each.what();
+      Map<String, String> env = each.env();
+      assertThat(env).as("%s sets its HTTP port", what).containsKey("RUMSTREAM_HTTP_PORT");
+      int httpPort = Integer.parseInt(env.get("RUMSTREAM_HTTP_PORT"));
+      assertThat(container.getPorts())
+          .as("ports of %s", what)
+          .anySatisfy(
+              p -> {
+                assertThat(p.getName()).isEqualTo("http");
+                assertThat(p.getContainerPort()).isEqualTo(httpPort);
+              });
+      assertProbe(what + " liveness", container.getLivenessProbe(), "/health/live");
+      assertProbe(what + " readiness", container.getReadinessProbe(), "/health/ready");
+      if (container.getStartupProbe() != null) {
+        assertProbe(what + " startup", container.getStartupProbe(), "/health/live");
+      }
+    }
   }
 
   private static void assertProbe(String what, Probe probe, String path) {
@@ -180,24 +211,18 @@ class ManifestsTest {
   @ParameterizedTest
   @ValueSource(strings = {"base", "dev", "gpu"})
   void everyVariableNamesASettingTheApplicationReads(String overlay) {
-    List<HasMetadata> objects = objects(overlay);
-    workloads(objects)
-        .forEach(
-            (name, pod) -> {
-              for (Container container : pod.getSpec().getContainers()) {
-                java.util.Properties defaults =
-                    name.equals(STREAMS)
-                        ? KnownSettings.streamsDefaults()
-                        : KnownSettings.workerDefaults();
-                Map<String, String> env = environment(objects, container);
-                assertThat(KnownSettings.unknown(env, defaults))
-                    .as("%s: settings of %s", overlay, name)
-                    .isEmpty();
-                assertThat(env.get("RUMSTREAM_HTTP_PORT"))
-                    .as("%s: HTTP port of %s", overlay, name)
-                    .isEqualTo(defaults.getProperty("rumstream.http.port"));
-              }
-            });
+    for (WorkloadContainer each : containers(objects(overlay))) {
+      String name = each.workload();
+      java.util.Properties defaults =
+          name.equals(STREAMS) ? KnownSettings.streamsDefaults() : KnownSettings.workerDefaults();
+      Map<String, String> env = each.env();
+      assertThat(KnownSettings.unknown(env, defaults))
+          .as("%s: settings of %s", overlay, name)
+          .isEmpty();
+      assertThat(env.get("RUMSTREAM_HTTP_PORT"))
+          .as("%s: HTTP port of %s", overlay, name)
+          .isEqualTo(defaults.getProperty("rumstream.http.port"));
+    }
   }
 
   @ParameterizedTest
@@ -257,20 +282,16 @@ class ManifestsTest {
   @ParameterizedTest
   @ValueSource(strings = {"base", "dev", "gpu"})
   void everyContainerHasResourceRequestsAndAMemoryLimit(String overlay) {
-    workloads(objects(overlay))
-        .forEach(
-            (name, pod) -> {
-              for (Container container : pod.getSpec().getContainers()) {
-                String what = name + "/" + container.getName();
-                Map<String, Quantity> requests = container.getResources().getRequests();
-                Map<String, Quantity> limits = container.getResources().getLimits();
-                assertThat(requests).as("requests of %s", what).containsKeys("cpu", "memory");
-                assertThat(limits).as("limits of %s", what).containsKeys("memory");
-                assertThat(Quantity.getAmountInBytes(limits.get("memory")))
-                    .as("memory limit of %s is at least its request", what)
-                    .isGreaterThanOrEqualTo(Quantity.getAmountInBytes(requests.get("memory")));
-              }
-            });
+    for (WorkloadContainer each : containers(objects(overlay))) {
+      String what = each.what();
+      Map<String, Quantity> requests = each.container().getResources().getRequests();
+      Map<String, Quantity> limits = each.container().getResources().getLimits();
+      assertThat(requests).as("requests of %s", what).containsKeys("cpu", "memory");
+      assertThat(limits).as("limits of %s", what).containsKeys("memory");
+      assertThat(Quantity.getAmountInBytes(limits.get("memory")))
+          .as("memory limit of %s is at least its request", what)
+          .isGreaterThanOrEqualTo(Quantity.getAmountInBytes(requests.get("memory")));
+    }
   }
 
   @ParameterizedTest
@@ -391,11 +412,7 @@ class ManifestsTest {
             .filter(m -> m.getMountPath().equals(store))
             .findFirst()
             .orElseThrow(() -> new AssertionError("the model store " + store + " is not mounted"));
-    Volume volume =
-        worker.getSpec().getTemplate().getSpec().getVolumes().stream()
-            .filter(v -> v.getName().equals(storeMount.getName()))
-            .findFirst()
-            .orElseThrow();
+    Volume volume = mountedVolume(worker.getSpec().getTemplate(), storeMount);
     assertThat(volume.getPersistentVolumeClaim())
         .as("the model store is a PersistentVolumeClaim")
         .isNotNull();
@@ -406,54 +423,40 @@ class ManifestsTest {
   @ValueSource(strings = {"base", "dev", "gpu"})
   void kafkaIsReachedOverSaslScramAndTlsWithCredentialsFromSecrets(String overlay) {
     List<HasMetadata> objects = objects(overlay);
-    workloads(objects)
-        .forEach(
-            (name, pod) -> {
-              for (Container container : pod.getSpec().getContainers()) {
-                String what = name + "/" + container.getName();
-                Map<String, String> env = environment(objects, container);
-                assertThat(env)
-                    .as("Kafka security of %s", what)
-                    .containsEntry("KAFKA_SECURITY_PROTOCOL", "SASL_SSL")
-                    .containsEntry("KAFKA_SASL_MECHANISM", "SCRAM-SHA-512")
-                    .containsKeys(
-                        "KAFKA_BOOTSTRAP_SERVERS",
-                        "SCHEMA_REGISTRY_URL",
-                        "KAFKA_SSL_TRUSTSTORE_LOCATION");
-                for (String secret :
-                    List.of("KAFKA_SASL_JAAS_CONFIG", "KAFKA_SSL_TRUSTSTORE_PASSWORD")) {
-                  EnvVar variable =
-                      container.getEnv().stream()
-                          .filter(e -> e.getName().equals(secret))
-                          .findFirst()
-                          .orElseThrow(() -> new AssertionError(what + " does not set " + secret));
-                  assertThat(variable.getValueFrom().getSecretKeyRef())
-                      .as("%s of %s comes from a Secret", secret, what)
-                      .isNotNull();
-                }
-                String truststore = env.get("KAFKA_SSL_TRUSTSTORE_LOCATION");
-                VolumeMount mount =
-                    container.getVolumeMounts().stream()
-                        .filter(m -> truststore.startsWith(m.getMountPath() + "/"))
-                        .findFirst()
-                        .orElseThrow(
-                            () ->
-                                new AssertionError(
-                                    "the truststore "
-                                        + truststore
-                                        + " of "
-                                        + what
-                                        + " is not mounted"));
-                Volume volume =
-                    pod.getSpec().getVolumes().stream()
-                        .filter(v -> v.getName().equals(mount.getName()))
-                        .findFirst()
-                        .orElseThrow();
-                assertThat(volume.getSecret())
-                    .as("the truststore of %s comes from a Secret", what)
-                    .isNotNull();
-              }
-            });
+    for (WorkloadContainer each : containers(objects)) {
+      Container container = each.container();
+      String what = each.what();
+      Map<String, String> env = each.env();
+      assertThat(env)
+          .as("Kafka security of %s", what)
+          .containsEntry("KAFKA_SECURITY_PROTOCOL", "SASL_SSL")
+          .containsEntry("KAFKA_SASL_MECHANISM", "SCRAM-SHA-512")
+          .containsKeys(
+              "KAFKA_BOOTSTRAP_SERVERS", "SCHEMA_REGISTRY_URL", "KAFKA_SSL_TRUSTSTORE_LOCATION");
+      for (String secret : List.of("KAFKA_SASL_JAAS_CONFIG", "KAFKA_SSL_TRUSTSTORE_PASSWORD")) {
+        EnvVar variable =
+            container.getEnv().stream()
+                .filter(e -> e.getName().equals(secret))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(what + " does not set " + secret));
+        assertThat(variable.getValueFrom().getSecretKeyRef())
+            .as("%s of %s comes from a Secret", secret, what)
+            .isNotNull();
+      }
+      String truststore = env.get("KAFKA_SSL_TRUSTSTORE_LOCATION");
+      VolumeMount mount =
+          container.getVolumeMounts().stream()
+              .filter(m -> truststore.startsWith(m.getMountPath() + "/"))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new AssertionError(
+                          "the truststore " + truststore + " of " + what + " is not mounted"));
+      Volume volume = mountedVolume(each.pod(), mount);
+      assertThat(volume.getSecret())
+          .as("the truststore of %s comes from a Secret", what)
+          .isNotNull();
+    }
     for (ConfigMap map : all(objects, ConfigMap.class)) {
       assertThat(map.getData().keySet())
           .as("ConfigMap %s holds no secret", map.getMetadata().getName())

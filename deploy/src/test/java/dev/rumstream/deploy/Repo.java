@@ -47,6 +47,12 @@ final class Repo {
     return dir;
   }
 
+  /** The command of an external tool: the one the environment variable names, else the default. */
+  static String tool(String variable, String defaultCommand) {
+    String configured = System.getenv(variable);
+    return configured == null || configured.isBlank() ? defaultCommand : configured;
+  }
+
   static String read(Path file) {
     assertThat(file).as("expected file").isRegularFile();
     try {

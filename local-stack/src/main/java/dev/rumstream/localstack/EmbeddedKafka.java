@@ -43,6 +43,24 @@ public final class EmbeddedKafka implements AutoCloseable {
   private static final int NODE_ID = 1;
   private static final String HOST = "127.0.0.1";
 
+  /**
+   * Settings set to 1 for a single node. Internal topics with the default replication factor 3
+   * would never become available, and consumer groups, transactions and share groups would hang;
+   * fewer internal partitions make the first group join and first transaction much faster.
+   */
+  private static final List<String> SINGLE_NODE_SETTINGS =
+      List.of(
+          "offsets.topic.replication.factor",
+          "transaction.state.log.replication.factor",
+          "transaction.state.log.min.isr",
+          "share.coordinator.state.topic.replication.factor",
+          "share.coordinator.state.topic.min.isr",
+          "default.replication.factor",
+          "min.insync.replicas",
+          "offsets.topic.num.partitions",
+          "transaction.state.log.num.partitions",
+          "share.coordinator.state.topic.num.partitions");
+
   private final KafkaRaftServer server;
   private final String bootstrapServers;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -104,8 +122,7 @@ public final class EmbeddedKafka implements AutoCloseable {
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
-      server.shutdown();
-      server.awaitShutdown();
+      stop(server);
     }
   }
 
@@ -132,25 +149,11 @@ public final class EmbeddedKafka implements AutoCloseable {
             Map.entry("inter.broker.listener.name", "PLAINTEXT"),
             Map.entry("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"),
             Map.entry("log.dirs", logDir.toAbsolutePath().toString()),
-            // One node: internal topics with the default replication factor 3 would never become
-            // available,
-            // and consumer groups, transactions and share groups would hang.
-            Map.entry("offsets.topic.replication.factor", "1"),
-            Map.entry("transaction.state.log.replication.factor", "1"),
-            Map.entry("transaction.state.log.min.isr", "1"),
-            Map.entry("share.coordinator.state.topic.replication.factor", "1"),
-            Map.entry("share.coordinator.state.topic.min.isr", "1"),
-            Map.entry("default.replication.factor", "1"),
-            Map.entry("min.insync.replicas", "1"),
-            // Fewer internal partitions make the first group join and first transaction much
-            // faster.
-            Map.entry("offsets.topic.num.partitions", "1"),
-            Map.entry("transaction.state.log.num.partitions", "1"),
-            Map.entry("share.coordinator.state.topic.num.partitions", "1"),
             // Otherwise every first consumer-group join waits 3 s.
             Map.entry("group.initial.rebalance.delay.ms", "0"),
             Map.entry("auto.create.topics.enable", "true"),
             Map.entry("num.partitions", "1")));
+    SINGLE_NODE_SETTINGS.forEach(key -> p.put(key, "1"));
     return p;
   }
 
@@ -228,10 +231,14 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
   }
 
+  private static void stop(KafkaRaftServer server) {
+    server.shutdown();
+    server.awaitShutdown();
+  }
+
   private static void shutdownQuietly(KafkaRaftServer server, RuntimeException cause) {
     try {
-      server.shutdown();
-      server.awaitShutdown();
+      stop(server);
     } catch (RuntimeException e) {
       cause.addSuppressed(e);
     }

@@ -17,6 +17,8 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +34,8 @@ import org.slf4j.LoggerFactory;
  * Avro schemas without references are accepted.
  *
  * <p>For the local loop and tests only: nothing is persisted, and there is no authentication.
+ * Client tests can start it with a {@link RegistryTestHook} to see the requests and script
+ * failures.
  */
 public final class EmbeddedSchemaRegistry implements AutoCloseable {
 
@@ -46,9 +50,14 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
   private final ObjectMapper json = new ObjectMapper();
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private EmbeddedSchemaRegistry(HttpServer server, ExecutorService executor) {
+  /** Null unless a test asked for one: production use records nothing. */
+  private final RegistryTestHook hook;
+
+  private EmbeddedSchemaRegistry(
+      HttpServer server, ExecutorService executor, RegistryTestHook hook) {
     this.server = server;
     this.executor = executor;
+    this.hook = hook;
   }
 
   /**
@@ -57,6 +66,20 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
    * @param port the port to bind, or 0 for a free ephemeral one
    */
   public static EmbeddedSchemaRegistry start(int port) {
+    return bind(port, null);
+  }
+
+  /**
+   * Starts a registry on 127.0.0.1 that records its requests in {@code hook} and gives the answers
+   * scripted there: for client tests only.
+   *
+   * @param port the port to bind, or 0 for a free ephemeral one
+   */
+  public static EmbeddedSchemaRegistry start(int port, RegistryTestHook hook) {
+    return bind(port, Objects.requireNonNull(hook, "hook"));
+  }
+
+  private static EmbeddedSchemaRegistry bind(int port, RegistryTestHook hook) {
     HttpServer server;
     try {
       server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(HOST), port), 0);
@@ -71,7 +94,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
               thread.setDaemon(true);
               return thread;
             });
-    EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(server, executor);
+    EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(server, executor, hook);
     server.createContext("/", registry::handle);
     server.setExecutor(executor);
     server.start();
@@ -103,29 +126,49 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
 
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
+      Optional<RegistryTestHook.Answer> scripted =
+          hook == null
+              ? Optional.empty()
+              : hook.receive(
+                  new RegistryTestHook.Request(
+                      exchange.getRequestMethod(),
+                      exchange.getRequestURI().getRawPath(),
+                      exchange.getRequestHeaders().getFirst("Authorization")));
+      if (scripted.isPresent()) {
+        respond(
+            exchange,
+            scripted.get().status(),
+            scripted.get().body().getBytes(StandardCharsets.UTF_8));
+        return;
+      }
       int status = 200;
       JsonNode body;
       try {
         body = route(exchange.getRequestMethod(), pathSegments(exchange), exchange);
-      } catch (RegistryException e) {
-        status = e.status();
-        body = error(e.errorCode(), e.getMessage());
       } catch (RuntimeException e) {
-        LOG.warn(
-            "Schema registry request {} {} failed",
-            exchange.getRequestMethod(),
-            exchange.getRequestURI(),
-            e);
-        RegistryException internal = RegistryException.internal(String.valueOf(e.getMessage()));
-        status = internal.status();
-        body = error(internal.errorCode(), internal.getMessage());
+        RegistryException failure =
+            e instanceof RegistryException refused ? refused : unexpected(exchange, e);
+        status = failure.status();
+        body = error(failure.errorCode(), failure.getMessage());
       }
-      byte[] bytes = json.writeValueAsBytes(body);
-      exchange.getResponseHeaders().set("Content-Type", CONTENT_TYPE);
-      exchange.sendResponseHeaders(status, bytes.length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(bytes);
-      }
+      respond(exchange, status, json.writeValueAsBytes(body));
+    }
+  }
+
+  private static RegistryException unexpected(HttpExchange exchange, RuntimeException e) {
+    LOG.warn(
+        "Schema registry request {} {} failed",
+        exchange.getRequestMethod(),
+        exchange.getRequestURI(),
+        e);
+    return RegistryException.internal(String.valueOf(e.getMessage()));
+  }
+
+  private static void respond(HttpExchange exchange, int status, byte[] body) throws IOException {
+    exchange.getResponseHeaders().set("Content-Type", CONTENT_TYPE);
+    exchange.sendResponseHeaders(status, body.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(body);
     }
   }
 

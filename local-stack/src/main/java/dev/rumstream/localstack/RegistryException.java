@@ -3,23 +3,22 @@ package dev.rumstream.localstack;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/**
- * A failed registry request, carrying the HTTP status and Confluent's numeric error code and
- * message.
- */
+/** A failed registry request, carrying Confluent's numeric error code and message. */
 final class RegistryException extends RuntimeException {
 
-  private final int status;
   private final int errorCode;
 
-  private RegistryException(int status, int errorCode, String message) {
+  private RegistryException(int errorCode, String message) {
     super(message);
-    this.status = status;
     this.errorCode = errorCode;
   }
 
+  /**
+   * The HTTP status: Confluent's error codes are the status itself, or the status followed by two
+   * digits (40401 is a 404).
+   */
   int status() {
-    return status;
+    return errorCode < 1000 ? errorCode : errorCode / 100;
   }
 
   int errorCode() {
@@ -27,47 +26,44 @@ final class RegistryException extends RuntimeException {
   }
 
   static RegistryException subjectNotFound(String subject) {
-    return new RegistryException(404, 40401, "Subject '" + subject + "' not found.");
+    return new RegistryException(40401, "Subject '" + subject + "' not found.");
   }
 
   static RegistryException versionNotFound(int version) {
-    return new RegistryException(404, 40402, "Version " + version + " not found.");
+    return new RegistryException(40402, "Version " + version + " not found.");
   }
 
   static RegistryException schemaNotFound(String id) {
-    return new RegistryException(404, 40403, "Schema " + id + " not found");
+    return new RegistryException(40403, "Schema " + id + " not found");
   }
 
   static RegistryException schemaNotFoundUnderSubject() {
-    return new RegistryException(404, 40403, "Schema not found");
+    return new RegistryException(40403, "Schema not found");
   }
 
   static RegistryException subjectLevelConfigNotFound(String subject) {
     return new RegistryException(
-        404,
-        40408,
-        "Subject '" + subject + "' does not have subject-level compatibility configured");
+        40408, "Subject '" + subject + "' does not have subject-level compatibility configured");
   }
 
   static RegistryException routeNotFound() {
-    return new RegistryException(404, 404, "HTTP 404 Not Found");
+    return new RegistryException(404, "HTTP 404 Not Found");
   }
 
   static RegistryException methodNotAllowed() {
-    return new RegistryException(405, 405, "HTTP 405 Method Not Allowed");
+    return new RegistryException(405, "HTTP 405 Method Not Allowed");
   }
 
   static RegistryException badRequest(String detail) {
-    return new RegistryException(400, 400, detail);
+    return new RegistryException(400, detail);
   }
 
   static RegistryException invalidSchema(String detail) {
-    return new RegistryException(422, 42201, "Invalid schema: " + detail);
+    return new RegistryException(42201, "Invalid schema: " + detail);
   }
 
   static RegistryException invalidVersion(String version) {
     return new RegistryException(
-        422,
         42202,
         "The specified version '"
             + version
@@ -76,14 +72,13 @@ final class RegistryException extends RuntimeException {
 
   static RegistryException invalidCompatibilityLevel() {
     return new RegistryException(
-        422,
         42203,
         "Invalid compatibility level. Valid values are none, backward, "
             + "forward, full, backward_transitive, forward_transitive, and full_transitive");
   }
 
   static RegistryException internal(String detail) {
-    return new RegistryException(500, 50001, "Error in the registry: " + detail);
+    return new RegistryException(50001, "Error in the registry: " + detail);
   }
 
   /** Confluent's 409, with details in the shape its registry prints them. */
@@ -95,7 +90,6 @@ final class RegistryException extends RuntimeException {
     details.add("{oldSchema: '" + violation.oldSchema() + "'}");
     details.add("{compatibility: '" + level + "'}");
     return new RegistryException(
-        409,
         409,
         "Schema being registered is incompatible with an earlier schema for "
             + "subject \""

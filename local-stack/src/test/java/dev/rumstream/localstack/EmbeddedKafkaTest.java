@@ -61,12 +61,7 @@ class EmbeddedKafkaTest {
   @Test
   void producesAndConsumesOnACreatedTopic() throws Exception {
     String topic = "plain-strings";
-    try (Admin admin = admin()) {
-      admin
-          .createTopics(List.of(new NewTopic(topic, 1, (short) 1)))
-          .all()
-          .get(30, TimeUnit.SECONDS);
-    }
+    createTopic(topic);
     try (KafkaProducer<String, String> producer = producer(Map.of())) {
       producer.send(new ProducerRecord<>(topic, "key-1", "value-1")).get(30, TimeUnit.SECONDS);
     }
@@ -86,12 +81,7 @@ class EmbeddedKafkaTest {
   @Test
   void transactionalProducerCommitsAndAbortedRecordsStayInvisible() throws Exception {
     String topic = "transactional-strings";
-    try (Admin admin = admin()) {
-      admin
-          .createTopics(List.of(new NewTopic(topic, 1, (short) 1)))
-          .all()
-          .get(30, TimeUnit.SECONDS);
-    }
+    createTopic(topic);
     try (KafkaProducer<String, String> producer =
         producer(
             Map.of(
@@ -114,6 +104,15 @@ class EmbeddedKafkaTest {
         consumeAtLeast(topic, "tx-group", "read_committed", 1);
 
     assertThat(records).extracting(ConsumerRecord::value).containsExactly("committed");
+  }
+
+  private static void createTopic(String topic) throws Exception {
+    try (Admin admin = admin()) {
+      admin
+          .createTopics(List.of(new NewTopic(topic, 1, (short) 1)))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+    }
   }
 
   private static Admin admin() {

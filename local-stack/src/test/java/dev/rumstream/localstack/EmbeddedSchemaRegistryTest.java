@@ -1,6 +1,7 @@
 package dev.rumstream.localstack;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -60,37 +61,37 @@ class EmbeddedSchemaRegistryTest {
 
     assertThat(first.status()).isEqualTo(200);
     assertThat(first.contentType()).isEqualTo("application/vnd.schemaregistry.v1+json");
-    int id = first.body().get("id").asInt();
+    int id = first.id();
     assertThat(id).isPositive();
-    assertThat(again.body().get("id").asInt()).isEqualTo(id);
+    assertThat(again.id()).isEqualTo(id);
     assertThat(get("/subjects/users-value/versions").body()).hasToString("[1]");
   }
 
   @Test
   void theSameSchemaUnderAnotherSubjectGetsTheSameGlobalId() throws Exception {
-    int id = register("users-value", USER_V1).body().get("id").asInt();
+    int id = register("users-value", USER_V1).id();
 
     Reply other = register("users-archive-value", USER_V1);
 
-    assertThat(other.body().get("id").asInt()).isEqualTo(id);
+    assertThat(other.id()).isEqualTo(id);
     assertThat(get("/subjects").body()).hasToString("[\"users-archive-value\",\"users-value\"]");
   }
 
   @Test
   void aCompatibleEvolutionBecomesVersionTwoWithANewId() throws Exception {
-    int v1 = register("users-value", USER_V1).body().get("id").asInt();
+    int v1 = register("users-value", USER_V1).id();
 
     Reply v2 = register("users-value", USER_V2);
 
     assertThat(v2.status()).isEqualTo(200);
-    assertThat(v2.body().get("id").asInt()).isNotEqualTo(v1);
+    assertThat(v2.id()).isNotEqualTo(v1);
     assertThat(get("/subjects/users-value/versions").body()).hasToString("[1,2]");
     JsonNode latest = get("/subjects/users-value/versions/latest").body();
     assertThat(latest.get("subject").asText()).isEqualTo("users-value");
     assertThat(latest.get("version").asInt()).isEqualTo(2);
-    assertThat(latest.get("id").asInt()).isEqualTo(v2.body().get("id").asInt());
+    assertThat(latest.get("id").asInt()).isEqualTo(v2.id());
     assertThat(json.readTree(latest.get("schema").asText())).isEqualTo(json.readTree(USER_V2));
-    assertThat(get("/subjects/users-value/versions/1").body().get("id").asInt()).isEqualTo(v1);
+    assertThat(get("/subjects/users-value/versions/1").id()).isEqualTo(v1);
   }
 
   @Test
@@ -100,7 +101,7 @@ class EmbeddedSchemaRegistryTest {
     Reply refused = register("users-value", USER_REQUIRED_EMAIL);
 
     assertThat(refused.status()).isEqualTo(409);
-    assertThat(refused.body().get("error_code").asInt()).isEqualTo(409);
+    assertThat(refused.errorCode()).isEqualTo(409);
     assertThat(refused.body().get("message").asText())
         .startsWith(
             "Schema being registered is incompatible with an earlier schema for subject "
@@ -126,7 +127,7 @@ class EmbeddedSchemaRegistryTest {
 
   @Test
   void aSubjectLevelOverridesTheGlobalLevel() throws Exception {
-    assertThat(get("/config/users-value").body().get("error_code").asInt()).isEqualTo(40408);
+    assertThat(get("/config/users-value").errorCode()).isEqualTo(40408);
     assertThat(send("PUT", "/config/users-value", Map.of("compatibility", "FORWARD")).status())
         .isEqualTo(200);
     assertThat(get("/config/users-value").body().get("compatibilityLevel").asText())
@@ -138,7 +139,7 @@ class EmbeddedSchemaRegistryTest {
     assertThat(register("users-value", USER_REQUIRED_EMAIL).status()).isEqualTo(200);
     Reply invalid = send("PUT", "/config", Map.of("compatibility", "SIDEWAYS"));
     assertThat(invalid.status()).isEqualTo(422);
-    assertThat(invalid.body().get("error_code").asInt()).isEqualTo(42203);
+    assertThat(invalid.errorCode()).isEqualTo(42203);
   }
 
   @Test
@@ -163,7 +164,7 @@ class EmbeddedSchemaRegistryTest {
 
   @Test
   void lookupFindsARegisteredSchemaAndReportsMissingSubjectsAndSchemas() throws Exception {
-    int id = register("users-value", USER_V1).body().get("id").asInt();
+    int id = register("users-value", USER_V1).id();
     register("users-value", USER_V2);
 
     Reply found = send("POST", "/subjects/users-value", Map.of("schema", USER_V1));
@@ -172,19 +173,19 @@ class EmbeddedSchemaRegistryTest {
 
     assertThat(found.status()).isEqualTo(200);
     assertThat(found.body().get("subject").asText()).isEqualTo("users-value");
-    assertThat(found.body().get("id").asInt()).isEqualTo(id);
+    assertThat(found.id()).isEqualTo(id);
     assertThat(found.body().get("version").asInt()).isEqualTo(1);
     assertThat(json.readTree(found.body().get("schema").asText()))
         .isEqualTo(json.readTree(USER_V1));
     assertThat(noSubject.status()).isEqualTo(404);
-    assertThat(noSubject.body().get("error_code").asInt()).isEqualTo(40401);
+    assertThat(noSubject.errorCode()).isEqualTo(40401);
     assertThat(noSchema.status()).isEqualTo(404);
-    assertThat(noSchema.body().get("error_code").asInt()).isEqualTo(40403);
+    assertThat(noSchema.errorCode()).isEqualTo(40403);
   }
 
   @Test
   void schemasAreFetchedByIdAndUnknownIdsAre40403() throws Exception {
-    int id = register("users-value", USER_V1).body().get("id").asInt();
+    int id = register("users-value", USER_V1).id();
 
     Reply found = get("/schemas/ids/" + id);
     Reply missing = get("/schemas/ids/999");
@@ -193,7 +194,7 @@ class EmbeddedSchemaRegistryTest {
     assertThat(json.readTree(found.body().get("schema").asText()))
         .isEqualTo(json.readTree(USER_V1));
     assertThat(missing.status()).isEqualTo(404);
-    assertThat(missing.body().get("error_code").asInt()).isEqualTo(40403);
+    assertThat(missing.errorCode()).isEqualTo(40403);
     assertThat(missing.body().get("message").asText()).isEqualTo("Schema 999 not found");
   }
 
@@ -201,15 +202,12 @@ class EmbeddedSchemaRegistryTest {
   void versionsOfUnknownSubjectsAndUnknownVersionsAreReported() throws Exception {
     register("users-value", USER_V1);
 
-    assertThat(get("/subjects/nobody-value/versions").body().get("error_code").asInt())
-        .isEqualTo(40401);
-    assertThat(get("/subjects/nobody-value/versions/latest").body().get("error_code").asInt())
-        .isEqualTo(40401);
+    assertThat(get("/subjects/nobody-value/versions").errorCode()).isEqualTo(40401);
+    assertThat(get("/subjects/nobody-value/versions/latest").errorCode()).isEqualTo(40401);
     Reply missingVersion = get("/subjects/users-value/versions/7");
     assertThat(missingVersion.status()).isEqualTo(404);
-    assertThat(missingVersion.body().get("error_code").asInt()).isEqualTo(40402);
-    assertThat(get("/subjects/users-value/versions/zero").body().get("error_code").asInt())
-        .isEqualTo(42202);
+    assertThat(missingVersion.errorCode()).isEqualTo(40402);
+    assertThat(get("/subjects/users-value/versions/zero").errorCode()).isEqualTo(42202);
   }
 
   @Test
@@ -225,7 +223,7 @@ class EmbeddedSchemaRegistryTest {
 
     for (Reply reply : new Reply[] {notJson, unknownType, protobuf}) {
       assertThat(reply.status()).isEqualTo(422);
-      assertThat(reply.body().get("error_code").asInt()).isEqualTo(42201);
+      assertThat(reply.errorCode()).isEqualTo(42201);
     }
     assertThat(get("/subjects").body()).hasToString("[]");
   }
@@ -237,14 +235,10 @@ class EmbeddedSchemaRegistryTest {
                 "POST",
                 "/subjects/dev.rumstream%2Fusers+v1%20value/versions",
                 Map.of("schema", USER_V1))
-            .body()
-            .get("id")
-            .asInt();
+            .id();
 
     assertThat(get("/subjects").body()).hasToString("[\"dev.rumstream/users+v1 value\"]");
-    assertThat(
-            get("/subjects/dev.rumstream%2Fusers%2Bv1%20value/versions/1").body().get("id").asInt())
-        .isEqualTo(id);
+    assertThat(get("/subjects/dev.rumstream%2Fusers%2Bv1%20value/versions/1").id()).isEqualTo(id);
   }
 
   @Test
@@ -252,10 +246,42 @@ class EmbeddedSchemaRegistryTest {
     Reply reply = get("/not/a/route");
 
     assertThat(reply.status()).isEqualTo(404);
-    assertThat(reply.body().get("error_code").asInt()).isEqualTo(404);
+    assertThat(reply.errorCode()).isEqualTo(404);
   }
 
-  private record Reply(int status, String contentType, JsonNode body) {}
+  @Test
+  void aTestHookRecordsRequestsAndGivesTheAnswersScriptedThere() throws Exception {
+    RegistryTestHook hook = new RegistryTestHook();
+    registry.close();
+    registry = EmbeddedSchemaRegistry.start(0, hook);
+    hook.answerNext(1, RegistryTestHook.Answer.error(503, 50301, "try later"));
+    hook.answer(
+        "GET", "/schemas/ids/42", RegistryTestHook.Answer.ok("{\"schema\":\"\\\"int\\\"\"}"));
+
+    Reply unavailable = get("/subjects");
+    Reply afterwards = get("/subjects");
+    Reply scripted = get("/schemas/ids/42");
+
+    assertThat(unavailable.status()).isEqualTo(503);
+    assertThat(unavailable.body().get("message").asText()).isEqualTo("try later");
+    assertThat(afterwards.status()).isEqualTo(200);
+    assertThat(afterwards.body()).hasToString("[]");
+    assertThat(scripted.body().get("schema").asText()).isEqualTo("\"int\"");
+    assertThat(hook.requests())
+        .extracting(RegistryTestHook.Request::method, RegistryTestHook.Request::path)
+        .containsExactly(
+            tuple("GET", "/subjects"), tuple("GET", "/subjects"), tuple("GET", "/schemas/ids/42"));
+  }
+
+  private record Reply(int status, String contentType, JsonNode body) {
+    int id() {
+      return body.get("id").asInt();
+    }
+
+    int errorCode() {
+      return body.get("error_code").asInt();
+    }
+  }
 
   private Reply register(String subject, String schema) throws Exception {
     return send("POST", "/subjects/" + subject + "/versions", Map.of("schema", schema));

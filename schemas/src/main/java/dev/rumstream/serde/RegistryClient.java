@@ -54,19 +54,11 @@ public final class RegistryClient {
    * returns its id.
    */
   public int register(String subject, Schema schema) {
-    return idsBySubjectSchema.computeIfAbsent(
-        new SubjectSchema(subject, schema),
-        key -> {
-          JsonNode answer =
-              call(
-                  "POST",
-                  "/subjects/" + encode(subject) + "/versions",
-                  schemaBody(schema),
-                  "register a schema under subject '" + subject + "'");
-          int id = requireId(answer, subject);
-          schemasById.putIfAbsent(id, schema);
-          return id;
-        });
+    return idOf(
+        subject,
+        schema,
+        "/subjects/" + encode(subject) + "/versions",
+        "register a schema under subject '" + subject + "'");
   }
 
   /**
@@ -74,15 +66,19 @@ public final class RegistryClient {
    * not.
    */
   public int lookup(String subject, Schema schema) {
+    return idOf(
+        subject,
+        schema,
+        "/subjects/" + encode(subject),
+        "look up a schema under subject '" + subject + "'");
+  }
+
+  /** Register and look-up share one cache: either answer is the schema's id under the subject. */
+  private int idOf(String subject, Schema schema, String path, String purpose) {
     return idsBySubjectSchema.computeIfAbsent(
         new SubjectSchema(subject, schema),
         key -> {
-          JsonNode answer =
-              call(
-                  "POST",
-                  "/subjects/" + encode(subject),
-                  schemaBody(schema),
-                  "look up a schema under subject '" + subject + "'");
+          JsonNode answer = call("POST", path, schemaBody(schema), purpose);
           int id = requireId(answer, subject);
           schemasById.putIfAbsent(id, schema);
           return id;

@@ -24,8 +24,12 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * The Kafka broker and schema registry an integration test talks to, whichever way they were
  * provided. Tests get one through {@link KafkaEnvironmentExtension}; every test class in the JVM
  * shares it.
+ *
+ * @param kind where the services came from
+ * @param bootstrapServers the {@code bootstrap.servers} of the broker
+ * @param schemaRegistryUrl the base URL of the schema registry
  */
-public final class TestEnvironment {
+public record TestEnvironment(Kind kind, String bootstrapServers, String schemaRegistryUrl) {
 
   /** Where the services came from, in the order the extension tries them. */
   public enum Kind {
@@ -41,28 +45,6 @@ public final class TestEnvironment {
     TESTCONTAINERS,
     /** The in-JVM broker and registry of the local stack: the quick local loop only. */
     IN_JVM
-  }
-
-  private final Kind kind;
-  private final String bootstrapServers;
-  private final String schemaRegistryUrl;
-
-  TestEnvironment(Kind kind, String bootstrapServers, String schemaRegistryUrl) {
-    this.kind = kind;
-    this.bootstrapServers = bootstrapServers;
-    this.schemaRegistryUrl = schemaRegistryUrl;
-  }
-
-  public Kind kind() {
-    return kind;
-  }
-
-  public String bootstrapServers() {
-    return bootstrapServers;
-  }
-
-  public String schemaRegistryUrl() {
-    return schemaRegistryUrl;
   }
 
   /** Client settings every test needs: bootstrap servers and the registry URL (Confluent's key). */

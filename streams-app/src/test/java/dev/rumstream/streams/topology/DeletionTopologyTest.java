@@ -122,14 +122,18 @@ class DeletionTopologyTest {
     TestRecord<byte[], byte[]> dead = fixture.deadLetters.readRecord();
     assertThat(dead.value()).isEqualTo(original);
     assertThat(new String(dead.key(), StandardCharsets.UTF_8)).isEqualTo(bad.getModelId());
-    assertThat(header(dead, "__streams.errors.exception"))
-        .isEqualTo(RejectedRequestException.class.getName());
+    assertThat(dead.headers().lastHeader("__streams.errors.exception"))
+        .as("a rejection is a value, not an exception")
+        .isNull();
     assertThat(header(dead, "__streams.errors.message")).contains(reason);
     assertThat(header(dead, "__streams.errors.topic")).isEqualTo("deletion-requests");
     assertThat(header(dead, "__streams.errors.offset")).isEqualTo("0");
-    assertThat(header(dead, "rumstream.dlq.stage")).isEqualTo("processing");
+    assertThat(header(dead, "rumstream.dlq.stage")).isEqualTo("validation");
+    assertThat(header(dead, "rumstream.dlq.rule")).isEqualTo(rule);
     assertThat(Instant.parse(header(dead, "rumstream.dlq.time"))).isNotNull();
     assertThat(fixture.counter("rumstream.requests.rejected", "rule", rule)).isEqualTo(1);
+    assertThat(fixture.counter("rumstream.dead.letters", "stage", "validation")).isEqualTo(1);
+    assertThat(fixture.counter("rumstream.dead.letters", "stage", "processing")).isZero();
     assertThat(fixture.counter("rumstream.requests.accepted")).isZero();
     fixture.advanceWallClock(Duration.ofHours(1));
     assertThat(fixture.forgetSets.isEmpty())

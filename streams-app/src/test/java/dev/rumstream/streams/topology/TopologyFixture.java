@@ -1,5 +1,7 @@
 package dev.rumstream.streams.topology;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.rumstream.avro.DeletionReason;
 import dev.rumstream.avro.DeletionReceipt;
 import dev.rumstream.avro.DeletionRequest;
@@ -16,6 +18,7 @@ import dev.rumstream.streams.TopologyConfig;
 import dev.rumstream.topics.Keys;
 import dev.rumstream.topics.Topic;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,6 +27,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -33,6 +37,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
 
 /**
  * A {@link TopologyTestDriver} over the deletion topology with an in-JVM schema registry, a model
@@ -208,6 +213,13 @@ final class TopologyFixture implements AutoCloseable {
   double counter(String name, String... tags) {
     var counter = meters.find(name).tags(tags).counter();
     return counter == null ? 0 : counter.count();
+  }
+
+  /** The value of a record's header as text; the header must be there. */
+  static String header(TestRecord<byte[], byte[]> record, String name) {
+    Header header = record.headers().lastHeader(name);
+    assertThat(header).as("header %s", name).isNotNull();
+    return new String(header.value(), StandardCharsets.UTF_8);
   }
 
   @Override

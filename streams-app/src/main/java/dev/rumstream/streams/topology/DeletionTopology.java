@@ -6,6 +6,7 @@ import dev.rumstream.avro.ModelVersion;
 import dev.rumstream.streams.TopologyConfig;
 import dev.rumstream.topics.Topic;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -15,6 +16,7 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -48,51 +50,48 @@ public final class DeletionTopology {
             ReceivedRequest.deserializer(serdes.requests().deserializer()),
             config.topic(Topic.DELETION_REQUESTS))
         .addProcessor(INTAKE, () -> new Intake(config, metrics), SOURCE)
-        .addSink(
-            Intake.RECEIPTS.name(),
-            config.topic(Topic.DELETION_RECEIPTS),
-            new StringSerializer(),
-            serdes.receipts().serializer(),
-            INTAKE)
         .addProcessor(Intake.REJECTIONS.name(), () -> new RejectedRequests(metrics), INTAKE)
+        .addProcessor(Intake.ACCEPTED.name(), () -> new ForgetSetWindows(config, metrics), INTAKE)
         .addSink(
             "deletion-requests-dlq",
             config.topic(Topic.DELETION_REQUESTS_DLQ),
             new ByteArraySerializer(),
             new ByteArraySerializer(),
             Intake.REJECTIONS.name())
-        .addProcessor(Intake.ACCEPTED.name(), () -> new ForgetSetWindows(config, metrics), INTAKE)
-        .addSink(
-            ForgetSetWindows.FORGET_SETS.name(),
-            config.topic(Topic.FORGET_SETS),
-            new StringSerializer(),
-            serdes.forgetSets().serializer(),
-            Intake.ACCEPTED.name())
-        .addSink(
-            ForgetSetWindows.JOBS.name(),
-            config.topic(Topic.UNLEARN_JOBS),
-            new StringSerializer(),
-            serdes.jobs().serializer(),
-            Intake.ACCEPTED.name())
+        .addStateStore(store(StoreNames.REQUEST_IDS, Serdes.Long()), INTAKE)
         .addStateStore(
-            Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(StoreNames.REQUEST_IDS),
-                Serdes.String(),
-                Serdes.Long()),
-            INTAKE)
-        .addStateStore(
-            Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(StoreNames.OPEN_FORGET_SETS),
-                Serdes.String(),
-                serdes.openSets()),
-            Intake.ACCEPTED.name())
-        .addStateStore(
-            Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(StoreNames.FORGET_SET_CLOCK),
-                Serdes.String(),
-                Serdes.Long()),
-            Intake.ACCEPTED.name());
+            store(StoreNames.OPEN_FORGET_SETS, serdes.openSets()), Intake.ACCEPTED.name())
+        .addStateStore(store(StoreNames.FORGET_SET_CLOCK, Serdes.Long()), Intake.ACCEPTED.name());
+    sink(
+        topology,
+        Intake.RECEIPTS,
+        config.topic(Topic.DELETION_RECEIPTS),
+        serdes.receipts(),
+        INTAKE);
+    sink(
+        topology,
+        ForgetSetWindows.FORGET_SETS,
+        config.topic(Topic.FORGET_SETS),
+        serdes.forgetSets(),
+        Intake.ACCEPTED.name());
+    sink(
+        topology,
+        ForgetSetWindows.JOBS,
+        config.topic(Topic.UNLEARN_JOBS),
+        serdes.jobs(),
+        Intake.ACCEPTED.name());
     return topology;
+  }
+
+  /** The sink behind an output: its serde takes the output's value type. */
+  private static <V> void sink(
+      Topology topology, Output<V> output, String topic, Serde<V> values, String parent) {
+    topology.addSink(output.name(), topic, new StringSerializer(), values.serializer(), parent);
+  }
+
+  private static <V> StoreBuilder<KeyValueStore<String, V>> store(String name, Serde<V> values) {
+    return Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(name), Serdes.String(), values);
   }
 
   /**

@@ -23,6 +23,16 @@ public record Cuts(double lowerCut, double upperCut, boolean higherIsMoreMemoriz
     return MemorizationLevel.MEDIUM;
   }
 
+  /**
+   * The cuts at two boundaries given in either order, in the proxy's units: the less memorized one
+   * separates LOW from MEDIUM.
+   */
+  static Cuts between(double one, double other, boolean higherIsMoreMemorized) {
+    double lower = Math.min(one, other);
+    double upper = Math.max(one, other);
+    return higherIsMoreMemorized ? new Cuts(lower, upper, true) : new Cuts(upper, lower, false);
+  }
+
   /** The score on an axis where larger always means more memorized. */
   static double memorization(double score, boolean higherIsMoreMemorized) {
     return higherIsMoreMemorized ? score : -score;

@@ -9,14 +9,7 @@ import java.util.List;
  * two bounds LOW follows from the proxy's direction, so the same pair works for either kind of
  * proxy.
  */
-public final class FixedCuts implements CutRule {
-  private final double first;
-  private final double second;
-
-  public FixedCuts(double first, double second) {
-    this.first = first;
-    this.second = second;
-  }
+public record FixedCuts(double first, double second) implements CutRule {
 
   @Override
   public RefinementMethod method() {
@@ -25,8 +18,6 @@ public final class FixedCuts implements CutRule {
 
   @Override
   public Cuts cuts(List<Double> scores, ScoreDistribution training, boolean higherIsMoreMemorized) {
-    double low = Math.min(first, second);
-    double high = Math.max(first, second);
-    return higherIsMoreMemorized ? new Cuts(low, high, true) : new Cuts(high, low, false);
+    return Cuts.between(first, second, higherIsMoreMemorized);
   }
 }

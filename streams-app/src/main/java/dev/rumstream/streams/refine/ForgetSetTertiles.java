@@ -9,7 +9,7 @@ import java.util.List;
  * stay together), as the paper's 1:1:1 split. Also the fallback when a model published no
  * training-set distribution.
  */
-public final class ForgetSetTertiles implements CutRule {
+public record ForgetSetTertiles() implements CutRule {
 
   @Override
   public RefinementMethod method() {
@@ -21,17 +21,16 @@ public final class ForgetSetTertiles implements CutRule {
     if (scores.isEmpty()) {
       return new Cuts(Double.NaN, Double.NaN, higherIsMoreMemorized);
     }
+    // Ranked on the memorization axis, so a third of the set is LOW whichever way the proxy runs.
     double[] m =
         scores.stream()
             .mapToDouble(s -> Cuts.memorization(s, higherIsMoreMemorized))
             .sorted()
             .toArray();
     int n = m.length;
-    double lower = m[(n + 2) / 3 - 1];
-    double upper = m[(2 * n + 2) / 3 - 1];
-    return new Cuts(
-        Cuts.memorization(lower, higherIsMoreMemorized),
-        Cuts.memorization(upper, higherIsMoreMemorized),
+    return Cuts.between(
+        Cuts.memorization(m[(n + 2) / 3 - 1], higherIsMoreMemorized),
+        Cuts.memorization(m[(2 * n + 2) / 3 - 1], higherIsMoreMemorized),
         higherIsMoreMemorized);
   }
 }

@@ -8,7 +8,7 @@ import java.util.List;
  * Cuts at the tertiles of the model's whole training set (the default): a set's levels then mean
  * the same thing whatever else is in the set, as the paper's global low / medium / high groups do.
  */
-public final class TrainingTertiles implements CutRule {
+public record TrainingTertiles() implements CutRule {
 
   @Override
   public RefinementMethod method() {
@@ -21,8 +21,7 @@ public final class TrainingTertiles implements CutRule {
       throw new IllegalArgumentException(
           "no training-set distribution was published for this model");
     }
-    return higherIsMoreMemorized
-        ? new Cuts(training.getLowerTertile(), training.getUpperTertile(), true)
-        : new Cuts(training.getUpperTertile(), training.getLowerTertile(), false);
+    return Cuts.between(
+        training.getLowerTertile(), training.getUpperTertile(), higherIsMoreMemorized);
   }
 }

@@ -20,7 +20,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -42,7 +41,9 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  * per example and back; scores change only when a model is trained, and a model's scores are a few
  * megabytes, so replicating them is cheaper than two repartitions per request.
  */
-final class ForgetSetWindows implements Processor<String, DeletionRequest, String, SpecificRecord> {
+final class ForgetSetWindows implements Processor<String, DeletionRequest, String, Object> {
+  static final Output<ForgetSet> FORGET_SETS = new Output<>("forget-sets");
+  static final Output<UnlearnJob> JOBS = new Output<>("unlearn-jobs");
   private static final String WATERMARK = "watermark";
 
   private final TopologyConfig config;
@@ -50,7 +51,7 @@ final class ForgetSetWindows implements Processor<String, DeletionRequest, Strin
   private final JobPlanner planner;
   private final SubjectHasher subjects;
   private final DeletionMetrics metrics;
-  private ProcessorContext<String, SpecificRecord> context;
+  private ProcessorContext<String, Object> context;
   private KeyValueStore<String, OpenForgetSet> openSets;
   private KeyValueStore<String, Long> clock;
   private ReadOnlyKeyValueStore<String, ValueAndTimestamp<MemorizationScore>> scores;
@@ -70,7 +71,7 @@ final class ForgetSetWindows implements Processor<String, DeletionRequest, Strin
   }
 
   @Override
-  public void init(ProcessorContext<String, SpecificRecord> context) {
+  public void init(ProcessorContext<String, Object> context) {
     this.context = context;
     this.openSets = context.getStateStore(StoreNames.OPEN_FORGET_SETS);
     this.clock = context.getStateStore(StoreNames.FORGET_SET_CLOCK);
@@ -254,10 +255,10 @@ final class ForgetSetWindows implements Processor<String, DeletionRequest, Strin
                     ? null
                     : Instant.ofEpochMilli(open.getEarliestDeadline()))
             .build();
-    context.forward(new Record<>(modelId, set, now));
+    FORGET_SETS.forward(context, new Record<>(modelId, set, now));
     metrics.forgetSetClosed(set);
     for (UnlearnJob job : planner.plan(set, summaries(open), Instant.ofEpochMilli(now))) {
-      context.forward(new Record<>(modelId, job, now));
+      JOBS.forward(context, new Record<>(modelId, job, now));
       metrics.jobEmitted(job);
     }
   }

@@ -7,13 +7,13 @@ import dev.rumstream.avro.ModelVersion;
 import dev.rumstream.avro.ReceiptStatus;
 import dev.rumstream.streams.TopologyConfig;
 import dev.rumstream.topics.Keys;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.OptionalLong;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -27,18 +27,21 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
 
 /**
  * Step 1 of the flow: validates each request, recognizes duplicates by request id, issues ACCEPTED
- * or REJECTED receipts, and passes accepted requests on (key: model id) with repeated example ids
- * folded. A rejected request ends in a {@link RejectedRequestException}, which the processing
- * exception handler turns into a dead letter carrying the original bytes.
+ * or REJECTED receipts ({@link #RECEIPTS}), and passes accepted requests on ({@link #ACCEPTED},
+ * key: model id) with repeated example ids folded. A rejected request is a value, not a failure: it
+ * goes as a {@link Rejection} to {@link #REJECTIONS}, with the record's original headers.
  */
-final class Intake implements Processor<String, DeletionRequest, String, SpecificRecord> {
+final class Intake implements Processor<String, ReceivedRequest, String, Object> {
+  static final Output<DeletionReceipt> RECEIPTS = new Output<>("deletion-receipts");
+  static final Output<DeletionRequest> ACCEPTED = new Output<>("forget-set-windows");
+  static final Output<Rejection> REJECTIONS = new Output<>("rejected-requests");
   private static final Duration PURGE_INTERVAL = Duration.ofMinutes(10);
 
   private final RequestValidator validator;
   private final SubjectHasher subjects;
   private final Duration dedupRetention;
   private final DeletionMetrics metrics;
-  private ProcessorContext<String, SpecificRecord> context;
+  private ProcessorContext<String, Object> context;
   private KeyValueStore<String, Long> requestIds;
   private ReadOnlyKeyValueStore<String, ValueAndTimestamp<ModelVersion>> models;
   private ReadOnlyKeyValueStore<String, ValueAndTimestamp<MemorizationScore>> scores;
@@ -53,7 +56,7 @@ final class Intake implements Processor<String, DeletionRequest, String, Specifi
   }
 
   @Override
-  public void init(ProcessorContext<String, SpecificRecord> context) {
+  public void init(ProcessorContext<String, Object> context) {
     this.context = context;
     this.requestIds = context.getStateStore(StoreNames.REQUEST_IDS);
     this.models = context.getStateStore(StoreNames.MODELS);
@@ -62,25 +65,24 @@ final class Intake implements Processor<String, DeletionRequest, String, Specifi
   }
 
   @Override
-  public void process(Record<String, DeletionRequest> record) {
-    DeletionRequest request = record.value();
-    if (request == null) {
-      metrics.rejected("tombstone");
-      throw new RejectedRequestException(
-          "tombstone", "a record without a value (tombstone) is not a request");
+  public void process(Record<String, ReceivedRequest> record) {
+    if (record.value() == null) {
+      reject(
+          record,
+          new RequestValidator.Violation(
+              "tombstone", "a record without a value (tombstone) is not a request"));
+      return;
     }
+    DeletionRequest request = record.value().request();
     Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
-    var rejection = validator.check(record.key(), request, factsAbout(request.getModelId()), now);
-    if (rejection.isPresent()) {
-      metrics.rejected(rejection.get().rule());
+    var violation = validator.check(record.key(), request, factsAbout(request.getModelId()), now);
+    if (violation.isPresent()) {
+      // Without a request id there is nothing a receipt could be found by.
       if (request.getRequestId() != null && !request.getRequestId().isBlank()) {
-        context.forward(
-            new Record<>(
-                request.getRequestId(),
-                receipt(request, ReceiptStatus.REJECTED, 0, 0, rejection.get().reason(), now),
-                now.toEpochMilli()));
+        issue(receipt(request, ReceiptStatus.REJECTED, 0, 0, violation.get().reason(), now));
       }
-      throw new RejectedRequestException(rejection.get().rule(), rejection.get().reason());
+      reject(record, violation.get());
+      return;
     }
     if (requestIds.get(request.getRequestId()) != null) {
       metrics.duplicate();
@@ -91,13 +93,25 @@ final class Intake implements Processor<String, DeletionRequest, String, Specifi
     List<Long> distinct = new ArrayList<>(new LinkedHashSet<>(request.getExampleIds()));
     int folded = request.getExampleIds().size() - distinct.size();
     metrics.accepted(folded);
-    context.forward(
-        new Record<>(
-            request.getRequestId(),
-            receipt(request, ReceiptStatus.ACCEPTED, distinct.size(), folded, null, now),
-            now.toEpochMilli()));
+    issue(receipt(request, ReceiptStatus.ACCEPTED, distinct.size(), folded, null, now));
     DeletionRequest accepted = DeletionRequest.newBuilder(request).setExampleIds(distinct).build();
-    context.forward(new Record<>(request.getModelId(), accepted, record.timestamp()));
+    ACCEPTED.forward(context, new Record<>(request.getModelId(), accepted, record.timestamp()));
+  }
+
+  private void issue(DeletionReceipt receipt) {
+    RECEIPTS.forward(
+        context,
+        new Record<>(receipt.getRequestId(), receipt, receipt.getIssuedAt().toEpochMilli()));
+  }
+
+  private void reject(
+      Record<String, ReceivedRequest> record, RequestValidator.Violation violation) {
+    metrics.rejected(violation.rule());
+    // The key was read as UTF-8 text (StringDeserializer), so these are the bytes it came as.
+    byte[] key = record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8);
+    byte[] value = record.value() == null ? null : record.value().bytes();
+    REJECTIONS.forward(
+        context, record.withValue(new Rejection(violation.rule(), violation.reason(), key, value)));
   }
 
   private RequestValidator.ModelFacts factsAbout(String modelId) {

@@ -20,7 +20,8 @@ final class RequestValidator {
     static final ModelFacts UNKNOWN = new ModelFacts(false, OptionalLong.empty());
   }
 
-  record Rejection(String rule, String reason) {}
+  /** A broken rule: its short name (a metric tag) and what is wrong. */
+  record Violation(String rule, String reason) {}
 
   RequestValidator(int maxExamplesPerRequest, Duration maxClockSkew, Duration maxRequestAge) {
     this.maxExamplesPerRequest = maxExamplesPerRequest;
@@ -28,7 +29,7 @@ final class RequestValidator {
     this.maxRequestAge = maxRequestAge;
   }
 
-  Optional<Rejection> check(String key, DeletionRequest request, ModelFacts model, Instant now) {
+  Optional<Violation> check(String key, DeletionRequest request, ModelFacts model, Instant now) {
     if (request.getRequestId() == null || request.getRequestId().isBlank()) {
       return reject("request-id", "the request has no requestId");
     }
@@ -103,7 +104,7 @@ final class RequestValidator {
     return Optional.empty();
   }
 
-  private static Optional<Rejection> reject(String rule, String reason) {
-    return Optional.of(new Rejection(rule, reason));
+  private static Optional<Violation> reject(String rule, String reason) {
+    return Optional.of(new Violation(rule, reason));
   }
 }

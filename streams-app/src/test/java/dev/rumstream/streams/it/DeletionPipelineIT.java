@@ -107,7 +107,7 @@ class DeletionPipelineIT {
             .filteredOn(r -> stage(r).equals("deserialization"))
             .hasSize(traffic.unreadable());
         assertThat(dead)
-            .filteredOn(r -> stage(r).equals("processing"))
+            .filteredOn(r -> stage(r).equals("validation"))
             .hasSize(traffic.invalid().size());
 
         assertEveryRequestInExactlyOneSetAndEveryExampleInExactlyOneJob(

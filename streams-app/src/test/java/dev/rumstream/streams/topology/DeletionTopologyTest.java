@@ -2,6 +2,7 @@ package dev.rumstream.streams.topology;
 
 import static dev.rumstream.streams.topology.TopologyFixture.MODEL;
 import static dev.rumstream.streams.topology.TopologyFixture.T0;
+import static dev.rumstream.streams.topology.TopologyFixture.header;
 import static dev.rumstream.streams.topology.TopologyFixture.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,13 +18,15 @@ import dev.rumstream.avro.RequestSummary;
 import dev.rumstream.avro.UnlearnJob;
 import dev.rumstream.avro.UnlearningAlgorithm;
 import dev.rumstream.avro.WindowCloseReason;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.apache.kafka.common.header.Header;
+import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -47,6 +50,30 @@ class DeletionTopologyTest {
   @AfterEach
   void stop() {
     fixture.close();
+  }
+
+  @Test
+  void eachKindOfOutputOfAProcessorGoesToItsOwnNamedNode() {
+    TopologyDescription description =
+        DeletionTopology.build(
+                fixture.config,
+                fixture.serdes,
+                new DeletionMetrics(new SimpleMeterRegistry(), () -> 0L))
+            .describe();
+    Map<String, List<String>> successors =
+        description.subtopologies().stream()
+            .flatMap(subtopology -> subtopology.nodes().stream())
+            .collect(
+                Collectors.toMap(
+                    TopologyDescription.Node::name,
+                    node ->
+                        node.successors().stream().map(TopologyDescription.Node::name).toList()));
+    assertThat(successors.get("deletion-requests")).containsExactly("intake");
+    assertThat(successors.get("intake"))
+        .containsExactlyInAnyOrder("deletion-receipts", "rejected-requests", "forget-set-windows");
+    assertThat(successors.get("rejected-requests")).containsExactly("deletion-requests-dlq");
+    assertThat(successors.get("forget-set-windows"))
+        .containsExactlyInAnyOrder("forget-sets", "unlearn-jobs");
   }
 
   @Test
@@ -122,14 +149,18 @@ class DeletionTopologyTest {
     TestRecord<byte[], byte[]> dead = fixture.deadLetters.readRecord();
     assertThat(dead.value()).isEqualTo(original);
     assertThat(new String(dead.key(), StandardCharsets.UTF_8)).isEqualTo(bad.getModelId());
-    assertThat(header(dead, "__streams.errors.exception"))
-        .isEqualTo(RejectedRequestException.class.getName());
+    assertThat(dead.headers().lastHeader("__streams.errors.exception"))
+        .as("a rejection is a value, not an exception")
+        .isNull();
     assertThat(header(dead, "__streams.errors.message")).contains(reason);
     assertThat(header(dead, "__streams.errors.topic")).isEqualTo("deletion-requests");
     assertThat(header(dead, "__streams.errors.offset")).isEqualTo("0");
-    assertThat(header(dead, "rumstream.dlq.stage")).isEqualTo("processing");
+    assertThat(header(dead, "rumstream.dlq.stage")).isEqualTo("validation");
+    assertThat(header(dead, "rumstream.dlq.rule")).isEqualTo(rule);
     assertThat(Instant.parse(header(dead, "rumstream.dlq.time"))).isNotNull();
     assertThat(fixture.counter("rumstream.requests.rejected", "rule", rule)).isEqualTo(1);
+    assertThat(fixture.counter("rumstream.dead.letters", "stage", "validation")).isEqualTo(1);
+    assertThat(fixture.counter("rumstream.dead.letters", "stage", "processing")).isZero();
     assertThat(fixture.counter("rumstream.requests.accepted")).isZero();
     fixture.advanceWallClock(Duration.ofHours(1));
     assertThat(fixture.forgetSets.isEmpty())
@@ -375,11 +406,5 @@ class DeletionTopologyTest {
         .containsEntry("epochs", "12");
     assertThat(jobs).extracting(UnlearnJob::getIndex).containsExactly(0, 1);
     assertThat(jobs).extracting(UnlearnJob::getJobCount).containsOnly(2);
-  }
-
-  private static String header(TestRecord<byte[], byte[]> record, String name) {
-    Header header = record.headers().lastHeader(name);
-    assertThat(header).as("header %s", name).isNotNull();
-    return new String(header.value(), StandardCharsets.UTF_8);
   }
 }

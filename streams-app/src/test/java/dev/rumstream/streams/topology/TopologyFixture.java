@@ -1,5 +1,7 @@
 package dev.rumstream.streams.topology;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.rumstream.avro.DeletionReason;
 import dev.rumstream.avro.DeletionReceipt;
 import dev.rumstream.avro.DeletionRequest;
@@ -16,6 +18,7 @@ import dev.rumstream.streams.TopologyConfig;
 import dev.rumstream.topics.Keys;
 import dev.rumstream.topics.Topic;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,15 +27,19 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
 
 /**
  * A {@link TopologyTestDriver} over the deletion topology with an in-JVM schema registry, a model
@@ -87,45 +94,13 @@ final class TopologyFixture implements AutoCloseable {
     props.put(DeadLetters.METRICS_CONFIG, metrics);
     driver = new TopologyTestDriver(DeletionTopology.build(config, serdes, metrics), props, T0);
 
-    requests =
-        driver.createInputTopic(
-            config.topic(Topic.DELETION_REQUESTS),
-            new StringSerializer(),
-            serdes.requests().serializer(),
-            T0,
-            Duration.ZERO);
-    rawRequests =
-        driver.createInputTopic(
-            config.topic(Topic.DELETION_REQUESTS),
-            new StringSerializer(),
-            new ByteArraySerializer(),
-            T0,
-            Duration.ZERO);
-    scores =
-        driver.createInputTopic(
-            config.topic(Topic.MEMORIZATION_SCORES),
-            new StringSerializer(),
-            serdes.scores().serializer());
-    models =
-        driver.createInputTopic(
-            config.topic(Topic.MODEL_VERSIONS),
-            new StringSerializer(),
-            serdes.modelVersions().serializer());
-    receipts =
-        driver.createOutputTopic(
-            config.topic(Topic.DELETION_RECEIPTS),
-            new StringDeserializer(),
-            serdes.receipts().deserializer());
-    forgetSets =
-        driver.createOutputTopic(
-            config.topic(Topic.FORGET_SETS),
-            new StringDeserializer(),
-            serdes.forgetSets().deserializer());
-    jobs =
-        driver.createOutputTopic(
-            config.topic(Topic.UNLEARN_JOBS),
-            new StringDeserializer(),
-            serdes.jobs().deserializer());
+    requests = input(Topic.DELETION_REQUESTS, serdes.requests().serializer());
+    rawRequests = input(Topic.DELETION_REQUESTS, new ByteArraySerializer());
+    scores = input(Topic.MEMORIZATION_SCORES, serdes.scores().serializer());
+    models = input(Topic.MODEL_VERSIONS, serdes.modelVersions().serializer());
+    receipts = output(Topic.DELETION_RECEIPTS, serdes.receipts().deserializer());
+    forgetSets = output(Topic.FORGET_SETS, serdes.forgetSets().deserializer());
+    jobs = output(Topic.UNLEARN_JOBS, serdes.jobs().deserializer());
     deadLetters =
         driver.createOutputTopic(
             config.topic(Topic.DELETION_REQUESTS_DLQ),
@@ -133,8 +108,25 @@ final class TopologyFixture implements AutoCloseable {
             new ByteArrayDeserializer());
   }
 
+  /** A String-keyed input topic whose records are stamped T0 unless they say otherwise. */
+  private <V> TestInputTopic<String, V> input(Topic topic, Serializer<V> values) {
+    return driver.createInputTopic(
+        config.topic(topic), new StringSerializer(), values, T0, Duration.ZERO);
+  }
+
+  private <V> TestOutputTopic<String, V> output(Topic topic, Deserializer<V> values) {
+    return driver.createOutputTopic(config.topic(topic), new StringDeserializer(), values);
+  }
+
   TopologyFixture() throws Exception {
     this(Map.of());
+  }
+
+  /** The default fixture with {@link #MODEL} published, a dataset of 1,000 examples. */
+  static TopologyFixture withModel() throws Exception {
+    TopologyFixture fixture = new TopologyFixture();
+    fixture.model(MODEL, 1000);
+    return fixture;
   }
 
   /** Publishes model version 0 with a dataset of {@code datasetSize} examples. */
@@ -208,6 +200,13 @@ final class TopologyFixture implements AutoCloseable {
   double counter(String name, String... tags) {
     var counter = meters.find(name).tags(tags).counter();
     return counter == null ? 0 : counter.count();
+  }
+
+  /** The value of a record's header as text; the header must be there. */
+  static String header(TestRecord<byte[], byte[]> record, String name) {
+    Header header = record.headers().lastHeader(name);
+    assertThat(header).as("header %s", name).isNotNull();
+    return new String(header.value(), StandardCharsets.UTF_8);
   }
 
   @Override

@@ -155,13 +155,20 @@ public final class Topic<K, V> {
    */
   @SuppressWarnings("unchecked")
   public Serde<V> valueSerde(Map<String, ?> clientSettings) {
-    if (valueType == null) {
-      return (Serde<V>) Serdes.ByteArray();
-    }
+    return valueType == null ? (Serde<V>) Serdes.ByteArray() : avroSerde(clientSettings);
+  }
+
+  /**
+   * An Avro serde of the class {@value #VALUE_SERDE_KEY} names (rumstream's {@link
+   * SpecificAvroSerde} when none), configured with the clients' settings: what every topic value
+   * and every Avro state store uses.
+   */
+  @SuppressWarnings("unchecked")
+  public static <T> Serde<T> avroSerde(Map<String, ?> clientSettings) {
     Object serdeClass = clientSettings.get(VALUE_SERDE_KEY);
-    Serde<V> serde;
+    Serde<T> serde;
     if (serdeClass == null || serdeClass.toString().isBlank()) {
-      serde = (Serde<V>) new SpecificAvroSerde<>();
+      serde = (Serde<T>) new SpecificAvroSerde<>();
     } else {
       try {
         serde = Utils.newInstance(serdeClass.toString(), Serde.class);

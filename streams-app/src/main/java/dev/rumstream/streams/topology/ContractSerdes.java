@@ -7,16 +7,15 @@ import dev.rumstream.avro.MemorizationScore;
 import dev.rumstream.avro.ModelVersion;
 import dev.rumstream.avro.UnlearnJob;
 import dev.rumstream.avro.state.OpenForgetSet;
+import dev.rumstream.topics.Topic;
+import java.util.HashMap;
 import java.util.Map;
-import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.utils.Utils;
 
 /**
- * The value serdes of the topology, all of one configured class (rumstream's {@code
- * SpecificAvroSerde} by default, Confluent's works the same), configured with the application's
- * Kafka settings.
+ * The value serdes of the topology, from the topic catalogue: all of one configured class
+ * (rumstream's {@code SpecificAvroSerde} by default, Confluent's works the same), configured with
+ * the application's Kafka settings.
  */
 public record ContractSerdes(
     Serde<DeletionRequest> requests,
@@ -28,26 +27,15 @@ public record ContractSerdes(
     Serde<OpenForgetSet> openSets) {
 
   public static ContractSerdes of(String serdeClass, Map<String, Object> kafkaConfig) {
+    Map<String, Object> config = new HashMap<>(kafkaConfig);
+    config.put(Topic.VALUE_SERDE_KEY, serdeClass);
     return new ContractSerdes(
-        create(serdeClass, kafkaConfig),
-        create(serdeClass, kafkaConfig),
-        create(serdeClass, kafkaConfig),
-        create(serdeClass, kafkaConfig),
-        create(serdeClass, kafkaConfig),
-        create(serdeClass, kafkaConfig),
-        create(serdeClass, kafkaConfig));
-  }
-
-  @SuppressWarnings("unchecked")
-  private static <T extends SpecificRecord> Serde<T> create(
-      String serdeClass, Map<String, Object> kafkaConfig) {
-    try {
-      Serde<T> serde = Utils.newInstance(serdeClass, Serde.class);
-      serde.configure(kafkaConfig, false);
-      return serde;
-    } catch (ClassNotFoundException e) {
-      throw new KafkaException(
-          "The configured value serde " + serdeClass + " is not on the classpath", e);
-    }
+        Topic.DELETION_REQUESTS.valueSerde(config),
+        Topic.DELETION_RECEIPTS.valueSerde(config),
+        Topic.MEMORIZATION_SCORES.valueSerde(config),
+        Topic.MODEL_VERSIONS.valueSerde(config),
+        Topic.FORGET_SETS.valueSerde(config),
+        Topic.UNLEARN_JOBS.valueSerde(config),
+        Topic.avroSerde(config));
   }
 }

@@ -1,6 +1,6 @@
 package dev.rumstream.bench;
 
-import dev.rumstream.bench.ProxyFidelity.Report;
+import dev.rumstream.bench.FidelityEstimate.Report;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -67,8 +67,7 @@ final class Train implements Callable<Integer> {
     WorkerConfig workerConfig =
         WorkerConfig.from(Settings.load(WorkerConfig.DEFAULTS, config, System.getenv()));
     UnlearningEngine engine =
-        new UnlearningEngine(
-            workerConfig.engine().withProgressBars(true), WorkerService.dataset(workerConfig));
+        new UnlearningEngine(workerConfig.engine(), WorkerService.dataset(workerConfig));
     Bootstrap bootstrap =
         new Bootstrap(
             workerConfig, engine, new ModelStore(workerConfig.modelStore()), Clock.systemUTC());

@@ -12,7 +12,8 @@ package dev.rumstream.engine;
  *     10,000, the default is 2,000 because libsvm's fit grows about quadratically (minutes at
  *     10,000 on 2 cores)
  * @param embeddingSample retain examples embedded for the entanglement score (bounds its cost)
- * @param progressBars whether training loops draw a console progress bar per epoch
+ * @param progress whether training and unlearning report progress: a bar per epoch on a terminal,
+ *     else a log line every 10% of a run
  */
 public record EngineConfig(
     long seed,
@@ -20,7 +21,7 @@ public record EngineConfig(
     int evalBatchSize,
     int miaShadowSize,
     int embeddingSample,
-    boolean progressBars) {
+    boolean progress) {
 
   public EngineConfig {
     if (evalBatchSize <= 0 || miaShadowSize <= 0 || embeddingSample <= 0) {
@@ -34,24 +35,24 @@ public record EngineConfig(
 
   public EngineConfig withSeed(long newSeed) {
     return new EngineConfig(
-        newSeed, device, evalBatchSize, miaShadowSize, embeddingSample, progressBars);
+        newSeed, device, evalBatchSize, miaShadowSize, embeddingSample, progress);
   }
 
-  public EngineConfig withProgressBars(boolean enabled) {
+  public EngineConfig withProgress(boolean enabled) {
     return new EngineConfig(seed, device, evalBatchSize, miaShadowSize, embeddingSample, enabled);
   }
 
   public EngineConfig withMiaShadowSize(int size) {
-    return new EngineConfig(seed, device, evalBatchSize, size, embeddingSample, progressBars);
+    return new EngineConfig(seed, device, evalBatchSize, size, embeddingSample, progress);
   }
 
   public EngineConfig withEvalBatchSize(int size) {
-    return new EngineConfig(seed, device, size, miaShadowSize, embeddingSample, progressBars);
+    return new EngineConfig(seed, device, size, miaShadowSize, embeddingSample, progress);
   }
 
   public EngineConfig withDevice(DevicePreference preference) {
     return new EngineConfig(
-        seed, preference, evalBatchSize, miaShadowSize, embeddingSample, progressBars);
+        seed, preference, evalBatchSize, miaShadowSize, embeddingSample, progress);
   }
 
   /** Where to run. */

@@ -8,12 +8,15 @@ import dev.rumstream.engine.algorithms.UnlearningOutcome;
 import dev.rumstream.engine.algorithms.UnlearningRequest;
 import dev.rumstream.engine.data.DatasetSplits;
 import dev.rumstream.engine.data.DeletionLedger;
+import dev.rumstream.engine.data.ImageDataset;
 import dev.rumstream.engine.eval.EvaluationSets;
 import dev.rumstream.engine.eval.Evaluator;
 import dev.rumstream.engine.eval.Measurement;
 import dev.rumstream.engine.eval.UnlearningReport;
+import dev.rumstream.engine.memorization.HoldoutRetraining;
 import dev.rumstream.engine.memorization.LearningEventProxies;
 import dev.rumstream.engine.memorization.LearningEventRecorder;
+import dev.rumstream.engine.memorization.MemorizationScores;
 import dev.rumstream.engine.model.Classifier;
 import dev.rumstream.engine.model.Devices;
 import dev.rumstream.engine.model.ModelSpec;
@@ -22,6 +25,7 @@ import dev.rumstream.engine.train.TrainingRecipe;
 import dev.rumstream.engine.train.TrainingRun;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 
 /**
  * The engine's front door for the worker service and the benchmarks: one dataset, one device, one
@@ -55,7 +59,12 @@ public final class UnlearningEngine {
 
   /** A freshly initialized network for this engine's data and device. */
   public Classifier newModel(ModelSpec spec) {
-    return Classifier.create(spec, device, config.seed());
+    return newModel(spec, config.seed());
+  }
+
+  /** As {@link #newModel(ModelSpec)}, initialized from another seed. */
+  public Classifier newModel(ModelSpec spec, long seed) {
+    return Classifier.create(spec, device, seed);
   }
 
   /** The original model θo with the learning-event proxies recorded along the way. */
@@ -68,6 +77,29 @@ public final class UnlearningEngine {
         new ModelTrainer(config)
             .train(model, data.train(), data.train().allRows(), recipe, Optional.of(recorder));
     return new TrainedModel(model, run, recorder.snapshot());
+  }
+
+  /** Trains {@code model} in place on these rows of the training data, recording nothing. */
+  public TrainingRun train(Classifier model, int[] rows, TrainingRecipe recipe) {
+    return new ModelTrainer(config).train(model, data.train(), rows, recipe, Optional.empty());
+  }
+
+  /**
+   * The holdout-retraining memorization proxy of {@code model}, fine-tuned on the held-out split
+   * (which this engine's data must have).
+   */
+  public MemorizationScores holdoutRetrainingScores(
+      Classifier model, HoldoutRetraining.Recipe recipe) {
+    ImageDataset heldOut =
+        data.heldOut()
+            .orElseThrow(() -> new IllegalStateException("the data has no held-out split"));
+    return new HoldoutRetraining(evaluator.inference())
+        .scores(model, heldOut, data.train(), recipe);
+  }
+
+  /** Every hyper-parameter of an algorithm with its default value. */
+  public Map<String, String> defaultHyperParameters(UnlearningAlgorithm algorithm) {
+    return unlearner(algorithm, Map.of()).hyperParameters();
   }
 
   public Unlearner unlearner(UnlearningAlgorithm algorithm, Map<String, String> hyperParameters) {
@@ -103,6 +135,36 @@ public final class UnlearningEngine {
   }
 
   /**
+   * As {@link #measure(Classifier, long[], DeletionLedger, boolean)} without entanglement, with the
+   * retain accuracy and the attack's shadow members measured on a sample of at most {@code
+   * retainSample} retain examples, seeded by the engine's seed (so every version of a model is
+   * measured on the same examples).
+   */
+  public Measurement measure(
+      Classifier model, long[] forgetIds, DeletionLedger deletedBefore, int retainSample) {
+    return evaluator.measure(
+        model,
+        EvaluationSets.of(data.train(), data.test(), forgetIds, deletedBefore)
+            .withRetainSample(retainSample, config.seed()),
+        false);
+  }
+
+  /** Measures a model on sets the caller chose (e.g. samples shared by many models). */
+  public Measurement measure(Classifier model, EvaluationSets sets) {
+    return evaluator.measure(model, sets, false);
+  }
+
+  /** The model's accuracy on these rows of the training data. */
+  public double accuracy(Classifier model, int[] rows) {
+    return evaluator.inference().accuracy(model, data.train(), rows);
+  }
+
+  /** Whether the model classifies each of these rows of the training data correctly. */
+  public boolean[] correct(Classifier model, int[] rows) {
+    return evaluator.inference().predict(model, data.train(), rows).correct();
+  }
+
+  /**
    * The evidence for one step: measurements of the unlearned model; the entanglement score is read
    * from the model the step started from (how hard the step was), and ToW/ToW-MIA come from the
    * reference when given.
@@ -122,7 +184,7 @@ public final class UnlearningEngine {
           new Measurement(
               after.accuracies(),
               after.mia(),
-              java.util.OptionalDouble.of(evaluator.entanglement(startedFrom.get(), sets)));
+              OptionalDouble.of(evaluator.entanglement(startedFrom.get(), sets)));
     }
     return UnlearningReport.of(label, outcome, after, reference, Devices.label(device));
   }

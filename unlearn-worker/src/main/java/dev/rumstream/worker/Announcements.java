@@ -2,11 +2,9 @@ package dev.rumstream.worker;
 
 import dev.rumstream.avro.DeletionReceipt;
 import dev.rumstream.avro.JobOutcome;
-import dev.rumstream.avro.MemorizationLevel;
 import dev.rumstream.avro.ModelVersion;
 import dev.rumstream.avro.ReceiptStatus;
 import dev.rumstream.avro.RequestSummary;
-import dev.rumstream.avro.UnlearningAlgorithm;
 import dev.rumstream.avro.UnlearningMetrics;
 import dev.rumstream.worker.store.ModelStore;
 import dev.rumstream.worker.store.VersionManifest;
@@ -28,8 +26,7 @@ final class Announcements {
         .setParentVersion(manifest.parentVersion())
         .setJobId(manifest.jobId())
         .setForgetSetId(manifest.forgetSetId())
-        .setAlgorithm(
-            manifest.algorithm() == null ? null : UnlearningAlgorithm.valueOf(manifest.algorithm()))
+        .setAlgorithm(ContractEnums.recordedAlgorithm(manifest.algorithm()))
         .setHyperParameters(manifest.hyperParameters())
         .setLocation(store.parameters(manifest).toUri().toString())
         .setChecksum(manifest.checksum())
@@ -53,9 +50,8 @@ final class Announcements {
         .setVersion(manifest.version())
         .setJobId(manifest.jobId())
         .setForgetSetId(manifest.forgetSetId())
-        .setLevel(manifest.level() == null ? null : MemorizationLevel.valueOf(manifest.level()))
-        .setAlgorithm(
-            manifest.algorithm() == null ? null : UnlearningAlgorithm.valueOf(manifest.algorithm()))
+        .setLevel(ContractEnums.recordedLevel(manifest.level()))
+        .setAlgorithm(ContractEnums.recordedAlgorithm(manifest.algorithm()))
         .setForgetSize(evidence.forgetSize())
         .setRetainSize(evidence.retainSize())
         .setForgetAccuracy(evidence.forgetAccuracy())
@@ -88,8 +84,8 @@ final class Announcements {
                 v ->
                     new JobOutcome(
                         v.jobId(),
-                        MemorizationLevel.valueOf(v.level()),
-                        UnlearningAlgorithm.valueOf(v.algorithm()),
+                        ContractEnums.recordedLevel(v.level()),
+                        ContractEnums.recordedAlgorithm(v.algorithm()),
                         v.forgetIds().size(),
                         v.version(),
                         v.evidence().forgetAccuracy(),

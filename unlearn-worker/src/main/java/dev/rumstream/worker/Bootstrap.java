@@ -151,8 +151,7 @@ public final class Bootstrap {
    */
   public static VersionManifest fromCache(
       WorkerConfig config, ModelStore cache, ModelStore store, String modelId, int epochs) {
-    UnlearningEngine engine =
-        new UnlearningEngine(config.engine().withProgressBars(true), WorkerService.dataset(config));
+    UnlearningEngine engine = new UnlearningEngine(config.engine(), WorkerService.dataset(config));
     VersionManifest trained =
         new Bootstrap(config, engine, cache, Clock.systemUTC())
             .trainIfAbsent(
@@ -188,7 +187,7 @@ public final class Bootstrap {
                     .setModelId(v0.modelId())
                     .setModelVersion(0)
                     .setExampleId(id)
-                    .setProxy(dev.rumstream.avro.ProxyKind.valueOf(PROXY.name()))
+                    .setProxy(ContractEnums.contract(PROXY))
                     .setScore(scores.values()[i])
                     .setHigherIsMoreMemorized(PROXY.higherIsMoreMemorized())
                     .setDistribution(distribution)

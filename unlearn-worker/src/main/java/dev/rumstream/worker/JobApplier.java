@@ -5,8 +5,6 @@ import dev.rumstream.engine.UnlearningEngine;
 import dev.rumstream.engine.algorithms.UnlearningAlgorithm;
 import dev.rumstream.engine.algorithms.UnlearningOutcome;
 import dev.rumstream.engine.data.DeletionLedger;
-import dev.rumstream.engine.eval.EvaluationSets;
-import dev.rumstream.engine.eval.Evaluator;
 import dev.rumstream.engine.eval.Measurement;
 import dev.rumstream.engine.model.Classifier;
 import dev.rumstream.engine.model.Devices;
@@ -19,7 +17,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +32,6 @@ public final class JobApplier {
   private final UnlearningEngine engine;
   private final ModelStore store;
   private final Map<String, String> defaultHyperParameters;
-  private final Evaluator evaluator;
   private final int retainSample;
   private final Clock clock;
 
@@ -59,7 +55,6 @@ public final class JobApplier {
     this.engine = engine;
     this.store = store;
     this.defaultHyperParameters = Map.copyOf(defaultHyperParameters);
-    this.evaluator = new Evaluator(engine.config());
     this.retainSample = retainSample;
     this.clock = clock;
   }
@@ -95,7 +90,7 @@ public final class JobApplier {
     UnlearningAlgorithm algorithm =
         forgetIds.length == 0
             ? UnlearningAlgorithm.NONE
-            : UnlearningAlgorithm.valueOf(job.getAlgorithm().name());
+            : ContractEnums.algorithm(job.getAlgorithm());
     Map<String, String> hyperParameters = withDefaults(algorithm, job.getHyperParameters());
 
     try (Classifier model = load(base);
@@ -119,8 +114,7 @@ public final class JobApplier {
               hyperParameters,
               forgetIds,
               deletedBefore);
-      Measurement measured =
-          evaluator.measure(model, evaluationSets(forgetIds, deletedBefore), false);
+      Measurement measured = engine.measure(model, forgetIds, deletedBefore, retainSample);
       VersionManifest next =
           new VersionManifest(
               job.getModelId(),
@@ -128,7 +122,7 @@ public final class JobApplier {
               base.version(),
               job.getJobId(),
               job.getForgetSetId(),
-              job.getLevel().name(),
+              ContractEnums.level(job.getLevel()).name(),
               algorithm.name(),
               outcome.hyperParameters(),
               job.getRequestIds(),
@@ -175,32 +169,13 @@ public final class JobApplier {
     }
   }
 
-  private EvaluationSets evaluationSets(long[] forgetIds, DeletionLedger deletedBefore) {
-    EvaluationSets all =
-        EvaluationSets.of(engine.data().train(), engine.data().test(), forgetIds, deletedBefore);
-    int[] retain = all.retainRows();
-    if (retain.length > retainSample) {
-      int[] shuffled = retain.clone();
-      Random random = new Random(engine.config().seed());
-      for (int i = shuffled.length - 1; i > 0; i--) {
-        int j = random.nextInt(i + 1);
-        int swap = shuffled[i];
-        shuffled[i] = shuffled[j];
-        shuffled[j] = swap;
-      }
-      retain = Arrays.copyOf(shuffled, retainSample);
-      Arrays.sort(retain);
-    }
-    return new EvaluationSets(all.train(), all.test(), all.forgetRows(), retain);
-  }
-
   /**
    * The job's hyper-parameters plus the worker's defaults for those the algorithm has and the job
    * left out.
    */
   private Map<String, String> withDefaults(
       UnlearningAlgorithm algorithm, Map<String, String> fromJob) {
-    Map<String, String> known = engine.unlearner(algorithm, fromJob).hyperParameters();
+    Map<String, String> known = engine.defaultHyperParameters(algorithm);
     Map<String, String> merged = new HashMap<>(fromJob);
     defaultHyperParameters.forEach(
         (name, value) -> {

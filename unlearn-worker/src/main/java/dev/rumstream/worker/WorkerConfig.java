@@ -55,7 +55,8 @@ public record WorkerConfig(
             .withSeed(Long.parseLong(settings.string("rumstream.seed")))
             .withMiaShadowSize(settings.integer("rumstream.eval.mia.shadow.size"))
             .withEvalBatchSize(settings.integer("rumstream.eval.batch.size"))
-            .withDevice(settings.choice("rumstream.device", EngineConfig.DevicePreference.class));
+            .withDevice(settings.choice("rumstream.device", EngineConfig.DevicePreference.class))
+            .withProgress(true);
     return new WorkerConfig(
         settings.kafka(),
         settings.topics(),

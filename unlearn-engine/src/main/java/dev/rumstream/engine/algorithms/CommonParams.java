@@ -45,6 +45,7 @@ public record CommonParams(
         hp.longValue("seed", defaultSeed));
   }
 
+  /** A fresh, ordered, modifiable map: an algorithm appends its own parameters. */
   Map<String, String> toMap() {
     Map<String, String> map = new LinkedHashMap<>();
     map.put("lr", Double.toString(learningRate));

@@ -18,6 +18,17 @@ final class HyperParameters {
     this.values = Map.copyOf(values);
   }
 
+  /** Reads an algorithm's parameters with {@code reader} and fails on any key it did not read. */
+  static <P> P read(
+      Map<String, String> values,
+      UnlearningAlgorithm algorithm,
+      java.util.function.Function<HyperParameters, P> reader) {
+    HyperParameters hp = new HyperParameters(values);
+    P params = reader.apply(hp);
+    hp.requireAllRead(algorithm);
+    return params;
+  }
+
   double real(String key, double defaultValue) {
     String v = take(key);
     if (v == null) {

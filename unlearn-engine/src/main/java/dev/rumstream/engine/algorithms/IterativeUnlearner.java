@@ -8,23 +8,58 @@ import dev.rumstream.engine.train.EpochProgress;
 import dev.rumstream.engine.train.Losses;
 import dev.rumstream.engine.train.Sgd;
 import dev.rumstream.engine.train.Steps;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The shared skeleton: retain set, timing and logging around an algorithm's own loop. */
+/**
+ * The scaffold every iterative algorithm shares: its parameters, the retain set, timing, logging
+ * and the outcome around the algorithm's own run, and the SGD epoch loop most runs are made of. A
+ * subclass keeps only what makes it itself: what each epoch trains on and the loss of each step.
+ */
 abstract class IterativeUnlearner implements Unlearner {
 
   private static final Logger LOG = LoggerFactory.getLogger(IterativeUnlearner.class);
 
+  /** What one epoch trains on: the loss of each of its steps, in order (built lazily, per step). */
+  interface Epoch {
+    List<Supplier<NDArray>> steps(int epoch);
+  }
+
   protected final EngineConfig config;
   protected final CommonParams common;
+  private final UnlearningAlgorithm algorithm;
+  private final Map<String, String> hyperParameters;
 
-  IterativeUnlearner(EngineConfig config, CommonParams common) {
+  /**
+   * @param hyperParameters the full map, in the order it is recorded
+   */
+  IterativeUnlearner(
+      EngineConfig config,
+      UnlearningAlgorithm algorithm,
+      CommonParams common,
+      Map<String, String> hyperParameters) {
     this.config = config;
+    this.algorithm = algorithm;
     this.common = common;
+    this.hyperParameters = Collections.unmodifiableMap(new LinkedHashMap<>(hyperParameters));
+  }
+
+  @Override
+  public final UnlearningAlgorithm algorithm() {
+    return algorithm;
+  }
+
+  @Override
+  public final Map<String, String> hyperParameters() {
+    return hyperParameters;
   }
 
   @Override
@@ -42,17 +77,43 @@ abstract class IterativeUnlearner implements Unlearner {
     long millis = (System.nanoTime() - t0) / 1_000_000;
     LOG.info(
         "{}: forgot {} examples with {} retain examples in {} ms {}",
-        algorithm(),
+        algorithm,
         forgetRows.length,
         retainRows.length,
         millis,
-        hyperParameters());
+        hyperParameters);
     return new UnlearningOutcome(
-        algorithm(), hyperParameters(), forgetRows.length, retainRows.length, millis);
+        algorithm, hyperParameters, forgetRows.length, retainRows.length, millis);
   }
 
   abstract void run(
       Classifier model, UnlearningRequest request, int[] forgetRows, int[] retainRows);
+
+  /**
+   * The shared loop: a fresh SGD (the paper code's {@code _iterative_unlearn_impl}), restricted to
+   * {@code mask} when given, then every epoch's steps in order. Each step runs in its own scope
+   * (Steps.descend) and updates after it; the epoch's progress shows on the console.
+   */
+  void descend(Classifier model, Optional<List<NDArray>> mask, Epoch epochs) {
+    try (Sgd sgd =
+        new Sgd(
+            model.trainableParameters(),
+            common.learningRate(),
+            common.momentum(),
+            common.weightDecay(),
+            mask)) {
+      for (int epoch = 0; epoch < common.epochs(); epoch++) {
+        List<Supplier<NDArray>> steps = epochs.steps(epoch);
+        try (EpochProgress progress =
+            EpochProgress.open(
+                config.progress(), algorithm.toString(), epoch, common.epochs(), steps.size())) {
+          for (Supplier<NDArray> loss : steps) {
+            progress.step(Steps.descend(sgd, loss));
+          }
+        }
+      }
+    }
+  }
 
   /** The epoch's minibatches of {@code rows}, reshuffled each epoch reproducibly. */
   List<int[]> epochBatches(int[] rows, int epoch, long salt) {
@@ -60,17 +121,12 @@ abstract class IterativeUnlearner implements Unlearner {
     return Batches.of(Batches.shuffled(rows, random), common.batchSize());
   }
 
-  /**
-   * One epoch of SGD steps over {@code rows} in reshuffled minibatches, each minimizing {@code
-   * batchLoss} of its rows: the loop Fine-tune, NegGrad and L1-sparse share.
-   */
-  void descendEpoch(Sgd sgd, int[] rows, int epoch, long salt, Function<int[], NDArray> batchLoss) {
-    List<int[]> batches = epochBatches(rows, epoch, salt);
-    try (EpochProgress progress = progress(epoch, batches.size())) {
-      for (int[] batch : batches) {
-        progress.step(Steps.descend(sgd, () -> batchLoss.apply(batch)));
-      }
-    }
+  /** One step per reshuffled minibatch of {@code rows}, each minimizing {@code batchLoss}. */
+  List<Supplier<NDArray>> batchSteps(
+      int[] rows, int epoch, long salt, Function<int[], NDArray> batchLoss) {
+    return epochBatches(rows, epoch, salt).stream()
+        .<Supplier<NDArray>>map(batch -> () -> batchLoss.apply(batch))
+        .toList();
   }
 
   /** Mean cross-entropy of the model on a training batch, in train mode. */
@@ -78,10 +134,5 @@ abstract class IterativeUnlearner implements Unlearner {
     return Losses.crossEntropy(
         model.logits(request.train().images(model.manager(), batch), true),
         model.manager().create(request.train().labels(batch)));
-  }
-
-  EpochProgress progress(int epoch, int steps) {
-    return EpochProgress.open(
-        config.progressBars(), algorithm() + " " + (epoch + 1) + "/" + common.epochs(), steps);
   }
 }

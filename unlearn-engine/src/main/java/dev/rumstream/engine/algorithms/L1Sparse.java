@@ -3,10 +3,9 @@ package dev.rumstream.engine.algorithms;
 import dev.rumstream.engine.EngineConfig;
 import dev.rumstream.engine.model.Classifier;
 import dev.rumstream.engine.train.Losses;
-import dev.rumstream.engine.train.Sgd;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * L1-sparse (FT_prune): cross-entropy on the retain set plus α_e·‖θ‖₁ over all trainable
@@ -18,14 +17,14 @@ public final class L1Sparse extends IterativeUnlearner {
 
   public record Params(CommonParams common, double alpha) {
     static Params parse(Map<String, String> values, long seed) {
-      HyperParameters hp = new HyperParameters(values);
-      Params p = new Params(CommonParams.parse(hp, 0.01, 10, seed), hp.real("alpha", 5e-4));
-      hp.requireAllRead(UnlearningAlgorithm.L1_SPARSE);
-      return p;
+      return HyperParameters.read(
+          values,
+          UnlearningAlgorithm.L1_SPARSE,
+          hp -> new Params(CommonParams.parse(hp, 0.01, 10, seed), hp.real("alpha", 5e-4)));
     }
 
     public Map<String, String> toMap() {
-      Map<String, String> map = new LinkedHashMap<>(common.toMap());
+      Map<String, String> map = common.toMap();
       map.put("alpha", Double.toString(alpha));
       return map;
     }
@@ -34,36 +33,23 @@ public final class L1Sparse extends IterativeUnlearner {
   private final Params params;
 
   L1Sparse(EngineConfig config, Params params) {
-    super(config, params.common());
+    super(config, UnlearningAlgorithm.L1_SPARSE, params.common(), params.toMap());
     this.params = params;
   }
 
   @Override
-  public UnlearningAlgorithm algorithm() {
-    return UnlearningAlgorithm.L1_SPARSE;
-  }
-
-  @Override
-  public Map<String, String> hyperParameters() {
-    return params.toMap();
-  }
-
-  @Override
   void run(Classifier model, UnlearningRequest request, int[] forgetRows, int[] retainRows) {
-    var weights = model.trainableParameters();
-    try (Sgd sgd =
-        new Sgd(weights, common.learningRate(), common.momentum(), common.weightDecay())) {
-      for (int epoch = 0; epoch < common.epochs(); epoch++) {
-        float alpha = (float) (params.alpha() * (1.0 - (double) epoch / common.epochs()));
-        descendEpoch(
-            sgd,
-            retainRows,
-            epoch,
-            0,
-            batch ->
-                crossEntropy(model, request, batch)
-                    .add(Losses.l1Norm(List.copyOf(weights)).mul(alpha)));
-      }
-    }
+    var weights = List.copyOf(model.trainableParameters());
+    descend(
+        model,
+        Optional.empty(),
+        epoch -> {
+          float alpha = (float) (params.alpha() * (1.0 - (double) epoch / common.epochs()));
+          return batchSteps(
+              retainRows,
+              epoch,
+              0,
+              batch -> crossEntropy(model, request, batch).add(Losses.l1Norm(weights).mul(alpha)));
+        });
   }
 }

@@ -1,14 +1,13 @@
 package dev.rumstream.engine.algorithms;
 
+import ai.djl.ndarray.NDArray;
 import dev.rumstream.engine.EngineConfig;
 import dev.rumstream.engine.model.Classifier;
-import dev.rumstream.engine.train.EpochProgress;
-import dev.rumstream.engine.train.Losses;
-import dev.rumstream.engine.train.Sgd;
-import dev.rumstream.engine.train.Steps;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * NegGrad+ (NG): one epoch is one pass over the retain set; each retain batch is paired with the
@@ -25,14 +24,14 @@ public final class NegGradPlus extends IterativeUnlearner {
     }
 
     static Params parse(Map<String, String> values, long seed) {
-      HyperParameters hp = new HyperParameters(values);
-      Params p = new Params(CommonParams.parse(hp, 0.01, 5, seed), hp.real("alpha", 0.99));
-      hp.requireAllRead(UnlearningAlgorithm.NEG_GRAD_PLUS);
-      return p;
+      return HyperParameters.read(
+          values,
+          UnlearningAlgorithm.NEG_GRAD_PLUS,
+          hp -> new Params(CommonParams.parse(hp, 0.01, 5, seed), hp.real("alpha", 0.99)));
     }
 
     public Map<String, String> toMap() {
-      Map<String, String> map = new LinkedHashMap<>(common.toMap());
+      Map<String, String> map = common.toMap();
       map.put("alpha", Double.toString(alpha));
       return map;
     }
@@ -41,18 +40,8 @@ public final class NegGradPlus extends IterativeUnlearner {
   private final Params params;
 
   NegGradPlus(EngineConfig config, Params params) {
-    super(config, params.common());
+    super(config, UnlearningAlgorithm.NEG_GRAD_PLUS, params.common(), params.toMap());
     this.params = params;
-  }
-
-  @Override
-  public UnlearningAlgorithm algorithm() {
-    return UnlearningAlgorithm.NEG_GRAD_PLUS;
-  }
-
-  @Override
-  public Map<String, String> hyperParameters() {
-    return params.toMap();
   }
 
   @Override
@@ -60,41 +49,25 @@ public final class NegGradPlus extends IterativeUnlearner {
     if (forgetRows.length == 0) {
       return;
     }
-    var train = request.train();
-    double alpha = params.alpha();
-    try (Sgd sgd =
-        new Sgd(
-            model.trainableParameters(),
-            common.learningRate(),
-            common.momentum(),
-            common.weightDecay())) {
-      for (int epoch = 0; epoch < common.epochs(); epoch++) {
-        List<int[]> retainBatches = epochBatches(retainRows, epoch, 0);
-        List<int[]> forgetBatches = epochBatches(forgetRows, epoch, 1);
-        try (EpochProgress progress = progress(epoch, retainBatches.size())) {
+    float retainWeight = (float) params.alpha();
+    float forgetWeight = (float) (1.0 - params.alpha());
+    descend(
+        model,
+        Optional.empty(),
+        epoch -> {
+          List<int[]> retainBatches = epochBatches(retainRows, epoch, 0);
+          List<int[]> forgetBatches = epochBatches(forgetRows, epoch, 1);
+          List<Supplier<NDArray>> steps = new ArrayList<>();
           for (int i = 0; i < retainBatches.size(); i++) {
             int[] retain = retainBatches.get(i);
             int[] forget = forgetBatches.get(i % forgetBatches.size());
-            progress.step(
-                Steps.descend(
-                    sgd,
-                    () -> {
-                      var m = model.manager();
-                      var retainLoss =
-                          Losses.crossEntropy(
-                              model.logits(train.images(m, retain), true),
-                              m.create(train.labels(retain)));
-                      var forgetLoss =
-                          Losses.crossEntropy(
-                              model.logits(train.images(m, forget), true),
-                              m.create(train.labels(forget)));
-                      return retainLoss
-                          .mul((float) alpha)
-                          .sub(forgetLoss.mul((float) (1.0 - alpha)));
-                    }));
+            steps.add(
+                () ->
+                    crossEntropy(model, request, retain)
+                        .mul(retainWeight)
+                        .sub(crossEntropy(model, request, forget).mul(forgetWeight)));
           }
-        }
-      }
-    }
+          return steps;
+        });
   }
 }

@@ -5,7 +5,6 @@ import dev.rumstream.engine.model.Classifier;
 import dev.rumstream.engine.train.LearningRateSchedule;
 import dev.rumstream.engine.train.ModelTrainer;
 import dev.rumstream.engine.train.TrainingRecipe;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -17,17 +16,17 @@ public final class Retrain extends IterativeUnlearner {
 
   public record Params(CommonParams common, LearningRateSchedule schedule) {
     static Params parse(Map<String, String> values, long seed) {
-      HyperParameters hp = new HyperParameters(values);
-      Params p =
-          new Params(
-              CommonParams.parse(hp, 0.1, 30, seed),
-              hp.choice("schedule", LearningRateSchedule.class, LearningRateSchedule.COSINE));
-      hp.requireAllRead(UnlearningAlgorithm.RETRAIN);
-      return p;
+      return HyperParameters.read(
+          values,
+          UnlearningAlgorithm.RETRAIN,
+          hp ->
+              new Params(
+                  CommonParams.parse(hp, 0.1, 30, seed),
+                  hp.choice("schedule", LearningRateSchedule.class, LearningRateSchedule.COSINE)));
     }
 
     public Map<String, String> toMap() {
-      Map<String, String> map = new LinkedHashMap<>(common.toMap());
+      Map<String, String> map = common.toMap();
       map.put("schedule", schedule.name().toLowerCase(java.util.Locale.ROOT));
       return map;
     }
@@ -36,18 +35,8 @@ public final class Retrain extends IterativeUnlearner {
   private final Params params;
 
   Retrain(EngineConfig config, Params params) {
-    super(config, params.common());
+    super(config, UnlearningAlgorithm.RETRAIN, params.common(), params.toMap());
     this.params = params;
-  }
-
-  @Override
-  public UnlearningAlgorithm algorithm() {
-    return UnlearningAlgorithm.RETRAIN;
-  }
-
-  @Override
-  public Map<String, String> hyperParameters() {
-    return params.toMap();
   }
 
   @Override

@@ -5,8 +5,6 @@ import dev.rumstream.engine.EngineConfig;
 import dev.rumstream.engine.algorithms.SaliencyMask.Direction;
 import dev.rumstream.engine.algorithms.SaliencyMask.Trajectory;
 import dev.rumstream.engine.model.Classifier;
-import dev.rumstream.engine.train.Sgd;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -34,22 +32,22 @@ public final class SalUn extends IterativeUnlearner {
       double maskLearningRate,
       boolean excludeTrueLabel) {
     static Params parse(Map<String, String> values, long seed) {
-      HyperParameters hp = new HyperParameters(values);
-      Params p =
-          new Params(
-              CommonParams.parse(hp, 0.1, 10, seed),
-              hp.real("mask_fraction", 0.5),
-              hp.choice("mask_direction", Direction.class, Direction.LARGEST),
-              hp.choice("mask_source", MaskSource.class, MaskSource.ORIGINAL),
-              hp.choice("mask_trajectory", Trajectory.class, Trajectory.GA_STEPS),
-              hp.real("mask_lr", 0.01),
-              hp.flag("exclude_true_label", false));
-      hp.requireAllRead(UnlearningAlgorithm.SALUN);
-      return p;
+      return HyperParameters.read(
+          values,
+          UnlearningAlgorithm.SALUN,
+          hp ->
+              new Params(
+                  CommonParams.parse(hp, 0.1, 10, seed),
+                  hp.real("mask_fraction", 0.5),
+                  hp.choice("mask_direction", Direction.class, Direction.LARGEST),
+                  hp.choice("mask_source", MaskSource.class, MaskSource.ORIGINAL),
+                  hp.choice("mask_trajectory", Trajectory.class, Trajectory.GA_STEPS),
+                  hp.real("mask_lr", 0.01),
+                  hp.flag("exclude_true_label", false)));
     }
 
     public Map<String, String> toMap() {
-      Map<String, String> map = new LinkedHashMap<>(common.toMap());
+      Map<String, String> map = common.toMap();
       map.put("mask_fraction", Double.toString(maskFraction));
       map.put("mask_direction", maskDirection.name().toLowerCase(Locale.ROOT));
       map.put("mask_source", maskSource.name().toLowerCase(Locale.ROOT));
@@ -63,18 +61,8 @@ public final class SalUn extends IterativeUnlearner {
   private final Params params;
 
   SalUn(EngineConfig config, Params params) {
-    super(config, params.common());
+    super(config, UnlearningAlgorithm.SALUN, params.common(), params.toMap());
     this.params = params;
-  }
-
-  @Override
-  public UnlearningAlgorithm algorithm() {
-    return UnlearningAlgorithm.SALUN;
-  }
-
-  @Override
-  public Map<String, String> hyperParameters() {
-    return params.toMap();
   }
 
   /**
@@ -107,16 +95,12 @@ public final class SalUn extends IterativeUnlearner {
   @Override
   void run(Classifier model, UnlearningRequest request, int[] forgetRows, int[] retainRows) {
     SaliencyMask mask = mask(model, request);
-    try (NDManager maskManager = model.manager().newSubManager();
-        Sgd sgd =
-            new Sgd(
-                model.trainableParameters(),
-                common.learningRate(),
-                common.momentum(),
-                common.weightDecay(),
-                Optional.of(mask.toArrays(model, maskManager)))) {
-      RelabelLoop.run(
-          this, model, request.train(), forgetRows, retainRows, params.excludeTrueLabel(), sgd);
+    try (NDManager maskManager = model.manager().newSubManager()) {
+      descend(
+          model,
+          Optional.of(mask.toArrays(model, maskManager)),
+          new RelabelEpochs(
+              common, model, request.train(), forgetRows, retainRows, params.excludeTrueLabel()));
     }
   }
 }

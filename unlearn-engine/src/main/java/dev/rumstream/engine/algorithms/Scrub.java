@@ -3,12 +3,12 @@ package dev.rumstream.engine.algorithms;
 import ai.djl.ndarray.NDArray;
 import dev.rumstream.engine.EngineConfig;
 import dev.rumstream.engine.model.Classifier;
-import dev.rumstream.engine.train.EpochProgress;
 import dev.rumstream.engine.train.Losses;
-import dev.rumstream.engine.train.Sgd;
-import dev.rumstream.engine.train.Steps;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * SCRUB: the student (the model) is pushed away from a frozen teacher (a copy of the model as the
@@ -23,20 +23,20 @@ public final class Scrub extends IterativeUnlearner {
   public record Params(
       CommonParams common, int maxSteps, double temperature, double beta, double gamma) {
     static Params parse(Map<String, String> values, long seed) {
-      HyperParameters hp = new HyperParameters(values);
-      Params p =
-          new Params(
-              CommonParams.parse(hp, 5e-3, 5, seed),
-              hp.integer("msteps", 4),
-              hp.real("kd_t", 4.0),
-              hp.real("beta", 0.001),
-              hp.real("gamma", 0.99));
-      hp.requireAllRead(UnlearningAlgorithm.SCRUB);
-      return p;
+      return HyperParameters.read(
+          values,
+          UnlearningAlgorithm.SCRUB,
+          hp ->
+              new Params(
+                  CommonParams.parse(hp, 5e-3, 5, seed),
+                  hp.integer("msteps", 4),
+                  hp.real("kd_t", 4.0),
+                  hp.real("beta", 0.001),
+                  hp.real("gamma", 0.99)));
     }
 
     public Map<String, String> toMap() {
-      Map<String, String> map = new LinkedHashMap<>(common.toMap());
+      Map<String, String> map = common.toMap();
       map.put("msteps", Integer.toString(maxSteps));
       map.put("kd_t", Double.toString(temperature));
       map.put("beta", Double.toString(beta));
@@ -48,18 +48,8 @@ public final class Scrub extends IterativeUnlearner {
   private final Params params;
 
   Scrub(EngineConfig config, Params params) {
-    super(config, params.common());
+    super(config, UnlearningAlgorithm.SCRUB, params.common(), params.toMap());
     this.params = params;
-  }
-
-  @Override
-  public UnlearningAlgorithm algorithm() {
-    return UnlearningAlgorithm.SCRUB;
-  }
-
-  @Override
-  public Map<String, String> hyperParameters() {
-    return params.toMap();
   }
 
   @Override
@@ -80,49 +70,34 @@ public final class Scrub extends IterativeUnlearner {
       int[] retainRows) {
     var train = request.train();
     double t = params.temperature();
-    try (Sgd sgd =
-        new Sgd(
-            student.trainableParameters(),
-            common.learningRate(),
-            common.momentum(),
-            common.weightDecay())) {
-      for (int epoch = 0; epoch < common.epochs(); epoch++) {
-        var forgetBatches =
-            epoch <= params.maxSteps()
-                ? epochBatches(forgetRows, epoch, 1)
-                : java.util.List.<int[]>of();
-        var retainBatches = epochBatches(retainRows, epoch, 0);
-        try (EpochProgress progress =
-            progress(epoch, forgetBatches.size() + retainBatches.size())) {
-          for (int[] batch : forgetBatches) {
-            progress.step(
-                Steps.descend(
-                    sgd,
-                    () -> {
-                      NDArray images = train.images(student.manager(), batch);
-                      NDArray teacherLogits = teacher.logits(images, false);
-                      return Losses.distillKl(student.logits(images, true), teacherLogits, t).neg();
-                    }));
+    descend(
+        student,
+        Optional.empty(),
+        epoch -> {
+          List<Supplier<NDArray>> steps = new ArrayList<>();
+          if (epoch <= params.maxSteps()) {
+            for (int[] batch : epochBatches(forgetRows, epoch, 1)) {
+              steps.add(
+                  () -> {
+                    NDArray images = train.images(student.manager(), batch);
+                    NDArray teacherLogits = teacher.logits(images, false);
+                    return Losses.distillKl(student.logits(images, true), teacherLogits, t).neg();
+                  });
+            }
           }
-          for (int[] batch : retainBatches) {
-            progress.step(
-                Steps.descend(
-                    sgd,
-                    () -> {
-                      NDArray images = train.images(student.manager(), batch);
-                      NDArray teacherLogits = teacher.logits(images, false);
-                      NDArray logits = student.logits(images, true);
-                      NDArray ce =
-                          Losses.crossEntropy(
-                              logits, student.manager().create(train.labels(batch)));
-                      return ce.mul((float) params.gamma())
-                          .add(
-                              Losses.distillKl(logits, teacherLogits, t)
-                                  .mul((float) params.beta()));
-                    }));
+          for (int[] batch : epochBatches(retainRows, epoch, 0)) {
+            steps.add(
+                () -> {
+                  NDArray images = train.images(student.manager(), batch);
+                  NDArray teacherLogits = teacher.logits(images, false);
+                  NDArray logits = student.logits(images, true);
+                  NDArray ce =
+                      Losses.crossEntropy(logits, student.manager().create(train.labels(batch)));
+                  return ce.mul((float) params.gamma())
+                      .add(Losses.distillKl(logits, teacherLogits, t).mul((float) params.beta()));
+                });
           }
-        }
-      }
-    }
+          return steps;
+        });
   }
 }

@@ -17,9 +17,9 @@ public final class Unlearners {
     return switch (algorithm) {
       case NONE -> new NoOp(hyperParameters);
       case RETRAIN -> new Retrain(config, Retrain.Params.parse(hyperParameters, seed));
-      case FINE_TUNE -> new FineTune(config, FineTune.Params.parse(hyperParameters, seed));
+      case FINE_TUNE -> new FineTune(config, FineTune.parse(hyperParameters, seed));
       case L1_SPARSE -> new L1Sparse(config, L1Sparse.Params.parse(hyperParameters, seed));
-      case NEG_GRAD -> new NegGrad(config, NegGrad.Params.parse(hyperParameters, seed));
+      case NEG_GRAD -> new NegGrad(config, NegGrad.parse(hyperParameters, seed));
       case NEG_GRAD_PLUS ->
           new NegGradPlus(config, NegGradPlus.Params.parse(hyperParameters, seed));
       case SCRUB -> new Scrub(config, Scrub.Params.parse(hyperParameters, seed));

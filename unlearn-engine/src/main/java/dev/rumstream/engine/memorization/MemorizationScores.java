@@ -33,7 +33,7 @@ public record MemorizationScores(ProxyKind kind, long[] ids, double[] values) {
    * Indices into {@link #ids()} ordered from least to most memorized (the proxy's direction
    * applied), NaN scores dropped; ties broken by id so the order is reproducible.
    */
-  int[] leastToMostMemorized() {
+  public int[] leastToMostMemorized() {
     Comparator<Integer> byScore = Comparator.comparingDouble(i -> values[i]);
     if (!kind.higherIsMoreMemorized()) {
       byScore = byScore.reversed();
@@ -47,7 +47,7 @@ public record MemorizationScores(ProxyKind kind, long[] ids, double[] values) {
   }
 
   /** The median of the non-NaN scores. */
-  double median() {
+  public double median() {
     double[] finite = Arrays.stream(values).filter(v -> !Double.isNaN(v)).sorted().toArray();
     if (finite.length == 0) {
       throw new IllegalStateException("no scores");

@@ -55,9 +55,7 @@ public final class ModelTrainer {
         final int currentEpoch = epoch;
         try (EpochProgress progress =
             EpochProgress.open(
-                config.progressBars(),
-                "epoch " + (epoch + 1) + "/" + recipe.epochs(),
-                batches.size())) {
+                config.progress(), "training", epoch, recipe.epochs(), batches.size())) {
           for (int[] batch : batches) {
             NDArray[] logits = new NDArray[1];
             NDArray[] labels = new NDArray[1];

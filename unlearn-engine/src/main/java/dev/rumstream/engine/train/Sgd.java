@@ -69,10 +69,6 @@ public final class Sgd implements AutoCloseable {
     this.learningRate = learningRate;
   }
 
-  public double learningRate() {
-    return learningRate;
-  }
-
   /**
    * Applies one update from the accumulated gradients, then zeroes them. Call outside a gradient
    * collector.

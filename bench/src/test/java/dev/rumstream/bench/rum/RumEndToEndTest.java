@@ -1,7 +1,8 @@
-package dev.rumstream.engine;
+package dev.rumstream.bench.rum;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rumstream.engine.UnlearningEngine;
 import dev.rumstream.engine.UnlearningEngine.TrainedModel;
 import dev.rumstream.engine.algorithms.UnlearningAlgorithm;
 import dev.rumstream.engine.algorithms.UnlearningOutcome;
@@ -11,13 +12,8 @@ import dev.rumstream.engine.eval.Measurement;
 import dev.rumstream.engine.eval.UnlearningReport;
 import dev.rumstream.engine.memorization.MemorizationLevel;
 import dev.rumstream.engine.memorization.ProxyKind;
-import dev.rumstream.engine.memorization.RefinedForgetSet;
-import dev.rumstream.engine.memorization.Refinement;
 import dev.rumstream.engine.model.Classifier;
 import dev.rumstream.engine.model.ModelSpec;
-import dev.rumstream.engine.rum.Rum;
-import dev.rumstream.engine.rum.RumPlans;
-import dev.rumstream.engine.rum.RumStepResult;
 import dev.rumstream.engine.train.TrainingRecipe;
 import java.util.List;
 import java.util.Map;
@@ -25,15 +21,15 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * The front door end to end on a small Fashion-MNIST subset: θo with proxies, θr, a full RUM pass,
- * the report.
+ * The engine's front door end to end under RUM on a small Fashion-MNIST subset: θo with proxies,
+ * θr, a full RUM pass, the report.
  */
-class UnlearningEngineTest {
+class RumEndToEndTest {
 
   @Test
   void fullRumOnAMixedForgetSetReportsEveryMetricAgainstTheRetrainedReference() {
-    DatasetSplits splits = Fixtures.fashionSubset(1_500, 500, 17);
-    UnlearningEngine engine = new UnlearningEngine(Fixtures.CONFIG, splits);
+    DatasetSplits splits = TestData.fashionSubset(1_500, 500, 17);
+    UnlearningEngine engine = new UnlearningEngine(TestData.CONFIG, splits);
     TrainedModel trained =
         engine.trainOriginal(ModelSpec.smallCnn(splits.train()), TrainingRecipe.paper(2, 1));
     try (Classifier original = trained.model();

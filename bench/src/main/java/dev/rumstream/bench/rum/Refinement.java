@@ -1,5 +1,7 @@
-package dev.rumstream.engine.memorization;
+package dev.rumstream.bench.rum;
 
+import dev.rumstream.engine.memorization.MemorizationLevel;
+import dev.rumstream.engine.memorization.MemorizationScores;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashSet;

@@ -1,9 +1,8 @@
-package dev.rumstream.engine.rum;
+package dev.rumstream.bench.rum;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.Device;
-import dev.rumstream.engine.Fixtures;
 import dev.rumstream.engine.algorithms.RetainSet;
 import dev.rumstream.engine.algorithms.Unlearner;
 import dev.rumstream.engine.algorithms.Unlearners;
@@ -13,7 +12,6 @@ import dev.rumstream.engine.algorithms.UnlearningRequest;
 import dev.rumstream.engine.data.DeletionLedger;
 import dev.rumstream.engine.data.ImageDataset;
 import dev.rumstream.engine.memorization.MemorizationLevel;
-import dev.rumstream.engine.memorization.RefinedForgetSet;
 import dev.rumstream.engine.model.Classifier;
 import dev.rumstream.engine.model.ModelSpec;
 import java.util.ArrayList;
@@ -29,7 +27,7 @@ import org.junit.jupiter.api.Test;
 
 class RumTest {
 
-  private static final ImageDataset TRAIN = Fixtures.synthetic("synthetic", 60, 3, 1_000, 1);
+  private static final ImageDataset TRAIN = TestData.synthetic("synthetic", 60, 3, 1_000, 1);
 
   /** Records what each step was asked to do, and the retain set it would have trained on. */
   private static final class Recorder implements Unlearner {
@@ -75,7 +73,7 @@ class RumTest {
   @Test
   void stepsRunLowThenMediumThenHighAndEachRetainSetExcludesEverythingProcessedSoFar() {
     List<String> calls = new ArrayList<>();
-    Unlearner low = Unlearners.create(UnlearningAlgorithm.NONE, Map.of(), Fixtures.CONFIG);
+    Unlearner low = Unlearners.create(UnlearningAlgorithm.NONE, Map.of(), TestData.CONFIG);
     Recorder medium = new Recorder("medium", calls);
     Recorder high = new Recorder("high", calls);
     List<RumStep> plan =
@@ -125,7 +123,7 @@ class RumTest {
   void emptyLevelsEmitNoStep() {
     RefinedForgetSet onlyHigh =
         new RefinedForgetSet(Map.of(MemorizationLevel.HIGH, new long[] {1_001}));
-    Unlearner none = Unlearners.create(UnlearningAlgorithm.NONE, Map.of(), Fixtures.CONFIG);
+    Unlearner none = Unlearners.create(UnlearningAlgorithm.NONE, Map.of(), TestData.CONFIG);
     assertThat(RumPlans.refined(onlyHigh, Map.of(MemorizationLevel.HIGH, none)))
         .extracting(RumStep::label)
         .containsExactly("HIGH");
@@ -156,7 +154,7 @@ class RumTest {
                 MemorizationLevel.LOW, LongStream.range(1_000, 1_010).toArray(),
                 MemorizationLevel.MEDIUM, LongStream.range(1_010, 1_020).toArray(),
                 MemorizationLevel.HIGH, LongStream.range(1_020, 1_030).toArray()));
-    Unlearner none = Unlearners.create(UnlearningAlgorithm.NONE, Map.of(), Fixtures.CONFIG);
+    Unlearner none = Unlearners.create(UnlearningAlgorithm.NONE, Map.of(), TestData.CONFIG);
     List<RumStep> plan = RumPlans.shuffled(refined, none, 42);
     assertThat(plan).hasSize(3).allSatisfy(step -> assertThat(step.forgetIds()).hasSize(10));
     Set<Long> pooled = new HashSet<>();

@@ -1,5 +1,6 @@
-package dev.rumstream.engine.memorization;
+package dev.rumstream.bench.rum;
 
+import dev.rumstream.engine.memorization.MemorizationLevel;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.Map;

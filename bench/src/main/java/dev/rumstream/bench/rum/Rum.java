@@ -1,4 +1,4 @@
-package dev.rumstream.engine.rum;
+package dev.rumstream.bench.rum;
 
 import dev.rumstream.engine.algorithms.UnlearningOutcome;
 import dev.rumstream.engine.algorithms.UnlearningRequest;
@@ -21,12 +21,6 @@ public final class Rum {
 
   private static final Logger LOG = LoggerFactory.getLogger(Rum.class);
 
-  /** Called after each step with the model as that step left it (for per-step metrics). */
-  @FunctionalInterface
-  public interface StepObserver {
-    void afterStep(int index, RumStepResult result, Classifier model);
-  }
-
   private final ImageDataset train;
 
   public Rum(ImageDataset train) {
@@ -41,8 +35,7 @@ public final class Rum {
       Classifier model,
       Optional<Classifier> original,
       List<RumStep> plan,
-      DeletionLedger deletedBefore,
-      StepObserver observer) {
+      DeletionLedger deletedBefore) {
     List<RumStepResult> results = new ArrayList<>();
     DeletionLedger ledger = deletedBefore;
     for (int i = 0; i < plan.size(); i++) {
@@ -61,16 +54,7 @@ public final class Rum {
           outcome.wallTimeMillis());
       ledger = result.deletedAfter();
       results.add(result);
-      observer.afterStep(i, result, model);
     }
     return results;
-  }
-
-  public List<RumStepResult> run(
-      Classifier model,
-      Optional<Classifier> original,
-      List<RumStep> plan,
-      DeletionLedger deletedBefore) {
-    return run(model, original, plan, deletedBefore, (i, r, m) -> {});
   }
 }

@@ -1,9 +1,8 @@
-package dev.rumstream.engine.rum;
+package dev.rumstream.bench.rum;
 
 import dev.rumstream.engine.algorithms.Unlearner;
 import dev.rumstream.engine.data.Batches;
 import dev.rumstream.engine.memorization.MemorizationLevel;
-import dev.rumstream.engine.memorization.RefinedForgetSet;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

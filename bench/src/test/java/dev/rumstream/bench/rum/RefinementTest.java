@@ -1,7 +1,10 @@
-package dev.rumstream.engine.memorization;
+package dev.rumstream.bench.rum;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rumstream.engine.memorization.MemorizationLevel;
+import dev.rumstream.engine.memorization.MemorizationScores;
+import dev.rumstream.engine.memorization.ProxyKind;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 

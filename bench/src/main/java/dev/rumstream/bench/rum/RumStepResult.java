@@ -1,4 +1,4 @@
-package dev.rumstream.engine.rum;
+package dev.rumstream.bench.rum;
 
 import dev.rumstream.engine.algorithms.UnlearningOutcome;
 import dev.rumstream.engine.data.DeletionLedger;

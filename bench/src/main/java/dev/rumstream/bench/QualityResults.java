@@ -1,0 +1,128 @@
+package dev.rumstream.bench;
+
+import static dev.rumstream.bench.QualityBenchmark.ORIGINAL;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * The rows and θo / θr references of one run, saved after every row (so an interrupted run keeps
+ * them, and {@code --resume} can go on from them: each seed's θo and θr are retrained,
+ * deterministically, for the rows it lacks).
+ */
+final class QualityResults {
+
+  private static final PrintStream OUT = System.out;
+  private static final ObjectMapper JSON = BenchJson.MAPPER;
+
+  private final Path file;
+  private final Map<String, Object> parameters;
+  private final Instant startedAt;
+  private final String loadBefore;
+  final List<Map<String, Object>> rows = new ArrayList<>();
+  private final List<Map<String, Object>> references = new ArrayList<>();
+
+  QualityResults(Path file, Map<String, Object> parameters, Instant startedAt, String loadBefore) {
+    this.file = file;
+    this.parameters = parameters;
+    this.startedAt = startedAt;
+    this.loadBefore = loadBefore;
+  }
+
+  /**
+   * Keeps an earlier run's rows, if it ran with the same parameters (seeds and algorithms aside).
+   */
+  @SuppressWarnings("unchecked")
+  void resumeFrom(JsonNode earlier) {
+    for (String key :
+        List.of(
+            "trainExamples",
+            "epochsOriginalAndRetrain",
+            "forgetSize",
+            "retainCountPerStep",
+            "unlearnEpochsCap",
+            "miaShadowSize",
+            "evalRetainSample",
+            "evalTestSample",
+            "hyperParameters")) {
+      Object was = JSON.convertValue(earlier.get("parameters").get(key), Object.class);
+      if (!Objects.equals(JSON.convertValue(parameters.get(key), Object.class), was)) {
+        throw new IllegalStateException(
+            "cannot resume " + file + ": " + key + " was " + was + ", now " + parameters.get(key));
+      }
+    }
+    earlier.get("rows").forEach(r -> rows.add(JSON.convertValue(r, Map.class)));
+    earlier.get("references").forEach(r -> references.add(JSON.convertValue(r, Map.class)));
+    OUT.printf(
+        Locale.ROOT,
+        "resuming: %d rows kept from %s (started %s)%n",
+        rows.size(),
+        file,
+        earlier.get("date").asText());
+  }
+
+  boolean seedDone(long seed, int methodRows) {
+    return rows.stream()
+            .filter(
+                r ->
+                    ((Number) r.get("seed")).longValue() == seed
+                        && !ORIGINAL.equals(r.get("variant")))
+            .count()
+        >= methodRows;
+  }
+
+  void addSeed(QualitySeed s) {
+    if (!has(s.seed(), ORIGINAL, ORIGINAL)) {
+      references.add(s.summary());
+      rows.add(
+          QualityRuns.row(
+              ORIGINAL,
+              ORIGINAL,
+              s.seed(),
+              s.before(),
+              s.reference(),
+              0,
+              s.retrainSeconds(),
+              Map.of()));
+    }
+  }
+
+  void add(long seed, String algorithm, String variant, Supplier<Map<String, Object>> run) {
+    if (!has(seed, algorithm, variant)) {
+      rows.add(run.get());
+      save(false);
+    }
+  }
+
+  private boolean has(long seed, String algorithm, String variant) {
+    return rows.stream()
+        .anyMatch(
+            r ->
+                ((Number) r.get("seed")).longValue() == seed
+                    && algorithm.equals(r.get("algorithm"))
+                    && variant.equals(r.get("variant")));
+  }
+
+  void save(boolean complete) {
+    Map<String, Object> root = new LinkedHashMap<>();
+    root.put("benchmark", "quality");
+    root.put("complete", complete);
+    root.put("date", startedAt.toString());
+    root.put("updated", Instant.now().toString());
+    root.put("machine", BenchJson.machine(loadBefore));
+    root.put("parameters", parameters);
+    root.put("rows", rows);
+    root.put("references", references);
+    BenchJson.write(file, root);
+  }
+}

@@ -184,6 +184,7 @@ public final class UnlearningEngine {
           new Measurement(
               after.accuracies(),
               after.mia(),
+              after.heldOutMia(),
               OptionalDouble.of(evaluator.entanglement(startedFrom.get(), sets)));
     }
     return UnlearningReport.of(label, outcome, after, reference, Devices.label(device));

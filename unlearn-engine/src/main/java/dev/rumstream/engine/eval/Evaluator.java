@@ -47,10 +47,20 @@ public final class Evaluator {
 
   /** The attack from predictions whose first n retain and test entries are the shadow sets. */
   private static double mia(Predictions retain, Predictions test, Predictions forget, int n) {
-    return MembershipInference.nonMemberFraction(
+    return attack(retain, test, forget, n)[0];
+  }
+
+  /**
+   * The attack's non-member fractions on the forget set and on the test examples after the first n
+   * (held out from its fit).
+   */
+  private static double[] attack(Predictions retain, Predictions test, Predictions forget, int n) {
+    double[] testConfidence = test.trueClassConfidence();
+    return MembershipInference.nonMemberFractions(
         Arrays.copyOf(retain.trueClassConfidence(), n),
-        Arrays.copyOf(test.trueClassConfidence(), n),
-        forget.trueClassConfidence());
+        Arrays.copyOf(testConfidence, n),
+        forget.trueClassConfidence(),
+        Arrays.copyOfRange(testConfidence, n, testConfidence.length));
   }
 
   private int shadowSize(EvaluationSets sets) {
@@ -83,9 +93,11 @@ public final class Evaluator {
     Predictions forget = inference.predict(model, sets.train(), sets.forgetRows());
     Predictions retain = inference.predict(model, sets.train(), sets.retainRows());
     Predictions test = inference.predict(model, sets.test(), sets.test().allRows());
+    double[] attack = attack(retain, test, forget, shadowSize(sets));
     return new Measurement(
         new Accuracies(forget.accuracy(), retain.accuracy(), test.accuracy()),
-        mia(retain, test, forget, shadowSize(sets)),
+        attack[0],
+        attack[1],
         withEntanglement ? OptionalDouble.of(entanglement(model, sets)) : OptionalDouble.empty());
   }
 }

@@ -27,13 +27,27 @@ public final class MembershipInference {
 
   public static double nonMemberFraction(
       double[] shadowMembers, double[] shadowNonMembers, double[] target) {
+    return nonMemberFractions(shadowMembers, shadowNonMembers, target)[0];
+  }
+
+  /**
+   * One attack fitted once, asked about several targets: the fraction of each predicted non-member
+   * (NaN for an empty target).
+   */
+  public static double[] nonMemberFractions(
+      double[] shadowMembers, double[] shadowNonMembers, double[]... targets) {
     if (shadowMembers.length == 0 || shadowNonMembers.length == 0) {
       throw new IllegalArgumentException("the attack needs shadow members and non-members");
     }
-    if (target.length == 0) {
-      return Double.NaN;
-    }
     svm_model model = fit(shadowMembers, shadowNonMembers);
+    double[] fractions = new double[targets.length];
+    for (int t = 0; t < targets.length; t++) {
+      fractions[t] = targets[t].length == 0 ? Double.NaN : nonMemberFraction(model, targets[t]);
+    }
+    return fractions;
+  }
+
+  private static double nonMemberFraction(svm_model model, double[] target) {
     int nonMembers = 0;
     for (double confidence : target) {
       if (svm.svm_predict(model, features(confidence)) < 0.5) {

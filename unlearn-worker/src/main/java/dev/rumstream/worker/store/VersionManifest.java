@@ -1,5 +1,7 @@
 package dev.rumstream.worker.store;
 
+import dev.rumstream.avro.VersionStatus;
+import dev.rumstream.worker.lifecycle.GateResult;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +13,14 @@ import java.util.Map;
  * @param deletedIds every example deleted from this model up to and including this version (the
  *     ledger)
  * @param forgetIds the examples this version's job removed (empty for version 0)
+ * @param status where the version stands in its lifecycle; manifests from before the lifecycle read
+ *     as PROMOTED
+ * @param statusChangedAt when it took that status
+ * @param supersededAt when a newer version was promoted over it (its purge grace starts then)
+ * @param gate the promotion gate's verdict; null for version 0 and for retrains from scratch
+ * @param attempt which try of the job produced it: 1 the level's algorithm, 2 its fallback, 3 a
+ *     retrain from scratch
+ * @param escalated whether it is a retrain from scratch a job escalated to
  */
 public record VersionManifest(
     String modelId,
@@ -31,25 +41,147 @@ public record VersionManifest(
     long sizeBytes,
     Instant createdAt,
     String device,
-    Evidence evidence) {
+    Evidence evidence,
+    VersionStatus status,
+    Instant statusChangedAt,
+    Instant supersededAt,
+    GateResult gate,
+    int attempt,
+    boolean escalated) {
 
   public VersionManifest {
     hyperParameters = Map.copyOf(hyperParameters);
+    status = status == null ? VersionStatus.PROMOTED : status;
+    attempt = attempt == 0 ? 1 : attempt;
     requestIds = List.copyOf(requestIds);
     forgetIds = List.copyOf(forgetIds);
     deletedIds = List.copyOf(deletedIds);
   }
 
-  /** The measurements taken on this version. Null fields were not measured. */
+  /** A promoted version as written before its lifecycle starts (version 0, tests). */
+  public VersionManifest(
+      String modelId,
+      long version,
+      Long parentVersion,
+      String jobId,
+      String forgetSetId,
+      String level,
+      String algorithm,
+      Map<String, String> hyperParameters,
+      List<String> requestIds,
+      List<Long> forgetIds,
+      List<Long> deletedIds,
+      String datasetId,
+      long datasetSize,
+      String architecture,
+      String checksum,
+      long sizeBytes,
+      Instant createdAt,
+      String device,
+      Evidence evidence) {
+    this(
+        modelId,
+        version,
+        parentVersion,
+        jobId,
+        forgetSetId,
+        level,
+        algorithm,
+        hyperParameters,
+        requestIds,
+        forgetIds,
+        deletedIds,
+        datasetId,
+        datasetSize,
+        architecture,
+        checksum,
+        sizeBytes,
+        createdAt,
+        device,
+        evidence,
+        VersionStatus.PROMOTED,
+        createdAt,
+        null,
+        null,
+        1,
+        false);
+  }
+
+  /**
+   * The measurements taken on this version. Null fields were not measured.
+   *
+   * @param mia the fraction of the forget set the attack calls non-member
+   * @param heldOutMia the fraction of held-out test examples (not used to fit the attack) it calls
+   *     non-member: what a true non-member gets, the reference of the under-forgetting check
+   */
   public record Evidence(
       Double forgetAccuracy,
       double retainAccuracy,
       double testAccuracy,
       Double mia,
+      Double heldOutMia,
       Double entanglement,
       int forgetSize,
       int retainSize,
-      long wallTimeMillis) {}
+      long wallTimeMillis) {
+
+    /** Evidence without the held-out reference (version 0, tests). */
+    public Evidence(
+        Double forgetAccuracy,
+        double retainAccuracy,
+        double testAccuracy,
+        Double mia,
+        Double entanglement,
+        int forgetSize,
+        int retainSize,
+        long wallTimeMillis) {
+      this(
+          forgetAccuracy,
+          retainAccuracy,
+          testAccuracy,
+          mia,
+          null,
+          entanglement,
+          forgetSize,
+          retainSize,
+          wallTimeMillis);
+    }
+  }
+
+  /** Whether the parameters may still exist: every status but PURGED. */
+  public boolean hasParameters() {
+    return status != VersionStatus.PURGED;
+  }
+
+  /** This version with another status, taken at {@code at}. */
+  public VersionManifest withStatus(VersionStatus newStatus, Instant at) {
+    return new VersionManifest(
+        modelId,
+        version,
+        parentVersion,
+        jobId,
+        forgetSetId,
+        level,
+        algorithm,
+        hyperParameters,
+        requestIds,
+        forgetIds,
+        deletedIds,
+        datasetId,
+        datasetSize,
+        architecture,
+        checksum,
+        sizeBytes,
+        createdAt,
+        device,
+        evidence,
+        newStatus,
+        at,
+        newStatus == VersionStatus.SUPERSEDED && supersededAt == null ? at : supersededAt,
+        gate,
+        attempt,
+        escalated);
+  }
 
   VersionManifest withFile(String newChecksum, long newSizeBytes) {
     return new VersionManifest(
@@ -71,6 +203,12 @@ public record VersionManifest(
         newSizeBytes,
         createdAt,
         device,
-        evidence);
+        evidence,
+        status,
+        statusChangedAt,
+        supersededAt,
+        gate,
+        attempt,
+        escalated);
   }
 }

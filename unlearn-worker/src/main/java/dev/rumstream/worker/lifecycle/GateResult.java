@@ -1,0 +1,26 @@
+package dev.rumstream.worker.lifecycle;
+
+import java.util.List;
+
+/**
+ * The promotion gate's verdict on a candidate version: every check, measured against the last
+ * promoted version. Kept in the version's manifest and published with it.
+ *
+ * @param baselineVersion the promoted version the candidate was compared with
+ */
+public record GateResult(boolean passed, Long baselineVersion, List<Check> checks) {
+  public GateResult {
+    checks = List.copyOf(checks);
+  }
+
+  /**
+   * One check: a measured value and the largest value that passes; both null when the check did not
+   * apply.
+   */
+  public record Check(String name, Double value, Double limit, boolean passed) {}
+
+  /** The names of the checks that failed, e.g. for a metric label or a log line. */
+  public List<String> failures() {
+    return checks.stream().filter(check -> !check.passed()).map(Check::name).toList();
+  }
+}

@@ -1,24 +1,36 @@
 package dev.rumstream.worker;
 
+import dev.rumstream.avro.VersionStatus;
+import dev.rumstream.worker.lifecycle.GateResult;
 import dev.rumstream.worker.store.VersionManifest;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** The worker's metrics (names are part of the dashboards and alert rules in deploy/). */
 public final class WorkerMetrics {
+  /**
+   * Escalation reasons registered at 0 for every model, so that increase() sees the first one:
+   * after the fallback failed the gate too, after a job kept failing, and `rumstream retrain`.
+   */
+  private static final List<String> ESCALATION_REASONS = List.of("gate", "failures", "operator");
+
   private final MeterRegistry registry;
   private final Counter examplesUnlearned;
   private final Counter receiptsCompleted;
   private final AtomicLong lag = new AtomicLong();
   private final AtomicReference<Double> deadlineSlack = new AtomicReference<>();
   private final Map<String, VersionManifest> latestByModel = new ConcurrentHashMap<>();
+  private final Map<String, Lifecycle> lifecycleByModel = new ConcurrentHashMap<>();
 
   public WorkerMetrics(MeterRegistry registry, String device) {
     this.registry = registry;
@@ -79,6 +91,7 @@ public final class WorkerMetrics {
   }
 
   void versionAnnounced(VersionManifest version) {
+    lifecycle(version.modelId());
     if (latestByModel.put(version.modelId(), version) == null) {
       String model = version.modelId();
       gauge("rumstream.worker.model.version", model, v -> (double) v.version());
@@ -112,5 +125,119 @@ public final class WorkerMetrics {
 
   void deadlineSlack(Double seconds) {
     deadlineSlack.set(seconds);
+  }
+
+  /** Counts the gate's verdict, and each failed check; every check judged gets its series. */
+  void gateJudged(String model, GateResult result) {
+    lifecycle(model);
+    gateOutcome(model, result.passed() ? "passed" : "failed").increment();
+    for (GateResult.Check check : result.checks()) {
+      Counter failures =
+          Counter.builder("rumstream.worker.gate.failures")
+              .tag("model", model)
+              .tag("check", check.name())
+              .description("Promotion gate checks failed by candidate versions")
+              .register(registry);
+      if (!check.passed()) {
+        failures.increment();
+      }
+    }
+  }
+
+  /** A job of {@code model} was replaced by a retrain from scratch, for {@code reason}. */
+  void escalated(String model, String reason) {
+    lifecycle(model);
+    escalations(model, reason).increment();
+  }
+
+  /**
+   * The model's versions by status (a status missing from {@code counts} has none), and the age of
+   * its oldest SUPERSEDED version whose parameters still exist (null or zero when none).
+   */
+  void versions(String model, Map<VersionStatus, Long> counts, Duration purgeLag) {
+    Lifecycle lifecycle = lifecycle(model);
+    for (VersionStatus status : VersionStatus.values()) {
+      lifecycle.versions.get(status).set(counts.getOrDefault(status, 0L));
+    }
+    lifecycle.purgeLagMillis.set(purgeLag == null ? 0 : purgeLag.toMillis());
+  }
+
+  void purged(String model, int versions) {
+    lifecycle(model).purged.increment(versions);
+  }
+
+  /** The problem itself goes to /health/ready and the log; a label would make a series per text. */
+  void blocked(String model, String problemOrNull) {
+    lifecycle(model).blocked.set(problemOrNull != null);
+  }
+
+  private Counter gateOutcome(String model, String outcome) {
+    return Counter.builder("rumstream.worker.gate")
+        .tag("model", model)
+        .tag("outcome", outcome)
+        .description("Candidate versions judged by the promotion gate, by outcome")
+        .register(registry);
+  }
+
+  private Counter escalations(String model, String reason) {
+    return Counter.builder("rumstream.worker.escalations")
+        .tag("model", model)
+        .tag("reason", reason)
+        .description("Unlearning jobs escalated to a retrain from scratch")
+        .register(registry);
+  }
+
+  /** The model's lifecycle meters, registered (at 0) the first time the model is seen. */
+  private Lifecycle lifecycle(String model) {
+    Lifecycle known = lifecycleByModel.get(model);
+    if (known != null) {
+      return known;
+    }
+    Lifecycle created = new Lifecycle(registry, model);
+    Lifecycle raced = lifecycleByModel.putIfAbsent(model, created);
+    if (raced != null) {
+      return raced;
+    }
+    // Registered once, by the thread whose state won: a gauge keeps the first object it is given.
+    for (VersionStatus status : VersionStatus.values()) {
+      Gauge.builder("rumstream.worker.versions", created.versions.get(status), AtomicLong::get)
+          .tag("model", model)
+          .tag("status", status.name())
+          .description("The model's versions in the store, by lifecycle status")
+          .register(registry);
+    }
+    Gauge.builder("rumstream.worker.purge.lag", created, c -> c.purgeLagMillis.get() / 1000.0)
+        .tag("model", model)
+        .description(
+            "Age of the model's oldest SUPERSEDED version whose parameters still exist (0 when none)")
+        .baseUnit("seconds")
+        .register(registry);
+    Gauge.builder("rumstream.worker.model.blocked", created, c -> c.blocked.get() ? 1 : 0)
+        .tag("model", model)
+        .description("1 while the model's promoted version is missing or corrupt in the store")
+        .register(registry);
+    gateOutcome(model, "passed");
+    gateOutcome(model, "failed");
+    ESCALATION_REASONS.forEach(reason -> escalations(model, reason));
+    return created;
+  }
+
+  /** A model's lifecycle state, read by its gauges. */
+  private static final class Lifecycle {
+    final Map<VersionStatus, AtomicLong> versions = new EnumMap<>(VersionStatus.class);
+    final AtomicLong purgeLagMillis = new AtomicLong();
+    final AtomicBoolean blocked = new AtomicBoolean();
+    final Counter purged;
+
+    Lifecycle(MeterRegistry registry, String model) {
+      for (VersionStatus status : VersionStatus.values()) {
+        versions.put(status, new AtomicLong());
+      }
+      purged =
+          Counter.builder("rumstream.worker.versions.purged")
+              .tag("model", model)
+              .description("Versions whose parameter files were deleted after the purge grace")
+              .register(registry);
+    }
   }
 }

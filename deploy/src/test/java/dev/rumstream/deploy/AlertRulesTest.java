@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -64,6 +65,39 @@ class AlertRulesTest {
             .isNotBlank();
       }
     }
+  }
+
+  @Test
+  void alertOnTheModelLifecycle() {
+    Map<String, String> alerts = Expressions.rules(RULES);
+    assertThat(alerts.get("alert RumstreamModelEscalated"))
+        .contains("rumstream_worker_escalations_total");
+    assertThat(alerts.get("alert RumstreamPurgeLagging"))
+        .contains("rumstream_worker_purge_lag_seconds")
+        .endsWith("> 900");
+    assertThat(alerts.get("alert RumstreamModelBlocked"))
+        .contains("rumstream_worker_model_blocked")
+        .endsWith("== 1");
+    // Rejected candidates, not failed checks: one rejection can fail every check at once.
+    assertThat(alerts.get("alert RumstreamGateRejecting"))
+        .contains("rumstream_worker_gate_total{outcome=\"failed\"}")
+        .endsWith("> 3");
+    Map<String, String> severities = new TreeMap<>();
+    RULES
+        .path("groups")
+        .forEach(
+            g ->
+                g.path("rules")
+                    .forEach(
+                        r ->
+                            severities.put(
+                                r.path("alert").asText(),
+                                r.path("labels").path("severity").asText())));
+    assertThat(severities)
+        .containsEntry("RumstreamModelEscalated", "warning")
+        .containsEntry("RumstreamPurgeLagging", "critical")
+        .containsEntry("RumstreamModelBlocked", "critical")
+        .containsEntry("RumstreamGateRejecting", "warning");
   }
 
   @Test

@@ -3,10 +3,13 @@ package dev.rumstream.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -94,7 +97,83 @@ class DashboardTest {
             "Forget sets",
             "Unlearning jobs",
             "Unlearning evidence per model version",
+            "Model lifecycle",
             "Streams health");
+  }
+
+  /** The panels below the row titled {@code title}, up to the next row. */
+  static List<JsonNode> rowPanels(String title) {
+    List<JsonNode> panels = new ArrayList<>();
+    boolean inRow = false;
+    for (JsonNode panel : DASHBOARD.path("panels")) {
+      if (panel.path("type").asText().equals("row")) {
+        inRow = panel.path("title").asText().equals(title);
+      } else if (inRow) {
+        panels.add(panel);
+      }
+    }
+    return panels;
+  }
+
+  @Test
+  void showsTheModelLifecyclePerModel() {
+    List<JsonNode> panels = rowPanels("Model lifecycle");
+    Set<String> metrics = new TreeSet<>();
+    for (JsonNode panel : panels) {
+      for (JsonNode target : panel.path("targets")) {
+        String expr = target.path("expr").asText();
+        metrics.addAll(PromQl.metricNames(expr));
+        assertThat(expr)
+            .as("query of '%s' filtered by the model variable", panel.path("title").asText())
+            .contains("model=~\"$model\"");
+      }
+    }
+    assertThat(metrics)
+        .containsExactlyInAnyOrder(
+            "rumstream_worker_versions",
+            "rumstream_worker_gate_total",
+            "rumstream_worker_gate_failures_total",
+            "rumstream_worker_escalations_total",
+            "rumstream_worker_purge_lag_seconds",
+            "rumstream_worker_model_blocked");
+    assertThat(panels)
+        .extracting(p -> p.path("title").asText())
+        .containsExactly(
+            "Versions by status",
+            "Gate outcomes and failures by check",
+            "Escalations to a retrain from scratch",
+            "Purge lag",
+            "Blocked models");
+  }
+
+  @Test
+  void drawsThePurgeLagThresholdOfItsAlert() {
+    String alert = Expressions.rules(AlertRulesTest.RULES).get("alert RumstreamPurgeLagging");
+    Matcher threshold = Pattern.compile("> (\\d+)$").matcher(alert);
+    assertThat(threshold.find()).as("threshold of %s", alert).isTrue();
+    JsonNode purgeLag =
+        rowPanels("Model lifecycle").stream()
+            .filter(p -> p.path("title").asText().equals("Purge lag"))
+            .findFirst()
+            .orElseThrow();
+    List<Integer> steps = new ArrayList<>();
+    purgeLag
+        .path("fieldConfig")
+        .path("defaults")
+        .path("thresholds")
+        .path("steps")
+        .forEach(step -> steps.add(step.path("value").asInt()));
+    assertThat(steps).contains(Integer.parseInt(threshold.group(1)));
+    assertThat(
+            purgeLag
+                .path("fieldConfig")
+                .path("defaults")
+                .path("custom")
+                .path("thresholdsStyle")
+                .path("mode")
+                .asText())
+        .as("the threshold is drawn")
+        .startsWith("line");
   }
 
   @Test

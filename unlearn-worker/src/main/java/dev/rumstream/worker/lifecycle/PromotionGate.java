@@ -1,0 +1,108 @@
+package dev.rumstream.worker.lifecycle;
+
+import dev.rumstream.engine.memorization.MemorizationLevel;
+import dev.rumstream.worker.store.VersionManifest;
+import dev.rumstream.worker.store.VersionManifest.Evidence;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Decides without a retrained reference whether a candidate version may serve: its utility against
+ * the model's last promoted version, and whether its forget examples look like unseen ones (see
+ * {@link GateSettings} for the thresholds). A check that cannot be measured does not apply and
+ * passes; a NaN measurement fails, because a model that yields one is broken.
+ */
+public final class PromotionGate {
+  public static final String RETAIN_ACCURACY_DROP = "retain-accuracy-drop";
+  public static final String TEST_ACCURACY_DROP = "test-accuracy-drop";
+  public static final String UNDER_FORGETTING = "under-forgetting";
+  public static final String OVER_FORGETTING = "over-forgetting";
+
+  private final GateSettings settings;
+
+  public PromotionGate(GateSettings settings) {
+    this.settings = settings;
+  }
+
+  /**
+   * Judges {@code candidate} against {@code baseline}, the model's last promoted version (null when
+   * there is none: the utility checks then do not apply).
+   */
+  public GateResult judge(String modelId, VersionManifest candidate, VersionManifest baseline) {
+    GateSettings.Thresholds limits = settings.forModel(modelId);
+    Evidence now = candidate.evidence();
+    Evidence before = baseline == null ? null : baseline.evidence();
+    MemorizationLevel level = level(candidate.level());
+    List<GateResult.Check> checks =
+        List.of(
+            now == null || before == null
+                ? notApplicable(RETAIN_ACCURACY_DROP)
+                : check(
+                    RETAIN_ACCURACY_DROP,
+                    before.retainAccuracy() - now.retainAccuracy(),
+                    limits.maxRetainDrop()),
+            now == null || before == null
+                ? notApplicable(TEST_ACCURACY_DROP)
+                : check(
+                    TEST_ACCURACY_DROP,
+                    before.testAccuracy() - now.testAccuracy(),
+                    limits.maxTestDrop()),
+            underForgetting(now, level, limits),
+            overForgetting(now, level, limits));
+    return new GateResult(
+        checks.stream().allMatch(GateResult.Check::passed),
+        baseline == null ? null : baseline.version(),
+        checks);
+  }
+
+  /**
+   * The attack should call forget examples non-members about as often as held-out test examples; a
+   * held-out rate of NaN means none was held out, so there is no reference.
+   */
+  private static GateResult.Check underForgetting(
+      Evidence now, MemorizationLevel level, GateSettings.Thresholds limits) {
+    if (!forgetChecked(now, level, limits.underForgettingLevels())
+        || now.mia() == null
+        || now.heldOutMia() == null
+        || now.heldOutMia().isNaN()) {
+      return notApplicable(UNDER_FORGETTING);
+    }
+    return check(UNDER_FORGETTING, now.heldOutMia() - now.mia(), limits.maxUnderForgetting());
+  }
+
+  /** Forget accuracy should not fall far below the test accuracy unseen examples get. */
+  private static GateResult.Check overForgetting(
+      Evidence now, MemorizationLevel level, GateSettings.Thresholds limits) {
+    if (!forgetChecked(now, level, limits.overForgettingLevels()) || now.forgetAccuracy() == null) {
+      return notApplicable(OVER_FORGETTING);
+    }
+    return check(
+        OVER_FORGETTING, now.testAccuracy() - now.forgetAccuracy(), limits.maxOverForgetting());
+  }
+
+  private static boolean forgetChecked(
+      Evidence now, MemorizationLevel level, Set<MemorizationLevel> levels) {
+    return now != null && level != null && levels.contains(level) && now.forgetSize() > 0;
+  }
+
+  /** Passes when the value is at most the limit; NaN is never at most anything. */
+  private static GateResult.Check check(String name, double value, double limit) {
+    return new GateResult.Check(name, value, limit, value <= limit);
+  }
+
+  private static GateResult.Check notApplicable(String name) {
+    return new GateResult.Check(name, null, null, true);
+  }
+
+  private static MemorizationLevel level(String name) {
+    if (name == null) {
+      return null;
+    }
+    try {
+      return MemorizationLevel.valueOf(name);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "the candidate's level is not a memorization level: " + name);
+    }
+  }
+}

@@ -79,6 +79,24 @@ public final class UnlearningEngine {
     return new TrainedModel(model, run, recorder.snapshot());
   }
 
+  /**
+   * A model trained from scratch on every training example not deleted, with the learning-event
+   * proxies of those examples: what an unlearning job escalates to when unlearning fails.
+   */
+  public TrainedModel trainWithout(ModelSpec spec, TrainingRecipe recipe, DeletionLedger deleted) {
+    Classifier model = newModel(spec, recipe.seed());
+    LearningEventRecorder recorder = new LearningEventRecorder(data.train());
+    TrainingRun run =
+        new ModelTrainer(config)
+            .train(
+                model,
+                data.train(),
+                data.train().rowsExcept(deleted.copy()),
+                recipe,
+                Optional.of(recorder));
+    return new TrainedModel(model, run, recorder.snapshot().observedOnly());
+  }
+
   /** Trains {@code model} in place on these rows of the training data, recording nothing. */
   public TrainingRun train(Classifier model, int[] rows, TrainingRecipe recipe) {
     return new ModelTrainer(config).train(model, data.train(), rows, recipe, Optional.empty());

@@ -2,10 +2,14 @@ package dev.rumstream.worker;
 
 import dev.rumstream.avro.DeletionReceipt;
 import dev.rumstream.avro.JobOutcome;
+import dev.rumstream.avro.MemorizationScore;
 import dev.rumstream.avro.ModelVersion;
 import dev.rumstream.avro.ReceiptStatus;
 import dev.rumstream.avro.RequestSummary;
+import dev.rumstream.avro.ScoreDistribution;
 import dev.rumstream.avro.UnlearningMetrics;
+import dev.rumstream.engine.memorization.MemorizationScores;
+import dev.rumstream.worker.lifecycle.GateVerdicts;
 import dev.rumstream.worker.store.ModelStore;
 import dev.rumstream.worker.store.VersionManifest;
 import java.time.Instant;
@@ -37,7 +41,35 @@ final class Announcements {
         .setDeletedCount(manifest.deletedIds().size())
         .setCreatedAt(manifest.createdAt())
         .setDevice(manifest.device())
+        .setStatus(manifest.status())
+        .setStatusChangedAt(manifest.statusChangedAt())
+        .setGate(GateVerdicts.toAvro(manifest.gate()))
+        .setEscalated(manifest.escalated())
         .build();
+  }
+
+  /**
+   * The memorization scores of a version (version 0, or a retrain from scratch) as published, each
+   * with the training-set tertiles the streams app cuts at.
+   */
+  static List<MemorizationScore> scores(VersionManifest version, MemorizationScores scores) {
+    ScoreDistribution distribution = Bootstrap.distribution(scores.values());
+    List<MemorizationScore> records = new java.util.ArrayList<>(scores.size());
+    for (int i = 0; i < scores.size(); i++) {
+      records.add(
+          MemorizationScore.newBuilder()
+              .setModelId(version.modelId())
+              .setModelVersion(version.version())
+              .setExampleId(scores.ids()[i])
+              .setProxy(ContractEnums.contract(Bootstrap.PROXY))
+              .setScore(scores.values()[i])
+              .setHigherIsMoreMemorized(Bootstrap.PROXY.higherIsMoreMemorized())
+              .setDistribution(distribution)
+              .setDatasetId(version.datasetId())
+              .setComputedAt(version.createdAt())
+              .build());
+    }
+    return records;
   }
 
   /**
@@ -65,21 +97,27 @@ final class Announcements {
         .setDevice(manifest.device())
         .setMeasuredAt(now)
         .setStartedAt(startedAt)
+        .setStatus(manifest.status())
+        .setGate(GateVerdicts.toAvro(manifest.gate()))
+        .setAttempt(manifest.attempt())
         .build();
   }
 
   /**
-   * The COMPLETED receipts of a forget set whose last job produced {@code last}: for every request,
-   * the model version from which all of the set's examples are gone and the outcome of every job of
-   * the set as evidence.
+   * The COMPLETED receipts of a forget set whose last job produced the promoted version {@code
+   * last}: for every request, the model version from which all of the set's examples are gone, the
+   * outcome of every job of the set (its promoted version) as evidence, the gate's verdict, whether
+   * a job escalated to a retrain, and when the older versions were purged.
    */
   static List<DeletionReceipt> completed(
       VersionManifest last,
-      List<VersionManifest> jobsOfSet,
+      List<VersionManifest> promotedOfSet,
       List<RequestSummary> requests,
+      Instant purgedAt,
       Instant now) {
+    boolean escalated = promotedOfSet.stream().anyMatch(VersionManifest::escalated);
     List<JobOutcome> outcomes =
-        jobsOfSet.stream()
+        promotedOfSet.stream()
             .map(
                 v ->
                     new JobOutcome(
@@ -104,6 +142,9 @@ final class Announcements {
                     .setForgetSetId(last.forgetSetId())
                     .setModelVersion(last.version())
                     .setOutcomes(outcomes)
+                    .setGate(GateVerdicts.toAvro(last.gate()))
+                    .setEscalated(escalated)
+                    .setOlderVersionsPurgedAt(purgedAt)
                     .setReceivedAt(request.getReceivedAt())
                     .setDeadline(request.getDeadline())
                     .setIssuedAt(now)

@@ -10,6 +10,7 @@ import dev.rumstream.engine.model.Classifier;
 import dev.rumstream.engine.model.Devices;
 import dev.rumstream.engine.model.ModelSpec;
 import dev.rumstream.engine.store.ModelFiles;
+import dev.rumstream.engine.train.LearningRateSchedule;
 import dev.rumstream.engine.train.TrainingRecipe;
 import dev.rumstream.serde.AvroSerializer;
 import dev.rumstream.serde.RegistryClient;
@@ -25,7 +26,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -85,14 +85,7 @@ public final class Bootstrap {
     UnlearningEngine.TrainedModel trained = engine.trainOriginal(spec, recipe);
     try (Classifier model = trained.model()) {
       MemorizationScores scores = trained.proxies().scores(PROXY);
-      Map<String, String> recipeRecord = new HashMap<>();
-      recipeRecord.put("epochs", Integer.toString(recipe.epochs()));
-      recipeRecord.put("lr", Double.toString(recipe.learningRate()));
-      recipeRecord.put("momentum", Double.toString(recipe.momentum()));
-      recipeRecord.put("weight_decay", Double.toString(recipe.weightDecay()));
-      recipeRecord.put("batch_size", Integer.toString(recipe.batchSize()));
-      recipeRecord.put("schedule", recipe.schedule().name());
-      recipeRecord.put("seed", Long.toString(recipe.seed()));
+      Map<String, String> recipeRecord = new HashMap<>(record(recipe));
       recipeRecord.put(
           "mean_epoch_seconds", String.format("%.1f", trained.run().meanEpochSeconds()));
       var measured =
@@ -168,32 +161,19 @@ public final class Bootstrap {
    * requests come.
    */
   public void publish(VersionManifest v0) {
-    MemorizationScores scores = storedScores(store, v0);
-    ScoreDistribution distribution = distribution(scores.values());
+    List<MemorizationScore> scores = Announcements.scores(v0, storedScores(store, v0));
     RegistryClient registry = new RegistryClient(RegistryConfig.from(config.kafka()));
     Map<String, Object> props = new HashMap<>(config.kafka());
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
-    Instant computedAt = v0.createdAt();
     try (KafkaProducer<String, SpecificRecord> producer =
         new KafkaProducer<>(props, new StringSerializer(), new AvroSerializer<>(registry))) {
-      for (int i = 0; i < scores.size(); i++) {
-        long id = scores.ids()[i];
+      for (MemorizationScore score : scores) {
         producer.send(
             new ProducerRecord<>(
                 config.topic(Topic.MEMORIZATION_SCORES),
-                Keys.score(v0.modelId(), id),
-                MemorizationScore.newBuilder()
-                    .setModelId(v0.modelId())
-                    .setModelVersion(0)
-                    .setExampleId(id)
-                    .setProxy(ContractEnums.contract(PROXY))
-                    .setScore(scores.values()[i])
-                    .setHigherIsMoreMemorized(PROXY.higherIsMoreMemorized())
-                    .setDistribution(distribution)
-                    .setDatasetId(v0.datasetId())
-                    .setComputedAt(computedAt)
-                    .build()));
+                Keys.score(v0.modelId(), score.getExampleId()),
+                score));
       }
       producer.flush();
       ModelVersion announcement = Announcements.version(v0, store);
@@ -201,6 +181,7 @@ public final class Bootstrap {
           new ProducerRecord<>(config.topic(Topic.MODEL_VERSIONS), v0.modelId(), announcement));
       producer.flush();
     }
+    ScoreDistribution distribution = scores.get(0).getDistribution();
     log.info(
         "Published {} {} scores (tertiles {} / {}) and version 0 of {}",
         scores.size(),
@@ -208,6 +189,31 @@ public final class Bootstrap {
         String.format("%.4f", distribution.getLowerTertile()),
         String.format("%.4f", distribution.getUpperTertile()),
         v0.modelId());
+  }
+
+  /** A training recipe as a manifest records it (version 0's hyper-parameters). */
+  static Map<String, String> record(TrainingRecipe recipe) {
+    return Map.of(
+        "epochs", Integer.toString(recipe.epochs()),
+        "lr", Double.toString(recipe.learningRate()),
+        "momentum", Double.toString(recipe.momentum()),
+        "weight_decay", Double.toString(recipe.weightDecay()),
+        "batch_size", Integer.toString(recipe.batchSize()),
+        "schedule", recipe.schedule().name(),
+        "seed", Long.toString(recipe.seed()));
+  }
+
+  /** The recipe version 0 of a model was trained with, from its manifest (kept after a purge). */
+  static TrainingRecipe recipe(VersionManifest v0) {
+    Map<String, String> r = v0.hyperParameters();
+    return new TrainingRecipe(
+        Integer.parseInt(r.get("epochs")),
+        Double.parseDouble(r.get("lr")),
+        Double.parseDouble(r.get("momentum")),
+        Double.parseDouble(r.get("weight_decay")),
+        Integer.parseInt(r.get("batch_size")),
+        LearningRateSchedule.valueOf(r.get("schedule")),
+        Long.parseLong(r.get("seed")));
   }
 
   /** The memorization scores stored with version 0 of a model. */

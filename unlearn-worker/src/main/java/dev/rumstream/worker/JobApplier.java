@@ -1,45 +1,64 @@
 package dev.rumstream.worker;
 
 import dev.rumstream.avro.UnlearnJob;
+import dev.rumstream.avro.VersionStatus;
 import dev.rumstream.engine.UnlearningEngine;
 import dev.rumstream.engine.algorithms.UnlearningAlgorithm;
 import dev.rumstream.engine.algorithms.UnlearningOutcome;
 import dev.rumstream.engine.data.DeletionLedger;
 import dev.rumstream.engine.eval.Measurement;
+import dev.rumstream.engine.memorization.MemorizationLevel;
+import dev.rumstream.engine.memorization.MemorizationScores;
 import dev.rumstream.engine.model.Classifier;
 import dev.rumstream.engine.model.Devices;
 import dev.rumstream.engine.store.ModelFiles;
+import dev.rumstream.worker.lifecycle.FallbackPolicy;
+import dev.rumstream.worker.lifecycle.GateResult;
+import dev.rumstream.worker.lifecycle.PromotionGate;
 import dev.rumstream.worker.store.ModelStore;
 import dev.rumstream.worker.store.VersionConflictException;
 import dev.rumstream.worker.store.VersionManifest;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies one unlearning job to the latest version of its model (step 5 of the flow): loads and
- * verifies that version, unlearns the job's examples with every earlier deletion excluded from the
- * retain set, measures the result, and stores it durably as the next version. A job whose version
- * is already stored (a redelivery) is not applied again.
+ * Applies one unlearning job to the promoted version of its model (steps 5 and 7 of the flow). Each
+ * attempt writes a CANDIDATE version, measured, that the promotion gate judges against the promoted
+ * version: attempt 1 runs the level's algorithm; if the gate rejects it, attempt 2 runs the level's
+ * fallback from the same parent; if that is rejected too, attempt 3 retrains from scratch without
+ * every deleted example (the reference the gate stands in for, so it is promoted as it is).
+ * Promotion supersedes every older version, which starts their purge grace. Every earlier deletion
+ * is excluded from every retain set. A redelivered job finds its promoted version (by job id) and
+ * its rejected attempts, and is not applied again.
  */
 public final class JobApplier {
   private static final Logger log = LoggerFactory.getLogger(JobApplier.class);
+  static final int RETRAIN_ATTEMPT = 3;
 
   private final UnlearningEngine engine;
   private final ModelStore store;
   private final Map<String, String> defaultHyperParameters;
   private final int retainSample;
+  private final PromotionGate gate;
+  private final FallbackPolicy fallbacks;
   private final Clock clock;
 
   /**
-   * A job's resulting version, and whether this call produced it or found it stored by an earlier
-   * attempt.
+   * A job's promoted version and every attempt it took (rejected candidates included), and whether
+   * this call produced them or found them stored by an earlier delivery.
    */
-  public record Applied(VersionManifest version, boolean alreadyStored) {}
+  public record Applied(
+      VersionManifest version, List<VersionManifest> attempts, boolean alreadyStored) {
+    public Applied {
+      attempts = List.copyOf(attempts);
+    }
+  }
 
   /**
    * @param retainSample how many retain examples the retain accuracy and the attack's shadow
@@ -51,129 +70,291 @@ public final class JobApplier {
       ModelStore store,
       Map<String, String> defaultHyperParameters,
       int retainSample,
+      PromotionGate gate,
+      FallbackPolicy fallbacks,
       Clock clock) {
     this.engine = engine;
     this.store = store;
     this.defaultHyperParameters = Map.copyOf(defaultHyperParameters);
     this.retainSample = retainSample;
+    this.gate = gate;
+    this.fallbacks = fallbacks;
     this.clock = clock;
   }
 
+  /**
+   * Applies the job: its algorithm, then its fallback, then a retrain, until one is promoted. A job
+   * that asks for RETRAIN (a policy's choice, or an operator's {@code rumstream retrain}) is a
+   * retrain from scratch at once.
+   */
   public Applied apply(UnlearnJob job) {
-    Optional<VersionManifest> stored = store.byJob(job.getModelId(), job.getJobId());
-    if (stored.isPresent()) {
+    return apply(job, requestsRetrain(job) ? RETRAIN_ATTEMPT : 1);
+  }
+
+  private static boolean requestsRetrain(UnlearnJob job) {
+    return job.getAlgorithm() == dev.rumstream.avro.UnlearningAlgorithm.RETRAIN;
+  }
+
+  /** Applies the job by retraining from scratch at once: for a job that kept failing. */
+  public Applied escalate(UnlearnJob job) {
+    return apply(job, RETRAIN_ATTEMPT);
+  }
+
+  private Applied apply(UnlearnJob job, int firstAttempt) {
+    String model = job.getModelId();
+    Optional<VersionManifest> done = store.byJob(model, job.getJobId());
+    if (done.isPresent()) {
       log.info(
           "Job {} was already applied as version {} of {}: announcing it again",
           job.getJobId(),
-          stored.get().version(),
-          job.getModelId());
-      return new Applied(stored.get(), true);
+          done.get().version(),
+          model);
+      return new Applied(done.get(), store.attempts(model, job.getJobId()), true);
     }
     VersionManifest base =
         store
-            .latest(job.getModelId())
+            .promoted(model)
             .orElseThrow(
                 () ->
                     new IllegalStateException(
-                        "Model "
-                            + job.getModelId()
-                            + " has no stored version: train it first (version 0)"));
-    DeletionLedger deletedBefore =
-        DeletionLedger.of(base.deletedIds().stream().mapToLong(Long::longValue).toArray());
-    long[] forgetIds =
-        job.getExampleIds().stream()
-            .mapToLong(Long::longValue)
-            .filter(id -> !deletedBefore.contains(id))
-            .distinct()
-            .sorted()
-            .toArray();
-    UnlearningAlgorithm algorithm =
-        forgetIds.length == 0
-            ? UnlearningAlgorithm.NONE
-            : ContractEnums.algorithm(job.getAlgorithm());
-    Map<String, String> hyperParameters = withDefaults(algorithm, job.getHyperParameters());
-
-    try (Classifier model = load(base);
-        Classifier original =
-            algorithm == UnlearningAlgorithm.SALUN
-                ? load(store.versions(job.getModelId()).get(0))
-                : null) {
-      log.info(
-          "Applying job {} ({} {} on {} examples) to version {} of {}",
+                        "Model " + model + " has no promoted version: train it first (version 0)"));
+    Step step = Step.of(job, base);
+    List<VersionManifest> earlier = store.attempts(model, job.getJobId());
+    for (int attempt = firstAttempt; attempt <= RETRAIN_ATTEMPT; attempt++) {
+      int number = attempt;
+      Optional<VersionManifest> stored =
+          earlier.stream().filter(v -> v.attempt() == number).findFirst();
+      if (stored.isPresent() && stored.get().status() == VersionStatus.REJECTED) {
+        continue;
+      }
+      VersionManifest candidate = stored.orElseGet(() -> run(job, step, base, number));
+      if (attempt == RETRAIN_ATTEMPT) {
+        if (candidate.escalated()) {
+          log.warn(
+              "Job {} escalated: version {} of {} is a retrain from scratch without every deleted"
+                  + " example",
+              job.getJobId(),
+              candidate.version(),
+              model);
+        }
+        return promoted(job, store.promote(candidate, clock.instant()));
+      }
+      GateResult verdict = gate.judge(model, candidate, base);
+      candidate = store.update(candidate.withGate(verdict));
+      if (verdict.passed()) {
+        return promoted(job, store.promote(candidate, clock.instant()));
+      }
+      log.warn(
+          "Version {} of {} (job {}, attempt {}, {}) failed its gate: {}",
+          candidate.version(),
+          model,
           job.getJobId(),
-          job.getLevel(),
+          attempt,
+          candidate.algorithm(),
+          verdict.failures());
+      store.reject(candidate, clock.instant());
+    }
+    throw new IllegalStateException("unreachable: the retrain attempt is always promoted");
+  }
+
+  private Applied promoted(UnlearnJob job, VersionManifest version) {
+    log.info(
+        "Promoted version {} of {} for job {} (attempt {})",
+        version.version(),
+        version.modelId(),
+        job.getJobId(),
+        version.attempt());
+    return new Applied(version, store.attempts(job.getModelId(), job.getJobId()), false);
+  }
+
+  /** What a job deletes, given the version it starts from. */
+  private record Step(long[] forgetIds, DeletionLedger deletedBefore, MemorizationLevel level) {
+    static Step of(UnlearnJob job, VersionManifest base) {
+      DeletionLedger deletedBefore =
+          DeletionLedger.of(base.deletedIds().stream().mapToLong(Long::longValue).toArray());
+      long[] forgetIds =
+          job.getExampleIds().stream()
+              .mapToLong(Long::longValue)
+              .filter(id -> !deletedBefore.contains(id))
+              .distinct()
+              .sorted()
+              .toArray();
+      return new Step(forgetIds, deletedBefore, ContractEnums.level(job.getLevel()));
+    }
+  }
+
+  /** Runs one attempt on a copy of the base version and stores the result as a CANDIDATE. */
+  private VersionManifest run(UnlearnJob job, Step step, VersionManifest base, int attempt) {
+    try (Classifier model = load(base)) {
+      if (attempt == RETRAIN_ATTEMPT) {
+        return retrain(job, step, base, model);
+      }
+      UnlearningAlgorithm algorithm;
+      Map<String, String> requested;
+      if (step.forgetIds().length == 0) {
+        algorithm = UnlearningAlgorithm.NONE;
+        requested = Map.of();
+      } else if (attempt == 1) {
+        algorithm = ContractEnums.algorithm(job.getAlgorithm());
+        requested = job.getHyperParameters();
+      } else {
+        FallbackPolicy.Fallback fallback = fallbacks.forLevel(step.level());
+        algorithm = fallback.algorithm();
+        requested = fallback.hyperParameters();
+      }
+      log.info(
+          "Applying job {} attempt {} ({} {} on {} examples) to version {} of {}",
+          job.getJobId(),
+          attempt,
+          step.level(),
           algorithm,
-          forgetIds.length,
+          step.forgetIds().length,
           base.version(),
           job.getModelId());
       UnlearningOutcome outcome =
           engine.unlearn(
               model,
-              Optional.ofNullable(original),
+              Optional.empty(),
               algorithm,
-              hyperParameters,
-              forgetIds,
-              deletedBefore);
-      Measurement measured = engine.measure(model, forgetIds, deletedBefore, retainSample);
-      VersionManifest next =
-          new VersionManifest(
-              job.getModelId(),
-              base.version() + 1,
-              base.version(),
-              job.getJobId(),
-              job.getForgetSetId(),
-              ContractEnums.level(job.getLevel()).name(),
-              algorithm.name(),
+              hyperParameters(algorithm, requested),
+              step.forgetIds(),
+              step.deletedBefore());
+      return store(
+          job,
+          step,
+          base,
+          attempt,
+          new Result(
+              algorithm,
               outcome.hyperParameters(),
-              job.getRequestIds(),
-              Arrays.stream(forgetIds).boxed().toList(),
-              Arrays.stream(deletedBefore.plus(forgetIds).toArray()).boxed().toList(),
-              base.datasetId(),
-              base.datasetSize(),
-              base.architecture(),
-              null,
-              0,
-              clock.instant(),
-              Devices.label(engine.device()),
-              new VersionManifest.Evidence(
-                  forgetIds.length == 0 ? null : measured.accuracies().forget(),
-                  measured.accuracies().retain(),
-                  measured.accuracies().test(),
-                  forgetIds.length == 0 ? null : measured.mia(),
-                  null,
-                  outcome.forgetSize(),
-                  outcome.retainSize(),
-                  outcome.wallTimeMillis()));
-      try {
-        return new Applied(
-            store.write(next, dir -> ModelFiles.save(model, dir.resolve(ModelStore.PARAMS))),
-            false);
-      } catch (VersionConflictException e) {
-        // Another worker stored this version first (a rebalance moved the job while it ran): use
-        // what it stored.
-        return store
-            .byJob(job.getModelId(), job.getJobId())
-            .map(v -> new Applied(v, true))
-            .orElseThrow(
-                () ->
-                    new IllegalStateException(
-                        "Version "
-                            + next.version()
-                            + " of "
-                            + job.getModelId()
-                            + " was written by another job while "
-                            + job.getJobId()
-                            + " ran",
-                        e));
-      }
+              model,
+              outcome.forgetSize(),
+              outcome.retainSize(),
+              outcome.wallTimeMillis(),
+              null));
+    }
+  }
+
+  /**
+   * Attempt 3: a model trained from scratch on every example not deleted (the whole retain set,
+   * never a sample), with version 0's recipe, and its fresh memorization scores.
+   */
+  private VersionManifest retrain(
+      UnlearnJob job, Step step, VersionManifest base, Classifier current) {
+    DeletionLedger deleted = step.deletedBefore().plus(step.forgetIds());
+    VersionManifest original = store.versions(job.getModelId()).get(0);
+    var recipe = Bootstrap.recipe(original);
+    log.info(
+        "Retraining {} from scratch for job {}: {} epochs on {} examples ({} deleted)",
+        job.getModelId(),
+        job.getJobId(),
+        recipe.epochs(),
+        engine.data().train().size() - deleted.size(),
+        deleted.size());
+    long started = System.nanoTime();
+    UnlearningEngine.TrainedModel trained = engine.trainWithout(current.spec(), recipe, deleted);
+    try (Classifier model = trained.model()) {
+      MemorizationScores scores = trained.proxies().scores(Bootstrap.PROXY);
+      Map<String, String> recipeRecord = new HashMap<>(Bootstrap.record(recipe));
+      return store(
+          job,
+          step,
+          base,
+          RETRAIN_ATTEMPT,
+          new Result(
+              UnlearningAlgorithm.RETRAIN,
+              recipeRecord,
+              model,
+              step.forgetIds().length,
+              scores.size(),
+              (System.nanoTime() - started) / 1_000_000,
+              scores));
+    }
+  }
+
+  /** What an attempt produced: the model, how, and (for a retrain) its fresh scores. */
+  private record Result(
+      UnlearningAlgorithm algorithm,
+      Map<String, String> hyperParameters,
+      Classifier model,
+      int forgetSize,
+      int retainSize,
+      long wallTimeMillis,
+      MemorizationScores freshScores) {}
+
+  /** Measures an attempt's model and stores it as a CANDIDATE version. */
+  private VersionManifest store(
+      UnlearnJob job, Step step, VersionManifest base, int attempt, Result result) {
+    long[] forgetIds = step.forgetIds();
+    Classifier model = result.model();
+    Measurement measured = engine.measure(model, forgetIds, step.deletedBefore(), retainSample);
+    boolean forgot = forgetIds.length > 0;
+    VersionManifest candidate =
+        new VersionManifest(
+            job.getModelId(),
+            store.nextVersion(job.getModelId()),
+            base.version(),
+            job.getJobId(),
+            job.getForgetSetId(),
+            step.level().name(),
+            result.algorithm().name(),
+            result.hyperParameters(),
+            job.getRequestIds(),
+            Arrays.stream(forgetIds).boxed().toList(),
+            Arrays.stream(step.deletedBefore().plus(forgetIds).toArray()).boxed().toList(),
+            base.datasetId(),
+            base.datasetSize(),
+            base.architecture(),
+            null,
+            0,
+            clock.instant(),
+            Devices.label(engine.device()),
+            new VersionManifest.Evidence(
+                forgot ? measured.accuracies().forget() : null,
+                measured.accuracies().retain(),
+                measured.accuracies().test(),
+                forgot ? measured.mia() : null,
+                Double.isNaN(measured.heldOutMia()) ? null : measured.heldOutMia(),
+                null,
+                result.forgetSize(),
+                result.retainSize(),
+                result.wallTimeMillis()),
+            VersionStatus.CANDIDATE,
+            clock.instant(),
+            null,
+            null,
+            null,
+            attempt,
+            attempt == RETRAIN_ATTEMPT && !requestsRetrain(job));
+    try {
+      return store.write(
+          candidate,
+          dir -> {
+            if (result.freshScores() != null) {
+              Bootstrap.writeScores(result.freshScores(), dir.resolve(Bootstrap.SCORES_FILE));
+            }
+            return ModelFiles.save(model, dir.resolve(ModelStore.PARAMS));
+          });
+    } catch (VersionConflictException e) {
+      // Another worker stored a version with this number first (a rebalance moved the job while
+      // it ran): the job starts over from what the store now holds.
+      throw new IllegalStateException(
+          "Version "
+              + candidate.version()
+              + " of "
+              + job.getModelId()
+              + " was written by another worker while "
+              + job.getJobId()
+              + " ran; retrying",
+          e);
     }
   }
 
   /**
    * The job's hyper-parameters plus the worker's defaults for those the algorithm has and the job
-   * left out.
+   * left out. SalUn's mask always comes from the model being unlearned: older versions are purged.
    */
-  private Map<String, String> withDefaults(
+  private Map<String, String> hyperParameters(
       UnlearningAlgorithm algorithm, Map<String, String> fromJob) {
     Map<String, String> known = engine.defaultHyperParameters(algorithm);
     Map<String, String> merged = new HashMap<>(fromJob);
@@ -183,6 +364,15 @@ public final class JobApplier {
             merged.putIfAbsent(name, value);
           }
         });
+    if (algorithm == UnlearningAlgorithm.SALUN) {
+      String source = merged.getOrDefault("mask_source", "current");
+      if (!source.equalsIgnoreCase("current")) {
+        throw new IllegalArgumentException(
+            "SalUn's mask_source must be current: the original model is purged once a deletion is"
+                + " promoted");
+      }
+      merged.put("mask_source", "current");
+    }
     return merged;
   }
 

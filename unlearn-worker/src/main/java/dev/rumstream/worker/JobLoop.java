@@ -1,6 +1,6 @@
 package dev.rumstream.worker;
 
-import dev.rumstream.avro.DeletionReceipt;
+import dev.rumstream.avro.ModelVersion;
 import dev.rumstream.avro.UnlearnJob;
 import dev.rumstream.engine.model.Devices;
 import dev.rumstream.serde.AvroDeserializer;
@@ -14,10 +14,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -26,15 +26,12 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ProducerFencedException;
@@ -84,6 +81,9 @@ final class JobLoop implements Runnable {
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final AtomicReference<String> problem = new AtomicReference<>("starting");
   private final Set<TopicPartition> lostDuringJob = new HashSet<>();
+  private final StoreCheck storeCheck;
+  private final Purge purge;
+  private Publisher publisher;
   private KafkaConsumer<String, UnlearnJob> consumer;
   private KafkaProducer<String, SpecificRecord> producer;
   private Instant lagCheckedAt = Instant.EPOCH;
@@ -99,6 +99,8 @@ final class JobLoop implements Runnable {
     this.store = store;
     this.metrics = metrics;
     this.clock = clock;
+    this.storeCheck = new StoreCheck(store);
+    this.purge = new Purge(store, config.purgeGrace(), clock);
   }
 
   /** Null while the worker is consuming normally; otherwise what keeps it from being ready. */
@@ -111,14 +113,24 @@ final class JobLoop implements Runnable {
     RegistryClient registry = new RegistryClient(RegistryConfig.from(config.kafka()));
     try (KafkaConsumer<String, UnlearnJob> jobs =
             new KafkaConsumer<>(
-                consumerConfig(),
+                Clients.jobConsumer(config),
                 new StringDeserializer(),
                 AvroDeserializer.forClass(UnlearnJob.class, registry));
         KafkaProducer<String, SpecificRecord> announcements =
             new KafkaProducer<>(
-                producerConfig(), new StringSerializer(), new AvroSerializer<>(registry))) {
+                Clients.transactionalProducer(config),
+                new StringSerializer(),
+                new AvroSerializer<>(registry))) {
       this.consumer = jobs;
       this.producer = announcements;
+      this.publisher = new Publisher(config, store, announcements);
+      try (KafkaConsumer<String, ModelVersion> versions =
+          new KafkaConsumer<>(
+              Clients.reader(config),
+              new StringDeserializer(),
+              AvroDeserializer.forClass(ModelVersion.class, registry))) {
+        storeCheck.readAnnouncements(versions, config.topic(Topic.MODEL_VERSIONS));
+      }
       producer.initTransactions();
       consumer.subscribe(List.of(config.topic(Topic.UNLEARN_JOBS)), new RebalanceListener());
       problem.set(null);
@@ -139,7 +151,9 @@ final class JobLoop implements Runnable {
       log.info("Job loop woken up to stop");
     } catch (ProducerFencedException e) {
       problem.set(
-          "fenced: another worker with transactional id " + transactionalId() + " took over");
+          "fenced: another worker with transactional id "
+              + Clients.transactionalId(config)
+              + " took over");
       log.error("Stopping: {}", problem.get(), e);
     } catch (RuntimeException e) {
       problem.set("job loop failed: " + e);
@@ -159,46 +173,52 @@ final class JobLoop implements Runnable {
   private void process(ConsumerRecord<String, UnlearnJob> record) {
     TopicPartition partition = new TopicPartition(record.topic(), record.partition());
     UnlearnJob job = record.value();
+    String model = job.getModelId();
     Duration backoff = config.retryBackoff();
     Instant takenUp = clock.instant();
+    int failures = 0;
     while (running.get()) {
       Instant started = clock.instant();
-      metrics.deadlineSlack(
-          job.getDeadline() == null
-              ? null
-              : (double) Duration.between(started, job.getDeadline()).toSeconds());
-      lostDuringJob.clear();
-      consumer.pause(consumer.assignment());
-      Future<JobApplier.Applied> result = jobThread.submit(() -> applier.apply(job));
-      try {
-        JobApplier.Applied applied = awaitWhilePolling(result);
-        if (lostDuringJob.contains(partition)) {
-          log.warn(
-              "Partition {} moved to another worker during job {}; it announces the stored version",
-              partition,
-              job.getJobId());
+      Optional<String> blocked = storeCheck.problem(model);
+      metrics.blocked(model, blocked.orElse(null));
+      if (blocked.isPresent()) {
+        problem.set("model " + model + " is blocked: " + blocked.get());
+        log.error("Not applying job {}: {}", job.getJobId(), problem.get());
+      } else {
+        boolean escalate = failures >= config.maxJobAttempts();
+        try {
+          JobApplier.Applied applied = run(job, partition, escalate, started);
+          if (applied == null) {
+            return;
+          }
+          publish(record, partition, job, applied, takenUp);
+          report(model, applied, escalate);
+          metrics.jobDone(
+              applied.version(),
+              applied.alreadyStored(),
+              Duration.between(started, clock.instant()));
+          problem.set(null);
           return;
+        } catch (ExecutionException e) {
+          failures++;
+          metrics.jobFailed();
+          problem.set("job " + job.getJobId() + " failed: " + e.getCause().getMessage());
+          log.error(
+              "Job {} failed ({} of {} tries before it escalates to a retrain); retrying in {}",
+              job.getJobId(),
+              failures,
+              config.maxJobAttempts(),
+              backoff,
+              e.getCause());
+        } catch (KafkaException e) {
+          if (e instanceof ProducerFencedException) {
+            throw e;
+          }
+          producer.abortTransaction();
+          metrics.jobFailed();
+          problem.set("publishing job " + job.getJobId() + " failed: " + e.getMessage());
+          log.error("Publishing job {} failed; retrying in {}", job.getJobId(), backoff, e);
         }
-        publish(record, job, applied.version(), takenUp);
-        metrics.jobDone(
-            applied.version(), applied.alreadyStored(), Duration.between(started, clock.instant()));
-        problem.set(null);
-        return;
-      } catch (ExecutionException e) {
-        metrics.jobFailed();
-        problem.set("job " + job.getJobId() + " failed: " + e.getCause().getMessage());
-        log.error("Job {} failed; retrying in {}", job.getJobId(), backoff, e.getCause());
-      } catch (KafkaException e) {
-        if (e instanceof ProducerFencedException) {
-          throw e;
-        }
-        producer.abortTransaction();
-        metrics.jobFailed();
-        problem.set("publishing job " + job.getJobId() + " failed: " + e.getMessage());
-        log.error("Publishing job {} failed; retrying in {}", job.getJobId(), backoff, e);
-      } finally {
-        metrics.deadlineSlack(null);
-        consumer.resume(consumer.assignment());
       }
       pollFor(backoff);
       backoff =
@@ -209,6 +229,50 @@ final class JobLoop implements Runnable {
         return;
       }
     }
+  }
+
+  /**
+   * Runs the job on the job thread while this one keeps polling; null when its partition moved to
+   * another worker meanwhile (that worker announces the stored result).
+   */
+  private JobApplier.Applied run(
+      UnlearnJob job, TopicPartition partition, boolean escalate, Instant started)
+      throws ExecutionException {
+    metrics.deadlineSlack(
+        job.getDeadline() == null
+            ? null
+            : (double) Duration.between(started, job.getDeadline()).toSeconds());
+    lostDuringJob.clear();
+    consumer.pause(consumer.assignment());
+    try {
+      Future<JobApplier.Applied> result =
+          jobThread.submit(() -> escalate ? applier.escalate(job) : applier.apply(job));
+      JobApplier.Applied applied = awaitWhilePolling(result);
+      if (lostDuringJob.contains(partition)) {
+        log.warn(
+            "Partition {} moved to another worker during job {}; it announces the stored version",
+            partition,
+            job.getJobId());
+        return null;
+      }
+      return applied;
+    } finally {
+      metrics.deadlineSlack(null);
+      consumer.resume(consumer.assignment());
+    }
+  }
+
+  /** Gate outcomes, escalations and the model's versions by status, for the metrics. */
+  private void report(String model, JobApplier.Applied applied, boolean escalatedAfterFailures) {
+    if (!applied.alreadyStored()) {
+      applied.attempts().stream()
+          .filter(attempt -> attempt.gate() != null)
+          .forEach(attempt -> metrics.gateJudged(model, attempt.gate()));
+      if (applied.version().escalated()) {
+        metrics.escalated(model, escalatedAfterFailures ? "failures" : "gate");
+      }
+    }
+    metrics.versions(model, purge.census(model), purge.lag(model));
   }
 
   /**
@@ -246,49 +310,38 @@ final class JobLoop implements Runnable {
   }
 
   /**
+   * Announces the job's versions; after the last job of a forget set, waits out the purge grace of
+   * the versions the set superseded, purges them and publishes the set's COMPLETED receipts.
+   *
    * @param takenUp when this worker took up the job: the first attempt's start, retries included
    */
   private void publish(
       ConsumerRecord<String, UnlearnJob> record,
+      TopicPartition partition,
       UnlearnJob job,
-      VersionManifest version,
+      JobApplier.Applied applied,
       Instant takenUp) {
-    Instant now = clock.instant();
-    producer.beginTransaction();
-    producer.send(
-        new ProducerRecord<>(
-            config.topic(Topic.MODEL_VERSIONS),
-            job.getModelId(),
-            Announcements.version(version, store)));
-    producer.send(
-        new ProducerRecord<>(
-            config.topic(Topic.UNLEARNING_METRICS),
-            job.getModelId(),
-            Announcements.metrics(version, takenUp, now)));
+    Publisher.Offset offset =
+        new Publisher.Offset(partition, record.offset() + 1, consumer.groupMetadata());
+    boolean completesSet = job.getIndex() == job.getJobCount() - 1;
+    publisher.announce(job, applied, takenUp, clock.instant(), completesSet ? null : offset);
+    storeCheck.announced(job.getModelId(), applied.version().version());
     int receipts = 0;
-    if (job.getIndex() == job.getJobCount() - 1) {
-      List<VersionManifest> jobsOfSet =
-          store.versions(job.getModelId()).stream()
-              .filter(v -> job.getForgetSetId().equals(v.forgetSetId()))
-              .toList();
-      for (DeletionReceipt receipt :
-          Announcements.completed(version, jobsOfSet, job.getRequests(), now)) {
-        producer.send(
-            new ProducerRecord<>(
-                config.topic(Topic.DELETION_RECEIPTS), receipt.getRequestId(), receipt));
-        receipts++;
+    if (completesSet) {
+      Instant due = purge.due(job.getModelId());
+      if (due.isAfter(clock.instant())) {
+        pollFor(Duration.between(clock.instant(), due));
       }
+      List<VersionManifest> purged = purge.superseded(job);
+      metrics.purged(job.getModelId(), purged.size());
+      receipts =
+          publisher.complete(
+              job, applied.version(), purged, clock.instant(), clock.instant(), offset);
+      metrics.receiptsCompleted(receipts);
     }
-    producer.sendOffsetsToTransaction(
-        Map.of(
-            new TopicPartition(record.topic(), record.partition()),
-            new OffsetAndMetadata(record.offset() + 1)),
-        consumer.groupMetadata());
-    producer.commitTransaction();
-    metrics.receiptsCompleted(receipts);
     log.info(
         "Published version {} of {} for job {} ({} receipts)",
-        version.version(),
+        applied.version().version(),
         job.getModelId(),
         job.getJobId(),
         receipts);
@@ -327,28 +380,6 @@ final class JobLoop implements Runnable {
       lag += Math.max(0, end.getValue() - consumer.position(end.getKey()));
     }
     metrics.lag(lag);
-  }
-
-  private Map<String, Object> consumerConfig() {
-    Map<String, Object> props = new HashMap<>(config.kafka());
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
-    props.putIfAbsent(ConsumerConfig.GROUP_ID_CONFIG, "rumstream-worker");
-    return props;
-  }
-
-  private Map<String, Object> producerConfig() {
-    Map<String, Object> props = new HashMap<>(config.kafka());
-    props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId());
-    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    props.put(ProducerConfig.ACKS_CONFIG, "all");
-    return props;
-  }
-
-  private String transactionalId() {
-    return "rumstream-worker-" + config.workerId();
   }
 
   private final class RebalanceListener implements ConsumerRebalanceListener {

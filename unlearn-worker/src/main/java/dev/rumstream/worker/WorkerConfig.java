@@ -5,6 +5,8 @@ import dev.rumstream.engine.EngineConfig;
 import dev.rumstream.engine.data.ImageFolders;
 import dev.rumstream.topics.Topic;
 import dev.rumstream.topics.TopicNames;
+import dev.rumstream.worker.lifecycle.FallbackPolicy;
+import dev.rumstream.worker.lifecycle.GateSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -23,6 +25,10 @@ public record WorkerConfig(
     int evaluationRetainSample,
     Duration retryBackoff,
     Duration maxRetryBackoff,
+    int maxJobAttempts,
+    GateSettings gate,
+    FallbackPolicy fallbacks,
+    Duration purgeGrace,
     int httpPort,
     Duration shutdownTimeout) {
 
@@ -70,6 +76,10 @@ public record WorkerConfig(
         settings.integer("rumstream.eval.retain.sample"),
         settings.duration("rumstream.job.retry.backoff"),
         settings.duration("rumstream.job.retry.backoff.max"),
+        settings.integer("rumstream.job.max.attempts"),
+        GateSettings.from(settings),
+        FallbackPolicy.from(settings),
+        settings.duration("rumstream.store.purge.grace"),
         settings.integer("rumstream.http.port"),
         settings.duration("rumstream.shutdown.timeout"));
   }

@@ -22,7 +22,7 @@ public final class WorkerMetrics {
    * Escalation reasons registered at 0 for every model, so that increase() sees the first one:
    * after the fallback failed the gate too, after a job kept failing, and `rumstream retrain`.
    */
-  private static final List<String> ESCALATION_REASONS = List.of("gate", "failures", "operator");
+  private static final List<String> ESCALATION_REASONS = List.of("gate", "failures");
 
   private final MeterRegistry registry;
   private final Counter examplesUnlearned;

@@ -7,6 +7,7 @@ import dev.rumstream.engine.data.FashionMnist;
 import dev.rumstream.engine.data.HeldOut;
 import dev.rumstream.engine.data.ImageFolders;
 import dev.rumstream.engine.model.Devices;
+import dev.rumstream.worker.lifecycle.PromotionGate;
 import dev.rumstream.worker.store.ModelStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
@@ -31,7 +32,7 @@ public final class WorkerService implements AutoCloseable {
     log.info("Unlearning on {}", Devices.label(engine.device()));
     ModelStore store = new ModelStore(config.modelStore());
     WorkerMetrics metrics = new WorkerMetrics(registry, Devices.label(engine.device()));
-    store.models().forEach(model -> store.latest(model).ifPresent(metrics::versionAnnounced));
+    store.models().forEach(model -> store.promoted(model).ifPresent(metrics::versionAnnounced));
     this.loop =
         new JobLoop(
             config,
@@ -40,6 +41,8 @@ public final class WorkerService implements AutoCloseable {
                 store,
                 config.defaultHyperParameters(),
                 config.evaluationRetainSample(),
+                new PromotionGate(config.gate()),
+                config.fallbacks(),
                 Clock.systemUTC()),
             store,
             metrics,

@@ -59,14 +59,12 @@ class WorkerMetricsTest {
   void countsEscalationsByReasonFromZero() {
     metrics.escalated("m", "gate");
     metrics.escalated("m", "gate");
-    metrics.escalated("m", "operator");
+    metrics.escalated("m", "failures");
 
     assertThat(sample("rumstream_worker_escalations_total", "model=\"m\",reason=\"gate\""))
         .isEqualTo(2);
-    assertThat(sample("rumstream_worker_escalations_total", "model=\"m\",reason=\"operator\""))
-        .isEqualTo(1);
     assertThat(sample("rumstream_worker_escalations_total", "model=\"m\",reason=\"failures\""))
-        .isEqualTo(0);
+        .isEqualTo(1);
   }
 
   @Test
@@ -118,7 +116,6 @@ class WorkerMetricsTest {
             "rumstream_worker_gate_total{model=\"m\",outcome=\"failed\"} 0",
             "rumstream_worker_escalations_total{model=\"m\",reason=\"gate\"} 0",
             "rumstream_worker_escalations_total{model=\"m\",reason=\"failures\"} 0",
-            "rumstream_worker_escalations_total{model=\"m\",reason=\"operator\"} 0",
             "rumstream_worker_versions{model=\"m\",status=\"CANDIDATE\"} 0",
             "rumstream_worker_versions{model=\"m\",status=\"PROMOTED\"} 0",
             "rumstream_worker_versions{model=\"m\",status=\"REJECTED\"} 0",

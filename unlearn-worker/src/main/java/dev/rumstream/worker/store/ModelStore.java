@@ -3,6 +3,7 @@ package dev.rumstream.worker.store;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.rumstream.avro.VersionStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -12,9 +13,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -107,9 +111,140 @@ public final class ModelStore {
     return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
   }
 
-  /** The version an unlearning job produced, if it was stored already (a redelivered job). */
+  /**
+   * The version that serves: the newest PROMOTED one (after a crash between promoting a version and
+   * superseding its predecessor, two are PROMOTED for a moment; the newer one counts).
+   */
+  public Optional<VersionManifest> promoted(String modelId) {
+    List<VersionManifest> all = versions(modelId);
+    for (int i = all.size() - 1; i >= 0; i--) {
+      if (all.get(i).status() == VersionStatus.PROMOTED) {
+        return Optional.of(all.get(i));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The number the next version of a model gets: one above every version ever stored. */
+  public long nextVersion(String modelId) {
+    return latest(modelId).map(v -> v.version() + 1).orElse(0L);
+  }
+
+  /**
+   * The version a job's promoted attempt produced, whatever happened to it since (superseded,
+   * purged): a redelivered job finds it and is not applied again.
+   */
   public Optional<VersionManifest> byJob(String modelId, String jobId) {
-    return versions(modelId).stream().filter(v -> jobId.equals(v.jobId())).findFirst();
+    return attempts(modelId, jobId).stream().filter(v -> v.promotedAt() != null).findFirst();
+  }
+
+  /** Every version the attempts of a job wrote, oldest first. */
+  public List<VersionManifest> attempts(String modelId, String jobId) {
+    return versions(modelId).stream().filter(v -> jobId.equals(v.jobId())).toList();
+  }
+
+  /**
+   * Rewrites a version's manifest (a status change, the gate's verdict): written beside it, fsynced
+   * and renamed over it in one atomic step, so a crash leaves the old or the new manifest. The
+   * parameters and their checksum never change.
+   */
+  public VersionManifest update(VersionManifest changed) {
+    Path dir = directory(changed);
+    VersionManifest current = readManifest(dir);
+    if (current.version() != changed.version()
+        || !Objects.equals(current.checksum(), changed.checksum())) {
+      throw new IllegalArgumentException(
+          "A manifest update may not change the version or its checksum: " + dir);
+    }
+    Path next = dir.resolve(MANIFEST + ".next");
+    try {
+      json.writeValue(next.toFile(), changed);
+      fsync(next);
+      Files.move(
+          next,
+          dir.resolve(MANIFEST),
+          StandardCopyOption.ATOMIC_MOVE,
+          StandardCopyOption.REPLACE_EXISTING);
+      fsync(dir);
+      return changed;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot update the manifest in " + dir, e);
+    }
+  }
+
+  /**
+   * Promotes a version: it becomes the one that serves, and every other version of the model that
+   * still has parameters (the previous promoted one, version 0 included, rejected or abandoned
+   * candidates) starts its purge grace at {@code at}. Idempotent.
+   */
+  public VersionManifest promote(VersionManifest version, Instant at) {
+    VersionManifest promoted =
+        version.status() == VersionStatus.PROMOTED
+            ? version
+            : update(version.withStatus(VersionStatus.PROMOTED, at));
+    for (VersionManifest other : versions(version.modelId())) {
+      if (other.version() == promoted.version() || other.supersededAt() != null) {
+        continue;
+      }
+      switch (other.status()) {
+        case PROMOTED -> update(other.withStatus(VersionStatus.SUPERSEDED, at));
+        // A candidate left by a crash never served: it is rejected, and purged like the others.
+        case CANDIDATE -> update(other.withStatus(VersionStatus.REJECTED, at).withSupersededAt(at));
+        case REJECTED -> update(other.withSupersededAt(at));
+        default -> {}
+      }
+    }
+    return promoted;
+  }
+
+  /** Marks a candidate that failed its gate: it never serves. */
+  public VersionManifest reject(VersionManifest candidate, Instant at) {
+    return update(candidate.withStatus(VersionStatus.REJECTED, at));
+  }
+
+  /**
+   * The versions of a model that still hold parameters although a newer version serves, oldest
+   * first: superseded versions and rejected candidates. Each learned from data deleted since.
+   */
+  public List<VersionManifest> unpurged(String modelId) {
+    return versions(modelId).stream()
+        .filter(v -> v.supersededAt() != null && v.status() != VersionStatus.PURGED)
+        .filter(v -> v.status() != VersionStatus.PROMOTED)
+        .toList();
+  }
+
+  /** The unpurged versions whose grace has run out at {@code now}. */
+  public List<VersionManifest> purgeable(String modelId, Instant now, Duration grace) {
+    return unpurged(modelId).stream()
+        .filter(v -> !v.supersededAt().plus(grace).isAfter(now))
+        .toList();
+  }
+
+  /**
+   * Deletes every file of a version but its manifest (parameters, memorization scores), then marks
+   * the manifest PURGED: it stays as the audit record. Idempotent; a crash in between is finished
+   * by the next call. Refuses the version that serves.
+   */
+  public VersionManifest purge(VersionManifest version, Instant at) {
+    if (version.status() == VersionStatus.PROMOTED) {
+      throw new IllegalArgumentException(
+          "Version " + version.version() + " of " + version.modelId() + " serves: not purging it");
+    }
+    if (version.status() == VersionStatus.PURGED) {
+      return version;
+    }
+    Path dir = directory(version);
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path file : files.toList()) {
+        if (!file.getFileName().toString().equals(MANIFEST)) {
+          Files.deleteIfExists(file);
+        }
+      }
+      fsync(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot purge " + dir, e);
+    }
+    return update(version.withStatus(VersionStatus.PURGED, at));
   }
 
   public Path parameters(VersionManifest version) {
@@ -198,6 +333,16 @@ public final class ModelStore {
    * mismatch, a truncated or a missing file is refused with {@link CorruptVersionException}.
    */
   public <T> T load(VersionManifest version, ParameterReader<T> reader, ChecksumReader checksums) {
+    if (version.status() == VersionStatus.PURGED) {
+      throw new PurgedVersionException(
+          "Version "
+              + version.version()
+              + " of model "
+              + version.modelId()
+              + " was purged at "
+              + version.statusChangedAt()
+              + ": it learned from data deleted since, and its parameters no longer exist");
+    }
     Path file = parameters(version);
     try {
       if (!Files.isRegularFile(file)) {

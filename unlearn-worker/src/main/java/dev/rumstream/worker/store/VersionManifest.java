@@ -16,6 +16,8 @@ import java.util.Map;
  * @param status where the version stands in its lifecycle; manifests from before the lifecycle read
  *     as PROMOTED
  * @param statusChangedAt when it took that status
+ * @param promotedAt when it was promoted (it stays set after it is superseded and purged); null for
+ *     versions never promoted
  * @param supersededAt when a newer version was promoted over it (its purge grace starts then)
  * @param gate the promotion gate's verdict; null for version 0 and for retrains from scratch
  * @param attempt which try of the job produced it: 1 the level's algorithm, 2 its fallback, 3 a
@@ -44,6 +46,7 @@ public record VersionManifest(
     Evidence evidence,
     VersionStatus status,
     Instant statusChangedAt,
+    Instant promotedAt,
     Instant supersededAt,
     GateResult gate,
     int attempt,
@@ -51,7 +54,10 @@ public record VersionManifest(
 
   public VersionManifest {
     hyperParameters = Map.copyOf(hyperParameters);
-    status = status == null ? VersionStatus.PROMOTED : status;
+    if (status == null) {
+      status = VersionStatus.PROMOTED;
+      promotedAt = createdAt;
+    }
     attempt = attempt == 0 ? 1 : attempt;
     requestIds = List.copyOf(requestIds);
     forgetIds = List.copyOf(forgetIds);
@@ -100,6 +106,7 @@ public record VersionManifest(
         device,
         evidence,
         VersionStatus.PROMOTED,
+        createdAt,
         createdAt,
         null,
         null,
@@ -155,6 +162,33 @@ public record VersionManifest(
 
   /** This version with another status, taken at {@code at}. */
   public VersionManifest withStatus(VersionStatus newStatus, Instant at) {
+    return lifecycle(
+        newStatus,
+        at,
+        newStatus == VersionStatus.PROMOTED && promotedAt == null ? at : promotedAt,
+        newStatus == VersionStatus.SUPERSEDED && supersededAt == null ? at : supersededAt,
+        gate);
+  }
+
+  /**
+   * This version with its purge grace started at {@code at} and its status kept: a rejected
+   * candidate stays REJECTED, so the audit record still says it failed.
+   */
+  public VersionManifest withSupersededAt(Instant at) {
+    return lifecycle(status, statusChangedAt, promotedAt, at, gate);
+  }
+
+  /** This version with the gate's verdict on it. */
+  public VersionManifest withGate(GateResult verdict) {
+    return lifecycle(status, statusChangedAt, promotedAt, supersededAt, verdict);
+  }
+
+  private VersionManifest lifecycle(
+      VersionStatus newStatus,
+      Instant newStatusChangedAt,
+      Instant newPromotedAt,
+      Instant newSupersededAt,
+      GateResult newGate) {
     return new VersionManifest(
         modelId,
         version,
@@ -176,9 +210,10 @@ public record VersionManifest(
         device,
         evidence,
         newStatus,
-        at,
-        newStatus == VersionStatus.SUPERSEDED && supersededAt == null ? at : supersededAt,
-        gate,
+        newStatusChangedAt,
+        newPromotedAt,
+        newSupersededAt,
+        newGate,
         attempt,
         escalated);
   }
@@ -206,6 +241,7 @@ public record VersionManifest(
         evidence,
         status,
         statusChangedAt,
+        promotedAt,
         supersededAt,
         gate,
         attempt,

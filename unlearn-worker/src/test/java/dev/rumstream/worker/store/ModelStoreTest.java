@@ -3,12 +3,14 @@ package dev.rumstream.worker.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.rumstream.avro.VersionStatus;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
@@ -167,5 +169,150 @@ class ModelStoreTest {
     assertThatThrownBy(() -> store.versions("m"))
         .isInstanceOf(CorruptVersionException.class)
         .hasMessageContaining("Unreadable manifest");
+  }
+
+  private static VersionManifest candidate(long version, String jobId, int attempt) {
+    VersionManifest m = manifest(version, jobId, List.of(4L));
+    return new VersionManifest(
+        m.modelId(),
+        m.version(),
+        0L,
+        m.jobId(),
+        m.forgetSetId(),
+        m.level(),
+        m.algorithm(),
+        m.hyperParameters(),
+        m.requestIds(),
+        List.of(4L),
+        List.of(4L),
+        m.datasetId(),
+        m.datasetSize(),
+        m.architecture(),
+        null,
+        0,
+        m.createdAt(),
+        m.device(),
+        m.evidence(),
+        VersionStatus.CANDIDATE,
+        m.createdAt(),
+        null,
+        null,
+        null,
+        attempt,
+        false);
+  }
+
+  @Test
+  void promotionSupersedesEveryOlderVersionAndPurgeKeepsOnlyTheManifest() throws IOException {
+    ModelStore store = new ModelStore(root);
+    Instant t0 = Instant.parse("2026-11-29T10:00:00Z");
+    VersionManifest v0 =
+        store.write(
+            manifest(0, null, List.of()),
+            dir -> {
+              Files.writeString(dir.resolve("scores.bin"), "scores of every example");
+              return writeBytes(dir, "zero");
+            });
+    VersionManifest rejected = store.write(candidate(1, "fs-1-0", 1), d -> writeBytes(d, "bad"));
+    store.reject(rejected, t0);
+    VersionManifest good = store.write(candidate(2, "fs-1-0", 2), d -> writeBytes(d, "good"));
+
+    VersionManifest promoted = store.promote(good, t0.plusSeconds(1));
+
+    assertThat(store.promoted("m")).contains(promoted);
+    assertThat(store.byJob("m", "fs-1-0")).contains(promoted);
+    assertThat(store.attempts("m", "fs-1-0")).hasSize(2);
+    assertThat(store.nextVersion("m")).isEqualTo(3);
+    assertThat(store.versions("m").get(0).status()).isEqualTo(VersionStatus.SUPERSEDED);
+    assertThat(store.versions("m").get(1).status())
+        .as("a rejected candidate stays REJECTED in the audit record")
+        .isEqualTo(VersionStatus.REJECTED);
+    assertThat(store.unpurged("m")).extracting(VersionManifest::version).containsExactly(0L, 1L);
+    assertThat(store.purgeable("m", t0.plusSeconds(5), Duration.ofSeconds(10))).isEmpty();
+    assertThat(store.purgeable("m", t0.plusSeconds(11), Duration.ofSeconds(10))).hasSize(2);
+
+    for (VersionManifest old : store.unpurged("m")) {
+      store.purge(old, t0.plusSeconds(12));
+    }
+    VersionManifest purged = store.versions("m").get(0);
+    assertThat(purged.status()).isEqualTo(VersionStatus.PURGED);
+    assertThat(purged.promotedAt()).as("version 0 served once").isEqualTo(v0.createdAt());
+    try (var files = Files.list(store.directory(purged))) {
+      assertThat(files.map(p -> p.getFileName().toString()).toList())
+          .containsExactly(ModelStore.MANIFEST);
+    }
+    assertThatThrownBy(() -> store.load(purged, Files::readString, ModelStoreTest::fileChecksum))
+        .isInstanceOf(PurgedVersionException.class)
+        .hasMessageContaining("Version 0 of model m was purged")
+        .hasMessageContaining("learned from data deleted since");
+    assertThat(store.purge(purged, t0.plusSeconds(60))).as("idempotent").isEqualTo(purged);
+    assertThat(store.unpurged("m")).isEmpty();
+    assertThatThrownBy(() -> store.purge(promoted, t0))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(store.<String>load(promoted, Files::readString, ModelStoreTest::fileChecksum))
+        .isEqualTo("good");
+  }
+
+  @Test
+  void afterACrashBetweenPromotingAndSupersedingTheNewerPromotedVersionServes() throws IOException {
+    ModelStore store = new ModelStore(root);
+    store.write(manifest(0, null, List.of()), dir -> writeBytes(dir, "zero"));
+    VersionManifest v1 = store.write(candidate(1, "fs-1-0", 1), d -> writeBytes(d, "one"));
+    store.update(v1.withStatus(VersionStatus.PROMOTED, Instant.parse("2026-11-29T10:00:00Z")));
+
+    assertThat(store.promoted("m")).map(VersionManifest::version).contains(1L);
+    store.promote(store.promoted("m").orElseThrow(), Instant.parse("2026-11-29T10:00:01Z"));
+    assertThat(store.versions("m").get(0).status()).isEqualTo(VersionStatus.SUPERSEDED);
+  }
+
+  @Test
+  void aManifestUpdateCannotChangeTheParametersChecksum() {
+    ModelStore store = new ModelStore(root);
+    VersionManifest v0 = store.write(manifest(0, null, List.of()), dir -> writeBytes(dir, "zero"));
+    VersionManifest other =
+        store.write(manifest(1, "fs-1-0", List.of()), dir -> writeBytes(dir, "one"));
+    VersionManifest forged =
+        new VersionManifest(
+            v0.modelId(),
+            v0.version(),
+            v0.parentVersion(),
+            v0.jobId(),
+            v0.forgetSetId(),
+            v0.level(),
+            v0.algorithm(),
+            v0.hyperParameters(),
+            v0.requestIds(),
+            v0.forgetIds(),
+            v0.deletedIds(),
+            v0.datasetId(),
+            v0.datasetSize(),
+            v0.architecture(),
+            other.checksum(),
+            v0.sizeBytes(),
+            v0.createdAt(),
+            v0.device(),
+            v0.evidence());
+    assertThatThrownBy(() -> store.update(forged)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void manifestsFromBeforeTheLifecycleReadAsPromoted() throws IOException {
+    ModelStore store = new ModelStore(root);
+    VersionManifest v0 = store.write(manifest(0, null, List.of()), dir -> writeBytes(dir, "zero"));
+    Path file = store.directory(v0).resolve(ModelStore.MANIFEST);
+    String legacy =
+        Files.readString(file)
+            .replaceAll(
+                "(?m)^\\s*\"(status|statusChangedAt|promotedAt|supersededAt|gate"
+                    + "|attempt|escalated)\"\\s*:.*$\\n?",
+                "")
+            .replaceAll(",\\s*}\\s*$", "\n}");
+    Files.writeString(file, legacy);
+    assertThat(Files.readString(file)).doesNotContain("status");
+
+    VersionManifest read = store.versions("m").get(0);
+    assertThat(read.status()).isEqualTo(VersionStatus.PROMOTED);
+    assertThat(read.promotedAt()).isEqualTo(v0.createdAt());
+    assertThat(store.promoted("m")).contains(read);
   }
 }

@@ -1,0 +1,102 @@
+package dev.rumstream.worker;
+
+import dev.rumstream.avro.ModelVersion;
+import dev.rumstream.avro.VersionStatus;
+import dev.rumstream.engine.store.ModelFiles;
+import dev.rumstream.worker.store.ModelStore;
+import dev.rumstream.worker.store.VersionManifest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * The store answers to the announcements: before a model's job runs, the version the store says
+ * serves must be the newest one {@code model-versions} announced PROMOTED, with intact parameters.
+ * Otherwise (a version directory moved away, a file truncated) the model's jobs stop with the
+ * reason: applying them to an older version would reuse its version number and drop the lost
+ * version's deletions from the ledger. It recovers when the files are restored.
+ */
+final class StoreCheck {
+  private final ModelStore store;
+  private final Map<String, Long> announced = new ConcurrentHashMap<>();
+
+  StoreCheck(ModelStore store) {
+    this.store = store;
+  }
+
+  /** Reads every PROMOTED announcement on {@code model-versions}, up to its current end. */
+  void readAnnouncements(KafkaConsumer<String, ModelVersion> consumer, String topic) {
+    List<TopicPartition> partitions =
+        consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+            .map(p -> new TopicPartition(topic, p.partition()))
+            .toList();
+    consumer.assign(partitions);
+    consumer.seekToBeginning(partitions);
+    Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+    while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+      for (ConsumerRecord<String, ModelVersion> record : consumer.poll(Duration.ofMillis(500))) {
+        ModelVersion version = record.value();
+        if (version != null && version.getStatus() == VersionStatus.PROMOTED) {
+          announced(version.getModelId(), version.getVersion());
+        }
+      }
+    }
+  }
+
+  /** This worker announced a promoted version. */
+  void announced(String model, long version) {
+    announced.merge(model, version, Math::max);
+  }
+
+  /** Why the model's jobs cannot run on its store now, if they cannot. */
+  Optional<String> problem(String model) {
+    Optional<VersionManifest> promoted = store.promoted(model);
+    Long expected = announced.get(model);
+    if (promoted.isEmpty()) {
+      return Optional.of(
+          "the store at "
+              + store.root().resolve(model)
+              + " has no promoted version of "
+              + model
+              + (expected == null ? "" : " (version " + expected + " was announced PROMOTED)")
+              + ": restore its files");
+    }
+    VersionManifest serving = promoted.get();
+    if (expected != null && expected > serving.version()) {
+      return Optional.of(
+          "version "
+              + expected
+              + " of "
+              + model
+              + " was announced PROMOTED but the store's promoted version is "
+              + serving.version()
+              + ": restore "
+              + store.root().resolve(model)
+              + String.format("/v%06d", expected));
+    }
+    Path parameters = store.parameters(serving);
+    try {
+      if (!Files.isRegularFile(parameters)
+          || !ModelFiles.checksum(parameters).equalsIgnoreCase(serving.checksum())) {
+        return Optional.of(
+            "the parameters of version "
+                + serving.version()
+                + " of "
+                + model
+                + " are missing or do not match their checksum: restore "
+                + parameters);
+      }
+    } catch (IOException e) {
+      return Optional.of("cannot read " + parameters + ": " + e.getMessage());
+    }
+    return Optional.empty();
+  }
+}

@@ -18,18 +18,23 @@ public final class ServiceOptions {
       description = "Print the effective configuration (secrets masked) and exit.")
   boolean printConfig;
 
+  /** How a command builds its service in its shell from the loaded settings. */
+  @FunctionalInterface
+  public interface Opener {
+    ServiceShell<?> open(Settings settings) throws Exception;
+  }
+
   /**
    * Loads the configuration (the defaults resource, then --config, then the environment) and runs
-   * the service it builds until SIGTERM, or only prints the configuration.
+   * the service it opens until SIGTERM, or only prints the configuration.
    */
-  public <S extends RunningService> int run(
-      String name, String defaultsResource, ServiceShell.Factory<S> factory) throws Exception {
+  public int run(String name, String defaultsResource, Opener opener) throws Exception {
     AvroTrust.trustRumstreamContracts();
     Settings settings = Settings.load(defaultsResource, config, System.getenv());
     if (printConfig) {
       System.out.println(settings);
       return 0;
     }
-    return ServiceShell.open(settings, factory).runUntilStopped(name);
+    return opener.open(settings).runUntilStopped(name);
   }
 }

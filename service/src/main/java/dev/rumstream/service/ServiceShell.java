@@ -23,6 +23,7 @@ public final class ServiceShell<S extends RunningService> implements AutoCloseab
   private final S service;
   private final PrometheusMeterRegistry metrics;
   private final ServiceHttp http;
+  private boolean answering;
 
   private ServiceShell(S service, PrometheusMeterRegistry metrics, ServiceHttp http) {
     this.service = service;
@@ -46,10 +47,19 @@ public final class ServiceShell<S extends RunningService> implements AutoCloseab
     }
   }
 
-  public ServiceShell<S> start() {
+  /** Starts answering HTTP, then the service: readiness says 503 until the service is ready. */
+  public synchronized ServiceShell<S> start() {
+    startHttp();
     service.start();
-    http.start();
     return this;
+  }
+
+  /** Answers HTTP before the service starts (to see it not ready yet). */
+  public synchronized void startHttp() {
+    if (!answering) {
+      http.start();
+      answering = true;
+    }
   }
 
   public S service() {

@@ -123,10 +123,6 @@ public final class StreamsService implements RunningService {
     return streams.state();
   }
 
-  public HostInfo self() {
-    return self;
-  }
-
   public ReceiptLookup receipt(String requestId) {
     KeyQueryMetadata owner =
         streams.queryMetadataForKey(StoreNames.RECEIPTS, requestId, Serdes.String().serializer());

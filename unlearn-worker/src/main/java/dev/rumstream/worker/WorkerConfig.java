@@ -23,7 +23,6 @@ public record WorkerConfig(
     int evaluationRetainSample,
     Duration retryBackoff,
     Duration maxRetryBackoff,
-    int httpPort,
     Duration shutdownTimeout) {
 
   /** The worker's built-in defaults. */
@@ -69,7 +68,6 @@ public record WorkerConfig(
         settings.integer("rumstream.eval.retain.sample"),
         settings.duration("rumstream.job.retry.backoff"),
         settings.duration("rumstream.job.retry.backoff.max"),
-        settings.integer("rumstream.http.port"),
         settings.duration("rumstream.shutdown.timeout"));
   }
 }

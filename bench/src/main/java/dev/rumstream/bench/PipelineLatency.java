@@ -1,47 +1,30 @@
 package dev.rumstream.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.rumstream.avro.DeletionRequest;
-import dev.rumstream.avro.ForgetSet;
 import dev.rumstream.avro.MemorizationLevel;
-import dev.rumstream.avro.UnlearningMetrics;
+import dev.rumstream.bench.LatencyReport.Sent;
 import dev.rumstream.config.Settings;
+import dev.rumstream.pipeline.EmbeddedPipeline;
 import dev.rumstream.serde.AvroSerializer;
 import dev.rumstream.serde.AvroTrust;
-import dev.rumstream.streams.DeletionService;
 import dev.rumstream.streams.StreamsApp;
-import dev.rumstream.streams.TopicSetup;
 import dev.rumstream.streams.TopologyConfig;
 import dev.rumstream.streams.refine.RefinementPolicy;
 import dev.rumstream.topics.Topic;
-import dev.rumstream.worker.Bootstrap;
-import dev.rumstream.worker.WorkerConfig;
-import dev.rumstream.worker.WorkerService;
-import dev.rumstream.worker.store.ModelStore;
 import dev.rumstream.worker.store.VersionManifest;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Random;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.function.ToLongFunction;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -194,55 +177,6 @@ public final class PipelineLatency implements Callable<Integer> {
     System.exit(new CommandLine(new PipelineLatency()).execute(args));
   }
 
-  /** A request as sent: its id and requestedAt, which is the moment of sending. */
-  record Sent(String requestId, Instant requestedAt) {}
-
-  /**
-   * The parts of one request's latency in milliseconds; null where the request did not complete.
-   */
-  record Row(
-      String requestId,
-      Instant requestedAt,
-      String status,
-      String forgetSetId,
-      String closeReason,
-      Long windowMs,
-      Long queueMs,
-      Long unlearningMs,
-      Long totalMs,
-      Long algorithmMs,
-      Long visibleMs) {}
-
-  /**
-   * One forget set: when it closed, when the worker took up its first job, when its receipts were
-   * issued.
-   */
-  record SetRow(ForgetSet set, List<UnlearningMetrics> jobs, Instant startedAt, Instant issuedAt) {
-    long algorithmMs() {
-      return jobs.stream().mapToLong(UnlearningMetrics::getWallTimeMillis).sum();
-    }
-  }
-
-  /** Nearest-rank percentiles of one part, in milliseconds. */
-  record Distribution(int count, long p50, long p95, long p99, long max, double mean) {
-    static Distribution of(long[] millis) {
-      long[] sorted = millis.clone();
-      Arrays.sort(sorted);
-      return new Distribution(
-          sorted.length,
-          rank(sorted, 50),
-          rank(sorted, 95),
-          rank(sorted, 99),
-          sorted.length == 0 ? 0 : sorted[sorted.length - 1],
-          Arrays.stream(sorted).average().orElse(0));
-    }
-
-    /** The smallest value at or above p percent of the values. */
-    private static long rank(long[] sorted, double p) {
-      return sorted.length == 0 ? 0 : sorted[(int) Math.ceil(p / 100 * sorted.length) - 1];
-    }
-  }
-
   @Override
   public Integer call() throws Exception {
     AvroTrust.trustRumstreamContracts();
@@ -259,56 +193,54 @@ public final class PipelineLatency implements Callable<Integer> {
           broker.registryUrl,
           loadBefore,
           Runtime.getRuntime().availableProcessors());
-      Settings streamsSettings = streamsSettings(run);
-      TopologyConfig topology = TopologyConfig.from(streamsSettings);
-      TopicSetup.ensure(run.clientConfig(), topology.topics(), 1, (short) 1);
-      WorkerConfig workerConfig = workerConfig(run);
-      ModelStore store = new ModelStore(workerConfig.modelStore());
-      VersionManifest v0 =
-          Bootstrap.fromCache(
-              workerConfig, new ModelStore(modelCache.toAbsolutePath()), store, modelId, epochs);
-      OUT.printf(
-          "model %s version 0: %s, trained %s epochs, test accuracy %.4f; published with its scores%n",
-          modelId,
-          v0.architecture(),
-          v0.hyperParameters().get("epochs"),
-          v0.evidence().testAccuracy());
-
       List<Sent> sent;
-      List<Row> rows;
-      List<SetRow> sets;
-      PipelineRecords records =
-          new PipelineRecords(
-              run.clientConfig(),
-              broker.registryUrl,
-              List.of(
-                  topology.topic(Topic.DELETION_RECEIPTS),
-                  topology.topic(Topic.FORGET_SETS),
-                  topology.topic(Topic.UNLEARN_JOBS),
-                  topology.topic(Topic.UNLEARNING_METRICS)));
-      try (records;
-          DeletionService streams =
-              run.track(new DeletionService(streamsSettings, new SimpleMeterRegistry()));
-          WorkerService worker =
-              run.track(new WorkerService(workerConfig, new SimpleMeterRegistry()))) {
-        streams.start();
-        worker.start();
-        BrokerRun.awaitRunning("streams app", streams::state);
-        awaitWorker(worker);
-        sent =
-            sendSteadily(
+      List<LatencyReport.Row> rows;
+      List<LatencyReport.SetRow> sets;
+      VersionManifest v0;
+      PipelineRecords records;
+      try (EmbeddedPipeline pipeline =
+          run.track(
+              EmbeddedPipeline.on(broker.bootstrapServers, broker.registryUrl)
+                  .topics(run.appSettings("lat"))
+                  .streams(streamsSettings(run))
+                  .worker(workerSettings(run))
+                  .create())) {
+        v0 = pipeline.storeTrainedVersionZero(modelCache, modelId, epochs);
+        OUT.printf(
+            "model %s version 0: %s, trained %s epochs, test accuracy %.4f; published with its scores%n",
+            modelId,
+            v0.architecture(),
+            v0.hyperParameters().get("epochs"),
+            v0.evidence().testAccuracy());
+        records =
+            new PipelineRecords(
                 run.clientConfig(),
-                topology.topic(Topic.DELETION_REQUESTS),
-                v0.datasetSize(),
-                records);
-        drain(sent, records);
-        sets = sets(records);
-        rows = rows(sent, records, sets);
+                broker.registryUrl,
+                List.of(
+                    pipeline.topic(Topic.DELETION_RECEIPTS),
+                    pipeline.topic(Topic.FORGET_SETS),
+                    pipeline.topic(Topic.UNLEARN_JOBS),
+                    pipeline.topic(Topic.UNLEARNING_METRICS)));
+        try (records) {
+          pipeline.startStreams();
+          pipeline.startWorker(true);
+          sent =
+              sendSteadily(
+                  run.clientConfig(),
+                  pipeline.topic(Topic.DELETION_REQUESTS),
+                  v0.datasetSize(),
+                  records);
+          drain(sent, records);
+          sets = LatencyReport.sets(records);
+          rows = LatencyReport.rows(sent, records, sets);
+        }
+        run.untrack(pipeline);
       }
+      LatencyReport report = new LatencyReport(this);
       String loadAfter = Machine.loadAverage();
-      Map<String, Object> summary = report(rows, sets, records, loadBefore, loadAfter);
+      Map<String, Object> summary = report.report(rows, sets, records, loadBefore, loadAfter);
       if (!"none".equals(output)) {
-        writeJson(
+        report.writeJson(
             Path.of(output), run.id(), startedAt, loadBefore, loadAfter, v0, summary, sets, rows);
         OUT.println("figures written to " + output);
       }
@@ -318,18 +250,17 @@ public final class PipelineLatency implements Callable<Integer> {
 
   // ------------------------------------------------------------------------------------------------ the system
 
-  private Settings streamsSettings(BrokerRun run) throws IOException {
-    Map<String, String> values = new HashMap<>(run.appSettings("lat"));
+  private Map<String, String> streamsSettings(BrokerRun run) throws IOException {
+    Map<String, String> values = new HashMap<>();
     values.put("application.id", run.group("streams"));
     values.put("state.dir", run.stateDir("streams").toString());
-    values.put("rumstream.http.port", "0");
     values.put("rumstream.window.size", window.toString());
     values.put("rumstream.window.grace", grace.toString());
     values.put("rumstream.window.max.wait", maxWait.toString());
     values.put("rumstream.window.flush.interval", "1s");
     values.putAll(
         epochCaps(TopologyConfig.from(Settings.of(StreamsApp.DEFAULTS, values)).policy()));
-    return Settings.of(StreamsApp.DEFAULTS, values);
+    return values;
   }
 
   /**
@@ -348,25 +279,15 @@ public final class PipelineLatency implements Callable<Integer> {
     return caps;
   }
 
-  private WorkerConfig workerConfig(BrokerRun run) throws IOException {
-    Map<String, String> values = new HashMap<>(run.appSettings("lat"));
+  private Map<String, String> workerSettings(BrokerRun run) throws IOException {
+    Map<String, String> values = new HashMap<>();
     values.put("group.id", run.group("worker"));
     values.put("rumstream.worker.id", run.id());
     values.put("rumstream.model.store", run.stateDir("models").toString());
     values.put("rumstream.job.default.hp.retain_count", Integer.toString(retainCount));
     values.put("rumstream.eval.retain.sample", Integer.toString(evalRetainSample));
     values.put("rumstream.eval.mia.shadow.size", Integer.toString(miaShadowSize));
-    return WorkerConfig.from(Settings.of(WorkerConfig.DEFAULTS, values));
-  }
-
-  private static void awaitWorker(WorkerService worker) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-    while (worker.problem() != null) {
-      if (!worker.alive() || System.nanoTime() > deadline) {
-        throw new IllegalStateException("The worker did not start: " + worker.problem());
-      }
-      Thread.sleep(100);
-    }
+    return values;
   }
 
   // ------------------------------------------------------------------------------------------------ the load
@@ -474,303 +395,5 @@ public final class PipelineLatency implements Callable<Integer> {
         records.jobs().size(),
         records.completed().size(),
         Machine.loadAverage());
-  }
-
-  // ------------------------------------------------------------------------------------------------ the parts
-
-  /** Every closed forget set with the worker's metrics of its jobs, in closing order. */
-  private static List<SetRow> sets(PipelineRecords records) {
-    Map<String, List<UnlearningMetrics>> bySet =
-        records.metrics().values().stream()
-            .collect(Collectors.groupingBy(UnlearningMetrics::getForgetSetId));
-    return records.forgetSets().values().stream()
-        .sorted(Comparator.comparing(ForgetSet::getClosedAt))
-        .map(
-            set -> {
-              List<UnlearningMetrics> jobs =
-                  bySet.getOrDefault(set.getForgetSetId(), List.of()).stream()
-                      .sorted(Comparator.comparing(UnlearningMetrics::getVersion))
-                      .toList();
-              Instant issuedAt =
-                  set.getRequestIds().stream()
-                      .map(id -> records.completed().get(id))
-                      .filter(Objects::nonNull)
-                      .map(seen -> seen.receipt().getIssuedAt())
-                      .min(Comparator.naturalOrder())
-                      .orElse(null);
-              Instant started =
-                  jobs.stream()
-                      .map(UnlearningMetrics::getStartedAt)
-                      .filter(Objects::nonNull)
-                      .min(Comparator.naturalOrder())
-                      .orElse(null);
-              return new SetRow(set, jobs, started, issuedAt);
-            })
-        .toList();
-  }
-
-  private static List<Row> rows(List<Sent> sent, PipelineRecords records, List<SetRow> sets) {
-    Map<String, SetRow> setOf = new HashMap<>();
-    sets.forEach(s -> s.set().getRequestIds().forEach(id -> setOf.put(id, s)));
-    List<Row> rows = new ArrayList<>(sent.size());
-    for (Sent s : sent) {
-      PipelineRecords.Seen done = records.completed().get(s.requestId());
-      SetRow set = setOf.get(s.requestId());
-      if (done == null || set == null || set.startedAt() == null) {
-        String status =
-            records.rejected().containsKey(s.requestId())
-                ? "rejected"
-                : done != null
-                    ? "completed without its forget set or job metrics"
-                    : set != null
-                        ? "missing: in forget set "
-                            + set.set().getForgetSetId()
-                            + ", no COMPLETED receipt"
-                        : records.accepted().containsKey(s.requestId())
-                            ? "missing: accepted, never in a closed forget set"
-                            : "missing: no receipt at all";
-        rows.add(
-            new Row(
-                s.requestId(),
-                s.requestedAt(),
-                status,
-                set == null ? null : set.set().getForgetSetId(),
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null));
-        continue;
-      }
-      Instant closedAt = set.set().getClosedAt();
-      Instant issuedAt = done.receipt().getIssuedAt();
-      rows.add(
-          new Row(
-              s.requestId(),
-              s.requestedAt(),
-              "completed",
-              set.set().getForgetSetId(),
-              set.set().getCloseReason().name(),
-              millis(s.requestedAt(), closedAt),
-              millis(closedAt, set.startedAt()),
-              millis(set.startedAt(), issuedAt),
-              millis(s.requestedAt(), issuedAt),
-              set.algorithmMs(),
-              millis(issuedAt, done.seenAt())));
-    }
-    return rows;
-  }
-
-  private static long millis(Instant from, Instant to) {
-    return Duration.between(from, to).toMillis();
-  }
-
-  // ------------------------------------------------------------------------------------------------ reporting
-
-  /** A figure of the table; the last two are not parts of the total. */
-  private record Part(String name, ToLongFunction<Row> millis) {}
-
-  private static final List<Part> PARTS =
-      List.of(
-          new Part("total", Row::totalMs),
-          new Part("window wait", Row::windowMs),
-          new Part("queue wait", Row::queueMs),
-          new Part("unlearning", Row::unlearningMs),
-          new Part("  of which algorithms", Row::algorithmMs),
-          new Part("receipt readable after", Row::visibleMs));
-
-  private Map<String, Object> report(
-      List<Row> rows,
-      List<SetRow> sets,
-      PipelineRecords records,
-      String loadBefore,
-      String loadAfter) {
-    List<Row> done = rows.stream().filter(r -> r.status().equals("completed")).toList();
-    Map<String, Long> byStatus =
-        rows.stream()
-            .collect(Collectors.groupingBy(Row::status, TreeMap::new, Collectors.counting()));
-    long twice = records.completions().values().stream().filter(n -> n > 1).count();
-    OUT.println();
-    OUT.println(
-        "Forget sets (seconds from the first request sent; queue = closed -> worker took up the first job)");
-    OUT.printf(
-        "%-5s %8s %9s %8s %-11s %7s %7s %11s  %s%n",
-        "set",
-        "requests",
-        "examples",
-        "closed",
-        "by",
-        "queue",
-        "unlearn",
-        "algorithms",
-        "jobs (level algorithm examples seconds)");
-    Instant t0 = rows.isEmpty() ? Instant.now() : rows.get(0).requestedAt();
-    for (int i = 0; i < sets.size(); i++) {
-      SetRow s = sets.get(i);
-      OUT.printf(
-          "%-5d %8d %9d %8.1f %-11s %7s %7s %11.1f  %s%n",
-          i + 1,
-          s.set().getRequestIds().size(),
-          s.set().getExamples().size(),
-          millis(t0, s.set().getClosedAt()) / 1000.0,
-          s.set().getCloseReason(),
-          seconds(s.startedAt() == null ? null : millis(s.set().getClosedAt(), s.startedAt())),
-          seconds(
-              s.startedAt() == null || s.issuedAt() == null
-                  ? null
-                  : millis(s.startedAt(), s.issuedAt())),
-          s.algorithmMs() / 1000.0,
-          s.jobs().stream()
-              .map(
-                  j ->
-                      String.format(
-                          Locale.ROOT,
-                          "%s %s %d %.1f",
-                          j.getLevel(),
-                          j.getAlgorithm(),
-                          j.getForgetSize(),
-                          j.getWallTimeMillis() / 1000.0))
-              .collect(Collectors.joining(", ")));
-    }
-    OUT.println();
-    OUT.printf(
-        "Requests: %d sent; %s; completed twice: %d%n",
-        rows.size(),
-        byStatus.entrySet().stream()
-            .map(e -> e.getKey() + " " + e.getValue())
-            .collect(Collectors.joining(", ")),
-        twice);
-    rows.stream()
-        .filter(r -> r.status().startsWith("missing") || r.status().startsWith("completed without"))
-        .forEach(
-            r ->
-                OUT.printf(
-                    "  NOT COUNTED %s (sent %s): %s%n",
-                    r.requestId(), r.requestedAt(), r.status()));
-    OUT.printf(
-        "Latency of the %d completed requests, seconds (nearest-rank percentiles); total = window wait + "
-            + "queue wait + unlearning for every request%n",
-        done.size());
-    OUT.printf("%-24s %6s %8s %8s %8s %8s %8s%n", "", "count", "p50", "p95", "p99", "max", "mean");
-    Map<String, Object> distributions = new LinkedHashMap<>();
-    for (Part part : PARTS) {
-      Distribution d = Distribution.of(done.stream().mapToLong(part.millis()).toArray());
-      OUT.printf(
-          "%-24s %6d %8.2f %8.2f %8.2f %8.2f %8.2f%n",
-          part.name(),
-          d.count(),
-          d.p50() / 1000.0,
-          d.p95() / 1000.0,
-          d.p99() / 1000.0,
-          d.max() / 1000.0,
-          d.mean() / 1000.0);
-      distributions.put(part.name().trim(), d);
-    }
-    long mismatched =
-        done.stream()
-            .filter(r -> r.windowMs() + r.queueMs() + r.unlearningMs() != r.totalMs())
-            .count();
-    OUT.printf(
-        "parts that do not add up to the total: %d of %d requests%n", mismatched, done.size());
-    OUT.printf("load average before %s, after %s%n", loadBefore, loadAfter);
-    Map<String, Object> summary = new LinkedHashMap<>();
-    summary.put("sent", rows.size());
-    summary.put("byStatus", byStatus);
-    summary.put("completedTwice", twice);
-    summary.put("partsNotAddingUp", mismatched);
-    summary.put("millis", distributions);
-    return summary;
-  }
-
-  private static String seconds(Long millis) {
-    return millis == null ? "-" : String.format(Locale.ROOT, "%.1f", millis / 1000.0);
-  }
-
-  private void writeJson(
-      Path file,
-      String runId,
-      Instant startedAt,
-      String loadBefore,
-      String loadAfter,
-      VersionManifest v0,
-      Map<String, Object> summary,
-      List<SetRow> sets,
-      List<Row> rows)
-      throws IOException {
-    Map<String, Object> root = new LinkedHashMap<>();
-    root.put("benchmark", "pipeline-latency");
-    root.put("date", startedAt.toString());
-    root.put("runId", runId);
-    root.put("machine", broker.machine(loadBefore, loadAfter));
-    Map<String, Object> parameters = new LinkedHashMap<>();
-    parameters.put("ratePerSecond", rate);
-    parameters.put("duration", duration.toString());
-    parameters.put("window", window.toString());
-    parameters.put("grace", grace.toString());
-    parameters.put("maxWait", maxWait.toString());
-    parameters.put("maxIdsPerRequest", maxIds);
-    parameters.put("retainCount", retainCount);
-    parameters.put("evalRetainSample", evalRetainSample);
-    parameters.put("miaShadowSize", miaShadowSize);
-    parameters.put("unlearnEpochs", unlearnEpochs);
-    parameters.put(
-        "policy",
-        "streams-app default (RUM: low nothing, medium Fine-tune lr 0.1, high SalUn lr 0.1), "
-            + "epochs capped at unlearnEpochs");
-    parameters.put("seed", seed);
-    root.put("parameters", parameters);
-    root.put(
-        "model",
-        Map.of(
-            "id",
-            modelId,
-            "architecture",
-            v0.architecture(),
-            "datasetSize",
-            v0.datasetSize(),
-            "recipe",
-            v0.hyperParameters(),
-            "testAccuracy",
-            v0.evidence().testAccuracy()));
-    root.put("summary", summary);
-    root.put("forgetSets", sets.stream().map(PipelineLatency::setJson).toList());
-    root.put("requests", rows);
-    Path parent = file.toAbsolutePath().getParent();
-    Files.createDirectories(parent);
-    new ObjectMapper()
-        .findAndRegisterModules()
-        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-        .enable(SerializationFeature.INDENT_OUTPUT)
-        .writeValue(file.toFile(), root);
-  }
-
-  private static Map<String, Object> setJson(SetRow s) {
-    Map<String, Object> json = new LinkedHashMap<>();
-    json.put("forgetSetId", s.set().getForgetSetId());
-    json.put("closeReason", s.set().getCloseReason().name());
-    json.put("closedAt", s.set().getClosedAt().toString());
-    json.put("requests", s.set().getRequestIds().size());
-    json.put("examples", s.set().getExamples().size());
-    json.put("workerStartedAt", s.startedAt() == null ? null : s.startedAt().toString());
-    json.put("receiptsIssuedAt", s.issuedAt() == null ? null : s.issuedAt().toString());
-    json.put(
-        "jobs",
-        s.jobs().stream()
-            .map(
-                j -> {
-                  Map<String, Object> job = new LinkedHashMap<>();
-                  job.put("jobId", j.getJobId());
-                  job.put("level", String.valueOf(j.getLevel()));
-                  job.put("algorithm", String.valueOf(j.getAlgorithm()));
-                  job.put("examples", j.getForgetSize());
-                  job.put("startedAt", String.valueOf(j.getStartedAt()));
-                  job.put("measuredAt", j.getMeasuredAt().toString());
-                  job.put("algorithmMillis", j.getWallTimeMillis());
-                  return job;
-                })
-            .toList());
-    return json;
   }
 }

@@ -1,19 +1,13 @@
 package dev.rumstream.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.rumstream.config.Settings;
+import dev.rumstream.pipeline.EmbeddedPipeline;
 import dev.rumstream.serde.AvroTrust;
-import dev.rumstream.streams.DeletionService;
-import dev.rumstream.streams.StreamsApp;
-import dev.rumstream.streams.TopicSetup;
-import dev.rumstream.streams.TopologyConfig;
+import dev.rumstream.service.ServiceShell;
+import dev.rumstream.streams.StreamsService;
 import dev.rumstream.topics.Topic;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.IOException;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,13 +15,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -245,9 +237,11 @@ public final class PipelineThroughput implements Callable<Integer> {
         passes.add(topology(round, workload, modelsTopic, scoresTopic));
       }
       String loadAfter = Machine.loadAverage();
-      Map<String, Object> summary = report(passes, loadBefore, loadAfter);
+      ThroughputReport report = new ThroughputReport(this, run);
+      Map<String, Object> summary = report.report(passes, loadBefore, loadAfter);
       if (!"none".equals(output)) {
-        writeJson(Path.of(output), startedAt, loadBefore, loadAfter, workload, passes, summary);
+        report.writeJson(
+            Path.of(output), startedAt, loadBefore, loadAfter, workload, passes, summary);
         OUT.println("figures written to " + output);
       }
       return 0;
@@ -293,7 +287,7 @@ public final class PipelineThroughput implements Callable<Integer> {
               roundTimeout,
               sampleStacks,
               OUT);
-      printStacks(label, result);
+      ThroughputReport.printStacks(label, result);
       return new Pass("passthrough", round, result, Map.of(), loadAtStart, Machine.loadAverage());
     } finally {
       streams.close(
@@ -312,7 +306,6 @@ public final class PipelineThroughput implements Callable<Integer> {
     overrides.put("processing.guarantee", processingGuarantee);
     overrides.put("commit.interval.ms", Long.toString(commitIntervalMs));
     overrides.put("state.dir", run.stateDir("r" + round + "-topology").toString());
-    overrides.putAll(run.appSettings("r" + round));
     overrides.put("rumstream.topic.model.versions", modelsTopic);
     overrides.put("rumstream.topic.memorization.scores", scoresTopic);
     // Every request of the run falls into one long window that never ends during the pass and is
@@ -321,40 +314,37 @@ public final class PipelineThroughput implements Callable<Integer> {
     overrides.put("rumstream.window.size", "1h");
     overrides.put("rumstream.window.max.wait", "1h");
     overrides.put("rumstream.window.max.examples", Integer.toString(maxForgetSetExamples));
-    Settings settings = Settings.of(StreamsApp.DEFAULTS, overrides);
-    TopologyConfig config = TopologyConfig.from(settings);
-    TopicSetup.ensure(run.clientConfig(), config.topics(), partitions, (short) 1);
-
-    SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    DeletionService service = run.track(new DeletionService(settings, meters));
-    try {
-      service.start();
-      BrokerRun.awaitRunning(label, service::state);
+    try (EmbeddedPipeline pipeline =
+        run.track(
+            EmbeddedPipeline.on(broker.bootstrapServers, broker.registryUrl)
+                .topics(run.appSettings("r" + round))
+                .partitions(partitions)
+                .streams(overrides)
+                .create())) {
+      ServiceShell<StreamsService> service = pipeline.startStreams();
       String loadAtStart = Machine.loadAverage();
       TimedRun.Result result =
           TimedRun.run(
               label,
               run.clientConfig(),
-              config.topic(Topic.DELETION_REQUESTS),
-              config.topic(Topic.DELETION_RECEIPTS),
+              pipeline.topic(Topic.DELETION_REQUESTS),
+              pipeline.topic(Topic.DELETION_RECEIPTS),
               workload.key(),
               workload.values(),
               workload.expectedReceipts(),
               roundTimeout,
               sampleStacks,
               OUT);
-      Map<String, Object> produced = topologyOutput(meters);
+      Map<String, Object> produced = topologyOutput(service.metrics());
       OUT.printf("  [%s] service metrics: %s%n", label, produced);
-      printStacks(label, result);
+      ThroughputReport.printStacks(label, result);
+      run.untrack(pipeline);
       return new Pass("topology", round, result, produced, loadAtStart, Machine.loadAverage());
-    } finally {
-      service.close();
-      run.untrack(service);
     }
   }
 
   /** What the topology did, from its own metrics (rumstream.*). */
-  private static Map<String, Object> topologyOutput(SimpleMeterRegistry meters) {
+  private static Map<String, Object> topologyOutput(MeterRegistry meters) {
     Map<String, Object> produced = new LinkedHashMap<>();
     produced.put("accepted", (long) sum(meters, "rumstream.requests.accepted"));
     produced.put("rejected", (long) sum(meters, "rumstream.requests.rejected"));
@@ -372,184 +362,7 @@ public final class PipelineThroughput implements Callable<Integer> {
     return produced;
   }
 
-  private static double sum(SimpleMeterRegistry meters, String name) {
+  private static double sum(MeterRegistry meters, String name) {
     return meters.find(name).counters().stream().mapToDouble(Counter::count).sum();
-  }
-
-  // ------------------------------------------------------------------------------------------------ reporting
-
-  private Map<String, Object> report(List<Pass> passes, String loadBefore, String loadAfter) {
-    OUT.println();
-    OUT.printf(
-        "Results: requests/s = records / (first send .. last expected output read); the topology gets the %,d "
-            + "request records per pass, the passthrough the same records %d times over (%,d)%n",
-        requests, passthroughRepeat, (long) requests * passthroughRepeat);
-    OUT.printf("%-7s %22s %22s %10s%n", "round", "passthrough req/s", "topology req/s", "ratio");
-    // The ratio is small: four decimals.
-    for (int round = 1; round <= rounds; round++) {
-      TimedRun.Result p = find(passes, "passthrough", round).result();
-      TimedRun.Result t = find(passes, "topology", round).result();
-      OUT.printf(
-          "%-7d %,13.0f (%6.2fs) %,13.0f (%6.2fs) %10.4f%n",
-          round,
-          p.recordsPerSecond(),
-          p.seconds(),
-          t.recordsPerSecond(),
-          t.seconds(),
-          t.recordsPerSecond() / p.recordsPerSecond());
-    }
-    double passthrough = median(passes, "passthrough");
-    double topology = median(passes, "topology");
-    double ratio = topology / passthrough;
-    OUT.printf("%-7s %,22.0f %,22.0f %10.4f%n", "median", passthrough, topology, ratio);
-    OUT.printf(
-        "ratio topology/passthrough (medians): %.4f  (the topology sustains %.2f%% of the passthrough's "
-            + "rate)%n",
-        ratio, 100 * ratio);
-    OUT.printf(
-        "stream-thread CPU during the passes (cores): passthrough %s, topology %s%n",
-        cpuList(passes, "passthrough"), cpuList(passes, "topology"));
-    OUT.printf("load average before %s, after %s%n", loadBefore, loadAfter);
-    Map<String, Object> summary = new LinkedHashMap<>();
-    summary.put("passthroughMedianRequestsPerSecond", round1(passthrough));
-    summary.put("topologyMedianRequestsPerSecond", round1(topology));
-    summary.put("ratioTopologyToPassthrough", Math.round(ratio * 100_000) / 100_000.0);
-    return summary;
-  }
-
-  private static String cpuList(List<Pass> passes, String side) {
-    return passes.stream()
-        .filter(p -> p.side().equals(side))
-        .map(p -> String.format(Locale.ROOT, "%.2f", p.result().streamThreadCpu()))
-        .collect(Collectors.joining("/"));
-  }
-
-  private void printStacks(String label, TimedRun.Result result) {
-    if (result.stackShares().isEmpty()) {
-      return;
-    }
-    OUT.printf(
-        "  [%s] stream-thread stack samples every 10 ms: where the thread was (first match, adds to 100%%)%n",
-        label);
-    result
-        .stackShares()
-        .forEach(
-            (marker, share) -> {
-              if (!marker.startsWith("incl. ")) {
-                OUT.printf("      %5.1f%%  %s%n", 100 * share, marker);
-              }
-            });
-    OUT.printf("  [%s] ... and inside which processor (inclusive)%n", label);
-    result
-        .stackShares()
-        .forEach(
-            (marker, share) -> {
-              if (marker.startsWith("incl. ")) {
-                OUT.printf("      %5.1f%%  %s%n", 100 * share, marker.substring(6));
-              }
-            });
-    OUT.printf("  [%s] innermost frames:%n", label);
-    result
-        .topFrames()
-        .forEach((frame, share) -> OUT.printf("      %5.1f%%  %s%n", 100 * share, frame));
-  }
-
-  private static Pass find(List<Pass> passes, String side, int round) {
-    return passes.stream()
-        .filter(p -> p.side().equals(side) && p.round() == round)
-        .findFirst()
-        .orElseThrow();
-  }
-
-  private static double median(List<Pass> passes, String side) {
-    double[] rates =
-        passes.stream()
-            .filter(p -> p.side().equals(side))
-            .mapToDouble(p -> p.result().recordsPerSecond())
-            .sorted()
-            .toArray();
-    int n = rates.length;
-    return n % 2 == 1 ? rates[n / 2] : (rates[n / 2 - 1] + rates[n / 2]) / 2;
-  }
-
-  private static double round1(double value) {
-    return Math.round(value * 10) / 10.0;
-  }
-
-  private void writeJson(
-      Path file,
-      Instant startedAt,
-      String loadBefore,
-      String loadAfter,
-      Workload.Requests workload,
-      List<Pass> passes,
-      Map<String, Object> summary)
-      throws IOException {
-    Map<String, Object> root = new LinkedHashMap<>();
-    root.put("benchmark", "pipeline-throughput");
-    root.put("date", startedAt.toString());
-    root.put("runId", run.id());
-    root.put("machine", broker.machine(loadBefore, loadAfter));
-    Map<String, Object> parameters = new LinkedHashMap<>();
-    parameters.put("requests", requests);
-    parameters.put("rounds", rounds);
-    parameters.put("passthroughRepeat", passthroughRepeat);
-    parameters.put("partitions", partitions);
-    parameters.put("processingGuarantee", processingGuarantee);
-    parameters.put("commitIntervalMs", commitIntervalMs);
-    parameters.put("datasetSize", datasetSize);
-    parameters.put("scoredExamples", scoredExamples);
-    parameters.put("maxIdsPerRequest", maxIds);
-    parameters.put("duplicatePercent", duplicatePercent);
-    parameters.put("invalidPercent", invalidPercent);
-    parameters.put("maxForgetSetExamples", maxForgetSetExamples);
-    parameters.put("seed", seed);
-    parameters.put("sampleStacks", sampleStacks);
-    parameters.put(
-        "passthrough",
-        "Kafka Streams stream(in).to(out), byte[] serdes, same guarantee and commit "
-            + "interval, fed the request records passthroughRepeat times over; time until every record is read back "
-            + "(read_committed)");
-    parameters.put(
-        "topology",
-        "DeletionService (streams-app defaults; window 1h, max.wait 1h); time until every "
-            + "ACCEPTED/REJECTED receipt is read back (read_committed)");
-    root.put("parameters", parameters);
-    Map<String, Object> load = new LinkedHashMap<>();
-    load.put("distinctRequests", workload.distinct());
-    load.put("duplicateRecords", workload.duplicates());
-    load.put("invalidRecords", workload.invalid());
-    load.put("exampleIds", workload.exampleIds());
-    load.put("expectedReceipts", workload.expectedReceipts());
-    root.put("workload", load);
-    List<Map<String, Object>> rows = new ArrayList<>();
-    for (Pass pass : passes) {
-      Map<String, Object> row = new LinkedHashMap<>();
-      row.put("round", pass.round());
-      row.put("side", pass.side());
-      row.put("records", pass.result().records());
-      row.put("outputsRead", pass.result().outputs());
-      row.put("seconds", Math.round(pass.result().seconds() * 1000) / 1000.0);
-      row.put("requestsPerSecond", round1(pass.result().recordsPerSecond()));
-      row.put("allSentAfterSeconds", Math.round(pass.result().sendSeconds() * 1000) / 1000.0);
-      row.put("loadAverageAtStart", pass.loadAtStart());
-      row.put("loadAverageAtEnd", pass.loadAtEnd());
-      row.put("streamThreadCpuCores", Math.round(pass.result().streamThreadCpu() * 100) / 100.0);
-      row.put("benchProcessCpuCores", Math.round(pass.result().processCpu() * 100) / 100.0);
-      if (!pass.topologyOutput().isEmpty()) {
-        row.put("topology", pass.topologyOutput());
-      }
-      if (!pass.result().stackShares().isEmpty()) {
-        Map<String, Double> percent = new LinkedHashMap<>();
-        pass.result().stackShares().forEach((k, v) -> percent.put(k, Math.round(v * 1000) / 10.0));
-        row.put("streamThreadStackSamplesPercent", percent);
-      }
-      rows.add(row);
-    }
-    root.put("passes", rows);
-    root.put("summary", summary);
-    Path parent = file.toAbsolutePath().getParent();
-    Files.createDirectories(parent);
-    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), root);
   }
 }

@@ -4,24 +4,16 @@ import dev.rumstream.avro.DeletionReceipt;
 import dev.rumstream.avro.ForgetSet;
 import dev.rumstream.avro.UnlearningMetrics;
 import dev.rumstream.config.Settings;
-import dev.rumstream.localstack.EmbeddedKafka;
-import dev.rumstream.localstack.EmbeddedSchemaRegistry;
+import dev.rumstream.pipeline.Brokers;
+import dev.rumstream.pipeline.EmbeddedPipeline;
 import dev.rumstream.serde.AvroDeserializer;
 import dev.rumstream.serde.AvroSerializer;
 import dev.rumstream.serde.RegistryClient;
 import dev.rumstream.serde.RegistryConfig;
-import dev.rumstream.streams.DeletionService;
-import dev.rumstream.streams.StreamsApp;
-import dev.rumstream.streams.TopicSetup;
-import dev.rumstream.streams.TopologyConfig;
 import dev.rumstream.topics.Topic;
 import dev.rumstream.topics.TopicNames;
-import dev.rumstream.worker.Bootstrap;
-import dev.rumstream.worker.WorkerConfig;
-import dev.rumstream.worker.WorkerService;
 import dev.rumstream.worker.store.ModelStore;
 import dev.rumstream.worker.store.VersionManifest;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,7 +35,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -102,84 +93,61 @@ final class Demo implements Callable<Integer> {
       description = "Seed of the request stream (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  private boolean embedded;
   private TopicNames topics;
 
   @Override
   public Integer call() throws Exception {
     Instant started = Instant.now();
     Path scratch = Files.createTempDirectory("rumstream-demo-");
-    EmbeddedKafka kafka = null;
-    EmbeddedSchemaRegistry registry = null;
-    try {
-      embedded = bootstrapServers == null;
-      if (embedded) {
-        say("Starting an in-JVM Kafka broker");
-        kafka = EmbeddedKafka.start(scratch.resolve("kafka"));
-        bootstrapServers = kafka.bootstrapServers();
-      }
-      if (schemaRegistryUrl == null) {
-        registry = EmbeddedSchemaRegistry.start(0);
-        schemaRegistryUrl = registry.url();
-      }
+    if (bootstrapServers == null) {
+      say("Starting an in-JVM Kafka broker");
+    }
+    try (Brokers brokers = Brokers.givenOrInJvm(bootstrapServers, schemaRegistryUrl, scratch)) {
+      bootstrapServers = brokers.bootstrapServers();
+      schemaRegistryUrl = brokers.registryUrl();
       say("Kafka at " + bootstrapServers + ", schema registry at " + schemaRegistryUrl);
-      return run(scratch, started);
-    } finally {
-      if (registry != null) {
-        registry.close();
-      }
-      if (kafka != null) {
-        kafka.close();
-      }
+      return run(scratch, started, brokers.brokerInJvm());
     }
   }
 
-  private int run(Path scratch, Instant started) throws Exception {
+  private int run(Path scratch, Instant started, boolean brokerInJvm) throws Exception {
     String runId = Long.toString(System.currentTimeMillis(), 36);
-    Map<String, String> common =
-        Map.of("bootstrap.servers", bootstrapServers, "schema.registry.url", schemaRegistryUrl);
     // On an external broker every run gets topics of its own, so a second run never reads the first
     // one's records.
-    String suffix = embedded ? "" : "-" + runId;
-    Map<String, String> topicSettings = TopicNames.suffixedSettings(suffix);
+    Map<String, String> topicSettings = TopicNames.suffixedSettings(brokerInJvm ? "" : "-" + runId);
     topics = TopicNames.of(topicSettings);
-    Map<String, String> streamsValues = new HashMap<>(common);
-    streamsValues.putAll(topicSettings);
-    streamsValues.putAll(
-        Map.of(
-            "application.id", "rumstream-demo-" + runId,
-            "state.dir", scratch.resolve("streams").toString(),
-            "commit.interval.ms", "200",
-            "rumstream.http.port", "0",
-            "rumstream.window.size", "5m",
-            "rumstream.window.max.examples", Integer.toString(Math.max(20, requests * 5 / 2)),
-            "rumstream.window.max.wait", "20s",
-            "rumstream.window.flush.interval", "1s"));
-    Settings streamsSettings = Settings.of(StreamsApp.DEFAULTS, streamsValues);
-    TopicSetup.ensure(
-        streamsSettings.kafka(), TopologyConfig.from(streamsSettings).topics(), 1, (short) 1);
-
     // The trained original is cached in --model-store; each run unlearns from its own copy of it.
-    Path runStore = scratch.resolve("models");
-    Map<String, String> workerValues = new HashMap<>(common);
-    workerValues.putAll(topicSettings);
-    workerValues.put("rumstream.model.store", runStore.toString());
-    workerValues.put("rumstream.worker.id", "demo-" + runId);
-    workerValues.put("group.id", "rumstream-demo-worker-" + runId);
-    WorkerConfig workerConfig = WorkerConfig.from(Settings.of(WorkerConfig.DEFAULTS, workerValues));
-
-    ModelStore store = new ModelStore(runStore);
-    VersionManifest v0 =
-        Bootstrap.fromCache(
-            workerConfig, new ModelStore(modelStore.toAbsolutePath()), store, MODEL, epochs);
-
-    RequestStream stream = RequestStream.fromStoredScores(store, v0, requests, new Random(seed));
-    long baseVersion = store.latest(MODEL).orElseThrow().version();
-    try (DeletionService streams = new DeletionService(streamsSettings, new SimpleMeterRegistry());
-        WorkerService worker = new WorkerService(workerConfig, new SimpleMeterRegistry())) {
-      streams.start();
-      worker.start();
-      awaitRunning(streams);
+    try (EmbeddedPipeline pipeline =
+        EmbeddedPipeline.on(bootstrapServers, schemaRegistryUrl)
+            .topics(topicSettings)
+            .streams(
+                Map.of(
+                    "application.id",
+                    "rumstream-demo-" + runId,
+                    "state.dir",
+                    scratch.resolve("streams").toString(),
+                    "commit.interval.ms",
+                    "200",
+                    "rumstream.window.size",
+                    "5m",
+                    "rumstream.window.max.examples",
+                    Integer.toString(Math.max(20, requests * 5 / 2)),
+                    "rumstream.window.max.wait",
+                    "20s",
+                    "rumstream.window.flush.interval",
+                    "1s"))
+            .worker(
+                Map.of(
+                    "rumstream.model.store", scratch.resolve("models").toString(),
+                    "rumstream.worker.id", "demo-" + runId,
+                    "group.id", "rumstream-demo-worker-" + runId))
+            .create()) {
+      ModelStore store = pipeline.store();
+      VersionManifest v0 = pipeline.storeTrainedVersionZero(modelStore, MODEL, epochs);
+      RequestStream stream = RequestStream.fromStoredScores(store, v0, requests, new Random(seed));
+      long baseVersion = store.latest(MODEL).orElseThrow().version();
+      pipeline.startStreams();
+      pipeline.startWorker(false);
       say(
           "Streams app and worker running; sending "
               + stream.records().size()
@@ -373,16 +341,6 @@ final class Demo implements Callable<Integer> {
             "read_committed");
     Deserializer<T> values = (Deserializer<T>) AvroDeserializer.forClass((Class) type, client);
     return new KafkaConsumer<>(props, new StringDeserializer(), values);
-  }
-
-  private static void awaitRunning(DeletionService streams) throws InterruptedException {
-    Instant deadline = Instant.now().plusSeconds(120);
-    while (streams.state() != KafkaStreams.State.RUNNING && Instant.now().isBefore(deadline)) {
-      Thread.sleep(200);
-    }
-    if (streams.state() != KafkaStreams.State.RUNNING) {
-      throw new IllegalStateException("The streams app did not start: " + streams.state());
-    }
   }
 
   static void say(String line) {

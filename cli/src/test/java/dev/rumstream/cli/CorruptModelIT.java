@@ -2,12 +2,13 @@ package dev.rumstream.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rumstream.service.ServiceShell;
 import dev.rumstream.testkit.KafkaEnvironmentExtension;
 import dev.rumstream.testkit.TestEnvironment;
 import dev.rumstream.topics.Topic;
 import dev.rumstream.worker.WorkerService;
 import dev.rumstream.worker.store.VersionManifest;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -32,9 +33,9 @@ class CorruptModelIT {
       Files.write(params, bytes, StandardOpenOption.TRUNCATE_EXISTING);
       harness.send(WorkerHarness.forgetSet("corrupt-set", List.of("corrupt-a"), 300, 1));
 
-      SimpleMeterRegistry meters = new SimpleMeterRegistry();
-      try (WorkerService worker = new WorkerService(harness.config(), meters)) {
-        worker.start();
+      try (ServiceShell<WorkerService> shell = harness.pipeline.startWorker(false)) {
+        WorkerService worker = shell.service();
+        MeterRegistry meters = shell.metrics();
         Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
         while ((worker.problem() == null || !worker.problem().contains("corrupt"))
             && Instant.now().isBefore(deadline)) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.rumstream.avro.DeletionReceipt;
 import dev.rumstream.avro.ModelVersion;
 import dev.rumstream.avro.ReceiptStatus;
+import dev.rumstream.config.Settings;
 import dev.rumstream.testkit.KafkaEnvironmentExtension;
 import dev.rumstream.testkit.TestEnvironment;
 import dev.rumstream.worker.store.VersionManifest;
@@ -134,6 +135,9 @@ class WorkerCrashIT {
                   System.getProperty("java.class.path"),
                   "dev.rumstream.worker.WorkerApp")
               .redirectErrorStream(true);
+      // Only the harness's settings: a RUMSTREAM_* variable of the test run (RUMSTREAM_TEST_ENV)
+      // is no worker setting, and the worker refuses unknown ones.
+      builder.environment().keySet().removeIf(name -> Settings.keyOf(name) != null);
       settings.forEach((key, value) -> builder.environment().put(environmentName(key), value));
       return new WorkerProcess(builder.start(), awaited);
     }

@@ -7,30 +7,19 @@ import dev.rumstream.avro.ModelVersion;
 import dev.rumstream.avro.RequestSummary;
 import dev.rumstream.avro.UnlearnJob;
 import dev.rumstream.avro.UnlearningAlgorithm;
-import dev.rumstream.config.Settings;
-import dev.rumstream.engine.UnlearningEngine;
-import dev.rumstream.engine.model.Classifier;
-import dev.rumstream.engine.model.ModelSpec;
-import dev.rumstream.engine.store.ModelFiles;
+import dev.rumstream.pipeline.EmbeddedPipeline;
 import dev.rumstream.serde.AvroDeserializer;
 import dev.rumstream.serde.AvroSerializer;
 import dev.rumstream.serde.RegistryClient;
 import dev.rumstream.serde.RegistryConfig;
 import dev.rumstream.testkit.TestEnvironment;
 import dev.rumstream.topics.Topic;
-import dev.rumstream.topics.TopicNames;
-import dev.rumstream.worker.WorkerConfig;
-import dev.rumstream.worker.WorkerService;
 import dev.rumstream.worker.store.ModelStore;
 import dev.rumstream.worker.store.VersionManifest;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -38,40 +27,34 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * A worker's world on a real broker and registry: its own topics, a model store with an (untrained,
- * so quick) version 0 of a Fashion-MNIST model, jobs to send, and the worker's outputs to read.
+ * A worker's world on a real broker and registry: an embedded pipeline with only a worker (not
+ * started: a test starts it in this JVM or as a process), its own topics, a model store with an
+ * (untrained, so quick) version 0 of a Fashion-MNIST model, jobs to send, and the worker's outputs
+ * to read.
  */
 final class WorkerHarness implements AutoCloseable {
   static final String MODEL = "crash-test";
 
   final TestEnvironment environment;
-  final Map<String, String> settings = new HashMap<>();
-  final Path storeDir;
+  final EmbeddedPipeline pipeline;
+  final Map<String, String> settings;
   final ModelStore store;
   private final RegistryClient registry;
   private final KafkaProducer<String, SpecificRecord> producer;
 
-  WorkerHarness(TestEnvironment environment) throws Exception {
+  WorkerHarness(TestEnvironment environment) {
     this.environment = environment;
-    String run = UUID.randomUUID().toString().substring(0, 8);
-    storeDir = Files.createTempDirectory("rumstream-store-");
-    store = new ModelStore(storeDir);
-    settings.put("bootstrap.servers", environment.bootstrapServers());
-    settings.put("schema.registry.url", environment.schemaRegistryUrl());
-    settings.put("group.id", "rumstream-worker-" + run);
-    settings.put("rumstream.worker.id", "it-" + run);
-    settings.put("rumstream.model.store", storeDir.toString());
-    settings.put("rumstream.http.port", "0");
-    settings.put("rumstream.job.default.hp.retain_count", "2000");
-    settings.put("rumstream.eval.mia.shadow.size", "500");
-    settings.put("rumstream.eval.retain.sample", "2000");
-    settings.put("rumstream.job.retry.backoff", "500ms");
-    settings.putAll(TopicNames.suffixedSettings("-" + run));
-    environment.createTopics(
-        topic(Topic.UNLEARN_JOBS),
-        topic(Topic.MODEL_VERSIONS),
-        topic(Topic.UNLEARNING_METRICS),
-        topic(Topic.DELETION_RECEIPTS));
+    pipeline =
+        EmbeddedPipeline.on(environment.bootstrapServers(), environment.schemaRegistryUrl())
+            .worker(
+                Map.of(
+                    "rumstream.job.default.hp.retain_count", "2000",
+                    "rumstream.eval.mia.shadow.size", "500",
+                    "rumstream.eval.retain.sample", "2000",
+                    "rumstream.job.retry.backoff", "500ms"))
+            .create();
+    settings = pipeline.workerSettings();
+    store = pipeline.store();
     registry = new RegistryClient(RegistryConfig.from(environment.clientConfig()));
     AvroSerializer<SpecificRecord> serializer = new AvroSerializer<>(registry);
     serializer.configure(Map.of(), false);
@@ -83,11 +66,7 @@ final class WorkerHarness implements AutoCloseable {
   }
 
   String topic(Topic<?, ?> topic) {
-    return settings.get(topic.nameKey());
-  }
-
-  WorkerConfig config() {
-    return WorkerConfig.from(Settings.of(WorkerConfig.DEFAULTS, settings));
+    return pipeline.topic(topic);
   }
 
   /**
@@ -95,32 +74,7 @@ final class WorkerHarness implements AutoCloseable {
    * tests).
    */
   VersionManifest storeVersionZero() {
-    WorkerConfig config = config();
-    UnlearningEngine engine = new UnlearningEngine(config.engine(), WorkerService.dataset(config));
-    try (Classifier model = engine.newModel(ModelSpec.smallCnn(engine.data().train()))) {
-      VersionManifest v0 =
-          new VersionManifest(
-              MODEL,
-              0,
-              null,
-              null,
-              null,
-              null,
-              null,
-              Map.of(),
-              List.of(),
-              List.of(),
-              List.of(),
-              engine.data().train().name(),
-              engine.data().train().size(),
-              "SMALL_CNN",
-              null,
-              0,
-              Instant.now(),
-              "cpu",
-              new VersionManifest.Evidence(null, 0.1, 0.1, null, null, 0, 0, 0));
-      return store.write(v0, dir -> ModelFiles.save(model, dir.resolve(ModelStore.PARAMS)));
-    }
+    return pipeline.storeUntrainedVersionZero(MODEL);
   }
 
   /** The jobs of one refined forget set, as the streams app emits them. */
@@ -191,5 +145,6 @@ final class WorkerHarness implements AutoCloseable {
   @Override
   public void close() {
     producer.close();
+    pipeline.close();
   }
 }

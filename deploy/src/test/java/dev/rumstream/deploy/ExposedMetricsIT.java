@@ -11,31 +11,17 @@ import dev.rumstream.avro.ProxyKind;
 import dev.rumstream.avro.ScoreDistribution;
 import dev.rumstream.avro.UnlearnJob;
 import dev.rumstream.avro.UnlearningAlgorithm;
-import dev.rumstream.config.Settings;
-import dev.rumstream.engine.UnlearningEngine;
-import dev.rumstream.engine.model.Classifier;
-import dev.rumstream.engine.model.ModelSpec;
-import dev.rumstream.engine.store.ModelFiles;
+import dev.rumstream.pipeline.EmbeddedPipeline;
 import dev.rumstream.serde.AvroSerializer;
 import dev.rumstream.serde.RegistryClient;
 import dev.rumstream.serde.RegistryConfig;
-import dev.rumstream.streams.DeletionService;
-import dev.rumstream.streams.StreamsApp;
-import dev.rumstream.streams.TopicSetup;
-import dev.rumstream.streams.TopologyConfig;
-import dev.rumstream.streams.http.StatusServer;
+import dev.rumstream.service.ServiceShell;
+import dev.rumstream.streams.StreamsService;
 import dev.rumstream.testkit.KafkaEnvironmentExtension;
 import dev.rumstream.testkit.TestEnvironment;
 import dev.rumstream.topics.Keys;
 import dev.rumstream.topics.Topic;
-import dev.rumstream.topics.TopicNames;
-import dev.rumstream.worker.WorkerConfig;
-import dev.rumstream.worker.WorkerHttp;
-import dev.rumstream.worker.WorkerService;
 import dev.rumstream.worker.store.ModelStore;
-import dev.rumstream.worker.store.VersionManifest;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -46,7 +32,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -62,7 +47,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -147,37 +131,23 @@ class ExposedMetricsIT {
    */
   private static Set<String> scrapeTheStreamsApp(TestEnvironment environment, Set<String> wanted)
       throws Exception {
-    String run = UUID.randomUUID().toString().substring(0, 8);
-    Map<String, String> values = new HashMap<>();
-    for (Topic<?, ?> topic : Topic.all()) {
-      values.put(topic.nameKey(), topic.defaultName() + "-" + run);
-    }
-    values.put("bootstrap.servers", environment.bootstrapServers());
-    values.put("schema.registry.url", environment.schemaRegistryUrl());
-    values.put("application.id", "rumstream-deploy-it-" + run);
-    values.put("state.dir", Files.createTempDirectory("rumstream-deploy-it-").toString());
-    values.put("commit.interval.ms", "200");
-    values.put("statestore.cache.max.bytes", "0");
-    values.put("rumstream.http.port", "0");
-    values.put("rumstream.window.size", "1h");
-    values.put("rumstream.window.max.wait", "2s");
-    values.put("rumstream.window.flush.interval", "500ms");
-    Settings settings = Settings.of(StreamsApp.DEFAULTS, values);
-    TopologyConfig config = TopologyConfig.from(settings);
-    TopicSetup.ensure(settings.kafka(), config.topics(), 1, (short) 1);
-
-    PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     HttpClient http = HttpClient.newHttpClient();
-    try (Traffic traffic = new Traffic(environment, config);
-        DeletionService service = new DeletionService(settings, metrics);
-        StatusServer server = new StatusServer(0, service, metrics)) {
+    try (EmbeddedPipeline pipeline =
+            EmbeddedPipeline.on(environment.bootstrapServers(), environment.schemaRegistryUrl())
+                .streams(
+                    Map.of(
+                        "commit.interval.ms", "200",
+                        "statestore.cache.max.bytes", "0",
+                        "rumstream.window.size", "1h",
+                        "rumstream.window.max.wait", "2s",
+                        "rumstream.window.flush.interval", "500ms"))
+                .create();
+        Traffic traffic = new Traffic(environment, pipeline)) {
       traffic.publishModel();
-      server.start();
-      service.start();
-      awaitRunning(service);
+      ServiceShell<StreamsService> streams = pipeline.startStreams();
       traffic.sendEveryKindOfRequest();
 
-      URI metricsUri = URI.create("http://127.0.0.1:" + server.port() + "/metrics");
+      URI metricsUri = URI.create("http://127.0.0.1:" + streams.port() + "/metrics");
       long deadline = System.nanoTime() + environment.patience().toNanos();
       Set<String> exposed;
       List<String> missingBefore = null;
@@ -228,14 +198,6 @@ class ExposedMetricsIT {
     return names;
   }
 
-  private static void awaitRunning(DeletionService service) throws InterruptedException {
-    long deadline = System.nanoTime() + 60_000_000_000L;
-    while (service.state() != KafkaStreams.State.RUNNING && System.nanoTime() < deadline) {
-      Thread.sleep(100);
-    }
-    assertThat(service.state()).as("Kafka Streams state").isEqualTo(KafkaStreams.State.RUNNING);
-  }
-
   /**
    * An unlearn worker on the run's own topics (created here) with a model store holding an
    * untrained small CNN as version 0, its HTTP server on a free port, and one forget set's jobs
@@ -250,35 +212,25 @@ class ExposedMetricsIT {
         Pattern.compile(
             "(?m)^rumstream_worker_jobs_total\\{[^}]*outcome=\"failed\"[^}]*}\\s+(\\S+)");
 
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final EmbeddedPipeline pipeline;
     private final ModelStore store;
     private final int port;
     private final HttpClient http = HttpClient.newHttpClient();
 
     private Worker(TestEnvironment environment) throws Exception {
       String run = UUID.randomUUID().toString().substring(0, 8);
-      Path storeDir = Files.createTempDirectory("rumstream-deploy-it-store-");
-      store = new ModelStore(storeDir);
-      Map<String, String> values = new HashMap<>();
-      values.put("bootstrap.servers", environment.bootstrapServers());
-      values.put("schema.registry.url", environment.schemaRegistryUrl());
-      values.put("group.id", "rumstream-deploy-it-worker-" + run);
-      values.put("rumstream.worker.id", "deploy-it-" + run);
-      values.put("rumstream.model.store", storeDir.toString());
-      values.put("rumstream.http.port", "0");
-      values.put("rumstream.eval.retain.sample", "1000");
-      values.put("rumstream.eval.mia.shadow.size", "300");
-      values.put("rumstream.job.default.hp.retain_count", "500");
-      values.put("rumstream.job.retry.backoff", "500ms");
-      values.put("rumstream.shutdown.timeout", "10s");
-      values.putAll(TopicNames.suffixedSettings("-deploy-it-" + run));
-      WorkerConfig config = WorkerConfig.from(Settings.of(WorkerConfig.DEFAULTS, values));
-      environment.createTopics(
-          config.topic(Topic.UNLEARN_JOBS),
-          config.topic(Topic.MODEL_VERSIONS),
-          config.topic(Topic.UNLEARNING_METRICS),
-          config.topic(Topic.DELETION_RECEIPTS));
-      storeVersionZero(config);
+      pipeline =
+          EmbeddedPipeline.on(environment.bootstrapServers(), environment.schemaRegistryUrl())
+              .worker(
+                  Map.of(
+                      "rumstream.eval.retain.sample", "1000",
+                      "rumstream.eval.mia.shadow.size", "300",
+                      "rumstream.job.default.hp.retain_count", "500",
+                      "rumstream.job.retry.backoff", "500ms",
+                      "rumstream.shutdown.timeout", "10s"))
+              .create();
+      store = pipeline.store();
+      pipeline.storeUntrainedVersionZero(MODEL);
 
       RegistryClient registry = new RegistryClient(RegistryConfig.from(environment.clientConfig()));
       AvroSerializer<SpecificRecord> serializer = new AvroSerializer<>(registry);
@@ -294,55 +246,14 @@ class ExposedMetricsIT {
               serializer)) {
         for (UnlearnJob job :
             forgetSet("deploy-it-set-" + run, List.of("deploy-it-a", "deploy-it-b"), 100)) {
-          producer.send(new ProducerRecord<>(config.topic(Topic.UNLEARN_JOBS), MODEL, job)).get();
+          producer.send(new ProducerRecord<>(pipeline.topic(Topic.UNLEARN_JOBS), MODEL, job)).get();
         }
       }
-
-      PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-      WorkerService service = new WorkerService(config, metrics);
-      resources.add(service);
-      WorkerHttp server = new WorkerHttp(config.httpPort(), service, metrics);
-      resources.add(server);
-      server.start();
-      service.start();
-      port = server.port();
+      port = pipeline.startWorker(false).port();
     }
 
     static Worker start(TestEnvironment environment) throws Exception {
       return new Worker(environment);
-    }
-
-    /**
-     * Version 0: a freshly initialized small CNN (training quality does not matter to metric
-     * names).
-     */
-    private void storeVersionZero(WorkerConfig config) {
-      UnlearningEngine engine =
-          new UnlearningEngine(config.engine(), WorkerService.dataset(config));
-      try (Classifier model = engine.newModel(ModelSpec.smallCnn(engine.data().train()))) {
-        VersionManifest v0 =
-            new VersionManifest(
-                MODEL,
-                0,
-                null,
-                null,
-                null,
-                null,
-                null,
-                Map.of(),
-                List.of(),
-                List.of(),
-                List.of(),
-                engine.data().train().name(),
-                engine.data().train().size(),
-                "SMALL_CNN",
-                null,
-                0,
-                Instant.now(),
-                "cpu",
-                new VersionManifest.Evidence(null, 0.1, 0.1, null, null, 0, 0, 0));
-        store.write(v0, dir -> ModelFiles.save(model, dir.resolve(ModelStore.PARAMS)));
-      }
     }
 
     /** The jobs of one refined forget set, as the streams app emits them. */
@@ -413,21 +324,19 @@ class ExposedMetricsIT {
     }
 
     @Override
-    public void close() throws Exception {
-      for (int i = resources.size() - 1; i >= 0; i--) {
-        resources.get(i).close();
-      }
+    public void close() {
+      pipeline.close();
     }
   }
 
   /** A model, its scores and requests of every kind, on the run's own topics. */
   private static final class Traffic implements AutoCloseable {
-    private final TopologyConfig config;
+    private final EmbeddedPipeline pipeline;
     private final KafkaProducer<String, byte[]> producer;
     private final AvroSerializer<IndexedRecord> serializer;
 
-    Traffic(TestEnvironment environment, TopologyConfig config) {
-      this.config = config;
+    Traffic(TestEnvironment environment, EmbeddedPipeline pipeline) {
+      this.pipeline = pipeline;
       RegistryClient registry =
           new RegistryClient(
               RegistryConfig.from(Map.of("schema.registry.url", environment.schemaRegistryUrl())));
@@ -492,7 +401,7 @@ class ExposedMetricsIT {
       // not a record at all: dead-lettered at deserialization
       producer.send(
           new ProducerRecord<>(
-              config.topic(Topic.DELETION_REQUESTS),
+              pipeline.topic(Topic.DELETION_REQUESTS),
               MODEL,
               "not avro".getBytes(StandardCharsets.UTF_8)));
       producer.flush();
@@ -513,7 +422,7 @@ class ExposedMetricsIT {
     }
 
     private void send(Topic<?, ?> topic, String key, IndexedRecord value) {
-      String name = config.topic(topic);
+      String name = pipeline.topic(topic);
       producer.send(new ProducerRecord<>(name, key, serializer.serialize(name, value)));
     }
 

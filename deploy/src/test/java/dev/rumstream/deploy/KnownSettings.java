@@ -2,14 +2,13 @@ package dev.rumstream.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rumstream.config.SettingKeys;
 import dev.rumstream.config.Settings;
 import dev.rumstream.streams.StreamsApp;
+import dev.rumstream.worker.WorkerConfig;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.Reader;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,28 +25,12 @@ import org.apache.kafka.streams.StreamsConfig;
  * deployment sets names a real key (a typo would be silently ignored at run time).
  */
 final class KnownSettings {
-  /**
-   * The worker's built-in defaults, read from its sources (the deploy module does not depend on the
-   * worker).
-   */
-  static final Path WORKER_DEFAULTS =
-      Repo.ROOT.resolve("unlearn-worker/src/main/resources/rumstream-worker-defaults.properties");
-
   private static final Set<String> KAFKA_KEYS = kafkaKeys();
 
   private KnownSettings() {}
 
   static Properties streamsDefaults() {
-    Properties properties = new Properties();
-    try (InputStream in = StreamsApp.class.getResourceAsStream(StreamsApp.DEFAULTS)) {
-      assertThat(in)
-          .as("the streams app's defaults %s on the classpath", StreamsApp.DEFAULTS)
-          .isNotNull();
-      properties.load(in);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return properties;
+    return defaults(StreamsApp.DEFAULTS);
   }
 
   /** The streams app's default rumstream.window.max.wait, which alerts and dashboard draw on. */
@@ -58,12 +41,16 @@ final class KnownSettings {
   }
 
   static Properties workerDefaults() {
+    return defaults(WorkerConfig.DEFAULTS);
+  }
+
+  private static Properties defaults(String resource) {
     Properties properties = new Properties();
-    try (Reader in = Files.newBufferedReader(WORKER_DEFAULTS)) {
+    try (InputStream in = KnownSettings.class.getResourceAsStream(resource)) {
+      assertThat(in).as("the defaults %s on the classpath", resource).isNotNull();
       properties.load(in);
     } catch (IOException e) {
-      throw new AssertionError(
-          "the worker's defaults " + WORKER_DEFAULTS + " cannot be read: " + e.getMessage(), e);
+      throw new UncheckedIOException(e);
     }
     return properties;
   }
@@ -80,6 +67,7 @@ final class KnownSettings {
 
   /** The variables of {@code environment} the application would misread or ignore, with why. */
   static List<String> unknown(Map<String, String> environment, Properties defaults) {
+    SettingKeys keys = SettingKeys.of(defaults.stringPropertyNames());
     List<String> problems = new ArrayList<>();
     environment
         .keySet()
@@ -90,9 +78,7 @@ final class KnownSettings {
                 return;
               }
               if (key.startsWith(Settings.PREFIX)) {
-                if (!defaults.containsKey(key)) {
-                  problems.add(variable + " -> " + key + " is not a setting of the application");
-                }
+                keys.problem(key).ifPresent(problem -> problems.add(variable + " -> " + problem));
               } else if (!KAFKA_KEYS.contains(key)) {
                 problems.add(
                     variable

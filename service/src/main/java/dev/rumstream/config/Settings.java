@@ -23,7 +23,8 @@ import org.apache.kafka.common.serialization.Serde;
  * {@code KAFKA_BOOTSTRAP_SERVERS} overrides {@code bootstrap.servers} and {@code
  * SCHEMA_REGISTRY_URL} overrides {@code schema.registry.url} (names are lower-cased, underscores
  * become dots and a double underscore a literal underscore). Keys outside {@code rumstream.*} pass
- * straight through to Kafka Streams, its clients and the serdes.
+ * straight through to Kafka Streams, its clients and the serdes; an unknown {@code rumstream.*} key
+ * is refused ({@link SettingKeys}), since a misspelt one would otherwise be silently ignored.
  */
 public final class Settings {
   public static final String PREFIX = "rumstream.";
@@ -40,7 +41,9 @@ public final class Settings {
    * file (when given), overridden by the environment.
    */
   public static Settings load(String defaultsResource, Path file, Map<String, String> environment) {
-    Map<String, String> merged = new TreeMap<>(defaults(defaultsResource));
+    Map<String, String> defaults = defaults(defaultsResource);
+    SettingKeys keys = SettingKeys.of(defaults.keySet());
+    Map<String, String> merged = new TreeMap<>(defaults);
     if (file != null) {
       Properties properties = new Properties();
       try (Reader reader = Files.newBufferedReader(file)) {
@@ -48,14 +51,16 @@ public final class Settings {
       } catch (IOException e) {
         throw new ConfigException("Cannot read configuration file " + file + ": " + e.getMessage());
       }
-      properties
-          .stringPropertyNames()
-          .forEach(name -> merged.put(name, properties.getProperty(name).trim()));
+      for (String name : properties.stringPropertyNames()) {
+        refuseUnknown(keys, name, "in " + file);
+        merged.put(name, properties.getProperty(name).trim());
+      }
     }
     environment.forEach(
         (name, value) -> {
           String key = keyOf(name);
           if (key != null) {
+            refuseUnknown(keys, key, "from the environment variable " + name);
             merged.put(key, value.trim());
           }
         });
@@ -64,9 +69,20 @@ public final class Settings {
 
   /** Settings from explicit values over an application's defaults, for tests and embedding. */
   public static Settings of(String defaultsResource, Map<String, String> overrides) {
-    Map<String, String> merged = new TreeMap<>(defaults(defaultsResource));
+    Map<String, String> defaults = defaults(defaultsResource);
+    SettingKeys keys = SettingKeys.of(defaults.keySet());
+    overrides.keySet().forEach(key -> refuseUnknown(keys, key, "given"));
+    Map<String, String> merged = new TreeMap<>(defaults);
     merged.putAll(overrides);
     return new Settings(merged);
+  }
+
+  private static void refuseUnknown(SettingKeys keys, String key, String source) {
+    keys.problem(key)
+        .ifPresent(
+            problem -> {
+              throw new ConfigException("Unknown setting " + source + ": " + problem);
+            });
   }
 
   public static String keyOf(String environmentVariable) {

@@ -69,4 +69,56 @@ class SettingsTest {
         .doesNotContain("s3cret")
         .contains("****");
   }
+
+  @Test
+  void anUnknownKeyIsRefusedWithTheNearestValidOne(@TempDir Path dir) throws Exception {
+    assertThatThrownBy(() -> Settings.of(DEFAULTS, Map.of("rumstream.windw.size", "1m")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("rumstream.windw.size")
+        .hasMessageContaining("did you mean rumstream.window.size?");
+    assertThatThrownBy(() -> Settings.load(DEFAULTS, null, Map.of("RUMSTREAM_WINDOW_GRAZE", "1s")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("RUMSTREAM_WINDOW_GRAZE")
+        .hasMessageContaining("did you mean rumstream.window.grace?");
+    Path file = dir.resolve("app.properties");
+    Files.writeString(file, "rumstream.http.prot=9000\n");
+    assertThatThrownBy(() -> Settings.load(DEFAULTS, file, Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(file.toString())
+        .hasMessageContaining("did you mean rumstream.http.port?");
+  }
+
+  @Test
+  void topicNamesAndOpenFamiliesAreKnownKeys() {
+    Settings settings =
+        Settings.of(
+            DEFAULTS,
+            Map.of(
+                "rumstream.topic.unlearn.jobs", "jobs-eu",
+                "rumstream.policy.high.algorithm", "NEG_GRAD_PLUS",
+                "rumstream.policy.medium.hp.epochs", "2",
+                "rumstream.job.default.hp.lr", "0.01",
+                "linger.ms", "5"));
+    assertThat(settings.under("rumstream.policy."))
+        .containsEntry("high.algorithm", "NEG_GRAD_PLUS");
+    assertThatThrownBy(() -> Settings.of(DEFAULTS, Map.of("rumstream.policy.hihg.hp.epochs", "2")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("did you mean rumstream.policy.high.hp.epochs?");
+  }
+
+  @Test
+  void anOpenFamilyBelongsOnlyToAnApplicationWithKeysUnderItsPrefix() {
+    SettingKeys worker = SettingKeys.of(java.util.Set.of("rumstream.job.default.hp.retain_count"));
+    assertThat(worker.problem("rumstream.job.default.hp.lr")).isEmpty();
+    assertThat(worker.problem("rumstream.policy.high.algorithm")).isPresent();
+    assertThat(worker.problem("bootstrap.servers")).isEmpty();
+  }
+
+  @Test
+  void distanceCountsSingleCharacterEdits() {
+    assertThat(SettingKeys.distance("window", "window")).isZero();
+    assertThat(SettingKeys.distance("windw", "window")).isEqualTo(1);
+    assertThat(SettingKeys.distance("kitten", "sitting")).isEqualTo(3);
+    assertThat(SettingKeys.distance("", "abc")).isEqualTo(3);
+  }
 }

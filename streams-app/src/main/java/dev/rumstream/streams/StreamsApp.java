@@ -1,17 +1,10 @@
 package dev.rumstream.streams;
 
-import dev.rumstream.config.Settings;
-import dev.rumstream.serde.AvroTrust;
-import dev.rumstream.streams.http.StatusServer;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.nio.file.Path;
+import dev.rumstream.service.ServiceOptions;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -37,13 +30,7 @@ public final class StreamsApp implements Callable<Integer> {
   /** The streams app's built-in defaults. */
   public static final String DEFAULTS = "/rumstream-streams-defaults.properties";
 
-  private static final Logger log = LoggerFactory.getLogger(StreamsApp.class);
-
-  @Option(
-      names = {"-c", "--config"},
-      paramLabel = "FILE",
-      description = "A properties file over the defaults.")
-  Path config;
+  @Mixin ServiceOptions service;
 
   @Option(
       names = "--create-topics",
@@ -57,45 +44,20 @@ public final class StreamsApp implements Callable<Integer> {
       description = "Partitions of topics created by --create-topics (default: ${DEFAULT-VALUE}).")
   int partitions;
 
-  @Option(
-      names = "--print-config",
-      description = "Print the effective configuration (secrets masked) and exit.")
-  boolean printConfig;
-
   public static void main(String[] args) {
     System.exit(new CommandLine(new StreamsApp()).execute(args));
   }
 
   @Override
   public Integer call() throws Exception {
-    AvroTrust.trustRumstreamContracts();
-    Settings settings = Settings.load(DEFAULTS, config, System.getenv());
-    if (printConfig) {
-      System.out.println(settings);
-      return 0;
-    }
-    if (createTopics) {
-      TopicSetup.ensure(
-          settings.kafka(), TopologyConfig.from(settings).topics(), partitions, (short) 1);
-    }
-    PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    DeletionService service = new DeletionService(settings, metrics);
-    StatusServer http = new StatusServer(settings.integer("rumstream.http.port"), service, metrics);
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  log.info("Shutting down");
-                  http.close();
-                  service.close();
-                  stopped.countDown();
-                },
-                "shutdown"));
-    service.start();
-    http.start();
-    log.info("rumstream streams app started; HTTP on port {}", http.port());
-    stopped.await();
-    return 0;
+    return service.run(
+        "rumstream streams app",
+        DEFAULTS,
+        settings -> {
+          if (createTopics) {
+            TopicSetup.ensure(settings.kafka(), settings.topics(), partitions, (short) 1);
+          }
+          return StreamsService.shell(settings);
+        });
   }
 }

@@ -1,17 +1,10 @@
 package dev.rumstream.worker;
 
-import dev.rumstream.config.Settings;
-import dev.rumstream.serde.AvroTrust;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.nio.file.Path;
+import dev.rumstream.service.ServiceOptions;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /** The worker's command line: applies unlearning jobs until SIGTERM. */
 @Command(
@@ -30,13 +23,7 @@ import picocli.CommandLine.Option;
       ""
     })
 public final class WorkerApp implements Callable<Integer> {
-  private static final Logger log = LoggerFactory.getLogger(WorkerApp.class);
-
-  @Option(
-      names = {"-c", "--config"},
-      paramLabel = "FILE",
-      description = "A properties file over the defaults.")
-  Path config;
+  @Mixin ServiceOptions service;
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new WorkerApp()).execute(args));
@@ -44,31 +31,6 @@ public final class WorkerApp implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    AvroTrust.trustRumstreamContracts();
-    Settings settings = Settings.load(WorkerConfig.DEFAULTS, config, System.getenv());
-    WorkerConfig workerConfig = WorkerConfig.from(settings);
-    PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    WorkerService worker = new WorkerService(workerConfig, metrics);
-    WorkerHttp http = new WorkerHttp(workerConfig.httpPort(), worker, metrics);
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  log.info("Shutting down");
-                  http.close();
-                  try {
-                    worker.close();
-                  } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                  }
-                  stopped.countDown();
-                },
-                "shutdown"));
-    worker.start();
-    http.start();
-    log.info("rumstream worker started; HTTP on port {}", http.port());
-    stopped.await();
-    return 0;
+    return service.run("rumstream worker", WorkerConfig.DEFAULTS, WorkerService::shell);
   }
 }

@@ -29,7 +29,6 @@ public record WorkerConfig(
     GateSettings gate,
     FallbackPolicy fallbacks,
     Duration purgeGrace,
-    int httpPort,
     Duration shutdownTimeout) {
 
   /** The worker's built-in defaults. */
@@ -80,7 +79,6 @@ public record WorkerConfig(
         GateSettings.from(settings),
         FallbackPolicy.from(settings),
         settings.duration("rumstream.store.purge.grace"),
-        settings.integer("rumstream.http.port"),
         settings.duration("rumstream.shutdown.timeout"));
   }
 }

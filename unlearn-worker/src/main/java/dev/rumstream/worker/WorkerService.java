@@ -7,6 +7,9 @@ import dev.rumstream.engine.data.FashionMnist;
 import dev.rumstream.engine.data.HeldOut;
 import dev.rumstream.engine.data.ImageFolders;
 import dev.rumstream.engine.model.Devices;
+import dev.rumstream.service.Health;
+import dev.rumstream.service.RunningService;
+import dev.rumstream.service.ServiceShell;
 import dev.rumstream.worker.lifecycle.PromotionGate;
 import dev.rumstream.worker.store.ModelStore;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -19,14 +22,20 @@ import org.slf4j.LoggerFactory;
  * One running worker: the engine over the configured dataset, the model store, and the job loop on
  * its thread.
  */
-public final class WorkerService implements AutoCloseable {
+public final class WorkerService implements RunningService {
   private static final Logger log = LoggerFactory.getLogger(WorkerService.class);
 
   private final WorkerConfig config;
   private final JobLoop loop;
   private final Thread thread;
 
-  public WorkerService(WorkerConfig config, MeterRegistry registry) {
+  /** The worker in its shell: the only place a {@link WorkerService} is built. */
+  public static ServiceShell<WorkerService> shell(Settings settings) throws Exception {
+    return ServiceShell.open(
+        settings, (loaded, metrics) -> new WorkerService(WorkerConfig.from(loaded), metrics));
+  }
+
+  private WorkerService(WorkerConfig config, MeterRegistry registry) {
     this.config = config;
     UnlearningEngine engine = new UnlearningEngine(config.engine(), dataset(config));
     log.info("Unlearning on {}", Devices.label(engine.device()));
@@ -50,10 +59,6 @@ public final class WorkerService implements AutoCloseable {
     this.thread = new Thread(loop, "job-loop");
   }
 
-  public static WorkerService fromSettings(Settings settings, MeterRegistry registry) {
-    return new WorkerService(WorkerConfig.from(settings), registry);
-  }
-
   /** The training data of the models this worker serves, as configured. */
   public static DatasetSplits dataset(WorkerConfig config) {
     return switch (config.dataset()) {
@@ -69,6 +74,7 @@ public final class WorkerService implements AutoCloseable {
     };
   }
 
+  @Override
   public void start() {
     thread.start();
   }
@@ -79,13 +85,25 @@ public final class WorkerService implements AutoCloseable {
   }
 
   /** Alive until the job loop has stopped (before start, too: a starting worker is not dead). */
-  public boolean alive() {
-    return thread.getState() != Thread.State.TERMINATED;
+  @Override
+  public Health live() {
+    return Health.of(thread.getState() != Thread.State.TERMINATED);
+  }
+
+  /** Ready while consuming with no job blocked; otherwise says why not. */
+  @Override
+  public Health ready() {
+    String problem = problem();
+    return problem == null ? Health.of(true) : Health.of(false, "problem", problem);
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     loop.stop();
-    thread.join(config.shutdownTimeout().toMillis());
+    try {
+      thread.join(config.shutdownTimeout().toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

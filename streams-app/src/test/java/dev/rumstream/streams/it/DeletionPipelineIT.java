@@ -10,7 +10,8 @@ import dev.rumstream.avro.DeletionRequest;
 import dev.rumstream.avro.ForgetSet;
 import dev.rumstream.avro.ReceiptStatus;
 import dev.rumstream.avro.UnlearnJob;
-import dev.rumstream.streams.DeletionService;
+import dev.rumstream.service.ServiceShell;
+import dev.rumstream.streams.StreamsService;
 import dev.rumstream.testkit.KafkaEnvironmentExtension;
 import dev.rumstream.testkit.TestEnvironment;
 import java.nio.charset.StandardCharsets;
@@ -88,7 +89,7 @@ class DeletionPipelineIT {
         new PipelineHarness(environment, Map.of("rumstream.window.max.examples", "400"))) {
       harness.publishModel();
       Traffic traffic = send(harness, 0, 850, 1);
-      try (DeletionService service = harness.startService()) {
+      try (ServiceShell<StreamsService> service = harness.startService()) {
         PipelineHarness.awaitRunning(service);
 
         List<DeletionReceipt> receipts = harness.receipts(850 + 25);
@@ -123,7 +124,7 @@ class DeletionPipelineIT {
         new PipelineHarness(environment, Map.of("rumstream.window.max.examples", "150"))) {
       harness.publishModel();
       Traffic first = send(harness, 0, 425, 2);
-      try (DeletionService service = harness.startService()) {
+      try (ServiceShell<StreamsService> service = harness.startService()) {
         PipelineHarness.awaitRunning(service);
         assertThat(harness.receipts(200)).hasSizeGreaterThanOrEqualTo(200);
       }
@@ -135,7 +136,7 @@ class DeletionPipelineIT {
         harness.sendRaw(MODEL, harness.bytes(again));
       }
       harness.flush();
-      try (DeletionService service = harness.startServiceWithEmptyState()) {
+      try (ServiceShell<StreamsService> service = harness.startServiceWithEmptyState()) {
         PipelineHarness.awaitRunning(service);
         Set<String> validIds = new HashSet<>(first.validIds());
         validIds.addAll(second.validIds());

@@ -14,17 +14,18 @@ import dev.rumstream.serde.AvroDeserializer;
 import dev.rumstream.serde.AvroSerializer;
 import dev.rumstream.serde.RegistryClient;
 import dev.rumstream.serde.RegistryConfig;
-import dev.rumstream.streams.DeletionService;
+import dev.rumstream.service.ServiceShell;
 import dev.rumstream.streams.StreamsApp;
+import dev.rumstream.streams.StreamsService;
 import dev.rumstream.streams.TopicSetup;
 import dev.rumstream.streams.TopologyConfig;
 import dev.rumstream.testkit.TestEnvironment;
 import dev.rumstream.topics.Keys;
 import dev.rumstream.topics.Topic;
 import dev.rumstream.topics.TopicNames;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -39,7 +40,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * The deletion topology on a real broker and registry, with topics and an application id of its
@@ -173,33 +173,22 @@ final class PipelineHarness implements AutoCloseable {
     producer.flush();
   }
 
-  DeletionService startService() {
-    DeletionService service = new DeletionService(settings, new SimpleMeterRegistry());
-    service.start();
-    return service;
+  ServiceShell<StreamsService> startService() throws Exception {
+    return StreamsService.shell(settings).start();
   }
 
   /**
    * An instance on a "new machine": empty local state, so it restores everything from the
    * changelogs.
    */
-  DeletionService startServiceWithEmptyState() throws java.io.IOException {
+  ServiceShell<StreamsService> startServiceWithEmptyState() throws Exception {
     Map<String, String> moved = new HashMap<>(values);
     moved.put("state.dir", Files.createTempDirectory("rumstream-it-moved-").toString());
-    DeletionService service =
-        new DeletionService(Settings.of(StreamsApp.DEFAULTS, moved), new SimpleMeterRegistry());
-    service.start();
-    return service;
+    return StreamsService.shell(Settings.of(StreamsApp.DEFAULTS, moved)).start();
   }
 
-  static void awaitRunning(DeletionService service) throws InterruptedException {
-    long deadline = System.nanoTime() + 120_000_000_000L;
-    while (service.state() != KafkaStreams.State.RUNNING && System.nanoTime() < deadline) {
-      Thread.sleep(100);
-    }
-    if (service.state() != KafkaStreams.State.RUNNING) {
-      throw new AssertionError("Kafka Streams did not reach RUNNING: " + service.state());
-    }
+  static void awaitRunning(ServiceShell<StreamsService> shell) throws InterruptedException {
+    shell.service().awaitReady(Duration.ofMinutes(2));
   }
 
   List<DeletionReceipt> receipts(int atLeast) {
@@ -241,9 +230,7 @@ final class PipelineHarness implements AutoCloseable {
     List<V> seen = List.of();
     while (System.nanoTime() < deadline) {
       seen =
-          environment
-              .consume(topic, Integer.MAX_VALUE, reader, java.time.Duration.ofSeconds(2))
-              .stream()
+          environment.consume(topic, Integer.MAX_VALUE, reader, Duration.ofSeconds(2)).stream()
               .map(ConsumerRecord::value)
               .toList();
       if (complete.apply(seen)) {

@@ -5,13 +5,11 @@ import static dev.rumstream.streams.it.PipelineHarness.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rumstream.config.Settings;
-import dev.rumstream.streams.DeletionService;
+import dev.rumstream.service.ServiceShell;
 import dev.rumstream.streams.StreamsApp;
-import dev.rumstream.streams.http.StatusServer;
+import dev.rumstream.streams.StreamsService;
 import dev.rumstream.testkit.KafkaEnvironmentExtension;
 import dev.rumstream.testkit.TestEnvironment;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,7 +19,6 @@ import java.nio.file.Files;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -94,34 +91,23 @@ class ReceiptRoutingIT {
    * One application instance: its own state directory, HTTP port and {@code application.server}.
    */
   private static final class Instance implements AutoCloseable {
-    private final DeletionService service;
-    private final StatusServer server;
+    private final ServiceShell<StreamsService> shell;
 
     Instance(PipelineHarness harness, int port) throws Exception {
       Map<String, String> values = new HashMap<>(harness.values());
       values.put("state.dir", Files.createTempDirectory("rumstream-route-").toString());
       values.put("rumstream.http.port", Integer.toString(port));
       values.put("application.server", "localhost:" + port);
-      Settings settings = Settings.of(StreamsApp.DEFAULTS, values);
-      PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-      service = new DeletionService(settings, metrics);
-      server = new StatusServer(port, service, metrics);
-      server.start();
-      service.start();
+      shell = StreamsService.shell(Settings.of(StreamsApp.DEFAULTS, values)).start();
     }
 
     void awaitRunning() throws InterruptedException {
-      long deadline = System.nanoTime() + 90_000_000_000L;
-      while (service.state() != KafkaStreams.State.RUNNING && System.nanoTime() < deadline) {
-        Thread.sleep(100);
-      }
-      assertThat(service.state()).isEqualTo(KafkaStreams.State.RUNNING);
+      PipelineHarness.awaitRunning(shell);
     }
 
     @Override
     public void close() {
-      server.close();
-      service.close();
+      shell.close();
     }
   }
 }

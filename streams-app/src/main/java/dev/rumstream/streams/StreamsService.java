@@ -2,6 +2,11 @@ package dev.rumstream.streams;
 
 import dev.rumstream.avro.DeletionReceipt;
 import dev.rumstream.config.Settings;
+import dev.rumstream.service.Health;
+import dev.rumstream.service.RunningService;
+import dev.rumstream.service.ServiceHttp;
+import dev.rumstream.service.ServiceShell;
+import dev.rumstream.streams.http.RequestEndpoint;
 import dev.rumstream.streams.topology.ContractSerdes;
 import dev.rumstream.streams.topology.DeadLetters;
 import dev.rumstream.streams.topology.DeletionMetrics;
@@ -11,6 +16,7 @@ import dev.rumstream.topics.Topic;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -32,8 +38,8 @@ import org.slf4j.LoggerFactory;
  * RocksDB state, dead letters for bad records, a policy for uncaught exceptions, metrics, and
  * receipt lookups by interactive query.
  */
-public final class DeletionService implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(DeletionService.class);
+public final class StreamsService implements RunningService {
+  private static final Logger log = LoggerFactory.getLogger(StreamsService.class);
 
   private final KafkaStreams streams;
   private final KafkaStreamsMetrics streamsMetrics;
@@ -49,7 +55,12 @@ public final class DeletionService implements AutoCloseable {
     record Unavailable(String why) implements ReceiptLookup {}
   }
 
-  public DeletionService(Settings settings, MeterRegistry registry) {
+  /** The streams app in its shell: the only place a {@link StreamsService} is built. */
+  public static ServiceShell<StreamsService> shell(Settings settings) throws Exception {
+    return ServiceShell.open(settings, StreamsService::new);
+  }
+
+  private StreamsService(Settings settings, MeterRegistry registry) {
     TopologyConfig config = TopologyConfig.from(settings);
     Map<String, Object> kafka = settings.kafka();
     int httpPort = settings.integer("rumstream.http.port");
@@ -81,16 +92,35 @@ public final class DeletionService implements AutoCloseable {
     streamsMetrics.bindTo(registry);
   }
 
+  @Override
   public void start() {
     streams.start();
   }
 
-  public KafkaStreams.State state() {
-    return streams.state();
+  /** Alive unless Kafka Streams has failed for good. */
+  @Override
+  public Health live() {
+    KafkaStreams.State state = state();
+    return Health.of(
+        state != KafkaStreams.State.ERROR && state != KafkaStreams.State.PENDING_ERROR,
+        "state",
+        state.name());
   }
 
-  public HostInfo self() {
-    return self;
+  /** Ready while Kafka Streams is RUNNING. */
+  @Override
+  public Health ready() {
+    KafkaStreams.State state = state();
+    return Health.of(state == KafkaStreams.State.RUNNING, "state", state.name());
+  }
+
+  @Override
+  public List<ServiceHttp.Endpoint> endpoints() {
+    return List.of(new ServiceHttp.Endpoint("/requests/", new RequestEndpoint(this)));
+  }
+
+  public KafkaStreams.State state() {
+    return streams.state();
   }
 
   public ReceiptLookup receipt(String requestId) {

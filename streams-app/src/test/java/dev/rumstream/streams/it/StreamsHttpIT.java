@@ -6,12 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.rumstream.streams.DeletionService;
-import dev.rumstream.streams.http.StatusServer;
+import dev.rumstream.service.ServiceShell;
+import dev.rumstream.streams.StreamsService;
 import dev.rumstream.testkit.KafkaEnvironmentExtension;
 import dev.rumstream.testkit.TestEnvironment;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,7 +21,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The streams app's HTTP endpoints over a running instance. */
 @ExtendWith(KafkaEnvironmentExtension.class)
-class StatusServerIT {
+class StreamsHttpIT {
   private final HttpClient http = HttpClient.newHttpClient();
 
   @Test
@@ -31,18 +29,16 @@ class StatusServerIT {
       throws Exception {
     try (PipelineHarness harness = new PipelineHarness(environment, Map.of())) {
       harness.publishModel();
-      PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-      try (DeletionService service = new DeletionService(harness.settings, metrics);
-          StatusServer server = new StatusServer(0, service, metrics)) {
-        server.start();
-        String base = "http://127.0.0.1:" + server.port();
+      try (ServiceShell<StreamsService> shell = StreamsService.shell(harness.settings)) {
+        shell.startHttp();
+        String base = "http://127.0.0.1:" + shell.port();
         assertThat(get(base + "/health/live").statusCode()).isEqualTo(200);
         assertThat(get(base + "/health/ready").statusCode())
             .as("not RUNNING before start")
             .isEqualTo(503);
 
-        service.start();
-        PipelineHarness.awaitRunning(service);
+        shell.start();
+        PipelineHarness.awaitRunning(shell);
         assertThat(get(base + "/health/ready").statusCode()).isEqualTo(200);
 
         harness.sendRaw(MODEL, harness.bytes(request("status-1", List.of(4L, 5L, 4L))));

@@ -1,0 +1,382 @@
+package dev.rumstream.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.rumstream.avro.ForgetSet;
+import dev.rumstream.avro.UnlearningMetrics;
+import dev.rumstream.worker.store.VersionManifest;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.function.ToLongFunction;
+import java.util.stream.Collectors;
+
+/**
+ * The figures of a pipeline-latency run: each request's latency split into its parts, each forget
+ * set's timeline, the table printed and the JSON written (bench/README.md).
+ */
+final class LatencyReport {
+  private static final PrintStream OUT = System.out;
+
+  private final PipelineLatency options;
+
+  LatencyReport(PipelineLatency options) {
+    this.options = options;
+  }
+
+  /** A request as sent: its id and requestedAt, which is the moment of sending. */
+  record Sent(String requestId, Instant requestedAt) {}
+
+  /**
+   * The parts of one request's latency in milliseconds; null where the request did not complete.
+   */
+  record Row(
+      String requestId,
+      Instant requestedAt,
+      String status,
+      String forgetSetId,
+      String closeReason,
+      Long windowMs,
+      Long queueMs,
+      Long unlearningMs,
+      Long totalMs,
+      Long algorithmMs,
+      Long visibleMs) {}
+
+  /**
+   * One forget set: when it closed, when the worker took up its first job, when its receipts were
+   * issued.
+   */
+  record SetRow(ForgetSet set, List<UnlearningMetrics> jobs, Instant startedAt, Instant issuedAt) {
+    long algorithmMs() {
+      return jobs.stream().mapToLong(UnlearningMetrics::getWallTimeMillis).sum();
+    }
+  }
+
+  /** Nearest-rank percentiles of one part, in milliseconds. */
+  record Distribution(int count, long p50, long p95, long p99, long max, double mean) {
+    static Distribution of(long[] millis) {
+      long[] sorted = millis.clone();
+      Arrays.sort(sorted);
+      return new Distribution(
+          sorted.length,
+          rank(sorted, 50),
+          rank(sorted, 95),
+          rank(sorted, 99),
+          sorted.length == 0 ? 0 : sorted[sorted.length - 1],
+          Arrays.stream(sorted).average().orElse(0));
+    }
+
+    /** The smallest value at or above p percent of the values. */
+    private static long rank(long[] sorted, double p) {
+      return sorted.length == 0 ? 0 : sorted[(int) Math.ceil(p / 100 * sorted.length) - 1];
+    }
+  }
+
+  /** Every closed forget set with the worker's metrics of its jobs, in closing order. */
+  static List<SetRow> sets(PipelineRecords records) {
+    Map<String, List<UnlearningMetrics>> bySet =
+        records.metrics().values().stream()
+            .collect(Collectors.groupingBy(UnlearningMetrics::getForgetSetId));
+    return records.forgetSets().values().stream()
+        .sorted(Comparator.comparing(ForgetSet::getClosedAt))
+        .map(
+            set -> {
+              List<UnlearningMetrics> jobs =
+                  bySet.getOrDefault(set.getForgetSetId(), List.of()).stream()
+                      .sorted(Comparator.comparing(UnlearningMetrics::getVersion))
+                      .toList();
+              Instant issuedAt =
+                  set.getRequestIds().stream()
+                      .map(id -> records.completed().get(id))
+                      .filter(Objects::nonNull)
+                      .map(seen -> seen.receipt().getIssuedAt())
+                      .min(Comparator.naturalOrder())
+                      .orElse(null);
+              Instant started =
+                  jobs.stream()
+                      .map(UnlearningMetrics::getStartedAt)
+                      .filter(Objects::nonNull)
+                      .min(Comparator.naturalOrder())
+                      .orElse(null);
+              return new SetRow(set, jobs, started, issuedAt);
+            })
+        .toList();
+  }
+
+  static List<Row> rows(List<Sent> sent, PipelineRecords records, List<SetRow> sets) {
+    Map<String, SetRow> setOf = new HashMap<>();
+    sets.forEach(s -> s.set().getRequestIds().forEach(id -> setOf.put(id, s)));
+    List<Row> rows = new ArrayList<>(sent.size());
+    for (Sent s : sent) {
+      PipelineRecords.Seen done = records.completed().get(s.requestId());
+      SetRow set = setOf.get(s.requestId());
+      if (done == null || set == null || set.startedAt() == null) {
+        String status =
+            records.rejected().containsKey(s.requestId())
+                ? "rejected"
+                : done != null
+                    ? "completed without its forget set or job metrics"
+                    : set != null
+                        ? "missing: in forget set "
+                            + set.set().getForgetSetId()
+                            + ", no COMPLETED receipt"
+                        : records.accepted().containsKey(s.requestId())
+                            ? "missing: accepted, never in a closed forget set"
+                            : "missing: no receipt at all";
+        rows.add(
+            new Row(
+                s.requestId(),
+                s.requestedAt(),
+                status,
+                set == null ? null : set.set().getForgetSetId(),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null));
+        continue;
+      }
+      Instant closedAt = set.set().getClosedAt();
+      Instant issuedAt = done.receipt().getIssuedAt();
+      rows.add(
+          new Row(
+              s.requestId(),
+              s.requestedAt(),
+              "completed",
+              set.set().getForgetSetId(),
+              set.set().getCloseReason().name(),
+              millis(s.requestedAt(), closedAt),
+              millis(closedAt, set.startedAt()),
+              millis(set.startedAt(), issuedAt),
+              millis(s.requestedAt(), issuedAt),
+              set.algorithmMs(),
+              millis(issuedAt, done.seenAt())));
+    }
+    return rows;
+  }
+
+  private static long millis(Instant from, Instant to) {
+    return Duration.between(from, to).toMillis();
+  }
+
+  /** A figure of the table; the last two are not parts of the total. */
+  private record Part(String name, ToLongFunction<Row> millis) {}
+
+  private static final List<Part> PARTS =
+      List.of(
+          new Part("total", Row::totalMs),
+          new Part("window wait", Row::windowMs),
+          new Part("queue wait", Row::queueMs),
+          new Part("unlearning", Row::unlearningMs),
+          new Part("  of which algorithms", Row::algorithmMs),
+          new Part("receipt readable after", Row::visibleMs));
+
+  Map<String, Object> report(
+      List<Row> rows,
+      List<SetRow> sets,
+      PipelineRecords records,
+      String loadBefore,
+      String loadAfter) {
+    List<Row> done = rows.stream().filter(r -> r.status().equals("completed")).toList();
+    Map<String, Long> byStatus =
+        rows.stream()
+            .collect(Collectors.groupingBy(Row::status, TreeMap::new, Collectors.counting()));
+    long twice = records.completions().values().stream().filter(n -> n > 1).count();
+    OUT.println();
+    OUT.println(
+        "Forget sets (seconds from the first request sent; queue = closed -> worker took up the first job)");
+    OUT.printf(
+        "%-5s %8s %9s %8s %-11s %7s %7s %11s  %s%n",
+        "set",
+        "requests",
+        "examples",
+        "closed",
+        "by",
+        "queue",
+        "unlearn",
+        "algorithms",
+        "jobs (level algorithm examples seconds)");
+    Instant t0 = rows.isEmpty() ? Instant.now() : rows.get(0).requestedAt();
+    for (int i = 0; i < sets.size(); i++) {
+      SetRow s = sets.get(i);
+      OUT.printf(
+          "%-5d %8d %9d %8.1f %-11s %7s %7s %11.1f  %s%n",
+          i + 1,
+          s.set().getRequestIds().size(),
+          s.set().getExamples().size(),
+          millis(t0, s.set().getClosedAt()) / 1000.0,
+          s.set().getCloseReason(),
+          seconds(s.startedAt() == null ? null : millis(s.set().getClosedAt(), s.startedAt())),
+          seconds(
+              s.startedAt() == null || s.issuedAt() == null
+                  ? null
+                  : millis(s.startedAt(), s.issuedAt())),
+          s.algorithmMs() / 1000.0,
+          s.jobs().stream()
+              .map(
+                  j ->
+                      String.format(
+                          Locale.ROOT,
+                          "%s %s %d %.1f",
+                          j.getLevel(),
+                          j.getAlgorithm(),
+                          j.getForgetSize(),
+                          j.getWallTimeMillis() / 1000.0))
+              .collect(Collectors.joining(", ")));
+    }
+    OUT.println();
+    OUT.printf(
+        "Requests: %d sent; %s; completed twice: %d%n",
+        rows.size(),
+        byStatus.entrySet().stream()
+            .map(e -> e.getKey() + " " + e.getValue())
+            .collect(Collectors.joining(", ")),
+        twice);
+    rows.stream()
+        .filter(r -> r.status().startsWith("missing") || r.status().startsWith("completed without"))
+        .forEach(
+            r ->
+                OUT.printf(
+                    "  NOT COUNTED %s (sent %s): %s%n",
+                    r.requestId(), r.requestedAt(), r.status()));
+    OUT.printf(
+        "Latency of the %d completed requests, seconds (nearest-rank percentiles); total = window wait + "
+            + "queue wait + unlearning for every request%n",
+        done.size());
+    OUT.printf("%-24s %6s %8s %8s %8s %8s %8s%n", "", "count", "p50", "p95", "p99", "max", "mean");
+    Map<String, Object> distributions = new LinkedHashMap<>();
+    for (Part part : PARTS) {
+      Distribution d = Distribution.of(done.stream().mapToLong(part.millis()).toArray());
+      OUT.printf(
+          "%-24s %6d %8.2f %8.2f %8.2f %8.2f %8.2f%n",
+          part.name(),
+          d.count(),
+          d.p50() / 1000.0,
+          d.p95() / 1000.0,
+          d.p99() / 1000.0,
+          d.max() / 1000.0,
+          d.mean() / 1000.0);
+      distributions.put(part.name().trim(), d);
+    }
+    long mismatched =
+        done.stream()
+            .filter(r -> r.windowMs() + r.queueMs() + r.unlearningMs() != r.totalMs())
+            .count();
+    OUT.printf(
+        "parts that do not add up to the total: %d of %d requests%n", mismatched, done.size());
+    OUT.printf("load average before %s, after %s%n", loadBefore, loadAfter);
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("sent", rows.size());
+    summary.put("byStatus", byStatus);
+    summary.put("completedTwice", twice);
+    summary.put("partsNotAddingUp", mismatched);
+    summary.put("millis", distributions);
+    return summary;
+  }
+
+  private static String seconds(Long millis) {
+    return millis == null ? "-" : String.format(Locale.ROOT, "%.1f", millis / 1000.0);
+  }
+
+  void writeJson(
+      Path file,
+      String runId,
+      Instant startedAt,
+      String loadBefore,
+      String loadAfter,
+      VersionManifest v0,
+      Map<String, Object> summary,
+      List<SetRow> sets,
+      List<Row> rows)
+      throws IOException {
+    Map<String, Object> root = new LinkedHashMap<>();
+    root.put("benchmark", "pipeline-latency");
+    root.put("date", startedAt.toString());
+    root.put("runId", runId);
+    root.put("machine", options.broker.machine(loadBefore, loadAfter));
+    Map<String, Object> parameters = new LinkedHashMap<>();
+    parameters.put("ratePerSecond", options.rate);
+    parameters.put("duration", options.duration.toString());
+    parameters.put("window", options.window.toString());
+    parameters.put("grace", options.grace.toString());
+    parameters.put("maxWait", options.maxWait.toString());
+    parameters.put("maxIdsPerRequest", options.maxIds);
+    parameters.put("retainCount", options.retainCount);
+    parameters.put("evalRetainSample", options.evalRetainSample);
+    parameters.put("miaShadowSize", options.miaShadowSize);
+    parameters.put("unlearnEpochs", options.unlearnEpochs);
+    parameters.put(
+        "policy",
+        "streams-app default (RUM: low nothing, medium Fine-tune lr 0.1, high SalUn lr 0.1), "
+            + "epochs capped at unlearnEpochs");
+    parameters.put("seed", options.seed);
+    root.put("parameters", parameters);
+    root.put(
+        "model",
+        Map.of(
+            "id",
+            options.modelId,
+            "architecture",
+            v0.architecture(),
+            "datasetSize",
+            v0.datasetSize(),
+            "recipe",
+            v0.hyperParameters(),
+            "testAccuracy",
+            v0.evidence().testAccuracy()));
+    root.put("summary", summary);
+    root.put("forgetSets", sets.stream().map(LatencyReport::setJson).toList());
+    root.put("requests", rows);
+    Path parent = file.toAbsolutePath().getParent();
+    Files.createDirectories(parent);
+    new ObjectMapper()
+        .findAndRegisterModules()
+        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+        .enable(SerializationFeature.INDENT_OUTPUT)
+        .writeValue(file.toFile(), root);
+  }
+
+  private static Map<String, Object> setJson(SetRow s) {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("forgetSetId", s.set().getForgetSetId());
+    json.put("closeReason", s.set().getCloseReason().name());
+    json.put("closedAt", s.set().getClosedAt().toString());
+    json.put("requests", s.set().getRequestIds().size());
+    json.put("examples", s.set().getExamples().size());
+    json.put("workerStartedAt", s.startedAt() == null ? null : s.startedAt().toString());
+    json.put("receiptsIssuedAt", s.issuedAt() == null ? null : s.issuedAt().toString());
+    json.put(
+        "jobs",
+        s.jobs().stream()
+            .map(
+                j -> {
+                  Map<String, Object> job = new LinkedHashMap<>();
+                  job.put("jobId", j.getJobId());
+                  job.put("level", String.valueOf(j.getLevel()));
+                  job.put("algorithm", String.valueOf(j.getAlgorithm()));
+                  job.put("examples", j.getForgetSize());
+                  job.put("startedAt", String.valueOf(j.getStartedAt()));
+                  job.put("measuredAt", j.getMeasuredAt().toString());
+                  job.put("algorithmMillis", j.getWallTimeMillis());
+                  return job;
+                })
+            .toList());
+    return json;
+  }
+}

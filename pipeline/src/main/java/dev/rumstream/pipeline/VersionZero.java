@@ -1,0 +1,47 @@
+package dev.rumstream.pipeline;
+
+import dev.rumstream.engine.UnlearningEngine;
+import dev.rumstream.engine.model.Classifier;
+import dev.rumstream.engine.model.ModelSpec;
+import dev.rumstream.engine.store.ModelFiles;
+import dev.rumstream.worker.WorkerConfig;
+import dev.rumstream.worker.WorkerService;
+import dev.rumstream.worker.store.ModelStore;
+import dev.rumstream.worker.store.VersionManifest;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** Version 0 of a model that nobody trained: quick, for tests where quality does not matter. */
+final class VersionZero {
+  private VersionZero() {}
+
+  /** Stores a freshly initialized small CNN over the worker's dataset as version 0. */
+  static VersionManifest untrained(WorkerConfig config, ModelStore store, String modelId) {
+    UnlearningEngine engine = new UnlearningEngine(config.engine(), WorkerService.dataset(config));
+    try (Classifier model = engine.newModel(ModelSpec.smallCnn(engine.data().train()))) {
+      VersionManifest v0 =
+          new VersionManifest(
+              modelId,
+              0,
+              null,
+              null,
+              null,
+              null,
+              null,
+              Map.of(),
+              List.of(),
+              List.of(),
+              List.of(),
+              engine.data().train().name(),
+              engine.data().train().size(),
+              "SMALL_CNN",
+              null,
+              0,
+              Instant.now(),
+              "cpu",
+              new VersionManifest.Evidence(null, 0.1, 0.1, null, null, 0, 0, 0));
+      return store.write(v0, dir -> ModelFiles.save(model, dir.resolve(ModelStore.PARAMS)));
+    }
+  }
+}

@@ -1,0 +1,97 @@
+package dev.rumstream.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpServer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+
+/**
+ * A service's HTTP face: {@code /health/live} and {@code /health/ready} (200 when up, 503 when
+ * down, the {@link Health} as JSON), {@code /metrics} (Prometheus text) and the service's own
+ * endpoints; anything else is a JSON 404.
+ */
+public final class ServiceHttp implements AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+
+  /** A path (a prefix: {@code /requests/} serves {@code /requests/{id}}) and its handler. */
+  public record Endpoint(String path, HttpHandler handler) {}
+
+  private final HttpServer server;
+
+  public ServiceHttp(int port, RunningService service, PrometheusMeterRegistry metrics)
+      throws IOException {
+    this.server = HttpServer.create(new InetSocketAddress(port), 0);
+    server.setExecutor(
+        Executors.newFixedThreadPool(
+            4,
+            runnable -> {
+              Thread thread = new Thread(runnable, "service-http");
+              thread.setDaemon(true);
+              return thread;
+            }));
+    List<Endpoint> endpoints = new ArrayList<>();
+    endpoints.add(new Endpoint("/health/live", health(service::live)));
+    endpoints.add(new Endpoint("/health/ready", health(service::ready)));
+    endpoints.add(
+        new Endpoint(
+            "/metrics", exchange -> send(exchange, 200, PROMETHEUS_TEXT, metrics.scrape())));
+    endpoints.addAll(service.endpoints());
+    endpoints.add(
+        new Endpoint(
+            "/",
+            exchange ->
+                json(exchange, 404, error("no such endpoint: " + exchange.getRequestURI()))));
+    endpoints.forEach(endpoint -> server.createContext(endpoint.path(), endpoint.handler()));
+  }
+
+  private static HttpHandler health(Supplier<Health> check) {
+    return exchange -> {
+      Health health = check.get();
+      json(exchange, health.up() ? 200 : 503, health.json());
+    };
+  }
+
+  public void start() {
+    server.start();
+  }
+
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  /** {@code {"error": message}}. */
+  public static ObjectNode error(String message) {
+    return JSON.createObjectNode().put("error", message);
+  }
+
+  public static void json(HttpExchange exchange, int status, JsonNode body) throws IOException {
+    send(exchange, status, "application/json", body.toString());
+  }
+
+  private static void send(HttpExchange exchange, int status, String contentType, String body)
+      throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", contentType);
+    exchange.sendResponseHeaders(status, bytes.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+
+  @Override
+  public void close() {
+    server.stop(1);
+  }
+}

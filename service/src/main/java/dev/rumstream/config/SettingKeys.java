@@ -39,7 +39,22 @@ public final class SettingKeys {
           new Family(
               "rumstream.job.default.hp.",
               Pattern.compile("rumstream\\.job\\.default\\.hp\\.[a-z0-9_]+"),
-              key -> List.of("rumstream.job.default.hp." + last(key))));
+              key -> List.of("rumstream.job.default.hp." + last(key))),
+          new Family(
+              "rumstream.gate.fallback.",
+              Pattern.compile("rumstream\\.gate\\.fallback\\.(low|medium|high)\\.hp\\.[a-z0-9_]+"),
+              key ->
+                  LEVELS.stream()
+                      .map(l -> "rumstream.gate.fallback." + l + ".hp." + last(key))
+                      .toList()),
+          // Per-model gate thresholds: rumstream.gate.model.<model id, dots allowed>.<threshold>.
+          new Family(
+              "rumstream.gate.",
+              Pattern.compile(
+                  "rumstream\\.gate\\.model\\..+\\.(max\\.retain\\.drop|max\\.test\\.drop"
+                      + "|max\\.under\\.forgetting|under\\.forgetting\\.levels"
+                      + "|max\\.over\\.forgetting|over\\.forgetting\\.levels)"),
+              key -> List.of("rumstream.gate.model.<model>.max.test.drop")));
 
   private final Set<String> known;
   private final List<Family> families;

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -28,6 +29,21 @@ import org.apache.kafka.common.serialization.Serde;
  */
 public final class Settings {
   public static final String PREFIX = "rumstream.";
+
+  /**
+   * Variables of {@code scripts/services.sh} and of the test environment, which configure those
+   * tools, not a service: an exported one must not stop a service as an unknown setting.
+   */
+  static final Set<String> TOOL_VARIABLES =
+      Set.of(
+          "RUMSTREAM_TEST_ENV",
+          "RUMSTREAM_KAFKA_PORT",
+          "RUMSTREAM_KAFKA_CONTROLLER_PORT",
+          "RUMSTREAM_REGISTRY_PORT",
+          "RUMSTREAM_KAFKA_READY_TIMEOUT",
+          "RUMSTREAM_REGISTRY_READY_TIMEOUT",
+          "RUMSTREAM_STOP_TIMEOUT");
+
   private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
   private final Map<String, String> values;
@@ -85,7 +101,15 @@ public final class Settings {
             });
   }
 
+  /**
+   * The setting an environment variable sets, or null for one that sets none: variables outside the
+   * three prefixes, and those of rumstream's own scripts and test environment ({@link
+   * #TOOL_VARIABLES}).
+   */
   public static String keyOf(String environmentVariable) {
+    if (TOOL_VARIABLES.contains(environmentVariable)) {
+      return null;
+    }
     for (String prefix : new String[] {"RUMSTREAM_", "KAFKA_", "SCHEMA_REGISTRY_"}) {
       if (environmentVariable.startsWith(prefix)
           && environmentVariable.length() > prefix.length()) {

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -112,6 +113,33 @@ class SettingsTest {
     assertThat(worker.problem("rumstream.job.default.hp.lr")).isEmpty();
     assertThat(worker.problem("rumstream.policy.high.algorithm")).isPresent();
     assertThat(worker.problem("bootstrap.servers")).isEmpty();
+  }
+
+  @Test
+  void theScriptsOwnVariablesAreNotSettings() {
+    Settings settings =
+        Settings.load(
+            DEFAULTS,
+            null,
+            Map.of("RUMSTREAM_TEST_ENV", "external", "RUMSTREAM_KAFKA_PORT", "19092"));
+    assertThat(settings.string("rumstream.window.size")).isEqualTo("5m");
+    assertThat(Settings.keyOf("RUMSTREAM_TEST_ENV")).isNull();
+    assertThat(Settings.keyOf("RUMSTREAM_WINDOW_SIZE")).isEqualTo("rumstream.window.size");
+  }
+
+  @Test
+  void theGateFamiliesBelongToAnApplicationWithGateSettings() {
+    SettingKeys worker =
+        SettingKeys.of(
+            Set.of("rumstream.gate.max.test.drop", "rumstream.gate.fallback.low.algorithm"));
+    assertThat(worker.problem("rumstream.gate.model.fashion.cnn.v2.max.test.drop")).isEmpty();
+    assertThat(worker.problem("rumstream.gate.fallback.high.hp.lr")).isEmpty();
+    assertThat(worker.problem("rumstream.gate.model.fashion.max.test.dorp"))
+        .hasValueSatisfying(problem -> assertThat(problem).contains("did you mean"));
+    assertThat(
+            SettingKeys.of(Set.of("rumstream.window.size"))
+                .problem("rumstream.gate.fallback.high.hp.lr"))
+        .isPresent();
   }
 
   @Test

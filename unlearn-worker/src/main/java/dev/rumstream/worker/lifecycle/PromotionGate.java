@@ -67,7 +67,10 @@ public final class PromotionGate {
         || now.heldOutMia().isNaN()) {
       return notApplicable(UNDER_FORGETTING);
     }
-    return check(UNDER_FORGETTING, now.heldOutMia() - now.mia(), limits.maxUnderForgetting());
+    return check(
+        UNDER_FORGETTING,
+        now.heldOutMia() - now.mia(),
+        limits.maxUnderForgetting() + samplingError(now.heldOutMia(), now.forgetSize()));
   }
 
   /** Forget accuracy should not fall far below the test accuracy unseen examples get. */
@@ -77,7 +80,19 @@ public final class PromotionGate {
       return notApplicable(OVER_FORGETTING);
     }
     return check(
-        OVER_FORGETTING, now.testAccuracy() - now.forgetAccuracy(), limits.maxOverForgetting());
+        OVER_FORGETTING,
+        now.testAccuracy() - now.forgetAccuracy(),
+        limits.maxOverForgetting() + samplingError(now.testAccuracy(), now.forgetSize()));
+  }
+
+  /**
+   * How far a rate measured on {@code n} forget examples strays from its reference {@code p} by
+   * chance alone (1.96 binomial standard errors): a small sub-batch must not fail a forgetting
+   * check through sampling noise; the configured margin is what is allowed beyond it.
+   */
+  static double samplingError(double p, int n) {
+    double rate = Double.isNaN(p) ? 0.5 : Math.min(1, Math.max(0, p));
+    return 1.96 * Math.sqrt(rate * (1 - rate) / n);
   }
 
   private static boolean forgetChecked(

@@ -5,6 +5,7 @@ import static dev.rumstream.worker.lifecycle.PromotionGate.RETAIN_ACCURACY_DROP;
 import static dev.rumstream.worker.lifecycle.PromotionGate.TEST_ACCURACY_DROP;
 import static dev.rumstream.worker.lifecycle.PromotionGate.UNDER_FORGETTING;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.rumstream.engine.memorization.MemorizationLevel;
 import dev.rumstream.worker.store.VersionManifest;
@@ -18,6 +19,8 @@ import org.junit.jupiter.api.Test;
 
 /** Each check at its boundary, with limits and measurements exact in binary (eighths). */
 class PromotionGateTest {
+  private static final int LARGE = 1_000_000;
+
   private static final GateSettings.Thresholds LIMITS =
       new GateSettings.Thresholds(
           0.125,
@@ -124,11 +127,13 @@ class PromotionGateTest {
 
   @Test
   void underForgettingAllowsTheMarginBelowTheHeldOutRate() {
-    GateResult atLimit = judge("HIGH", evidence(0.0, 0.875, 0.75, 0.375, 0.5, 8));
-    GateResult beyond = judge("HIGH", evidence(0.0, 0.875, 0.75, 0.25, 0.5, 8));
+    GateResult atLimit = judge("HIGH", evidence(0.0, 0.875, 0.75, 0.375, 0.5, LARGE));
+    GateResult beyond = judge("HIGH", evidence(0.0, 0.875, 0.75, 0.25, 0.5, LARGE));
 
     assertThat(check(atLimit, UNDER_FORGETTING))
-        .isEqualTo(new GateResult.Check(UNDER_FORGETTING, 0.125, 0.125, true));
+        .isEqualTo(
+            new GateResult.Check(
+                UNDER_FORGETTING, 0.125, 0.125 + PromotionGate.samplingError(0.5, LARGE), true));
     assertThat(check(beyond, UNDER_FORGETTING).value()).isEqualTo(0.25);
     assertThat(beyond.failures()).containsExactly(UNDER_FORGETTING);
   }
@@ -160,13 +165,26 @@ class PromotionGateTest {
 
   @Test
   void overForgettingAllowsTheMarginBelowTestAccuracy() {
-    GateResult atLimit = judge("MEDIUM", evidence(0.625, 0.875, 0.75, 0.5, 0.5, 8));
-    GateResult beyond = judge("MEDIUM", evidence(0.5, 0.875, 0.75, 0.5, 0.5, 8));
+    GateResult atLimit = judge("MEDIUM", evidence(0.625, 0.875, 0.75, 0.5, 0.5, LARGE));
+    GateResult beyond = judge("MEDIUM", evidence(0.5, 0.875, 0.75, 0.5, 0.5, LARGE));
 
     assertThat(check(atLimit, OVER_FORGETTING))
-        .isEqualTo(new GateResult.Check(OVER_FORGETTING, 0.125, 0.125, true));
+        .isEqualTo(
+            new GateResult.Check(
+                OVER_FORGETTING, 0.125, 0.125 + PromotionGate.samplingError(0.75, LARGE), true));
     assertThat(check(beyond, OVER_FORGETTING).value()).isEqualTo(0.25);
     assertThat(beyond.failures()).containsExactly(OVER_FORGETTING);
+  }
+
+  @Test
+  void aSmallSubBatchIsAllowedItsSamplingErrorOnTopOfTheMargin() {
+    // 8 examples: 1.96 * sqrt(0.75 * 0.25 / 8) = 0.30 more room than the 0.125 margin.
+    GateResult chance = judge("MEDIUM", evidence(0.5, 0.875, 0.75, 0.5, 0.5, 8));
+    GateResult wiped = judge("MEDIUM", evidence(0.0, 0.875, 0.75, 0.5, 0.5, 8));
+
+    assertThat(PromotionGate.samplingError(0.75, 8)).isCloseTo(0.300, within(0.001));
+    assertThat(check(chance, OVER_FORGETTING).passed()).isTrue();
+    assertThat(wiped.failures()).containsExactly(OVER_FORGETTING);
   }
 
   @Test

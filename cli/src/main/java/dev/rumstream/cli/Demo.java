@@ -3,6 +3,7 @@ package dev.rumstream.cli;
 import dev.rumstream.avro.DeletionReceipt;
 import dev.rumstream.avro.ForgetSet;
 import dev.rumstream.avro.UnlearningMetrics;
+import dev.rumstream.avro.VersionStatus;
 import dev.rumstream.config.Settings;
 import dev.rumstream.pipeline.Brokers;
 import dev.rumstream.pipeline.EmbeddedPipeline;
@@ -161,7 +162,11 @@ final class Demo implements Callable<Integer> {
       send(stream);
       Receipts receipts = awaitReceipts(stream, Settings.parseDuration(timeout));
       printReport(store, baseVersion, receipts, stream, started);
-      return receipts.lost(stream) == 0 && receipts.duplicatedCompletions() == 0 ? 0 : 1;
+      return receipts.lost(stream) == 0
+              && receipts.duplicatedCompletions() == 0
+              && loadableOlderVersions(store) == 0
+          ? 0
+          : 1;
     }
   }
 
@@ -249,14 +254,23 @@ final class Demo implements Callable<Integer> {
     List<ForgetSet> sets = readAll(topics.name(Topic.FORGET_SETS), ForgetSet.class);
     Map<String, UnlearningMetrics> metricsByJob = new TreeMap<>();
     readAll(topics.name(Topic.UNLEARNING_METRICS), UnlearningMetrics.class)
-        .forEach(m -> metricsByJob.put(m.getJobId(), m));
+        .forEach(m -> metricsByJob.put(m.getJobId() + "#" + m.getAttempt(), m));
     System.out.println();
     System.out.println(
         "Forget sets and sub-batches (accuracies as fractions; MIA = share of the forget examples the "
             + "attack calls non-member)");
     System.out.printf(
-        "%-34s %-6s %-13s %8s %8s %8s %8s %7s %8s%n",
-        "job", "level", "algorithm", "examples", "forget", "retain", "test", "MIA", "seconds");
+        "%-34s %-6s %-13s %8s %8s %8s %8s %7s %8s  %s%n",
+        "job (try)",
+        "level",
+        "algorithm",
+        "examples",
+        "forget",
+        "retain",
+        "test",
+        "MIA",
+        "seconds",
+        "gate");
     for (ForgetSet set : sets) {
       System.out.printf(
           "%s: %d requests, %d examples (%d unscored), closed by %s, cuts %s %.4f / %.4f%n",
@@ -273,8 +287,8 @@ final class Demo implements Callable<Integer> {
           .forEach(
               m ->
                   System.out.printf(
-                      "  %-32s %-6s %-13s %8d %8s %8.4f %8.4f %7s %8.1f%n",
-                      m.getJobId(),
+                      "  %-32s %-6s %-13s %8d %8s %8.4f %8.4f %7s %8.1f  %s%n",
+                      m.getJobId() + " (" + m.getAttempt() + ")",
                       m.getLevel(),
                       m.getAlgorithm(),
                       m.getForgetSize(),
@@ -282,12 +296,13 @@ final class Demo implements Callable<Integer> {
                       m.getRetainAccuracy(),
                       m.getTestAccuracy(),
                       fraction(m.getMia()),
-                      m.getWallTimeMillis() / 1000.0));
+                      m.getWallTimeMillis() / 1000.0,
+                      gateOutcome(m)));
     }
-    VersionManifest last = store.latest(MODEL).orElseThrow();
+    VersionManifest last = store.promoted(MODEL).orElseThrow();
     System.out.println();
     System.out.printf(
-        "Model %s: version %d -> %d, %d examples deleted in all%n",
+        "Model %s: version %d -> %d (promoted), %d examples deleted in all%n",
         MODEL, baseVersion, last.version(), last.deletedIds().size());
     System.out.printf(
         "Requests: %d sent as %d records (%d duplicates, %d malformed: %d unreadable, %d invalid)%n",
@@ -304,7 +319,34 @@ final class Demo implements Callable<Integer> {
         receipts.completed(),
         receipts.duplicatedCompletions(),
         receipts.lost(stream));
+    System.out.printf(
+        "Versions holding deleted data still loadable: %d%n", loadableOlderVersions(store));
     System.out.printf("Wall time: %ds%n", Duration.between(started, Instant.now()).toSeconds());
+  }
+
+  /** PROMOTED, or REJECTED with the checks that failed; escalations say so. */
+  private static String gateOutcome(UnlearningMetrics m) {
+    String outcome = m.getStatus().name();
+    if (m.getGate() != null && !m.getGate().getPassed()) {
+      outcome +=
+          " "
+              + m.getGate().getChecks().stream()
+                  .filter(check -> !check.getPassed())
+                  .map(check -> check.getName())
+                  .toList();
+    }
+    return m.getAttempt() == 3 ? outcome + " (escalated: retrained from scratch)" : outcome;
+  }
+
+  /**
+   * Versions of the run's model, other than the promoted one, whose parameters still exist: each
+   * learned from data deleted since. Must be 0 once every receipt is in.
+   */
+  static long loadableOlderVersions(ModelStore store) {
+    return store.versions(MODEL).stream()
+        .filter(v -> v.status() != VersionStatus.PROMOTED)
+        .filter(v -> java.nio.file.Files.exists(store.parameters(v)))
+        .count();
   }
 
   private static String fraction(Double value) {

@@ -16,7 +16,14 @@ import picocli.CommandLine.Command;
     version = "rumstream 0.1.0",
     description =
         "Streaming machine unlearning: deletion requests in, unlearned models and receipts out.",
-    subcommands = {Demo.class, Train.class, SendRequest.class, RequestStatus.class})
+    subcommands = {
+      Demo.class,
+      Train.class,
+      SendRequest.class,
+      RequestStatus.class,
+      Retrain.class,
+      ModelCommand.class
+    })
 public final class Rumstream {
   public static void main(String[] args) {
     AvroTrust.trustRumstreamContracts();

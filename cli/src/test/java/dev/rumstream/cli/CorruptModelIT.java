@@ -2,6 +2,9 @@ package dev.rumstream.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rumstream.avro.DeletionReceipt;
+import dev.rumstream.avro.ModelVersion;
+import dev.rumstream.avro.VersionStatus;
 import dev.rumstream.service.ServiceShell;
 import dev.rumstream.testkit.KafkaEnvironmentExtension;
 import dev.rumstream.testkit.TestEnvironment;
@@ -18,7 +21,11 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** A corrupted model file is refused and reported, and nothing is published from it. */
+/**
+ * The store answers to what was announced: a corrupted or missing promoted version stops the
+ * model's jobs with readiness DOWN, publishes nothing and never reuses a version number; restoring
+ * the files lets the jobs go on.
+ */
 @ExtendWith(KafkaEnvironmentExtension.class)
 class CorruptModelIT {
 
@@ -37,16 +44,23 @@ class CorruptModelIT {
         WorkerService worker = shell.service();
         MeterRegistry meters = shell.metrics();
         Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
-        while ((worker.problem() == null || !worker.problem().contains("corrupt"))
+        while ((worker.problem() == null || !worker.problem().contains("checksum"))
             && Instant.now().isBefore(deadline)) {
           Thread.sleep(200);
         }
         assertThat(worker.problem())
-            .as("readiness names the refused version")
-            .contains("job corrupt-set-0 failed")
-            .contains("corrupted");
-        assertThat(meters.get("rumstream.worker.jobs").tag("outcome", "failed").counter().count())
-            .isGreaterThanOrEqualTo(1);
+            .as("readiness names the model and the refused version")
+            .contains("model crash-test is blocked")
+            .contains("parameters of version 0")
+            .contains("checksum");
+        assertThat(worker.ready().up()).isFalse();
+        assertThat(
+                meters
+                    .get("rumstream.worker.model.blocked")
+                    .tag("model", WorkerHarness.MODEL)
+                    .gauge()
+                    .value())
+            .isEqualTo(1.0);
       }
       assertThat(harness.store.versions(WorkerHarness.MODEL))
           .as("no version was derived from it")
@@ -67,6 +81,54 @@ class CorruptModelIT {
                   Duration.ofSeconds(3)))
           .as("no receipt was issued")
           .isEmpty();
+    }
+  }
+
+  @Test
+  void aMissingNewestVersionStopsTheModelUntilItsFilesAreRestored(TestEnvironment environment)
+      throws Exception {
+    try (WorkerHarness harness = new WorkerHarness(environment)) {
+      harness.storeVersionZero();
+      harness.send(WorkerHarness.forgetSet("kept-set", List.of("kept-a"), 300, 1));
+      Path newest;
+      try (ServiceShell<WorkerService> shell = harness.pipeline.startWorker(true)) {
+        assertThat(harness.receipts(1)).hasSize(1);
+        newest = harness.store.directory(harness.store.promoted(WorkerHarness.MODEL).orElseThrow());
+      }
+      assertThat(newest.getFileName().toString()).isEqualTo("v000003");
+      Path away = Files.createTempDirectory("moved-away").resolve("v000003");
+      Files.move(newest, away);
+      harness.send(WorkerHarness.forgetSet("next-set", List.of("next-a"), 400, 1));
+
+      try (ServiceShell<WorkerService> shell = harness.pipeline.startWorker(false)) {
+        WorkerService worker = shell.service();
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
+        while ((worker.problem() == null || !worker.problem().contains("blocked"))
+            && Instant.now().isBefore(deadline)) {
+          Thread.sleep(200);
+        }
+        assertThat(worker.problem())
+            .as("the announced version is missing from the store")
+            .contains("model crash-test is blocked")
+            .contains("no promoted version of crash-test (version 3 was announced PROMOTED)");
+        assertThat(worker.ready().up()).isFalse();
+        Thread.sleep(2000);
+        assertThat(harness.store.latest(WorkerHarness.MODEL).orElseThrow().version())
+            .as("no job ran on the version before it")
+            .isEqualTo(2L);
+
+        Files.move(away, newest);
+        List<DeletionReceipt> receipts = harness.receipts(2, Duration.ofMinutes(3));
+        assertThat(receipts).extracting(DeletionReceipt::getRequestId).contains("next-a");
+        assertThat(worker.problem()).isNull();
+      }
+      assertThat(
+              harness.versions(30).stream()
+                  .filter(v -> v.getStatus() == VersionStatus.PROMOTED)
+                  .map(ModelVersion::getVersion))
+          .as("no version number is announced PROMOTED twice")
+          .doesNotHaveDuplicates()
+          .contains(6L);
     }
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.rumstream.avro.DeletionReceipt;
 import dev.rumstream.avro.ModelVersion;
 import dev.rumstream.avro.ReceiptStatus;
+import dev.rumstream.avro.VersionStatus;
 import dev.rumstream.config.Settings;
 import dev.rumstream.testkit.KafkaEnvironmentExtension;
 import dev.rumstream.testkit.TestEnvironment;
@@ -13,6 +14,7 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -67,11 +69,17 @@ class WorkerCrashIT {
           .containsExactlyInAnyOrder(
               100L, 101L, 110L, 111L, 120L, 121L, 500L, 501L, 510L, 511L, 520L, 521L);
 
-      List<ModelVersion> announced = harness.versions(6);
-      assertThat(announced)
+      List<ModelVersion> promotions =
+          harness.versions(18).stream()
+              .filter(v -> v.getStatus() == VersionStatus.PROMOTED)
+              .toList();
+      assertThat(promotions)
           .extracting(ModelVersion::getVersion)
-          .as("each version announced once, in order")
+          .as("each version promoted once, in order")
           .containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+      assertThat(lineage.subList(0, 6))
+          .as("every older version purged")
+          .allSatisfy(v -> assertThat(v.status()).isEqualTo(VersionStatus.PURGED));
       List<DeletionReceipt> receipts = harness.receipts(3);
       assertThat(receipts)
           .extracting(DeletionReceipt::getRequestId)
@@ -89,6 +97,73 @@ class WorkerCrashIT {
                 assertThat(r.getExampleCount()).isEqualTo(2);
                 assertThat(r.getOutcomes()).hasSize(3);
               });
+    }
+  }
+
+  @Test
+  void aWorkerKilledBetweenPromotionAndPurgePurgesEveryOlderVersionAfterItsRestart(
+      TestEnvironment environment) throws Exception {
+    // A long grace holds the worker between announcing the promotion and purging.
+    try (WorkerHarness harness =
+        new WorkerHarness(environment, Map.of("rumstream.store.purge.grace", "40s"))) {
+      harness.storeVersionZero();
+      harness.send(WorkerHarness.forgetSet("purge-set", List.of("purge-a"), 700, 1));
+
+      WorkerProcess first =
+          WorkerProcess.start(harness.settings, "Published version 3 of crash-test for job purge");
+      WorkerProcess waiting = first;
+      try {
+        assertThat(harness.versions(1)).isNotEmpty();
+        Instant deadline = Instant.now().plusSeconds(240);
+        while (harness.store.promoted(WorkerHarness.MODEL).map(VersionManifest::version).orElse(0L)
+                < 3
+            && Instant.now().isBefore(deadline)) {
+          Thread.sleep(200);
+        }
+        assertThat(harness.store.promoted(WorkerHarness.MODEL).orElseThrow().version())
+            .isEqualTo(3L);
+        Thread.sleep(3000);
+      } finally {
+        waiting.kill();
+      }
+      assertThat(harness.store.unpurged(WorkerHarness.MODEL))
+          .as("killed inside the grace: the superseded versions still have their files")
+          .isNotEmpty();
+      assertThat(
+              environment.consume(
+                  harness.topic(dev.rumstream.topics.Topic.DELETION_RECEIPTS),
+                  1,
+                  new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                  java.time.Duration.ofSeconds(2)))
+          .as("no receipt before the purge")
+          .isEmpty();
+
+      Map<String, String> restarted = new java.util.HashMap<>(harness.settings);
+      restarted.put("rumstream.store.purge.grace", "1s");
+      WorkerProcess second = WorkerProcess.start(restarted, "(1 receipts)");
+      try {
+        assertThat(second.awaitLine(240)).as("the restarted worker completed the set").isTrue();
+      } finally {
+        second.kill();
+      }
+      List<VersionManifest> versions = harness.store.versions(WorkerHarness.MODEL);
+      assertThat(versions.subList(0, 3))
+          .allSatisfy(v -> assertThat(v.status()).isEqualTo(VersionStatus.PURGED));
+      assertThat(versions.get(3).status()).isEqualTo(VersionStatus.PROMOTED);
+      assertThat(harness.store.unpurged(WorkerHarness.MODEL)).isEmpty();
+      List<DeletionReceipt> receipts = harness.receipts(1);
+      assertThat(receipts)
+          .singleElement()
+          .satisfies(
+              r -> {
+                assertThat(r.getRequestId()).isEqualTo("purge-a");
+                assertThat(r.getOlderVersionsPurgedAt()).isNotNull();
+              });
+      assertThat(
+              harness.versions(12).stream()
+                  .filter(v -> v.getStatus() == VersionStatus.PURGED)
+                  .map(ModelVersion::getVersion))
+          .containsExactlyInAnyOrder(0L, 1L, 2L);
     }
   }
 

@@ -3,6 +3,7 @@ package dev.rumstream.cli;
 import dev.rumstream.avro.DeletionReason;
 import dev.rumstream.avro.DeletionReceipt;
 import dev.rumstream.avro.MemorizationLevel;
+import dev.rumstream.avro.MemorizationScore;
 import dev.rumstream.avro.ModelVersion;
 import dev.rumstream.avro.RequestSummary;
 import dev.rumstream.avro.UnlearnJob;
@@ -16,8 +17,10 @@ import dev.rumstream.testkit.TestEnvironment;
 import dev.rumstream.topics.Topic;
 import dev.rumstream.worker.store.ModelStore;
 import dev.rumstream.worker.store.VersionManifest;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
@@ -43,15 +46,24 @@ final class WorkerHarness implements AutoCloseable {
   private final KafkaProducer<String, SpecificRecord> producer;
 
   WorkerHarness(TestEnvironment environment) {
+    this(environment, Map.of());
+  }
+
+  /** With worker settings of the test's own over the harness's. */
+  WorkerHarness(TestEnvironment environment, Map<String, String> workerSettings) {
     this.environment = environment;
+    Map<String, String> worker =
+        new HashMap<>(
+            Map.of(
+                "rumstream.job.default.hp.retain_count", "2000",
+                "rumstream.eval.mia.shadow.size", "500",
+                "rumstream.eval.retain.sample", "2000",
+                "rumstream.job.retry.backoff", "500ms",
+                "rumstream.store.purge.grace", "1s"));
+    worker.putAll(workerSettings);
     pipeline =
         EmbeddedPipeline.on(environment.bootstrapServers(), environment.schemaRegistryUrl())
-            .worker(
-                Map.of(
-                    "rumstream.job.default.hp.retain_count", "2000",
-                    "rumstream.eval.mia.shadow.size", "500",
-                    "rumstream.eval.retain.sample", "2000",
-                    "rumstream.job.retry.backoff", "500ms"))
+            .worker(worker)
             .create();
     settings = pipeline.workerSettings();
     store = pipeline.store();
@@ -75,6 +87,11 @@ final class WorkerHarness implements AutoCloseable {
    */
   VersionManifest storeVersionZero() {
     return pipeline.storeUntrainedVersionZero(MODEL);
+  }
+
+  /** Version 0 trained for real (one epoch, cached in {@code cache}), published with its scores. */
+  VersionManifest storeTrainedVersionZero(Path cache) {
+    return pipeline.storeTrainedVersionZero(cache, MODEL, 1);
   }
 
   /** The jobs of one refined forget set, as the streams app emits them. */
@@ -130,11 +147,29 @@ final class WorkerHarness implements AutoCloseable {
         AvroDeserializer.forClass(ModelVersion.class, registry));
   }
 
-  List<DeletionReceipt> receipts(int atLeast) {
-    return values(
-        topic(Topic.DELETION_RECEIPTS),
+  /** Every record of the model's memorization scores (a null value is a tombstone). */
+  List<ConsumerRecord<String, MemorizationScore>> scores(int atLeast) {
+    return environment.consume(
+        topic(Topic.MEMORIZATION_SCORES),
         atLeast,
-        AvroDeserializer.forClass(DeletionReceipt.class, registry));
+        AvroDeserializer.forClass(MemorizationScore.class, registry));
+  }
+
+  List<DeletionReceipt> receipts(int atLeast) {
+    return receipts(atLeast, environment.patience());
+  }
+
+  /** The receipts, waiting up to {@code within} for a slow job (a retrain) to finish. */
+  List<DeletionReceipt> receipts(int atLeast, java.time.Duration within) {
+    return environment
+        .consume(
+            topic(Topic.DELETION_RECEIPTS),
+            atLeast,
+            AvroDeserializer.forClass(DeletionReceipt.class, registry),
+            within)
+        .stream()
+        .map(ConsumerRecord::value)
+        .toList();
   }
 
   private <V> List<V> values(

@@ -4,13 +4,14 @@ import dev.rumstream.engine.UnlearningEngine;
 import dev.rumstream.engine.model.Classifier;
 import dev.rumstream.engine.model.ModelSpec;
 import dev.rumstream.engine.store.ModelFiles;
+import dev.rumstream.engine.train.TrainingRecipe;
+import dev.rumstream.worker.Bootstrap;
 import dev.rumstream.worker.WorkerConfig;
 import dev.rumstream.worker.WorkerService;
 import dev.rumstream.worker.store.ModelStore;
 import dev.rumstream.worker.store.VersionManifest;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 
 /** Version 0 of a model that nobody trained: quick, for tests where quality does not matter. */
 final class VersionZero {
@@ -29,7 +30,8 @@ final class VersionZero {
               null,
               null,
               null,
-              Map.of(),
+              // The recipe a retrain from scratch of this model would follow (one epoch).
+              Bootstrap.record(TrainingRecipe.paper(1, config.engine().seed())),
               List.of(),
               List.of(),
               List.of(),

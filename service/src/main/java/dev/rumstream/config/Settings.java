@@ -31,8 +31,9 @@ public final class Settings {
   public static final String PREFIX = "rumstream.";
 
   /**
-   * Variables of {@code scripts/services.sh} and of the test environment, which configure those
-   * tools, not a service: an exported one must not stop a service as an unknown setting.
+   * Variables of {@code scripts/services.sh}, of the test environment and of {@code rumstream
+   * status}, which configure those tools, not a service: an exported one must not stop a service as
+   * an unknown setting.
    */
   static final Set<String> TOOL_VARIABLES =
       Set.of(
@@ -42,7 +43,8 @@ public final class Settings {
           "RUMSTREAM_REGISTRY_PORT",
           "RUMSTREAM_KAFKA_READY_TIMEOUT",
           "RUMSTREAM_REGISTRY_READY_TIMEOUT",
-          "RUMSTREAM_STOP_TIMEOUT");
+          "RUMSTREAM_STOP_TIMEOUT",
+          "RUMSTREAM_STREAMS_URL");
 
   private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 

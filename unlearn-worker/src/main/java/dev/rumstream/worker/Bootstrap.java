@@ -192,7 +192,7 @@ public final class Bootstrap {
   }
 
   /** A training recipe as a manifest records it (version 0's hyper-parameters). */
-  static Map<String, String> record(TrainingRecipe recipe) {
+  public static Map<String, String> record(TrainingRecipe recipe) {
     return Map.of(
         "epochs", Integer.toString(recipe.epochs()),
         "lr", Double.toString(recipe.learningRate()),

@@ -3,11 +3,13 @@ package dev.rumstream.worker;
 import dev.rumstream.avro.ModelVersion;
 import dev.rumstream.avro.UnlearnJob;
 import dev.rumstream.engine.model.Devices;
+import dev.rumstream.engine.store.CorruptModelFileException;
 import dev.rumstream.serde.AvroDeserializer;
 import dev.rumstream.serde.AvroSerializer;
 import dev.rumstream.serde.RegistryClient;
 import dev.rumstream.serde.RegistryConfig;
 import dev.rumstream.topics.Topic;
+import dev.rumstream.worker.store.CorruptVersionException;
 import dev.rumstream.worker.store.ModelStore;
 import dev.rumstream.worker.store.VersionManifest;
 import java.time.Clock;
@@ -192,7 +194,8 @@ final class JobLoop implements Runnable {
             return;
           }
           publish(record, partition, job, applied, takenUp);
-          report(model, applied, escalate);
+          metrics.lifecycle(model, applied, escalate);
+          metrics.versions(model, purge.census(model), purge.lag(model));
           metrics.jobDone(
               applied.version(),
               applied.alreadyStored(),
@@ -200,7 +203,12 @@ final class JobLoop implements Runnable {
           problem.set(null);
           return;
         } catch (ExecutionException e) {
-          failures++;
+          // A damaged store is restored by an operator, never escalated: a retrain needs the
+          // ledger.
+          if (!(e.getCause() instanceof CorruptVersionException
+              || e.getCause() instanceof CorruptModelFileException)) {
+            failures++;
+          }
           metrics.jobFailed();
           problem.set("job " + job.getJobId() + " failed: " + e.getCause().getMessage());
           log.error(
@@ -260,19 +268,6 @@ final class JobLoop implements Runnable {
       metrics.deadlineSlack(null);
       consumer.resume(consumer.assignment());
     }
-  }
-
-  /** Gate outcomes, escalations and the model's versions by status, for the metrics. */
-  private void report(String model, JobApplier.Applied applied, boolean escalatedAfterFailures) {
-    if (!applied.alreadyStored()) {
-      applied.attempts().stream()
-          .filter(attempt -> attempt.gate() != null)
-          .forEach(attempt -> metrics.gateJudged(model, attempt.gate()));
-      if (applied.version().escalated()) {
-        metrics.escalated(model, escalatedAfterFailures ? "failures" : "gate");
-      }
-    }
-    metrics.versions(model, purge.census(model), purge.lag(model));
   }
 
   /**

@@ -83,20 +83,27 @@ final class StoreCheck {
               + String.format("/v%06d", expected));
     }
     Path parameters = store.parameters(serving);
+    String damage;
     try {
-      if (!Files.isRegularFile(parameters)
-          || !ModelFiles.checksum(parameters).equalsIgnoreCase(serving.checksum())) {
-        return Optional.of(
+      damage =
+          !Files.isRegularFile(parameters)
+              ? "are missing"
+              : ModelFiles.verify(parameters).equalsIgnoreCase(serving.checksum())
+                  ? null
+                  : "are not the ones its manifest records";
+    } catch (IOException | RuntimeException e) {
+      damage = "do not match their checksum (" + e.getMessage() + ")";
+    }
+    return damage == null
+        ? Optional.empty()
+        : Optional.of(
             "the parameters of version "
                 + serving.version()
                 + " of "
                 + model
-                + " are missing or do not match their checksum: restore "
+                + " "
+                + damage
+                + ": restore "
                 + parameters);
-      }
-    } catch (IOException e) {
-      return Optional.of("cannot read " + parameters + ": " + e.getMessage());
-    }
-    return Optional.empty();
   }
 }

@@ -240,4 +240,17 @@ public final class WorkerMetrics {
               .register(registry);
     }
   }
+
+  /** The gate verdicts of a job's attempts and its escalation, once, when it was applied. */
+  void lifecycle(String model, JobApplier.Applied applied, boolean afterFailures) {
+    if (applied.alreadyStored()) {
+      return;
+    }
+    applied.attempts().stream()
+        .filter(attempt -> attempt.gate() != null)
+        .forEach(attempt -> gateJudged(model, attempt.gate()));
+    if (applied.version().escalated()) {
+      escalated(model, afterFailures ? "failures" : "gate");
+    }
+  }
 }

@@ -9,12 +9,14 @@ import dev.rumstream.engine.data.ImageFolders;
 import dev.rumstream.engine.model.Devices;
 import dev.rumstream.service.Health;
 import dev.rumstream.service.RunningService;
+import dev.rumstream.service.ServiceHttp;
 import dev.rumstream.service.ServiceShell;
 import dev.rumstream.worker.lifecycle.PromotionGate;
 import dev.rumstream.worker.store.ModelStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +29,7 @@ public final class WorkerService implements RunningService {
 
   private final WorkerConfig config;
   private final JobLoop loop;
+  private final ModelStore store;
   private final Thread thread;
 
   /** The worker in its shell: the only place a {@link WorkerService} is built. */
@@ -39,7 +42,7 @@ public final class WorkerService implements RunningService {
     this.config = config;
     UnlearningEngine engine = new UnlearningEngine(config.engine(), dataset(config));
     log.info("Unlearning on {}", Devices.label(engine.device()));
-    ModelStore store = new ModelStore(config.modelStore());
+    this.store = new ModelStore(config.modelStore());
     WorkerMetrics metrics = new WorkerMetrics(registry, Devices.label(engine.device()));
     store.models().forEach(model -> store.promoted(model).ifPresent(metrics::versionAnnounced));
     this.loop =
@@ -72,6 +75,12 @@ public final class WorkerService implements RunningService {
           throw new IllegalArgumentException(
               "rumstream.dataset must be fashion-mnist or folder, not " + config.dataset());
     };
+  }
+
+  /** {@code GET /models/{id}/current}: the version that serves, for serving systems. */
+  @Override
+  public List<ServiceHttp.Endpoint> endpoints() {
+    return List.of(new ServiceHttp.Endpoint(ModelEndpoint.PATH, new ModelEndpoint(store)));
   }
 
   @Override

@@ -96,7 +96,29 @@ public final class RequestEndpoint implements HttpHandler {
                 receipt.getReceivedAt() == null ? null : receipt.getReceivedAt().toString())
             .put(
                 "deadline", receipt.getDeadline() == null ? null : receipt.getDeadline().toString())
-            .put("issuedAt", receipt.getIssuedAt().toString());
+            .put("issuedAt", receipt.getIssuedAt().toString())
+            .put("escalated", receipt.getEscalated())
+            .put(
+                "olderVersionsPurgedAt",
+                receipt.getOlderVersionsPurgedAt() == null
+                    ? null
+                    : receipt.getOlderVersionsPurgedAt().toString());
+    if (receipt.getGate() != null) {
+      ObjectNode gate = node.putObject("gate").put("passed", receipt.getGate().getPassed());
+      gate.put("baselineVersion", receipt.getGate().getBaselineVersion());
+      ArrayNode checks = gate.putArray("checks");
+      receipt
+          .getGate()
+          .getChecks()
+          .forEach(
+              check ->
+                  checks
+                      .addObject()
+                      .put("name", check.getName())
+                      .put("value", check.getValue())
+                      .put("limit", check.getLimit())
+                      .put("passed", check.getPassed()));
+    }
     ArrayNode outcomes = node.putArray("outcomes");
     for (JobOutcome outcome : receipt.getOutcomes()) {
       outcomes

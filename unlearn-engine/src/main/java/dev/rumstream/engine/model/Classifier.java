@@ -56,6 +56,15 @@ public final class Classifier implements AutoCloseable {
     return spec;
   }
 
+  /**
+   * Saves the network in DJL's own format ({@code <name>-0000.params} in {@code dir}), which a
+   * serving system loads with {@code Model.load(dir, name)} into the same block.
+   */
+  public void saveDjl(java.nio.file.Path dir, String name) throws java.io.IOException {
+    model.setProperty("architecture", spec.architecture().name());
+    model.save(dir, name);
+  }
+
   public Device device() {
     return model.getNDManager().getDevice();
   }

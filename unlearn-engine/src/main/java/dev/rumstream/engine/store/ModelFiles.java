@@ -63,7 +63,19 @@ public final class ModelFiles {
    * CorruptModelFileException}.
    */
   public static Classifier load(Path file, Device device) throws IOException {
-    byte[] payload;
+    return parse(verifiedPayload(file), device, file);
+  }
+
+  /**
+   * Checks a file as {@link #load} would (header, length, SHA-256 of the payload) without building
+   * a network, and returns the checksum; refuses a damaged file with a {@link
+   * CorruptModelFileException}.
+   */
+  public static String verify(Path file) throws IOException {
+    return HexFormat.of().formatHex(sha256(verifiedPayload(file)));
+  }
+
+  private static byte[] verifiedPayload(Path file) throws IOException {
     try (DataInputStream in = new DataInputStream(Files.newInputStream(file))) {
       byte[] magic = readExactly(in, MAGIC.length, file, "header");
       if (!Arrays.equals(magic, MAGIC)) {
@@ -80,7 +92,7 @@ public final class ModelFiles {
             file + " declares an impossible payload length " + length);
       }
       byte[] expected = readExactly(in, 32, file, "checksum");
-      payload = readExactly(in, (int) length, file, "payload");
+      byte[] payload = readExactly(in, (int) length, file, "payload");
       if (in.read() != -1) {
         throw new CorruptModelFileException(file + " has bytes after its declared payload");
       }
@@ -91,8 +103,8 @@ public final class ModelFiles {
                 + HexFormat.of().formatHex(expected)
                 + ")");
       }
+      return payload;
     }
-    return parse(payload, device, file);
   }
 
   /** The SHA-256 (hex) a file's header records, without loading it. */

@@ -1,0 +1,79 @@
+package dev.rumstream.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rumstream.config.Settings;
+import dev.rumstream.engine.model.Classifier;
+import dev.rumstream.engine.model.Devices;
+import dev.rumstream.engine.store.ModelFiles;
+import dev.rumstream.worker.ModelDescriptor;
+import dev.rumstream.worker.WorkerConfig;
+import dev.rumstream.worker.store.ModelStore;
+import dev.rumstream.worker.store.VersionManifest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The serving handoff: what a serving system takes from the model store. */
+@Command(
+    name = "model",
+    mixinStandardHelpOptions = true,
+    description = "Hands the version of a model that serves to a serving system.",
+    subcommands = {ModelCommand.Export.class})
+final class ModelCommand {
+
+  @Command(
+      name = "export",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Writes the PROMOTED version of a model in DJL's format (<model>-0000.params, loaded with"
+            + " Model.load(dir, model) into the same network) and model.json (version, checksum of"
+            + " the stored parameters, evidence, gate verdict).",
+        "Reads the worker's configuration (--config FILE and RUMSTREAM_* variables) for the model"
+            + " store."
+      })
+  static final class Export implements Callable<Integer> {
+    @Option(names = "--model", required = true, description = "The model's id.")
+    String modelId;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Where to write.")
+    Path out;
+
+    @Option(
+        names = {"-c", "--config"},
+        paramLabel = "FILE",
+        description = "The worker's properties file.")
+    Path config;
+
+    @Override
+    public Integer call() throws Exception {
+      WorkerConfig worker =
+          WorkerConfig.from(Settings.load(WorkerConfig.DEFAULTS, config, System.getenv()));
+      ModelStore store = new ModelStore(worker.modelStore());
+      VersionManifest current = store.promoted(modelId).orElse(null);
+      if (current == null) {
+        System.err.println(
+            "Model " + modelId + " has no promoted version in " + worker.modelStore());
+        return 1;
+      }
+      Files.createDirectories(out);
+      try (Classifier model =
+          store.load(
+              current,
+              file -> ModelFiles.load(file, Devices.select(worker.engine().device())),
+              ModelFiles::checksum)) {
+        model.saveDjl(out, modelId);
+      }
+      ObjectNode descriptor = ModelDescriptor.of(current, store);
+      descriptor.put("djlParameters", modelId + "-0000.params");
+      new ObjectMapper()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .writeValue(out.resolve("model.json").toFile(), descriptor);
+      System.out.println("Exported version " + current.version() + " of " + modelId + " to " + out);
+      return 0;
+    }
+  }
+}

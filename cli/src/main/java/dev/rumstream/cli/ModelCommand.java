@@ -3,7 +3,6 @@ package dev.rumstream.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.rumstream.config.Settings;
 import dev.rumstream.engine.model.Classifier;
 import dev.rumstream.engine.model.Devices;
 import dev.rumstream.engine.store.ModelFiles;
@@ -15,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The serving handoff: what a serving system takes from the model store. */
@@ -42,16 +42,11 @@ final class ModelCommand {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Where to write.")
     Path out;
 
-    @Option(
-        names = {"-c", "--config"},
-        paramLabel = "FILE",
-        description = "The worker's properties file.")
-    Path config;
+    @Mixin WorkerOptions workerOptions;
 
     @Override
     public Integer call() throws Exception {
-      WorkerConfig worker =
-          WorkerConfig.from(Settings.load(WorkerConfig.DEFAULTS, config, System.getenv()));
+      WorkerConfig worker = workerOptions.load();
       ModelStore store = new ModelStore(worker.modelStore());
       VersionManifest current = store.promoted(modelId).orElse(null);
       if (current == null) {

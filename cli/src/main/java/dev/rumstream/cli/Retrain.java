@@ -3,10 +3,8 @@ package dev.rumstream.cli;
 import dev.rumstream.avro.MemorizationLevel;
 import dev.rumstream.avro.UnlearnJob;
 import dev.rumstream.avro.UnlearningAlgorithm;
-import dev.rumstream.config.Settings;
 import dev.rumstream.topics.Topic;
 import dev.rumstream.worker.WorkerConfig;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -17,6 +15,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -38,16 +37,11 @@ final class Retrain implements Callable<Integer> {
   @Option(names = "--model", required = true, description = "The model's id.")
   String modelId;
 
-  @Option(
-      names = {"-c", "--config"},
-      paramLabel = "FILE",
-      description = "The worker's properties file.")
-  Path config;
+  @Mixin WorkerOptions workerOptions;
 
   @Override
   public Integer call() throws Exception {
-    WorkerConfig worker =
-        WorkerConfig.from(Settings.load(WorkerConfig.DEFAULTS, config, System.getenv()));
+    WorkerConfig worker = workerOptions.load();
     String id = "retrain-" + UUID.randomUUID();
     UnlearnJob job =
         UnlearnJob.newBuilder()

@@ -1,6 +1,5 @@
 package dev.rumstream.cli;
 
-import dev.rumstream.config.Settings;
 import dev.rumstream.engine.UnlearningEngine;
 import dev.rumstream.engine.model.Architecture;
 import dev.rumstream.engine.model.ModelSpec;
@@ -10,10 +9,10 @@ import dev.rumstream.worker.WorkerConfig;
 import dev.rumstream.worker.WorkerService;
 import dev.rumstream.worker.store.ModelStore;
 import dev.rumstream.worker.store.VersionManifest;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -35,11 +34,7 @@ final class Train implements Callable<Integer> {
       description = "The model's id (the key of its deletion requests).")
   String modelId;
 
-  @Option(
-      names = {"-c", "--config"},
-      paramLabel = "FILE",
-      description = "The worker's properties file.")
-  Path config;
+  @Mixin WorkerOptions workerOptions;
 
   @Option(
       names = "--architecture",
@@ -64,8 +59,7 @@ final class Train implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    WorkerConfig workerConfig =
-        WorkerConfig.from(Settings.load(WorkerConfig.DEFAULTS, config, System.getenv()));
+    WorkerConfig workerConfig = workerOptions.load();
     UnlearningEngine engine =
         new UnlearningEngine(workerConfig.engine(), WorkerService.dataset(workerConfig));
     Bootstrap bootstrap =

@@ -11,7 +11,6 @@ import dev.rumstream.worker.WorkerService;
 import dev.rumstream.worker.store.ModelStore;
 import dev.rumstream.worker.store.VersionManifest;
 import java.time.Instant;
-import java.util.List;
 
 /** Version 0 of a model that nobody trained: quick, for tests where quality does not matter. */
 final class VersionZero {
@@ -22,24 +21,13 @@ final class VersionZero {
     UnlearningEngine engine = new UnlearningEngine(config.engine(), WorkerService.dataset(config));
     try (Classifier model = engine.newModel(ModelSpec.smallCnn(engine.data().train()))) {
       VersionManifest v0 =
-          new VersionManifest(
+          VersionManifest.original(
               modelId,
-              0,
-              null,
-              null,
-              null,
-              null,
-              null,
               // The recipe a retrain from scratch of this model would follow (one epoch).
               Bootstrap.record(TrainingRecipe.paper(1, config.engine().seed())),
-              List.of(),
-              List.of(),
-              List.of(),
               engine.data().train().name(),
               engine.data().train().size(),
               "SMALL_CNN",
-              null,
-              0,
               Instant.now(),
               "cpu",
               new VersionManifest.Evidence(null, 0.1, 0.1, null, null, 0, 0, 0));

@@ -92,23 +92,12 @@ public final class Bootstrap {
           engine.measure(
               model, new long[0], dev.rumstream.engine.data.DeletionLedger.empty(), false);
       VersionManifest v0 =
-          new VersionManifest(
+          VersionManifest.original(
               modelId,
-              0,
-              null,
-              null,
-              null,
-              null,
-              null,
               recipeRecord,
-              List.of(),
-              List.of(),
-              List.of(),
               engine.data().train().name(),
               engine.data().train().size(),
               spec.architecture().name(),
-              null,
-              0,
               clock.instant(),
               Devices.label(engine.device()),
               new VersionManifest.Evidence(

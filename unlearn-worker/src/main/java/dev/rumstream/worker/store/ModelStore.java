@@ -1,19 +1,13 @@
 package dev.rumstream.worker.store;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.rumstream.avro.VersionStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -21,8 +15,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -34,15 +26,10 @@ import java.util.stream.Stream;
  */
 public final class ModelStore {
   public static final String PARAMS = "params.bin";
-  public static final String MANIFEST = "manifest.json";
-  private static final Pattern VERSION_DIR = Pattern.compile("v(\\d{6,})");
+  public static final String MANIFEST = ManifestFile.NAME;
 
   private final Path root;
-  private final ObjectMapper json =
-      new ObjectMapper()
-          .registerModule(new JavaTimeModule())
-          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-          .enable(SerializationFeature.INDENT_OUTPUT);
+  private final ManifestFile manifests = new ManifestFile();
 
   /**
    * Writes a version's files into its (staging) directory: the parameters to {@link #PARAMS},
@@ -94,8 +81,8 @@ public final class ModelStore {
     List<VersionManifest> manifests = new ArrayList<>();
     try (Stream<Path> children = Files.list(dir)) {
       for (Path child : children.sorted(Comparator.comparing(Path::toString)).toList()) {
-        if (VERSION_DIR.matcher(child.getFileName().toString()).matches()) {
-          manifests.add(readManifest(child));
+        if (ManifestFile.isVersionDirectory(child)) {
+          manifests.add(this.manifests.read(child));
         }
       }
     } catch (IOException e) {
@@ -150,22 +137,14 @@ public final class ModelStore {
    */
   public VersionManifest update(VersionManifest changed) {
     Path dir = directory(changed);
-    VersionManifest current = readManifest(dir);
+    VersionManifest current = manifests.read(dir);
     if (current.version() != changed.version()
         || !Objects.equals(current.checksum(), changed.checksum())) {
       throw new IllegalArgumentException(
           "A manifest update may not change the version or its checksum: " + dir);
     }
-    Path next = dir.resolve(MANIFEST + ".next");
     try {
-      json.writeValue(next.toFile(), changed);
-      fsync(next);
-      Files.move(
-          next,
-          dir.resolve(MANIFEST),
-          StandardCopyOption.ATOMIC_MOVE,
-          StandardCopyOption.REPLACE_EXISTING);
-      fsync(dir);
+      manifests.replace(dir, changed);
       return changed;
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot update the manifest in " + dir, e);
@@ -213,13 +192,6 @@ public final class ModelStore {
         .toList();
   }
 
-  /** The unpurged versions whose grace has run out at {@code now}. */
-  public List<VersionManifest> purgeable(String modelId, Instant now, Duration grace) {
-    return unpurged(modelId).stream()
-        .filter(v -> !v.supersededAt().plus(grace).isAfter(now))
-        .toList();
-  }
-
   /**
    * Deletes every file of a version but its manifest (parameters, memorization scores), then marks
    * the manifest PURGED: it stays as the audit record. Idempotent; a crash in between is finished
@@ -240,7 +212,7 @@ public final class ModelStore {
           Files.deleteIfExists(file);
         }
       }
-      fsync(dir);
+      ManifestFile.fsync(dir);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot purge " + dir, e);
     }
@@ -270,18 +242,18 @@ public final class ModelStore {
       Path params = staging.resolve(PARAMS);
       String checksum = parameters.write(staging);
       VersionManifest complete = manifest.withFile(checksum, Files.size(params));
-      json.writeValue(staging.resolve(MANIFEST).toFile(), complete);
+      manifests.write(staging, complete);
       try (Stream<Path> files = Files.list(staging)) {
         for (Path file : files.toList()) {
-          fsync(file);
+          ManifestFile.fsync(file);
         }
       }
-      fsync(staging);
+      ManifestFile.fsync(staging);
       if (Files.exists(target)) {
         throw new VersionConflictException(target + " already exists");
       }
       Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-      fsync(modelDir);
+      ManifestFile.fsync(modelDir);
       return complete;
     } catch (FileAlreadyExistsException e) {
       throw new VersionConflictException(target + " already exists");
@@ -389,30 +361,6 @@ public final class ModelStore {
 
   private Path versionDir(String modelId, long version) {
     return root.resolve(modelId).resolve(String.format("v%06d", version));
-  }
-
-  private VersionManifest readManifest(Path versionDir) {
-    Matcher matcher = VERSION_DIR.matcher(versionDir.getFileName().toString());
-    try {
-      VersionManifest manifest =
-          json.readValue(versionDir.resolve(MANIFEST).toFile(), VersionManifest.class);
-      if (matcher.matches() && Long.parseLong(matcher.group(1)) != manifest.version()) {
-        throw new CorruptVersionException(
-            versionDir + " holds the manifest of version " + manifest.version());
-      }
-      return manifest;
-    } catch (IOException e) {
-      throw new CorruptVersionException(
-          "Unreadable manifest in " + versionDir + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static void fsync(Path path) throws IOException {
-    boolean directory = Files.isDirectory(path);
-    try (FileChannel channel =
-        FileChannel.open(path, directory ? StandardOpenOption.READ : StandardOpenOption.WRITE)) {
-      channel.force(true);
-    }
   }
 
   private static void deleteQuietly(Path dir) {

@@ -64,44 +64,37 @@ public record VersionManifest(
     deletedIds = List.copyOf(deletedIds);
   }
 
-  /** A promoted version as written before its lifecycle starts (version 0, tests). */
-  public VersionManifest(
+  /**
+   * Version 0 of a model: the trained original, promoted from the start.
+   *
+   * @param recipe the training recipe it was trained with (what a retrain from scratch follows)
+   */
+  public static VersionManifest original(
       String modelId,
-      long version,
-      Long parentVersion,
-      String jobId,
-      String forgetSetId,
-      String level,
-      String algorithm,
-      Map<String, String> hyperParameters,
-      List<String> requestIds,
-      List<Long> forgetIds,
-      List<Long> deletedIds,
+      Map<String, String> recipe,
       String datasetId,
       long datasetSize,
       String architecture,
-      String checksum,
-      long sizeBytes,
       Instant createdAt,
       String device,
       Evidence evidence) {
-    this(
+    return new VersionManifest(
         modelId,
-        version,
-        parentVersion,
-        jobId,
-        forgetSetId,
-        level,
-        algorithm,
-        hyperParameters,
-        requestIds,
-        forgetIds,
-        deletedIds,
+        0,
+        null,
+        null,
+        null,
+        null,
+        null,
+        recipe,
+        List.of(),
+        List.of(),
+        List.of(),
         datasetId,
         datasetSize,
         architecture,
-        checksum,
-        sizeBytes,
+        null,
+        0,
         createdAt,
         device,
         evidence,
@@ -189,36 +182,28 @@ public record VersionManifest(
       Instant newPromotedAt,
       Instant newSupersededAt,
       GateResult newGate) {
-    return new VersionManifest(
-        modelId,
-        version,
-        parentVersion,
-        jobId,
-        forgetSetId,
-        level,
-        algorithm,
-        hyperParameters,
-        requestIds,
-        forgetIds,
-        deletedIds,
-        datasetId,
-        datasetSize,
-        architecture,
+    return copy(
         checksum,
         sizeBytes,
-        createdAt,
-        device,
-        evidence,
         newStatus,
         newStatusChangedAt,
         newPromotedAt,
         newSupersededAt,
-        newGate,
-        attempt,
-        escalated);
+        newGate);
   }
 
   VersionManifest withFile(String newChecksum, long newSizeBytes) {
+    return copy(newChecksum, newSizeBytes, status, statusChangedAt, promotedAt, supersededAt, gate);
+  }
+
+  private VersionManifest copy(
+      String newChecksum,
+      long newSizeBytes,
+      VersionStatus newStatus,
+      Instant newStatusChangedAt,
+      Instant newPromotedAt,
+      Instant newSupersededAt,
+      GateResult newGate) {
     return new VersionManifest(
         modelId,
         version,
@@ -239,11 +224,11 @@ public record VersionManifest(
         createdAt,
         device,
         evidence,
-        status,
-        statusChangedAt,
-        promotedAt,
-        supersededAt,
-        gate,
+        newStatus,
+        newStatusChangedAt,
+        newPromotedAt,
+        newSupersededAt,
+        newGate,
         attempt,
         escalated);
   }

@@ -7,6 +7,7 @@ import static dev.rumstream.worker.lifecycle.PromotionGate.UNDER_FORGETTING;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.rumstream.avro.VersionStatus;
 import dev.rumstream.engine.memorization.MemorizationLevel;
 import dev.rumstream.worker.store.VersionManifest;
 import dev.rumstream.worker.store.VersionManifest.Evidence;
@@ -58,7 +59,14 @@ class PromotionGateTest {
         1,
         Instant.EPOCH,
         "cpu",
-        evidence);
+        evidence,
+        VersionStatus.CANDIDATE,
+        Instant.EPOCH,
+        null,
+        null,
+        null,
+        1,
+        false);
   }
 
   private GateResult judge(String level, Evidence candidate) {

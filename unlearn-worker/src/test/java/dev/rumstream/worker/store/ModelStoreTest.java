@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
@@ -23,6 +22,12 @@ class ModelStoreTest {
   @TempDir Path root;
 
   private static VersionManifest manifest(long version, String jobId, List<Long> deleted) {
+    return manifest(version, jobId, deleted, VersionStatus.PROMOTED, 1);
+  }
+
+  private static VersionManifest manifest(
+      long version, String jobId, List<Long> deleted, VersionStatus status, int attempt) {
+    Instant created = Instant.parse("2026-11-27T08:00:00Z");
     return new VersionManifest(
         "m",
         version,
@@ -40,9 +45,16 @@ class ModelStoreTest {
         "SMALL_CNN",
         null,
         0,
-        Instant.parse("2026-11-27T08:00:00Z"),
+        created,
         "cpu",
-        new VersionManifest.Evidence(0.5, 0.9, 0.88, 0.4, null, 3, 5000, 1200));
+        new VersionManifest.Evidence(0.5, 0.9, 0.88, 0.4, null, 3, 5000, 1200),
+        status,
+        created,
+        status == VersionStatus.PROMOTED ? created : null,
+        null,
+        null,
+        attempt,
+        false);
   }
 
   private static String writeBytes(Path dir, String content) throws IOException {
@@ -172,34 +184,7 @@ class ModelStoreTest {
   }
 
   private static VersionManifest candidate(long version, String jobId, int attempt) {
-    VersionManifest m = manifest(version, jobId, List.of(4L));
-    return new VersionManifest(
-        m.modelId(),
-        m.version(),
-        0L,
-        m.jobId(),
-        m.forgetSetId(),
-        m.level(),
-        m.algorithm(),
-        m.hyperParameters(),
-        m.requestIds(),
-        List.of(4L),
-        List.of(4L),
-        m.datasetId(),
-        m.datasetSize(),
-        m.architecture(),
-        null,
-        0,
-        m.createdAt(),
-        m.device(),
-        m.evidence(),
-        VersionStatus.CANDIDATE,
-        m.createdAt(),
-        null,
-        null,
-        null,
-        attempt,
-        false);
+    return manifest(version, jobId, List.of(4L), VersionStatus.CANDIDATE, attempt);
   }
 
   @Test
@@ -228,8 +213,7 @@ class ModelStoreTest {
         .as("a rejected candidate stays REJECTED in the audit record")
         .isEqualTo(VersionStatus.REJECTED);
     assertThat(store.unpurged("m")).extracting(VersionManifest::version).containsExactly(0L, 1L);
-    assertThat(store.purgeable("m", t0.plusSeconds(5), Duration.ofSeconds(10))).isEmpty();
-    assertThat(store.purgeable("m", t0.plusSeconds(11), Duration.ofSeconds(10))).hasSize(2);
+    assertThat(store.unpurged("m")).allSatisfy(v -> assertThat(v.supersededAt()).isNotNull());
 
     for (VersionManifest old : store.unpurged("m")) {
       store.purge(old, t0.plusSeconds(12));
@@ -271,27 +255,7 @@ class ModelStoreTest {
     VersionManifest v0 = store.write(manifest(0, null, List.of()), dir -> writeBytes(dir, "zero"));
     VersionManifest other =
         store.write(manifest(1, "fs-1-0", List.of()), dir -> writeBytes(dir, "one"));
-    VersionManifest forged =
-        new VersionManifest(
-            v0.modelId(),
-            v0.version(),
-            v0.parentVersion(),
-            v0.jobId(),
-            v0.forgetSetId(),
-            v0.level(),
-            v0.algorithm(),
-            v0.hyperParameters(),
-            v0.requestIds(),
-            v0.forgetIds(),
-            v0.deletedIds(),
-            v0.datasetId(),
-            v0.datasetSize(),
-            v0.architecture(),
-            other.checksum(),
-            v0.sizeBytes(),
-            v0.createdAt(),
-            v0.device(),
-            v0.evidence());
+    VersionManifest forged = v0.withFile(other.checksum(), v0.sizeBytes());
     assertThatThrownBy(() -> store.update(forged)).isInstanceOf(IllegalArgumentException.class);
   }
 

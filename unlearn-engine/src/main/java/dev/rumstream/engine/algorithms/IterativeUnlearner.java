@@ -47,9 +47,9 @@ abstract class IterativeUnlearner implements Unlearner {
       HyperParameters hp,
       double lr,
       int epochs) {
+    this.common = CommonParams.parse(hp, lr, epochs, config.seed());
     this.config = config;
     this.algorithm = algorithm;
-    this.common = CommonParams.parse(hp, lr, epochs, config.seed());
     this.hyperParameters = hp;
   }
 

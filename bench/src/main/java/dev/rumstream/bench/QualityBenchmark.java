@@ -206,21 +206,22 @@ public final class QualityBenchmark implements Callable<Integer> {
       return QualityReport.replot(replot);
     }
     QualityProfile profile = QualityProfile.valueOf(profileName.toUpperCase(Locale.ROOT));
-    int retain = retainCount != null ? retainCount : profile.retainCount;
-    int cap = unlearnEpochs != null ? unlearnEpochs : profile.unlearnEpochs;
+    QualityProfile.Sizes sizes = profile.sizes;
+    int retain = retainCount != null ? retainCount : sizes.retainCount();
+    int cap = unlearnEpochs != null ? unlearnEpochs : sizes.unlearnEpochs();
     String name = profile.name().toLowerCase(Locale.ROOT);
     QualitySetup setup =
         QualitySetup.of(
             FashionMnist.load(dataDir, HeldOut.NONE),
-            trainSize != null ? trainSize : profile.trainSize,
-            evalTest != null ? evalTest : profile.evalTest,
+            trainSize != null ? trainSize : sizes.trainSize(),
+            evalTest != null ? evalTest : sizes.evalTest(),
             subsetSeed,
-            epochs != null ? epochs : profile.epochs,
-            perLevel != null ? perLevel : profile.perLevel,
+            epochs != null ? epochs : sizes.epochs(),
+            perLevel != null ? perLevel : sizes.perLevel(),
             retain,
             cap,
-            miaShadow != null ? miaShadow : profile.miaShadow,
-            evalRetain != null ? evalRetain : profile.evalRetain);
+            miaShadow != null ? miaShadow : sizes.miaShadow(),
+            evalRetain != null ? evalRetain : sizes.evalRetain());
     String loadBefore = loadAverage();
     Instant startedAt = Instant.now();
     if (tune) {

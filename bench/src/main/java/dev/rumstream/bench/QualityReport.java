@@ -73,20 +73,7 @@ final class QualityReport {
         "seconds",
         "cost");
     for (Summary s : summary) {
-      OUT.printf(
-          Locale.ROOT,
-          "%-13s %-8s %2d  %-17s %-17s %7.4f %7.4f %7.4f %6.3f %8.1f %7.3f%n",
-          s.algorithm(),
-          s.variant(),
-          s.n(),
-          s.tow().format(),
-          s.towMia().format(),
-          s.forgetAcc(),
-          s.retainAcc(),
-          s.testAcc(),
-          s.mia(),
-          s.seconds(),
-          s.cost().mean());
+      OUT.print(row("%-13s %-8s %2d  %-17s %-17s %7.4f %7.4f %7.4f %6.3f %8.1f %7.3f%n", s));
     }
     OUT.println();
     OUT.println(markdownTable(summary));
@@ -99,22 +86,26 @@ final class QualityReport {
         "| algorithm | variant | n | ToW | ToW-MIA | acc S | acc R | acc test | MIA | seconds | cost (× retrain) |\n");
     sb.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (Summary s : summary) {
-      sb.append(
-          String.format(
-              Locale.ROOT,
-              "| %s | %s | %d | %s | %s | %.4f | %.4f | %.4f | %.3f | %.1f | %.3f |%n",
-              s.algorithm(),
-              s.variant(),
-              s.n(),
-              s.tow().format(),
-              s.towMia().format(),
-              s.forgetAcc(),
-              s.retainAcc(),
-              s.testAcc(),
-              s.mia(),
-              s.seconds(),
-              s.cost().mean()));
+      sb.append(row("| %s | %s | %d | %s | %s | %.4f | %.4f | %.4f | %.3f | %.1f | %.3f |%n", s));
     }
     return sb.toString();
+  }
+
+  /** One summary row in {@code format}; the console and Markdown tables list the same columns. */
+  private static String row(String format, Summary s) {
+    return String.format(
+        Locale.ROOT,
+        format,
+        s.algorithm(),
+        s.variant(),
+        s.n(),
+        s.tow().format(),
+        s.towMia().format(),
+        s.forgetAcc(),
+        s.retainAcc(),
+        s.testAcc(),
+        s.mia(),
+        s.seconds(),
+        s.cost().mean());
   }
 }

@@ -2,12 +2,10 @@ package dev.rumstream.bench;
 
 import dev.rumstream.avro.DeletionReason;
 import dev.rumstream.avro.DeletionRequest;
-import dev.rumstream.avro.MemorizationScore;
-import dev.rumstream.avro.ModelVersion;
-import dev.rumstream.avro.ProxyKind;
 import dev.rumstream.avro.ScoreDistribution;
 import dev.rumstream.serde.AvroSerializer;
 import dev.rumstream.topics.Keys;
+import dev.rumstream.topics.StandInRecords;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -67,36 +65,14 @@ final class Workload {
         new KafkaProducer<>(producerConfig, new StringSerializer(), values)) {
       producer.send(
           new ProducerRecord<>(
-              modelsTopic,
-              modelId,
-              ModelVersion.newBuilder()
-                  .setModelId(modelId)
-                  .setVersion(0)
-                  .setLocation("file:///models/" + modelId + "/v0")
-                  .setChecksum("00")
-                  .setSizeBytes(1)
-                  .setArchitecture("small-cnn")
-                  .setDatasetId("fashion-mnist")
-                  .setDatasetSize(datasetSize)
-                  .setDeletedCount(0)
-                  .setCreatedAt(trainedAt)
-                  .build()));
+              modelsTopic, modelId, StandInRecords.versionZero(modelId, datasetSize, trainedAt)));
       for (long id = 0; id < scored; id++) {
         producer.send(
             new ProducerRecord<>(
                 scoresTopic,
                 Keys.score(modelId, id),
-                MemorizationScore.newBuilder()
-                    .setModelId(modelId)
-                    .setModelVersion(0)
-                    .setExampleId(id)
-                    .setProxy(ProxyKind.CONFIDENCE)
-                    .setScore(random.nextDouble())
-                    .setHigherIsMoreMemorized(false)
-                    .setDistribution(distribution)
-                    .setDatasetId("fashion-mnist")
-                    .setComputedAt(trainedAt)
-                    .build()));
+                StandInRecords.confidence(
+                    modelId, id, random.nextDouble(), distribution, trainedAt)));
       }
       producer.flush();
     }

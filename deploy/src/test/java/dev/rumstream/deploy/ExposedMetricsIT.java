@@ -2,12 +2,8 @@ package dev.rumstream.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rumstream.avro.DeletionReason;
 import dev.rumstream.avro.DeletionRequest;
 import dev.rumstream.avro.MemorizationLevel;
-import dev.rumstream.avro.MemorizationScore;
-import dev.rumstream.avro.ModelVersion;
-import dev.rumstream.avro.ProxyKind;
 import dev.rumstream.avro.ScoreDistribution;
 import dev.rumstream.avro.UnlearnJob;
 import dev.rumstream.avro.UnlearningAlgorithm;
@@ -20,6 +16,7 @@ import dev.rumstream.streams.StreamsService;
 import dev.rumstream.testkit.KafkaEnvironmentExtension;
 import dev.rumstream.testkit.TestEnvironment;
 import dev.rumstream.topics.Keys;
+import dev.rumstream.topics.StandInRecords;
 import dev.rumstream.topics.Topic;
 import dev.rumstream.worker.store.ModelStore;
 import java.net.URI;
@@ -43,10 +40,8 @@ import java.util.regex.Pattern;
 import org.apache.avro.generic.IndexedRecord;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -235,15 +230,7 @@ class ExposedMetricsIT {
       RegistryClient registry = new RegistryClient(RegistryConfig.from(environment.clientConfig()));
       AvroSerializer<SpecificRecord> serializer = new AvroSerializer<>(registry);
       serializer.configure(Map.of(), false);
-      try (KafkaProducer<String, SpecificRecord> producer =
-          new KafkaProducer<>(
-              Map.of(
-                  ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                  environment.bootstrapServers(),
-                  ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-                  true),
-              new StringSerializer(),
-              serializer)) {
+      try (KafkaProducer<String, SpecificRecord> producer = environment.producer(serializer)) {
         for (UnlearnJob job :
             forgetSet("deploy-it-set-" + run, List.of("deploy-it-a", "deploy-it-b"), 100)) {
           producer.send(new ProducerRecord<>(pipeline.topic(Topic.UNLEARN_JOBS), MODEL, job)).get();
@@ -342,51 +329,19 @@ class ExposedMetricsIT {
               RegistryConfig.from(Map.of("schema.registry.url", environment.schemaRegistryUrl())));
       serializer = new AvroSerializer<>(registry);
       serializer.configure(Map.of(), false);
-      producer =
-          new KafkaProducer<>(
-              Map.of(
-                  ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                  environment.bootstrapServers(),
-                  ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-                  true),
-              new StringSerializer(),
-              new ByteArraySerializer());
+      producer = environment.producer(new ByteArraySerializer());
     }
 
     /** Version 0 of the model and a score for every even example (odd ones stay unscored: HIGH). */
     void publishModel() {
       Instant trainedAt = Instant.now().minusSeconds(3600);
-      send(
-          Topic.MODEL_VERSIONS,
-          MODEL,
-          ModelVersion.newBuilder()
-              .setModelId(MODEL)
-              .setVersion(0)
-              .setLocation("file:///models/" + MODEL + "/v0")
-              .setChecksum("00")
-              .setSizeBytes(1)
-              .setArchitecture("small-cnn")
-              .setDatasetId("fashion-mnist")
-              .setDatasetSize(DATASET_SIZE)
-              .setDeletedCount(0)
-              .setCreatedAt(trainedAt)
-              .build());
+      send(Topic.MODEL_VERSIONS, MODEL, StandInRecords.versionZero(MODEL, DATASET_SIZE, trainedAt));
       ScoreDistribution distribution = new ScoreDistribution(DATASET_SIZE, 0.33, 0.5, 0.66);
       for (long id = 0; id < 100; id += 2) {
         send(
             Topic.MEMORIZATION_SCORES,
             Keys.score(MODEL, id),
-            MemorizationScore.newBuilder()
-                .setModelId(MODEL)
-                .setModelVersion(0)
-                .setExampleId(id)
-                .setProxy(ProxyKind.CONFIDENCE)
-                .setScore((id % 100) / 100.0)
-                .setHigherIsMoreMemorized(false)
-                .setDistribution(distribution)
-                .setDatasetId("fashion-mnist")
-                .setComputedAt(trainedAt)
-                .build());
+            StandInRecords.confidence(MODEL, id, (id % 100) / 100.0, distribution, trainedAt));
       }
       producer.flush();
     }
@@ -408,17 +363,7 @@ class ExposedMetricsIT {
     }
 
     private static DeletionRequest request(String requestId, List<Long> exampleIds) {
-      return DeletionRequest.newBuilder()
-          .setRequestId(requestId)
-          .setModelId(MODEL)
-          .setSubjectId("subject-" + requestId)
-          .setExampleIds(exampleIds)
-          .setReason(DeletionReason.GDPR_ERASURE)
-          .setRequestedAt(Instant.now())
-          .setDeadline(null)
-          .setReference(null)
-          .setSource("deploy-it")
-          .build();
+      return StandInRecords.erasure(requestId, MODEL, exampleIds, Instant.now(), "deploy-it");
     }
 
     private void send(Topic<?, ?> topic, String key, IndexedRecord value) {

@@ -17,8 +17,12 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The Kafka broker and schema registry an integration test talks to, whichever way they were
@@ -53,6 +57,18 @@ public record TestEnvironment(Kind kind, String bootstrapServers, String schemaR
     config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     config.put("schema.registry.url", schemaRegistryUrl);
     return config;
+  }
+
+  /** An idempotent producer to the broker, with String keys. */
+  public <V> KafkaProducer<String, V> producer(Serializer<V> values) {
+    return new KafkaProducer<>(
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrapServers,
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+            true),
+        new StringSerializer(),
+        values);
   }
 
   /** A topic name no other test run on the same (possibly long-lived external) broker has used. */

@@ -1,5 +1,9 @@
 package dev.rumstream.bench.rum;
 
+import static dev.rumstream.engine.memorization.MemorizationLevel.HIGH;
+import static dev.rumstream.engine.memorization.MemorizationLevel.LOW;
+import static dev.rumstream.engine.memorization.MemorizationLevel.MEDIUM;
+
 import dev.rumstream.engine.memorization.MemorizationLevel;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -17,6 +21,10 @@ public record RefinedForgetSet(Map<MemorizationLevel, long[]> levels) {
       copy.put(level, ids);
     }
     levels = java.util.Collections.unmodifiableMap(copy);
+  }
+
+  public static RefinedForgetSet of(long[] low, long[] medium, long[] high) {
+    return new RefinedForgetSet(Map.of(LOW, low, MEDIUM, medium, HIGH, high));
   }
 
   public long[] level(MemorizationLevel level) {

@@ -49,14 +49,7 @@ public final class Refinement {
             .thenComparingLong(i -> scores.ids()[i]));
     long[] medium =
         byDistance.subList(0, perLevel).stream().mapToLong(i -> scores.ids()[i]).toArray();
-    return new RefinedForgetSet(
-        Map.of(
-            MemorizationLevel.LOW,
-            low,
-            MemorizationLevel.MEDIUM,
-            medium,
-            MemorizationLevel.HIGH,
-            high));
+    return RefinedForgetSet.of(low, medium, high);
   }
 
   /**

@@ -25,19 +25,14 @@ public final class DeletionMetrics {
 
   public DeletionMetrics(MeterRegistry registry, LongSupplier wallClock) {
     this.registry = registry;
-    this.accepted =
-        Counter.builder("rumstream.requests.accepted")
-            .description("Deletion requests accepted")
-            .register(registry);
+    this.accepted = counter("rumstream.requests.accepted", "Deletion requests accepted");
     this.duplicates =
-        Counter.builder("rumstream.requests.duplicate")
-            .description(
-                "Deletion requests recognized as duplicates of an accepted request and not processed again")
-            .register(registry);
+        counter(
+            "rumstream.requests.duplicate",
+            "Deletion requests recognized as duplicates of an accepted request and not processed again");
     this.foldedIds =
-        Counter.builder("rumstream.requests.folded.ids")
-            .description("Repeated example ids folded inside single requests")
-            .register(registry);
+        counter(
+            "rumstream.requests.folded.ids", "Repeated example ids folded inside single requests");
     this.forgetSetExamples =
         DistributionSummary.builder("rumstream.forget.set.examples")
             .description("Distinct examples per closed forget set")
@@ -48,6 +43,10 @@ public final class DeletionMetrics {
         .description("Age of the oldest forget set still gathering requests (0 when none is open)")
         .baseUnit("seconds")
         .register(registry);
+  }
+
+  private Counter counter(String name, String description) {
+    return Counter.builder(name).description(description).register(registry);
   }
 
   public MeterRegistry registry() {

@@ -9,7 +9,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
@@ -62,31 +61,13 @@ public final class DeletionTopology {
         .addStateStore(
             store(StoreNames.OPEN_FORGET_SETS, serdes.openSets()), Intake.ACCEPTED.name())
         .addStateStore(store(StoreNames.FORGET_SET_CLOCK, Serdes.Long()), Intake.ACCEPTED.name());
-    sink(
-        topology,
-        Intake.RECEIPTS,
-        config.topic(Topic.DELETION_RECEIPTS),
-        serdes.receipts(),
-        INTAKE);
-    sink(
-        topology,
-        ForgetSetWindows.FORGET_SETS,
-        config.topic(Topic.FORGET_SETS),
-        serdes.forgetSets(),
-        Intake.ACCEPTED.name());
-    sink(
-        topology,
-        ForgetSetWindows.JOBS,
-        config.topic(Topic.UNLEARN_JOBS),
-        serdes.jobs(),
-        Intake.ACCEPTED.name());
+    String accepted = Intake.ACCEPTED.name();
+    Intake.RECEIPTS.sink(
+        topology, config.topic(Topic.DELETION_RECEIPTS), serdes.receipts(), INTAKE);
+    ForgetSetWindows.FORGET_SETS.sink(
+        topology, config.topic(Topic.FORGET_SETS), serdes.forgetSets(), accepted);
+    ForgetSetWindows.JOBS.sink(topology, config.topic(Topic.UNLEARN_JOBS), serdes.jobs(), accepted);
     return topology;
-  }
-
-  /** The sink behind an output: its serde takes the output's value type. */
-  private static <V> void sink(
-      Topology topology, Output<V> output, String topic, Serde<V> values, String parent) {
-    topology.addSink(output.name(), topic, new StringSerializer(), values.serializer(), parent);
   }
 
   private static <V> StoreBuilder<KeyValueStore<String, V>> store(String name, Serde<V> values) {

@@ -1,5 +1,8 @@
 package dev.rumstream.streams.topology;
 
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
@@ -15,5 +18,10 @@ record Output<V>(String name) {
 
   <K> void forward(ProcessorContext<K, Object> context, Record<K, V> record) {
     context.forward(record, name);
+  }
+
+  /** Adds the sink behind this output; the serde takes the output's value type. */
+  void sink(Topology topology, String topic, Serde<V> values, String parent) {
+    topology.addSink(name, topic, new StringSerializer(), values.serializer(), parent);
   }
 }

@@ -1,12 +1,8 @@
 package dev.rumstream.streams.it;
 
-import dev.rumstream.avro.DeletionReason;
 import dev.rumstream.avro.DeletionReceipt;
 import dev.rumstream.avro.DeletionRequest;
 import dev.rumstream.avro.ForgetSet;
-import dev.rumstream.avro.MemorizationScore;
-import dev.rumstream.avro.ModelVersion;
-import dev.rumstream.avro.ProxyKind;
 import dev.rumstream.avro.ScoreDistribution;
 import dev.rumstream.avro.UnlearnJob;
 import dev.rumstream.config.Settings;
@@ -21,6 +17,7 @@ import dev.rumstream.streams.TopicSetup;
 import dev.rumstream.streams.TopologyConfig;
 import dev.rumstream.testkit.TestEnvironment;
 import dev.rumstream.topics.Keys;
+import dev.rumstream.topics.StandInRecords;
 import dev.rumstream.topics.Topic;
 import dev.rumstream.topics.TopicNames;
 import java.nio.file.Files;
@@ -35,11 +32,9 @@ import java.util.function.Function;
 import org.apache.avro.generic.IndexedRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The deletion topology on a real broker and registry, with topics and an application id of its
@@ -81,15 +76,7 @@ final class PipelineHarness implements AutoCloseable {
     registry = new RegistryClient(RegistryConfig.from(settings.kafka()));
     serializer = new AvroSerializer<>(registry);
     serializer.configure(Map.of(), false);
-    producer =
-        new KafkaProducer<>(
-            Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                environment.bootstrapServers(),
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-                true),
-            new StringSerializer(),
-            new ByteArraySerializer());
+    producer = environment.producer(new ByteArraySerializer());
   }
 
   /** The settings this harness runs instances with, to vary per instance. */
@@ -110,50 +97,19 @@ final class PipelineHarness implements AutoCloseable {
     send(
         topic(Topic.MODEL_VERSIONS),
         MODEL,
-        ModelVersion.newBuilder()
-            .setModelId(MODEL)
-            .setVersion(0)
-            .setLocation("file:///models/" + MODEL + "/v0")
-            .setChecksum("00")
-            .setSizeBytes(1)
-            .setArchitecture("small-cnn")
-            .setDatasetId("fashion-mnist")
-            .setDatasetSize(DATASET_SIZE)
-            .setDeletedCount(0)
-            .setCreatedAt(trainedAt)
-            .build());
+        StandInRecords.versionZero(MODEL, DATASET_SIZE, trainedAt));
     ScoreDistribution distribution = new ScoreDistribution(DATASET_SIZE, 0.33, 0.5, 0.66);
     for (long id = 0; id < DATASET_SIZE; id += 2) {
       send(
           topic(Topic.MEMORIZATION_SCORES),
           Keys.score(MODEL, id),
-          MemorizationScore.newBuilder()
-              .setModelId(MODEL)
-              .setModelVersion(0)
-              .setExampleId(id)
-              .setProxy(ProxyKind.CONFIDENCE)
-              .setScore((id % 100) / 100.0)
-              .setHigherIsMoreMemorized(false)
-              .setDistribution(distribution)
-              .setDatasetId("fashion-mnist")
-              .setComputedAt(trainedAt)
-              .build());
+          StandInRecords.confidence(MODEL, id, (id % 100) / 100.0, distribution, trainedAt));
     }
     producer.flush();
   }
 
   static DeletionRequest request(String requestId, List<Long> exampleIds) {
-    return DeletionRequest.newBuilder()
-        .setRequestId(requestId)
-        .setModelId(MODEL)
-        .setSubjectId("subject-" + requestId)
-        .setExampleIds(exampleIds)
-        .setReason(DeletionReason.GDPR_ERASURE)
-        .setRequestedAt(Instant.now())
-        .setDeadline(null)
-        .setReference(null)
-        .setSource("it")
-        .build();
+    return StandInRecords.erasure(requestId, MODEL, exampleIds, Instant.now(), "it");
   }
 
   byte[] bytes(DeletionRequest request) {

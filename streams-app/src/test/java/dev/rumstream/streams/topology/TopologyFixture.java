@@ -8,7 +8,6 @@ import dev.rumstream.avro.DeletionRequest;
 import dev.rumstream.avro.ForgetSet;
 import dev.rumstream.avro.MemorizationScore;
 import dev.rumstream.avro.ModelVersion;
-import dev.rumstream.avro.ProxyKind;
 import dev.rumstream.avro.ScoreDistribution;
 import dev.rumstream.avro.UnlearnJob;
 import dev.rumstream.config.Settings;
@@ -16,6 +15,7 @@ import dev.rumstream.localstack.EmbeddedSchemaRegistry;
 import dev.rumstream.streams.StreamsApp;
 import dev.rumstream.streams.TopologyConfig;
 import dev.rumstream.topics.Keys;
+import dev.rumstream.topics.StandInRecords;
 import dev.rumstream.topics.Topic;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -132,19 +132,7 @@ final class TopologyFixture implements AutoCloseable {
   /** Publishes model version 0 with a dataset of {@code datasetSize} examples. */
   void model(String modelId, long datasetSize) {
     models.pipeInput(
-        modelId,
-        ModelVersion.newBuilder()
-            .setModelId(modelId)
-            .setVersion(0)
-            .setLocation("file:///models/" + modelId + "/v0")
-            .setChecksum("00")
-            .setSizeBytes(1)
-            .setArchitecture("small-cnn")
-            .setDatasetId("fashion-mnist")
-            .setDatasetSize(datasetSize)
-            .setDeletedCount(0)
-            .setCreatedAt(T0.minusSeconds(3600))
-            .build());
+        modelId, StandInRecords.versionZero(modelId, datasetSize, T0.minusSeconds(3600)));
   }
 
   /**
@@ -153,17 +141,12 @@ final class TopologyFixture implements AutoCloseable {
   void confidence(String modelId, long exampleId, double score) {
     scores.pipeInput(
         Keys.score(modelId, exampleId),
-        MemorizationScore.newBuilder()
-            .setModelId(modelId)
-            .setModelVersion(0)
-            .setExampleId(exampleId)
-            .setProxy(ProxyKind.CONFIDENCE)
-            .setScore(score)
-            .setHigherIsMoreMemorized(false)
-            .setDistribution(new ScoreDistribution(1000L, 0.5, 0.8, 0.9))
-            .setDatasetId("fashion-mnist")
-            .setComputedAt(T0.minusSeconds(3600))
-            .build());
+        StandInRecords.confidence(
+            modelId,
+            exampleId,
+            score,
+            new ScoreDistribution(1000L, 0.5, 0.8, 0.9),
+            T0.minusSeconds(3600)));
   }
 
   static DeletionRequest request(String requestId, Instant requestedAt, Long... exampleIds) {

@@ -1,8 +1,5 @@
 package dev.rumstream.engine.algorithms;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 /**
  * The hyper-parameters every iterative algorithm shares (the paper code's {@code
  * _iterative_unlearn_impl}): a fresh SGD per run with momentum 0.9 and weight decay 5e-4, batch
@@ -43,19 +40,5 @@ public record CommonParams(
         hp.real("retain_fraction", 1.0),
         hp.integer("retain_count", 0),
         hp.longValue("seed", defaultSeed));
-  }
-
-  /** A fresh, ordered, modifiable map: an algorithm appends its own parameters. */
-  Map<String, String> toMap() {
-    Map<String, String> map = new LinkedHashMap<>();
-    map.put("lr", Double.toString(learningRate));
-    map.put("epochs", Integer.toString(epochs));
-    map.put("batch_size", Integer.toString(batchSize));
-    map.put("momentum", Double.toString(momentum));
-    map.put("weight_decay", Double.toString(weightDecay));
-    map.put("retain_fraction", Double.toString(retainFraction));
-    map.put("retain_count", Integer.toString(retainCount));
-    map.put("seed", Long.toString(seed));
-    return map;
   }
 }

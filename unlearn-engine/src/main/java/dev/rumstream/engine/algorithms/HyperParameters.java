@@ -1,119 +1,100 @@
 package dev.rumstream.engine.algorithms;
 
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * Reads an algorithm's hyper-parameters from the job's string map. Every key must be consumed: a
- * misspelt name is an error, not a silent fall-back to the default.
+ * misspelt name is an error, not a silent fall-back to the default. Each value read is recorded in
+ * canonical form, in reading order, so the map an unlearner reports is exactly what it parsed.
  */
 final class HyperParameters {
 
   private final Map<String, String> values;
-  private final Set<String> read = new HashSet<>();
+  private final Map<String, String> used = new LinkedHashMap<>();
+  private boolean sealed;
 
   HyperParameters(Map<String, String> values) {
     this.values = Map.copyOf(values);
   }
 
-  /** Reads an algorithm's parameters with {@code reader} and fails on any key it did not read. */
-  static <P> P read(
-      Map<String, String> values,
-      UnlearningAlgorithm algorithm,
-      java.util.function.Function<HyperParameters, P> reader) {
-    HyperParameters hp = new HyperParameters(values);
-    P params = reader.apply(hp);
-    hp.requireAllRead(algorithm);
-    return params;
-  }
-
   double real(String key, double defaultValue) {
-    String v = take(key);
-    if (v == null) {
-      return defaultValue;
+    double d = value(key, defaultValue, Double::parseDouble, "is not a number");
+    if (!Double.isFinite(d)) {
+      throw new IllegalArgumentException(
+          "hyper-parameter " + key + " must be finite: " + values.get(key));
     }
-    try {
-      double d = Double.parseDouble(v.trim());
-      if (!Double.isFinite(d)) {
-        throw new IllegalArgumentException("hyper-parameter " + key + " must be finite: " + v);
-      }
-      return d;
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("hyper-parameter " + key + " is not a number: " + v, e);
-    }
+    return d;
   }
 
   int integer(String key, int defaultValue) {
-    String v = take(key);
-    if (v == null) {
-      return defaultValue;
-    }
-    try {
-      return Integer.parseInt(v.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("hyper-parameter " + key + " is not an integer: " + v, e);
-    }
+    return value(key, defaultValue, Integer::parseInt, "is not an integer");
   }
 
   long longValue(String key, long defaultValue) {
-    String v = take(key);
-    if (v == null) {
-      return defaultValue;
-    }
-    try {
-      return Long.parseLong(v.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("hyper-parameter " + key + " is not an integer: " + v, e);
-    }
+    return value(key, defaultValue, Long::parseLong, "is not an integer");
   }
 
   boolean flag(String key, boolean defaultValue) {
-    String v = take(key);
-    if (v == null) {
-      return defaultValue;
-    }
-    return switch (v.trim().toLowerCase(Locale.ROOT)) {
-      case "true" -> true;
-      case "false" -> false;
-      default ->
-          throw new IllegalArgumentException(
-              "hyper-parameter " + key + " must be true or false: " + v);
-    };
+    return value(
+        key,
+        defaultValue,
+        v ->
+            switch (v.toLowerCase(Locale.ROOT)) {
+              case "true" -> true;
+              case "false" -> false;
+              default -> throw new IllegalArgumentException(v);
+            },
+        "must be true or false");
   }
 
   <E extends Enum<E>> E choice(String key, Class<E> type, E defaultValue) {
-    String v = take(key);
-    if (v == null) {
-      return defaultValue;
-    }
-    try {
-      return Enum.valueOf(type, v.trim().toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          "hyper-parameter "
-              + key
-              + " must be one of "
-              + java.util.Arrays.toString(type.getEnumConstants()).toLowerCase(Locale.ROOT)
-              + ": "
-              + v,
-          e);
-    }
+    return value(
+        key,
+        defaultValue,
+        v -> Enum.valueOf(type, v.toUpperCase(Locale.ROOT)),
+        "must be one of " + Arrays.toString(type.getEnumConstants()).toLowerCase(Locale.ROOT));
   }
 
-  /** Fails on keys nobody read. */
+  /**
+   * Fails on keys nobody read, and ends the reading: from here on the recorded map is final, so an
+   * unlearner may hand it out.
+   */
   void requireAllRead(UnlearningAlgorithm algorithm) {
+    sealed = true;
     Set<String> unknown = new HashSet<>(values.keySet());
-    unknown.removeAll(read);
+    unknown.removeAll(used.keySet());
     if (!unknown.isEmpty()) {
       throw new IllegalArgumentException(
-          algorithm + " has no hyper-parameter(s) " + new java.util.TreeSet<>(unknown));
+          algorithm + " has no hyper-parameter(s) " + new TreeSet<>(unknown));
     }
   }
 
-  private String take(String key) {
-    read.add(key);
-    return values.get(key);
+  /** Every value read so far, canonical and in reading order (the reported map). */
+  Map<String, String> used() {
+    return Collections.unmodifiableMap(used);
+  }
+
+  private <T> T value(String key, T defaultValue, Function<String, T> parse, String expected) {
+    if (sealed) {
+      throw new IllegalStateException("hyper-parameters are read before requireAllRead: " + key);
+    }
+    String v = values.get(key);
+    T value;
+    try {
+      value = v == null ? defaultValue : parse.apply(v.trim());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("hyper-parameter " + key + " " + expected + ": " + v, e);
+    }
+    used.put(
+        key, value instanceof Enum<?> e ? e.name().toLowerCase(Locale.ROOT) : value.toString());
+    return value;
   }
 }

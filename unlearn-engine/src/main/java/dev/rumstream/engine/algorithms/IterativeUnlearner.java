@@ -8,8 +8,6 @@ import dev.rumstream.engine.train.EpochProgress;
 import dev.rumstream.engine.train.Losses;
 import dev.rumstream.engine.train.Sgd;
 import dev.rumstream.engine.train.Steps;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,20 +34,23 @@ abstract class IterativeUnlearner implements Unlearner {
   protected final EngineConfig config;
   protected final CommonParams common;
   private final UnlearningAlgorithm algorithm;
-  private final Map<String, String> hyperParameters;
+  private final HyperParameters hyperParameters;
 
   /**
-   * @param hyperParameters the full map, in the order it is recorded
+   * Reads the shared parameters, {@code lr} and {@code epochs} being the algorithm's defaults; the
+   * subclass reads its own from {@code hp} after this, and the caller seals {@code hp} once it has
+   * (see {@link Unlearners}).
    */
   IterativeUnlearner(
       EngineConfig config,
       UnlearningAlgorithm algorithm,
-      CommonParams common,
-      Map<String, String> hyperParameters) {
+      HyperParameters hp,
+      double lr,
+      int epochs) {
+    this.common = CommonParams.parse(hp, lr, epochs, config.seed());
     this.config = config;
     this.algorithm = algorithm;
-    this.common = common;
-    this.hyperParameters = Collections.unmodifiableMap(new LinkedHashMap<>(hyperParameters));
+    this.hyperParameters = hp;
   }
 
   @Override
@@ -59,7 +60,7 @@ abstract class IterativeUnlearner implements Unlearner {
 
   @Override
   public final Map<String, String> hyperParameters() {
-    return hyperParameters;
+    return hyperParameters.used();
   }
 
   @Override
@@ -81,9 +82,9 @@ abstract class IterativeUnlearner implements Unlearner {
         forgetRows.length,
         retainRows.length,
         millis,
-        hyperParameters);
+        hyperParameters());
     return new UnlearningOutcome(
-        algorithm, hyperParameters, forgetRows.length, retainRows.length, millis);
+        algorithm, hyperParameters(), forgetRows.length, retainRows.length, millis);
   }
 
   abstract void run(
@@ -115,6 +116,13 @@ abstract class IterativeUnlearner implements Unlearner {
     }
   }
 
+  /**
+   * Every epoch: one step per reshuffled minibatch of {@code rows}, each minimizing {@code loss}.
+   */
+  void descendOn(Classifier model, int[] rows, long salt, Function<int[], NDArray> loss) {
+    descend(model, Optional.empty(), epoch -> batchSteps(rows, epoch, salt, loss));
+  }
+
   /** The epoch's minibatches of {@code rows}, reshuffled each epoch reproducibly. */
   List<int[]> epochBatches(int[] rows, int epoch, long salt) {
     Random random = new Random(common.seed() * 1_000_003L + epoch * 7919L + salt);
@@ -131,8 +139,6 @@ abstract class IterativeUnlearner implements Unlearner {
 
   /** Mean cross-entropy of the model on a training batch, in train mode. */
   static NDArray crossEntropy(Classifier model, UnlearningRequest request, int[] batch) {
-    return Losses.crossEntropy(
-        model.logits(request.train().images(model.manager(), batch), true),
-        model.manager().create(request.train().labels(batch)));
+    return Losses.crossEntropy(model, request.train(), batch);
   }
 }

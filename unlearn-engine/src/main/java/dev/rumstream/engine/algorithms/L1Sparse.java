@@ -4,7 +4,6 @@ import dev.rumstream.engine.EngineConfig;
 import dev.rumstream.engine.model.Classifier;
 import dev.rumstream.engine.train.Losses;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -15,26 +14,11 @@ import java.util.Optional;
  */
 public final class L1Sparse extends IterativeUnlearner {
 
-  public record Params(CommonParams common, double alpha) {
-    static Params parse(Map<String, String> values, long seed) {
-      return HyperParameters.read(
-          values,
-          UnlearningAlgorithm.L1_SPARSE,
-          hp -> new Params(CommonParams.parse(hp, 0.01, 10, seed), hp.real("alpha", 5e-4)));
-    }
+  private final double alpha;
 
-    public Map<String, String> toMap() {
-      Map<String, String> map = common.toMap();
-      map.put("alpha", Double.toString(alpha));
-      return map;
-    }
-  }
-
-  private final Params params;
-
-  L1Sparse(EngineConfig config, Params params) {
-    super(config, UnlearningAlgorithm.L1_SPARSE, params.common(), params.toMap());
-    this.params = params;
+  L1Sparse(EngineConfig config, HyperParameters hp) {
+    super(config, UnlearningAlgorithm.L1_SPARSE, hp, 0.01, 10);
+    alpha = hp.real("alpha", 5e-4);
   }
 
   @Override
@@ -44,12 +28,13 @@ public final class L1Sparse extends IterativeUnlearner {
         model,
         Optional.empty(),
         epoch -> {
-          float alpha = (float) (params.alpha() * (1.0 - (double) epoch / common.epochs()));
+          float decayed = (float) (alpha * (1.0 - (double) epoch / common.epochs()));
           return batchSteps(
               retainRows,
               epoch,
               0,
-              batch -> crossEntropy(model, request, batch).add(Losses.l1Norm(weights).mul(alpha)));
+              batch ->
+                  crossEntropy(model, request, batch).add(Losses.l1Norm(weights).mul(decayed)));
         });
   }
 }

@@ -5,7 +5,6 @@ import dev.rumstream.engine.EngineConfig;
 import dev.rumstream.engine.model.Classifier;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -16,32 +15,14 @@ import java.util.function.Supplier;
  */
 public final class NegGradPlus extends IterativeUnlearner {
 
-  public record Params(CommonParams common, double alpha) {
-    public Params {
-      if (alpha < 0 || alpha > 1) {
-        throw new IllegalArgumentException("alpha must be in [0, 1]: " + alpha);
-      }
+  private final double alpha;
+
+  NegGradPlus(EngineConfig config, HyperParameters hp) {
+    super(config, UnlearningAlgorithm.NEG_GRAD_PLUS, hp, 0.01, 5);
+    alpha = hp.real("alpha", 0.99);
+    if (alpha < 0 || alpha > 1) {
+      throw new IllegalArgumentException("alpha must be in [0, 1]: " + alpha);
     }
-
-    static Params parse(Map<String, String> values, long seed) {
-      return HyperParameters.read(
-          values,
-          UnlearningAlgorithm.NEG_GRAD_PLUS,
-          hp -> new Params(CommonParams.parse(hp, 0.01, 5, seed), hp.real("alpha", 0.99)));
-    }
-
-    public Map<String, String> toMap() {
-      Map<String, String> map = common.toMap();
-      map.put("alpha", Double.toString(alpha));
-      return map;
-    }
-  }
-
-  private final Params params;
-
-  NegGradPlus(EngineConfig config, Params params) {
-    super(config, UnlearningAlgorithm.NEG_GRAD_PLUS, params.common(), params.toMap());
-    this.params = params;
   }
 
   @Override
@@ -49,8 +30,8 @@ public final class NegGradPlus extends IterativeUnlearner {
     if (forgetRows.length == 0) {
       return;
     }
-    float retainWeight = (float) params.alpha();
-    float forgetWeight = (float) (1.0 - params.alpha());
+    float retainWeight = (float) alpha;
+    float forgetWeight = (float) (1.0 - alpha);
     descend(
         model,
         Optional.empty(),

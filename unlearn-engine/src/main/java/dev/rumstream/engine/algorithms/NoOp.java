@@ -9,10 +9,6 @@ import java.util.Map;
  */
 public final class NoOp implements Unlearner {
 
-  NoOp(Map<String, String> hyperParameters) {
-    new HyperParameters(hyperParameters).requireAllRead(UnlearningAlgorithm.NONE);
-  }
-
   @Override
   public UnlearningAlgorithm algorithm() {
     return UnlearningAlgorithm.NONE;

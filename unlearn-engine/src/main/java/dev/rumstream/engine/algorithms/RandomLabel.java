@@ -2,7 +2,6 @@ package dev.rumstream.engine.algorithms;
 
 import dev.rumstream.engine.EngineConfig;
 import dev.rumstream.engine.model.Classifier;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -12,28 +11,11 @@ import java.util.Optional;
  */
 public final class RandomLabel extends IterativeUnlearner {
 
-  public record Params(CommonParams common, boolean excludeTrueLabel) {
-    static Params parse(Map<String, String> values, long seed) {
-      return HyperParameters.read(
-          values,
-          UnlearningAlgorithm.RANDOM_LABEL,
-          hp ->
-              new Params(
-                  CommonParams.parse(hp, 0.1, 10, seed), hp.flag("exclude_true_label", false)));
-    }
+  private final boolean excludeTrueLabel;
 
-    public Map<String, String> toMap() {
-      Map<String, String> map = common.toMap();
-      map.put("exclude_true_label", Boolean.toString(excludeTrueLabel));
-      return map;
-    }
-  }
-
-  private final Params params;
-
-  RandomLabel(EngineConfig config, Params params) {
-    super(config, UnlearningAlgorithm.RANDOM_LABEL, params.common(), params.toMap());
-    this.params = params;
+  RandomLabel(EngineConfig config, HyperParameters hp) {
+    super(config, UnlearningAlgorithm.RANDOM_LABEL, hp, 0.1, 10);
+    excludeTrueLabel = hp.flag("exclude_true_label", false);
   }
 
   @Override
@@ -42,6 +24,6 @@ public final class RandomLabel extends IterativeUnlearner {
         model,
         Optional.empty(),
         new RelabelEpochs(
-            common, model, request.train(), forgetRows, retainRows, params.excludeTrueLabel()));
+            common, model, request.train(), forgetRows, retainRows, excludeTrueLabel));
   }
 }

@@ -5,7 +5,6 @@ import dev.rumstream.engine.model.Classifier;
 import dev.rumstream.engine.train.LearningRateSchedule;
 import dev.rumstream.engine.train.ModelTrainer;
 import dev.rumstream.engine.train.TrainingRecipe;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -14,29 +13,11 @@ import java.util.Optional;
  */
 public final class Retrain extends IterativeUnlearner {
 
-  public record Params(CommonParams common, LearningRateSchedule schedule) {
-    static Params parse(Map<String, String> values, long seed) {
-      return HyperParameters.read(
-          values,
-          UnlearningAlgorithm.RETRAIN,
-          hp ->
-              new Params(
-                  CommonParams.parse(hp, 0.1, 30, seed),
-                  hp.choice("schedule", LearningRateSchedule.class, LearningRateSchedule.COSINE)));
-    }
+  private final LearningRateSchedule schedule;
 
-    public Map<String, String> toMap() {
-      Map<String, String> map = common.toMap();
-      map.put("schedule", schedule.name().toLowerCase(java.util.Locale.ROOT));
-      return map;
-    }
-  }
-
-  private final Params params;
-
-  Retrain(EngineConfig config, Params params) {
-    super(config, UnlearningAlgorithm.RETRAIN, params.common(), params.toMap());
-    this.params = params;
+  Retrain(EngineConfig config, HyperParameters hp) {
+    super(config, UnlearningAlgorithm.RETRAIN, hp, 0.1, 30);
+    schedule = hp.choice("schedule", LearningRateSchedule.class, LearningRateSchedule.COSINE);
   }
 
   @Override
@@ -51,7 +32,7 @@ public final class Retrain extends IterativeUnlearner {
             common.momentum(),
             common.weightDecay(),
             common.batchSize(),
-            params.schedule(),
+            schedule,
             common.seed());
     new ModelTrainer(config).train(model, request.train(), retainRows, recipe, Optional.empty());
   }

@@ -5,8 +5,6 @@ import dev.rumstream.engine.EngineConfig;
 import dev.rumstream.engine.algorithms.SaliencyMask.Direction;
 import dev.rumstream.engine.algorithms.SaliencyMask.Trajectory;
 import dev.rumstream.engine.model.Classifier;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -23,46 +21,21 @@ public final class SalUn extends IterativeUnlearner {
     CURRENT
   }
 
-  public record Params(
-      CommonParams common,
-      double maskFraction,
-      Direction maskDirection,
-      MaskSource maskSource,
-      Trajectory maskTrajectory,
-      double maskLearningRate,
-      boolean excludeTrueLabel) {
-    static Params parse(Map<String, String> values, long seed) {
-      return HyperParameters.read(
-          values,
-          UnlearningAlgorithm.SALUN,
-          hp ->
-              new Params(
-                  CommonParams.parse(hp, 0.1, 10, seed),
-                  hp.real("mask_fraction", 0.5),
-                  hp.choice("mask_direction", Direction.class, Direction.LARGEST),
-                  hp.choice("mask_source", MaskSource.class, MaskSource.ORIGINAL),
-                  hp.choice("mask_trajectory", Trajectory.class, Trajectory.GA_STEPS),
-                  hp.real("mask_lr", 0.01),
-                  hp.flag("exclude_true_label", false)));
-    }
+  private final double maskFraction;
+  private final Direction maskDirection;
+  private final MaskSource maskSource;
+  private final Trajectory maskTrajectory;
+  private final double maskLearningRate;
+  private final boolean excludeTrueLabel;
 
-    public Map<String, String> toMap() {
-      Map<String, String> map = common.toMap();
-      map.put("mask_fraction", Double.toString(maskFraction));
-      map.put("mask_direction", maskDirection.name().toLowerCase(Locale.ROOT));
-      map.put("mask_source", maskSource.name().toLowerCase(Locale.ROOT));
-      map.put("mask_trajectory", maskTrajectory.name().toLowerCase(Locale.ROOT));
-      map.put("mask_lr", Double.toString(maskLearningRate));
-      map.put("exclude_true_label", Boolean.toString(excludeTrueLabel));
-      return map;
-    }
-  }
-
-  private final Params params;
-
-  SalUn(EngineConfig config, Params params) {
-    super(config, UnlearningAlgorithm.SALUN, params.common(), params.toMap());
-    this.params = params;
+  SalUn(EngineConfig config, HyperParameters hp) {
+    super(config, UnlearningAlgorithm.SALUN, hp, 0.1, 10);
+    maskFraction = hp.real("mask_fraction", 0.5);
+    maskDirection = hp.choice("mask_direction", Direction.class, Direction.LARGEST);
+    maskSource = hp.choice("mask_source", MaskSource.class, MaskSource.ORIGINAL);
+    maskTrajectory = hp.choice("mask_trajectory", Trajectory.class, Trajectory.GA_STEPS);
+    maskLearningRate = hp.real("mask_lr", 0.01);
+    excludeTrueLabel = hp.flag("exclude_true_label", false);
   }
 
   /**
@@ -71,7 +44,7 @@ public final class SalUn extends IterativeUnlearner {
    */
   public SaliencyMask mask(Classifier model, UnlearningRequest request) {
     Classifier source =
-        switch (params.maskSource()) {
+        switch (maskSource) {
           case CURRENT -> model;
           case ORIGINAL ->
               request
@@ -85,10 +58,10 @@ public final class SalUn extends IterativeUnlearner {
         source,
         request.train(),
         request.forgetRows(),
-        params.maskFraction(),
-        params.maskDirection(),
-        params.maskTrajectory(),
-        params.maskLearningRate(),
+        maskFraction,
+        maskDirection,
+        maskTrajectory,
+        maskLearningRate,
         common.batchSize());
   }
 
@@ -100,7 +73,7 @@ public final class SalUn extends IterativeUnlearner {
           model,
           Optional.of(mask.toArrays(model, maskManager)),
           new RelabelEpochs(
-              common, model, request.train(), forgetRows, retainRows, params.excludeTrueLabel()));
+              common, model, request.train(), forgetRows, retainRows, excludeTrueLabel));
     }
   }
 }

@@ -6,7 +6,6 @@ import dev.rumstream.engine.model.Classifier;
 import dev.rumstream.engine.train.Losses;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -20,36 +19,17 @@ import java.util.function.Supplier;
  */
 public final class Scrub extends IterativeUnlearner {
 
-  public record Params(
-      CommonParams common, int maxSteps, double temperature, double beta, double gamma) {
-    static Params parse(Map<String, String> values, long seed) {
-      return HyperParameters.read(
-          values,
-          UnlearningAlgorithm.SCRUB,
-          hp ->
-              new Params(
-                  CommonParams.parse(hp, 5e-3, 5, seed),
-                  hp.integer("msteps", 4),
-                  hp.real("kd_t", 4.0),
-                  hp.real("beta", 0.001),
-                  hp.real("gamma", 0.99)));
-    }
+  private final int maxSteps;
+  private final double temperature;
+  private final double beta;
+  private final double gamma;
 
-    public Map<String, String> toMap() {
-      Map<String, String> map = common.toMap();
-      map.put("msteps", Integer.toString(maxSteps));
-      map.put("kd_t", Double.toString(temperature));
-      map.put("beta", Double.toString(beta));
-      map.put("gamma", Double.toString(gamma));
-      return map;
-    }
-  }
-
-  private final Params params;
-
-  Scrub(EngineConfig config, Params params) {
-    super(config, UnlearningAlgorithm.SCRUB, params.common(), params.toMap());
-    this.params = params;
+  Scrub(EngineConfig config, HyperParameters hp) {
+    super(config, UnlearningAlgorithm.SCRUB, hp, 5e-3, 5);
+    maxSteps = hp.integer("msteps", 4);
+    temperature = hp.real("kd_t", 4.0);
+    beta = hp.real("beta", 0.001);
+    gamma = hp.real("gamma", 0.99);
   }
 
   @Override
@@ -69,13 +49,13 @@ public final class Scrub extends IterativeUnlearner {
       int[] forgetRows,
       int[] retainRows) {
     var train = request.train();
-    double t = params.temperature();
+    double t = temperature;
     descend(
         student,
         Optional.empty(),
         epoch -> {
           List<Supplier<NDArray>> steps = new ArrayList<>();
-          if (epoch <= params.maxSteps()) {
+          if (epoch <= maxSteps) {
             for (int[] batch : epochBatches(forgetRows, epoch, 1)) {
               steps.add(
                   () -> {
@@ -93,8 +73,8 @@ public final class Scrub extends IterativeUnlearner {
                   NDArray logits = student.logits(images, true);
                   NDArray ce =
                       Losses.crossEntropy(logits, student.manager().create(train.labels(batch)));
-                  return ce.mul((float) params.gamma())
-                      .add(Losses.distillKl(logits, teacherLogits, t).mul((float) params.beta()));
+                  return ce.mul((float) gamma)
+                      .add(Losses.distillKl(logits, teacherLogits, t).mul((float) beta));
                 });
           }
           return steps;

@@ -13,18 +13,20 @@ public final class Unlearners {
 
   public static Unlearner create(
       UnlearningAlgorithm algorithm, Map<String, String> hyperParameters, EngineConfig config) {
-    long seed = config.seed();
-    return switch (algorithm) {
-      case NONE -> new NoOp(hyperParameters);
-      case RETRAIN -> new Retrain(config, Retrain.Params.parse(hyperParameters, seed));
-      case FINE_TUNE -> new FineTune(config, FineTune.parse(hyperParameters, seed));
-      case L1_SPARSE -> new L1Sparse(config, L1Sparse.Params.parse(hyperParameters, seed));
-      case NEG_GRAD -> new NegGrad(config, NegGrad.parse(hyperParameters, seed));
-      case NEG_GRAD_PLUS ->
-          new NegGradPlus(config, NegGradPlus.Params.parse(hyperParameters, seed));
-      case SCRUB -> new Scrub(config, Scrub.Params.parse(hyperParameters, seed));
-      case RANDOM_LABEL -> new RandomLabel(config, RandomLabel.Params.parse(hyperParameters, seed));
-      case SALUN -> new SalUn(config, SalUn.Params.parse(hyperParameters, seed));
-    };
+    HyperParameters hp = new HyperParameters(hyperParameters);
+    Unlearner unlearner =
+        switch (algorithm) {
+          case NONE -> new NoOp();
+          case RETRAIN -> new Retrain(config, hp);
+          case FINE_TUNE -> new FineTune(config, hp);
+          case L1_SPARSE -> new L1Sparse(config, hp);
+          case NEG_GRAD -> new NegGrad(config, hp);
+          case NEG_GRAD_PLUS -> new NegGradPlus(config, hp);
+          case SCRUB -> new Scrub(config, hp);
+          case RANDOM_LABEL -> new RandomLabel(config, hp);
+          case SALUN -> new SalUn(config, hp);
+        };
+    hp.requireAllRead(algorithm);
+    return unlearner;
   }
 }

@@ -71,13 +71,7 @@ public final class HoldoutRetraining {
             Batches.of(
                 Batches.shuffled(rows, new Random(recipe.seed() + epoch)), recipe.batchSize());
         for (int[] batch : batches) {
-          total +=
-              Steps.descend(
-                  sgd,
-                  () ->
-                      Losses.crossEntropy(
-                          model.logits(heldOut.images(model.manager(), batch), true),
-                          model.manager().create(heldOut.labels(batch))));
+          total += Steps.descend(sgd, () -> Losses.crossEntropy(model, heldOut, batch));
         }
         if (total < best) {
           best = total;

@@ -2,6 +2,8 @@ package dev.rumstream.engine.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Parameter;
+import dev.rumstream.engine.data.ImageDataset;
+import dev.rumstream.engine.model.Classifier;
 import java.util.List;
 
 /** The losses the algorithms combine; all are means over the batch, as in the paper's code. */
@@ -14,6 +16,13 @@ public final class Losses {
     NDArray logProbabilities = logits.logSoftmax(1);
     NDArray oneHot = labels.oneHot((int) logits.getShape().get(1));
     return logProbabilities.mul(oneHot).sum(new int[] {1}).mean().neg();
+  }
+
+  /** Mean cross-entropy of the model, in train mode, on the given rows of {@code data}. */
+  public static NDArray crossEntropy(Classifier model, ImageDataset data, int[] rows) {
+    return crossEntropy(
+        model.logits(data.images(model.manager(), rows), true),
+        model.manager().create(data.labels(rows)));
   }
 
   /**

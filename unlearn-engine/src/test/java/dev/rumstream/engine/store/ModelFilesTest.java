@@ -10,6 +10,7 @@ import dev.rumstream.engine.eval.Inference;
 import dev.rumstream.engine.model.Classifier;
 import dev.rumstream.engine.model.ModelSpec;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -57,42 +58,28 @@ class ModelFilesTest {
 
   @Test
   void aFlippedByteIsRefusedAsCorrupted() throws IOException {
-    try (Classifier model = trained()) {
-      Path file = dir.resolve("model.params");
-      ModelFiles.save(model, file);
-      byte[] bytes = Files.readAllBytes(file);
-      bytes[bytes.length / 2] ^= 0x01;
-      Files.write(file, bytes);
-      assertThatThrownBy(() -> ModelFiles.load(file, Device.cpu()))
-          .isInstanceOf(CorruptModelFileException.class)
-          .hasMessageContaining("corrupted");
-    }
+    Path file = savedModel();
+    byte[] bytes = Files.readAllBytes(file);
+    bytes[bytes.length / 2] ^= 0x01;
+    assertRefused(file, bytes, "corrupted");
   }
 
   @Test
   void aTruncatedFileIsRefused() throws IOException {
-    try (Classifier model = trained()) {
-      Path file = dir.resolve("model.params");
-      ModelFiles.save(model, file);
-      byte[] bytes = Files.readAllBytes(file);
-      Files.write(file, Arrays.copyOf(bytes, bytes.length - 100));
-      assertThatThrownBy(() -> ModelFiles.load(file, Device.cpu()))
-          .isInstanceOf(CorruptModelFileException.class)
-          .hasMessageContaining("truncated");
-      Files.write(file, Arrays.copyOf(bytes, 10));
-      assertThatThrownBy(() -> ModelFiles.load(file, Device.cpu()))
-          .isInstanceOf(CorruptModelFileException.class)
-          .hasMessageContaining("truncated");
-    }
+    Path file = savedModel();
+    byte[] bytes = Files.readAllBytes(file);
+    assertRefused(file, Arrays.copyOf(bytes, bytes.length - 100), "truncated");
+    assertRefused(file, Arrays.copyOf(bytes, 10), "truncated");
   }
 
   @Test
   void aForeignFileIsRefused() throws IOException {
     Path file = dir.resolve("foreign.params");
-    Files.writeString(file, "this is not a model, but it is long enough to have a header of sorts");
-    assertThatThrownBy(() -> ModelFiles.load(file, Device.cpu()))
-        .isInstanceOf(CorruptModelFileException.class)
-        .hasMessageContaining("not a rumstream parameter file");
+    assertRefused(
+        file,
+        "this is not a model, but it is long enough to have a header of sorts"
+            .getBytes(StandardCharsets.UTF_8),
+        "not a rumstream parameter file");
   }
 
   @Test
@@ -105,5 +92,22 @@ class ModelFilesTest {
         assertThat(loaded.trainableParameterCount()).isEqualTo(model.trainableParameterCount());
       }
     }
+  }
+
+  /** A trained model's parameter file. */
+  private Path savedModel() throws IOException {
+    Path file = dir.resolve("model.params");
+    try (Classifier model = trained()) {
+      ModelFiles.save(model, file);
+    }
+    return file;
+  }
+
+  /** Writes {@code content} to {@code file} and expects loading it to fail with {@code why}. */
+  private static void assertRefused(Path file, byte[] content, String why) throws IOException {
+    Files.write(file, content);
+    assertThatThrownBy(() -> ModelFiles.load(file, Device.cpu()))
+        .isInstanceOf(CorruptModelFileException.class)
+        .hasMessageContaining(why);
   }
 }

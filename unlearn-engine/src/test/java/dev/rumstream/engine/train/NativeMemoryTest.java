@@ -18,21 +18,11 @@ class NativeMemoryTest {
     try (Classifier model = Classifier.create(ModelSpec.smallCnn(data), Device.cpu(), 1);
         Sgd sgd = new Sgd(model.trainableParameters(), 0.01, 0.9, 5e-4)) {
       int[] batch = Arrays.copyOf(data.allRows(), 16);
-      Steps.descend(
-          sgd,
-          () ->
-              Losses.crossEntropy(
-                  model.logits(data.images(model.manager(), batch), true),
-                  model.manager().create(data.labels(batch))));
+      Steps.descend(sgd, () -> Losses.crossEntropy(model, data, batch));
       int before = model.nativeArrayCount();
       for (int step = 0; step < 500; step++) {
         int[] rows = Arrays.copyOfRange(data.allRows(), (step * 16) % 512, (step * 16) % 512 + 16);
-        Steps.descend(
-            sgd,
-            () ->
-                Losses.crossEntropy(
-                    model.logits(data.images(model.manager(), rows), true),
-                    model.manager().create(data.labels(rows))));
+        Steps.descend(sgd, () -> Losses.crossEntropy(model, data, rows));
       }
       assertThat(model.nativeArrayCount()).isEqualTo(before);
     }

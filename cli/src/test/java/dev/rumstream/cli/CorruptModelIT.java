@@ -1,6 +1,7 @@
 package dev.rumstream.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.rumstream.avro.DeletionReceipt;
 import dev.rumstream.avro.ModelVersion;
@@ -16,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -43,11 +43,7 @@ class CorruptModelIT {
       try (ServiceShell<WorkerService> shell = harness.pipeline.startWorker(false)) {
         WorkerService worker = shell.service();
         MeterRegistry meters = shell.metrics();
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
-        while ((worker.problem() == null || !worker.problem().contains("checksum"))
-            && Instant.now().isBefore(deadline)) {
-          Thread.sleep(200);
-        }
+        awaitProblem(worker, "checksum");
         assertThat(worker.problem())
             .as("readiness names the model and the refused version")
             .contains("model crash-test is blocked")
@@ -102,20 +98,16 @@ class CorruptModelIT {
 
       try (ServiceShell<WorkerService> shell = harness.pipeline.startWorker(false)) {
         WorkerService worker = shell.service();
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
-        while ((worker.problem() == null || !worker.problem().contains("blocked"))
-            && Instant.now().isBefore(deadline)) {
-          Thread.sleep(200);
-        }
+        awaitProblem(worker, "blocked");
         assertThat(worker.problem())
             .as("the announced version is missing from the store")
             .contains("model crash-test is blocked")
             .contains("no promoted version of crash-test (version 3 was announced PROMOTED)");
         assertThat(worker.ready().up()).isFalse();
-        Thread.sleep(2000);
-        assertThat(harness.store.latest(WorkerHarness.MODEL).orElseThrow().version())
-            .as("no job ran on the version before it")
-            .isEqualTo(2L);
+        await("no job runs on the version before it")
+            .during(Duration.ofSeconds(3))
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> harness.store.latest(WorkerHarness.MODEL).orElseThrow().version() == 2L);
 
         Files.move(away, newest);
         List<DeletionReceipt> receipts = harness.receipts(2, Duration.ofMinutes(3));
@@ -130,5 +122,11 @@ class CorruptModelIT {
           .doesNotHaveDuplicates()
           .contains(6L);
     }
+  }
+
+  private static void awaitProblem(WorkerService worker, String text) {
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .until(() -> worker.problem() != null && worker.problem().contains(text));
   }
 }

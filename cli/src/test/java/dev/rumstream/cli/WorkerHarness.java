@@ -1,25 +1,20 @@
 package dev.rumstream.cli;
 
-import dev.rumstream.avro.DeletionReason;
 import dev.rumstream.avro.DeletionReceipt;
-import dev.rumstream.avro.MemorizationLevel;
 import dev.rumstream.avro.MemorizationScore;
 import dev.rumstream.avro.ModelVersion;
-import dev.rumstream.avro.RequestSummary;
 import dev.rumstream.avro.UnlearnJob;
-import dev.rumstream.avro.UnlearningAlgorithm;
 import dev.rumstream.pipeline.EmbeddedPipeline;
 import dev.rumstream.serde.AvroDeserializer;
 import dev.rumstream.serde.AvroSerializer;
 import dev.rumstream.serde.RegistryClient;
 import dev.rumstream.serde.RegistryConfig;
 import dev.rumstream.testkit.TestEnvironment;
+import dev.rumstream.topics.StandInRecords;
 import dev.rumstream.topics.Topic;
 import dev.rumstream.worker.store.ModelStore;
 import dev.rumstream.worker.store.VersionManifest;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -97,41 +92,7 @@ final class WorkerHarness implements AutoCloseable {
   /** The jobs of one refined forget set, as the streams app emits them. */
   static List<UnlearnJob> forgetSet(
       String forgetSetId, List<String> requestIds, long firstExample, int epochs) {
-    List<UnlearnJob> jobs = new ArrayList<>();
-    UnlearningAlgorithm[] algorithms = {
-      UnlearningAlgorithm.NONE, UnlearningAlgorithm.FINE_TUNE, UnlearningAlgorithm.SALUN
-    };
-    for (int index = 0; index < 3; index++) {
-      jobs.add(
-          UnlearnJob.newBuilder()
-              .setJobId(forgetSetId + "-" + index)
-              .setForgetSetId(forgetSetId)
-              .setModelId(MODEL)
-              .setIndex(index)
-              .setJobCount(3)
-              .setLevel(MemorizationLevel.values()[index])
-              .setAlgorithm(algorithms[index])
-              .setHyperParameters(
-                  index == 0 ? Map.of() : Map.of("epochs", Integer.toString(epochs), "lr", "0.05"))
-              .setExampleIds(List.of(firstExample + 10L * index, firstExample + 10L * index + 1))
-              .setRequestIds(requestIds)
-              .setRequests(
-                  requestIds.stream()
-                      .map(
-                          id ->
-                              new RequestSummary(
-                                  id,
-                                  "hmac-sha256:" + id,
-                                  DeletionReason.GDPR_ERASURE,
-                                  Instant.parse("2026-11-27T08:00:00Z"),
-                                  null,
-                                  2))
-                      .toList())
-              .setCreatedAt(Instant.now())
-              .setDeadline(null)
-              .build());
-    }
-    return jobs;
+    return StandInRecords.refinedJobs(MODEL, forgetSetId, requestIds, firstExample, epochs);
   }
 
   void send(List<UnlearnJob> jobs) throws Exception {

@@ -3,10 +3,8 @@ package dev.rumstream.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rumstream.avro.DeletionRequest;
-import dev.rumstream.avro.MemorizationLevel;
 import dev.rumstream.avro.ScoreDistribution;
 import dev.rumstream.avro.UnlearnJob;
-import dev.rumstream.avro.UnlearningAlgorithm;
 import dev.rumstream.pipeline.EmbeddedPipeline;
 import dev.rumstream.serde.AvroSerializer;
 import dev.rumstream.serde.RegistryClient;
@@ -28,7 +26,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -232,7 +229,8 @@ class ExposedMetricsIT {
       serializer.configure(Map.of(), false);
       try (KafkaProducer<String, SpecificRecord> producer = environment.producer(serializer)) {
         for (UnlearnJob job :
-            forgetSet("deploy-it-set-" + run, List.of("deploy-it-a", "deploy-it-b"), 100)) {
+            StandInRecords.refinedJobs(
+                MODEL, "deploy-it-set-" + run, List.of("deploy-it-a", "deploy-it-b"), 100, 1)) {
           producer.send(new ProducerRecord<>(pipeline.topic(Topic.UNLEARN_JOBS), MODEL, job)).get();
         }
       }
@@ -241,40 +239,6 @@ class ExposedMetricsIT {
 
     static Worker start(TestEnvironment environment) throws Exception {
       return new Worker(environment);
-    }
-
-    /** The jobs of one refined forget set, as the streams app emits them. */
-    private static List<UnlearnJob> forgetSet(
-        String forgetSetId, List<String> requestIds, long firstExample) {
-      List<UnlearnJob> jobs = new ArrayList<>();
-      UnlearningAlgorithm[] algorithms = {
-        UnlearningAlgorithm.NONE, UnlearningAlgorithm.FINE_TUNE, UnlearningAlgorithm.SALUN
-      };
-      for (int index = 0; index < 3; index++) {
-        jobs.add(
-            UnlearnJob.newBuilder()
-                .setJobId(forgetSetId + "-" + index)
-                .setForgetSetId(forgetSetId)
-                .setModelId(MODEL)
-                .setIndex(index)
-                .setJobCount(3)
-                .setLevel(MemorizationLevel.values()[index])
-                .setAlgorithm(algorithms[index])
-                .setHyperParameters(index == 0 ? Map.of() : Map.of("epochs", "1", "lr", "0.05"))
-                .setExampleIds(List.of(firstExample + 10L * index, firstExample + 10L * index + 1))
-                .setRequestIds(requestIds)
-                .setRequests(
-                    requestIds.stream()
-                        .map(
-                            id ->
-                                new dev.rumstream.avro.RequestSummary(
-                                    id, null, null, null, null, 2))
-                        .toList())
-                .setCreatedAt(Instant.now())
-                .setDeadline(null)
-                .build());
-      }
-      return jobs;
     }
 
     /**

@@ -35,24 +35,31 @@ public final class PromotionGate {
     MemorizationLevel level = level(candidate.level());
     List<GateResult.Check> checks =
         List.of(
-            now == null || before == null
-                ? notApplicable(RETAIN_ACCURACY_DROP)
-                : check(
-                    RETAIN_ACCURACY_DROP,
-                    before.retainAccuracy() - now.retainAccuracy(),
-                    limits.maxRetainDrop()),
-            now == null || before == null
-                ? notApplicable(TEST_ACCURACY_DROP)
-                : check(
-                    TEST_ACCURACY_DROP,
-                    before.testAccuracy() - now.testAccuracy(),
-                    limits.maxTestDrop()),
+            drop(
+                RETAIN_ACCURACY_DROP,
+                before,
+                now,
+                Evidence::retainAccuracy,
+                limits.maxRetainDrop()),
+            drop(TEST_ACCURACY_DROP, before, now, Evidence::testAccuracy, limits.maxTestDrop()),
             underForgetting(now, level, limits),
             overForgetting(now, level, limits));
     return new GateResult(
         checks.stream().allMatch(GateResult.Check::passed),
         baseline == null ? null : baseline.version(),
         checks);
+  }
+
+  /** How far an accuracy fell from the baseline to the candidate, against its limit. */
+  private static GateResult.Check drop(
+      String name,
+      Evidence before,
+      Evidence now,
+      java.util.function.ToDoubleFunction<Evidence> accuracy,
+      double limit) {
+    return before == null || now == null
+        ? notApplicable(name)
+        : check(name, accuracy.applyAsDouble(before) - accuracy.applyAsDouble(now), limit);
   }
 
   /**

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -199,8 +200,7 @@ public final class ModelStore {
    */
   public VersionManifest purge(VersionManifest version, Instant at) {
     if (version.status() == VersionStatus.PROMOTED) {
-      throw new IllegalArgumentException(
-          "Version " + version.version() + " of " + version.modelId() + " serves: not purging it");
+      throw new IllegalArgumentException(version.label() + " serves: not purging it");
     }
     if (version.status() == VersionStatus.PURGED) {
       return version;
@@ -266,13 +266,7 @@ public final class ModelStore {
           e);
     } catch (IOException e) {
       throw new UncheckedIOException(
-          "Cannot write version "
-              + manifest.version()
-              + " of model "
-              + manifest.modelId()
-              + " under "
-              + root,
-          e);
+          "Cannot write " + manifest.label().toLowerCase(Locale.ROOT) + " under " + root, e);
     } finally {
       deleteQuietly(staging);
     }
@@ -307,10 +301,7 @@ public final class ModelStore {
   public <T> T load(VersionManifest version, ParameterReader<T> reader, ChecksumReader checksums) {
     if (version.status() == VersionStatus.PURGED) {
       throw new PurgedVersionException(
-          "Version "
-              + version.version()
-              + " of model "
-              + version.modelId()
+          version.label()
               + " was purged at "
               + version.statusChangedAt()
               + ": it learned from data deleted since, and its parameters no longer exist");
@@ -318,21 +309,12 @@ public final class ModelStore {
     Path file = parameters(version);
     try {
       if (!Files.isRegularFile(file)) {
-        throw new CorruptVersionException(
-            "Version "
-                + version.version()
-                + " of model "
-                + version.modelId()
-                + " has no parameter file at "
-                + file);
+        throw new CorruptVersionException(version.label() + " has no parameter file at " + file);
       }
       String recorded = checksums.checksum(file);
       if (!recorded.equalsIgnoreCase(version.checksum())) {
         throw new CorruptVersionException(
-            "Version "
-                + version.version()
-                + " of model "
-                + version.modelId()
+            version.label()
                 + ": the parameter file's checksum "
                 + recorded
                 + " is not the manifest's "
@@ -341,15 +323,7 @@ public final class ModelStore {
       return reader.read(file);
     } catch (IOException e) {
       throw new CorruptVersionException(
-          "Version "
-              + version.version()
-              + " of model "
-              + version.modelId()
-              + " cannot be read from "
-              + file
-              + ": "
-              + e.getMessage(),
-          e);
+          version.label() + " cannot be read from " + file + ": " + e.getMessage(), e);
     }
   }
 

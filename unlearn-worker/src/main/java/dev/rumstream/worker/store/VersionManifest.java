@@ -148,9 +148,9 @@ public record VersionManifest(
     }
   }
 
-  /** Whether the parameters may still exist: every status but PURGED. */
-  public boolean hasParameters() {
-    return status != VersionStatus.PURGED;
+  /** {@code Version 3 of model m}, for messages. */
+  public String label() {
+    return "Version " + version + " of model " + modelId;
   }
 
   /** This version with another status, taken at {@code at}. */

@@ -12,6 +12,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Sends one deletion request (for users and scripts). */
@@ -48,17 +49,7 @@ final class SendRequest implements Callable<Integer> {
   @Option(names = "--deadline-days", description = "Days until the deletion must be complete.")
   Integer deadlineDays;
 
-  @Option(
-      names = "--bootstrap-servers",
-      defaultValue = "${env:KAFKA_BOOTSTRAP_SERVERS:-localhost:9092}",
-      description = "Kafka (default: $KAFKA_BOOTSTRAP_SERVERS or ${DEFAULT-VALUE}).")
-  String bootstrapServers;
-
-  @Option(
-      names = "--schema-registry-url",
-      defaultValue = "${env:SCHEMA_REGISTRY_URL:-http://localhost:8081}",
-      description = "Schema registry (default: $SCHEMA_REGISTRY_URL or ${DEFAULT-VALUE}).")
-  String schemaRegistryUrl;
+  @Mixin ClientOptions clientOptions;
 
   @Option(names = "--topic", description = "Topic (default: the catalogue's deletion-requests).")
   String topic;
@@ -78,14 +69,8 @@ final class SendRequest implements Callable<Integer> {
             .setReference(null)
             .setSource("rumstream-cli")
             .build();
-    Map<String, Object> props =
-        Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            bootstrapServers,
-            "schema.registry.url",
-            schemaRegistryUrl,
-            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-            true);
+    Map<String, Object> props = clientOptions.clients();
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     Topic<String, DeletionRequest> requests = Topic.DELETION_REQUESTS;
     String name = topic != null ? topic : requests.defaultName();
     try (KafkaProducer<String, DeletionRequest> producer =

@@ -108,6 +108,15 @@ final class WorkerHarness implements AutoCloseable {
         AvroDeserializer.forClass(ModelVersion.class, registry));
   }
 
+  /** The raw records on a topic of the harness, read for a few seconds (to show there are none). */
+  List<ConsumerRecord<String, byte[]>> records(Topic<?, ?> topic) {
+    return environment.consume(
+        topic(topic),
+        1,
+        new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+        java.time.Duration.ofSeconds(3));
+  }
+
   /** Every record of the model's memorization scores (a null value is a tombstone). */
   List<ConsumerRecord<String, MemorizationScore>> scores(int atLeast) {
     return environment.consume(

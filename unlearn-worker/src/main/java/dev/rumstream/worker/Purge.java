@@ -16,16 +16,7 @@ import java.util.Map;
  * of the flow): serving systems that follow {@code model-versions} have the grace to switch to the
  * promoted version; after it, no model that learned from deleted data can be loaded.
  */
-final class Purge {
-  private final ModelStore store;
-  private final Duration grace;
-  private final Clock clock;
-
-  Purge(ModelStore store, Duration grace, Clock clock) {
-    this.store = store;
-    this.grace = grace;
-    this.clock = clock;
-  }
+record Purge(ModelStore store, Duration grace, Clock clock) {
 
   /** When the grace of the model's last unpurged version runs out. */
   Instant due(String model) {

@@ -133,11 +133,12 @@ public final class WorkerMetrics {
     gateOutcome(model, result.passed() ? "passed" : "failed").increment();
     for (GateResult.Check check : result.checks()) {
       Counter failures =
-          Counter.builder("rumstream.worker.gate.failures")
-              .tag("model", model)
-              .tag("check", check.name())
-              .description("Promotion gate checks failed by candidate versions")
-              .register(registry);
+          modelCounter(
+              "rumstream.worker.gate.failures",
+              model,
+              "check",
+              check.name(),
+              "Promotion gate checks failed by candidate versions");
       if (!check.passed()) {
         failures.increment();
       }
@@ -172,18 +173,30 @@ public final class WorkerMetrics {
   }
 
   private Counter gateOutcome(String model, String outcome) {
-    return Counter.builder("rumstream.worker.gate")
-        .tag("model", model)
-        .tag("outcome", outcome)
-        .description("Candidate versions judged by the promotion gate, by outcome")
-        .register(registry);
+    return modelCounter(
+        "rumstream.worker.gate",
+        model,
+        "outcome",
+        outcome,
+        "Candidate versions judged by the promotion gate, by outcome");
   }
 
   private Counter escalations(String model, String reason) {
-    return Counter.builder("rumstream.worker.escalations")
+    return modelCounter(
+        "rumstream.worker.escalations",
+        model,
+        "reason",
+        reason,
+        "Unlearning jobs escalated to a retrain from scratch");
+  }
+
+  /** A counter of one model with one more label. */
+  private Counter modelCounter(
+      String name, String model, String label, String value, String description) {
+    return Counter.builder(name)
         .tag("model", model)
-        .tag("reason", reason)
-        .description("Unlearning jobs escalated to a retrain from scratch")
+        .tag(label, value)
+        .description(description)
         .register(registry);
   }
 

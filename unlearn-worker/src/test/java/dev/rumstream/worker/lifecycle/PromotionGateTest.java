@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Each check at its boundary, with limits and measurements exact in binary (eighths). */
 class PromotionGateTest {
@@ -133,17 +135,35 @@ class PromotionGateTest {
     assertThat(testNan.failures()).containsExactly(TEST_ACCURACY_DROP);
   }
 
-  @Test
-  void underForgettingAllowsTheMarginBelowTheHeldOutRate() {
-    GateResult atLimit = judge("HIGH", evidence(0.0, 0.875, 0.75, 0.375, 0.5, LARGE));
-    GateResult beyond = judge("HIGH", evidence(0.0, 0.875, 0.75, 0.25, 0.5, LARGE));
+  /**
+   * Under-forgetting: held-out rate 0.5 against a forget rate 0.125 or 0.25 below it, at HIGH.
+   * Over-forgetting: test accuracy 0.75 against a forget accuracy 0.125 or 0.25 below it, at
+   * MEDIUM.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {UNDER_FORGETTING, OVER_FORGETTING})
+  void aForgettingCheckAllowsItsMarginAndNoMore(String name) {
+    boolean under = name.equals(UNDER_FORGETTING);
+    assertMarginHolds(
+        name,
+        under
+            ? judge("HIGH", evidence(0.0, 0.875, 0.75, 0.375, 0.5, LARGE))
+            : judge("MEDIUM", evidence(0.625, 0.875, 0.75, 0.5, 0.5, LARGE)),
+        under
+            ? judge("HIGH", evidence(0.0, 0.875, 0.75, 0.25, 0.5, LARGE))
+            : judge("MEDIUM", evidence(0.5, 0.875, 0.75, 0.5, 0.5, LARGE)),
+        under ? 0.5 : 0.75);
+  }
 
-    assertThat(check(atLimit, UNDER_FORGETTING))
+  /** At the margin (0.125 plus the sampling error at the reference rate) it passes; at 0.25 not. */
+  private static void assertMarginHolds(
+      String name, GateResult atLimit, GateResult beyond, double reference) {
+    assertThat(check(atLimit, name))
         .isEqualTo(
             new GateResult.Check(
-                UNDER_FORGETTING, 0.125, 0.125 + PromotionGate.samplingError(0.5, LARGE), true));
-    assertThat(check(beyond, UNDER_FORGETTING).value()).isEqualTo(0.25);
-    assertThat(beyond.failures()).containsExactly(UNDER_FORGETTING);
+                name, 0.125, 0.125 + PromotionGate.samplingError(reference, LARGE), true));
+    assertThat(check(beyond, name).value()).isEqualTo(0.25);
+    assertThat(beyond.failures()).containsExactly(name);
   }
 
   @Test
@@ -169,19 +189,6 @@ class PromotionGateTest {
     GateResult result = judge("HIGH", evidence(0.0, 0.875, 0.75, Double.NaN, 0.5, 8));
 
     assertThat(result.failures()).containsExactly(UNDER_FORGETTING);
-  }
-
-  @Test
-  void overForgettingAllowsTheMarginBelowTestAccuracy() {
-    GateResult atLimit = judge("MEDIUM", evidence(0.625, 0.875, 0.75, 0.5, 0.5, LARGE));
-    GateResult beyond = judge("MEDIUM", evidence(0.5, 0.875, 0.75, 0.5, 0.5, LARGE));
-
-    assertThat(check(atLimit, OVER_FORGETTING))
-        .isEqualTo(
-            new GateResult.Check(
-                OVER_FORGETTING, 0.125, 0.125 + PromotionGate.samplingError(0.75, LARGE), true));
-    assertThat(check(beyond, OVER_FORGETTING).value()).isEqualTo(0.25);
-    assertThat(beyond.failures()).containsExactly(OVER_FORGETTING);
   }
 
   @Test

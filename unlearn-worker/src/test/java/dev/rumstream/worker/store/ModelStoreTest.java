@@ -57,6 +57,16 @@ class ModelStoreTest {
         false);
   }
 
+  /** Version 0 with parameters "zero" and a companion scores file. */
+  private static VersionManifest writeVersionZeroWithScores(ModelStore store, String scores) {
+    return store.write(
+        manifest(0, null, List.of()),
+        dir -> {
+          Files.writeString(dir.resolve("scores.bin"), scores);
+          return writeBytes(dir, "zero");
+        });
+  }
+
   private static String writeBytes(Path dir, String content) throws IOException {
     byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
     Files.write(dir.resolve(ModelStore.PARAMS), bytes);
@@ -102,13 +112,7 @@ class ModelStoreTest {
   void aCopiedVersionKeepsEveryFileAndLoadsVerifiedWhileTheSourceStaysUnchanged()
       throws IOException {
     ModelStore cache = new ModelStore(root.resolve("cache"));
-    VersionManifest original =
-        cache.write(
-            manifest(0, null, List.of()),
-            dir -> {
-              Files.writeString(dir.resolve("scores.bin"), "scores");
-              return writeBytes(dir, "zero");
-            });
+    VersionManifest original = writeVersionZeroWithScores(cache, "scores");
     ModelStore run = new ModelStore(root.resolve("run"));
 
     VersionManifest copy = run.copyFrom(cache, original);
@@ -191,13 +195,7 @@ class ModelStoreTest {
   void promotionSupersedesEveryOlderVersionAndPurgeKeepsOnlyTheManifest() throws IOException {
     ModelStore store = new ModelStore(root);
     Instant t0 = Instant.parse("2026-11-29T10:00:00Z");
-    VersionManifest v0 =
-        store.write(
-            manifest(0, null, List.of()),
-            dir -> {
-              Files.writeString(dir.resolve("scores.bin"), "scores of every example");
-              return writeBytes(dir, "zero");
-            });
+    VersionManifest v0 = writeVersionZeroWithScores(store, "scores of every example");
     VersionManifest rejected = store.write(candidate(1, "fs-1-0", 1), d -> writeBytes(d, "bad"));
     store.reject(rejected, t0);
     VersionManifest good = store.write(candidate(2, "fs-1-0", 2), d -> writeBytes(d, "good"));

@@ -198,26 +198,17 @@ public final class PipelineThroughput implements Callable<Integer> {
       run.createTopics(
           Map.of(modelsTopic, Topic.CleanupPolicy.DELETE, scoresTopic, Topic.CleanupPolicy.COMPACT),
           partitions);
-      Workload.publishModel(
-          run.clientConfig(),
-          broker.registryUrl,
-          modelsTopic,
-          scoresTopic,
-          MODEL,
-          datasetSize,
-          scoredExamples,
-          random);
+      Workload.Model model =
+          new Workload.Model(broker.registryUrl, MODEL, datasetSize, scoredExamples);
+      Workload.publishModel(run.clientConfig(), model, modelsTopic, scoresTopic, random);
       OUT.printf(
           "published model %s (datasetSize %,d) and %,d memorization scores%n",
           MODEL, datasetSize, scoredExamples);
       Workload.Requests workload =
           Workload.requests(
-              broker.registryUrl,
+              model,
               runId + "-deletion-requests",
-              MODEL,
               requests,
-              scoredExamples,
-              datasetSize,
               maxIds,
               duplicatePercent,
               invalidPercent,

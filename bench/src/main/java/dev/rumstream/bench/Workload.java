@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
+import org.apache.avro.generic.IndexedRecord;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -44,35 +45,46 @@ final class Workload {
   private Workload() {}
 
   /**
+   * The stand-in model a workload is about (and the registry of its schemas): its id, its
+   * training-set size and how many of its examples have a score (requests name only those).
+   */
+  record Model(String registryUrl, String modelId, long datasetSize, int scored) {}
+
+  private static <T extends IndexedRecord> AvroSerializer<T> serializer(Model model) {
+    AvroSerializer<T> serializer = new AvroSerializer<>();
+    serializer.configure(Map.of("schema.registry.url", model.registryUrl()), false);
+    return serializer;
+  }
+
+  /**
    * Publishes version 0 of the model and a CONFIDENCE score for examples 0 to scored - 1 (one
    * distribution on all).
    */
   static void publishModel(
       Map<String, Object> producerConfig,
-      String registryUrl,
+      Model model,
       String modelsTopic,
       String scoresTopic,
-      String modelId,
-      long datasetSize,
-      int scored,
       Random random) {
-    AvroSerializer<SpecificRecord> values = new AvroSerializer<>();
-    values.configure(Map.of("schema.registry.url", registryUrl), false);
+    AvroSerializer<SpecificRecord> values = serializer(model);
     Instant trainedAt = Instant.now().minus(Duration.ofHours(1));
     // Scores uniform on [0, 1): the training-set tertiles are 1/3 and 2/3.
-    ScoreDistribution distribution = new ScoreDistribution(datasetSize, 1.0 / 3, 0.5, 2.0 / 3);
+    ScoreDistribution distribution =
+        new ScoreDistribution(model.datasetSize(), 1.0 / 3, 0.5, 2.0 / 3);
     try (KafkaProducer<String, SpecificRecord> producer =
         new KafkaProducer<>(producerConfig, new StringSerializer(), values)) {
       producer.send(
           new ProducerRecord<>(
-              modelsTopic, modelId, StandInRecords.versionZero(modelId, datasetSize, trainedAt)));
-      for (long id = 0; id < scored; id++) {
+              modelsTopic,
+              model.modelId(),
+              StandInRecords.versionZero(model.modelId(), model.datasetSize(), trainedAt)));
+      for (long id = 0; id < model.scored(); id++) {
         producer.send(
             new ProducerRecord<>(
                 scoresTopic,
-                Keys.score(modelId, id),
+                Keys.score(model.modelId(), id),
                 StandInRecords.confidence(
-                    modelId, id, random.nextDouble(), distribution, trainedAt)));
+                    model.modelId(), id, random.nextDouble(), distribution, trainedAt)));
       }
       producer.flush();
     }
@@ -85,18 +97,15 @@ final class Workload {
    * dataset (REJECTED).
    */
   static Requests requests(
-      String registryUrl,
+      Model model,
       String subjectTopic,
-      String modelId,
       int count,
-      int scored,
-      long datasetSize,
       int maxIds,
       double duplicatePercent,
       double invalidPercent,
       Random random) {
-    AvroSerializer<DeletionRequest> serializer = new AvroSerializer<>();
-    serializer.configure(Map.of("schema.registry.url", registryUrl), false);
+    String modelId = model.modelId();
+    AvroSerializer<DeletionRequest> serializer = serializer(model);
     Instant now = Instant.now();
     List<byte[]> values = new ArrayList<>(count);
     List<byte[]> originals = new ArrayList<>();
@@ -119,11 +128,11 @@ final class Workload {
       int size = 1 + random.nextInt(maxIds);
       List<Long> exampleIds = new ArrayList<>(size);
       for (int j = 0; j < size; j++) {
-        exampleIds.add((long) random.nextInt(scored));
+        exampleIds.add((long) random.nextInt(model.scored()));
       }
       boolean bad = random.nextDouble() * 100 < invalidPercent;
       if (bad) {
-        exampleIds.set(size - 1, datasetSize + random.nextInt(1000));
+        exampleIds.set(size - 1, model.datasetSize() + random.nextInt(1000));
         invalid++;
       }
       DeletionRequest request =

@@ -16,6 +16,7 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.assertj.core.api.AbstractStringAssert;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -43,14 +44,12 @@ class AlertRulesTest {
             "alert RumstreamUnlearnJobsFailing",
             "alert RumstreamReceiptDeadlineAtRisk",
             "alert RumstreamWorkerDown");
-    assertThat(alerts.get("alert RumstreamDeadLettersGrowing"))
-        .contains("rumstream_dead_letters_total");
-    assertThat(alerts.get("alert RumstreamUnlearnJobsFailing"))
-        .contains("rumstream_worker_jobs_total")
-        .contains("outcome=\"failed\"");
-    assertThat(alerts.get("alert RumstreamReceiptDeadlineAtRisk"))
-        .contains("rumstream_worker_deadline_slack_seconds");
-    assertThat(alerts.get("alert RumstreamWorkerDown")).contains("up{job=\"rumstream-worker\"}");
+    assertAlert(alerts, "RumstreamDeadLettersGrowing", "rumstream_dead_letters_total");
+    assertAlert(
+        alerts, "RumstreamUnlearnJobsFailing", "rumstream_worker_jobs_total", "outcome=\"failed\"");
+    assertAlert(
+        alerts, "RumstreamReceiptDeadlineAtRisk", "rumstream_worker_deadline_slack_seconds");
+    assertAlert(alerts, "RumstreamWorkerDown", "up{job=\"rumstream-worker\"}");
     for (JsonNode group : RULES.path("groups")) {
       for (JsonNode rule : group.path("rules")) {
         String name = rule.path("alert").asText();
@@ -70,17 +69,12 @@ class AlertRulesTest {
   @Test
   void alertOnTheModelLifecycle() {
     Map<String, String> alerts = Expressions.rules(RULES);
-    assertThat(alerts.get("alert RumstreamModelEscalated"))
-        .contains("rumstream_worker_escalations_total");
-    assertThat(alerts.get("alert RumstreamPurgeLagging"))
-        .contains("rumstream_worker_purge_lag_seconds")
+    assertAlert(alerts, "RumstreamModelEscalated", "rumstream_worker_escalations_total");
+    assertAlert(alerts, "RumstreamPurgeLagging", "rumstream_worker_purge_lag_seconds")
         .endsWith("> 900");
-    assertThat(alerts.get("alert RumstreamModelBlocked"))
-        .contains("rumstream_worker_model_blocked")
-        .endsWith("== 1");
+    assertAlert(alerts, "RumstreamModelBlocked", "rumstream_worker_model_blocked").endsWith("== 1");
     // Rejected candidates, not failed checks: one rejection can fail every check at once.
-    assertThat(alerts.get("alert RumstreamGateRejecting"))
-        .contains("rumstream_worker_gate_total{outcome=\"failed\"}")
+    assertAlert(alerts, "RumstreamGateRejecting", "rumstream_worker_gate_total{outcome=\"failed\"}")
         .endsWith("> 3");
     Map<String, String> severities = new TreeMap<>();
     RULES
@@ -125,7 +119,7 @@ class AlertRulesTest {
 
   @Test
   void promtoolAcceptsTheRulesAndTheScrapeConfiguration() throws Exception {
-    run(List.of(promtool(), "check", "rules", Repo.RULES.toString()));
+    run(List.of(Tool.PROMTOOL.command(), "check", "rules", Repo.RULES.toString()));
     Path dir = Files.createDirectories(Path.of("target/promtool"));
     String config =
         Repo.read(Repo.PROMETHEUS_CONFIG)
@@ -133,7 +127,9 @@ class AlertRulesTest {
                 "/etc/prometheus/rules/*.yml", Repo.RULES.getParent().toAbsolutePath() + "/*.yml");
     Path configFile = dir.resolve("prometheus.yml");
     Files.writeString(configFile, config);
-    run(List.of(promtool(), "check", "config", "--syntax-only", configFile.toString()));
+    run(
+        List.of(
+            Tool.PROMTOOL.command(), "check", "config", "--syntax-only", configFile.toString()));
   }
 
   @Test
@@ -146,27 +142,17 @@ class AlertRulesTest {
             .replace("RULES_FILE", Repo.RULES.toAbsolutePath().toString());
     Path file = dir.resolve("alert-tests.yml");
     Files.writeString(file, tests);
-    run(List.of(promtool(), "test", "rules", file.toString()));
+    run(List.of(Tool.PROMTOOL.command(), "test", "rules", file.toString()));
   }
 
-  static String promtool() {
-    return Repo.tool("PROMTOOL", "promtool");
+  /** Asserts that the named alert's expression mentions every fragment. */
+  private static AbstractStringAssert<?> assertAlert(
+      Map<String, String> alerts, String alert, String... fragments) {
+    return assertThat(alerts.get("alert " + alert)).contains(fragments);
   }
 
   private static void run(List<String> command) throws IOException, InterruptedException {
-    Process process;
-    try {
-      process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    } catch (IOException e) {
-      throw new AssertionError(
-          "promtool is needed to check the alert rules and was not found ('"
-              + command.get(0)
-              + "': "
-              + e.getMessage()
-              + "). Install it (Debian: apt-get install prometheus; .ci/run installs it) or "
-              + "point $PROMTOOL at one.",
-          e);
-    }
+    Process process = Tool.PROMTOOL.start(command, true);
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
     assertThat(process.exitValue()).as("%s:%n%s", String.join(" ", command), output).isZero();

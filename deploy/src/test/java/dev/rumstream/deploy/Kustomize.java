@@ -36,25 +36,9 @@ final class Kustomize {
     return CACHE.computeIfAbsent(kustomization, Kustomize::run);
   }
 
-  static String kubectl() {
-    return Repo.tool("KUBECTL", "kubectl");
-  }
-
   private static Rendered run(Path kustomization) {
-    List<String> command = List.of(kubectl(), "kustomize", kustomization.toString());
-    Process process;
-    try {
-      process = new ProcessBuilder(command).redirectErrorStream(false).start();
-    } catch (IOException e) {
-      throw new AssertionError(
-          "kubectl is needed to render the manifests and was not found ('"
-              + kubectl()
-              + "': "
-              + e.getMessage()
-              + "). Install it (Debian: apt-get install kubernetes-client, or the kubectl "
-              + "package of Kubernetes' apt repository; .ci/run installs it) or point $KUBECTL at one.",
-          e);
-    }
+    List<String> command = List.of(Tool.KUBECTL.command(), "kustomize", kustomization.toString());
+    Process process = Tool.KUBECTL.start(command, false);
     try {
       byte[] out = process.getInputStream().readAllBytes();
       byte[] err = process.getErrorStream().readAllBytes();

@@ -22,6 +22,10 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -136,8 +140,14 @@ class ManifestsTest {
     return env;
   }
 
+  /** A test that runs once for each overlay. */
+  @Target(ElementType.METHOD)
+  @Retention(RetentionPolicy.RUNTIME)
   @ParameterizedTest
   @ValueSource(strings = {"base", "dev", "gpu"})
+  @interface EachOverlay {}
+
+  @EachOverlay
   void rendersTheWholeSystem(String overlay) {
     List<HasMetadata> objects = objects(overlay);
     assertThat(workloads(objects)).containsOnlyKeys(STREAMS, WORKER);
@@ -169,8 +179,7 @@ class ManifestsTest {
     }
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"base", "dev", "gpu"})
+  @EachOverlay
   void everyContainerIsProbedOnTheHealthEndpointsOfItsHttpPort(String overlay) {
     List<HasMetadata> objects = objects(overlay);
     workloads(objects)
@@ -208,8 +217,7 @@ class ManifestsTest {
     assertThat(get.getPort().getStrVal()).as(what + " port").isEqualTo("http");
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"base", "dev", "gpu"})
+  @EachOverlay
   void everyVariableNamesASettingTheApplicationReads(String overlay) {
     for (WorkloadContainer each : containers(objects(overlay))) {
       String name = each.workload();
@@ -225,8 +233,7 @@ class ManifestsTest {
     }
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"base", "dev", "gpu"})
+  @EachOverlay
   void podsRunAsNonRootOnAReadOnlyRootWithoutCapabilities(String overlay) {
     workloads(objects(overlay))
         .forEach(
@@ -279,8 +286,7 @@ class ManifestsTest {
             });
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"base", "dev", "gpu"})
+  @EachOverlay
   void everyContainerHasResourceRequestsAndAMemoryLimit(String overlay) {
     for (WorkloadContainer each : containers(objects(overlay))) {
       String what = each.what();
@@ -294,8 +300,7 @@ class ManifestsTest {
     }
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"base", "dev", "gpu"})
+  @EachOverlay
   void onlyTheGpuOverlayAsksForAGpuAndOnlyForTheWorker(String overlay) {
     Map<String, PodTemplateSpec> workloads = workloads(objects(overlay));
     workloads.forEach(
@@ -338,8 +343,7 @@ class ManifestsTest {
         });
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"base", "dev", "gpu"})
+  @EachOverlay
   void everyTopicIsAKafkaTopicWithItsCleanupPolicy(String overlay) {
     List<GenericKubernetesResource> topics = custom(objects(overlay), "KafkaTopic");
     Map<String, GenericKubernetesResource> byName = new HashMap<>();
@@ -379,8 +383,7 @@ class ManifestsTest {
     return Long.parseLong(value.toString());
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"base", "dev", "gpu"})
+  @EachOverlay
   void theStreamsAppKeepsItsStateOnAPerInstanceVolumeAndTheWorkerItsModelsOnAClaim(String overlay) {
     List<HasMetadata> objects = objects(overlay);
     StatefulSet streams = named(objects, StatefulSet.class, STREAMS);
@@ -419,8 +422,7 @@ class ManifestsTest {
     named(objects, PersistentVolumeClaim.class, volume.getPersistentVolumeClaim().getClaimName());
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"base", "dev", "gpu"})
+  @EachOverlay
   void kafkaIsReachedOverSaslScramAndTlsWithCredentialsFromSecrets(String overlay) {
     List<HasMetadata> objects = objects(overlay);
     for (WorkloadContainer each : containers(objects)) {
@@ -464,8 +466,7 @@ class ManifestsTest {
     }
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"base", "dev", "gpu"})
+  @EachOverlay
   void kedaScalesTheWorkersOnTheLagOfTheirGroupOnUnlearnJobs(String overlay) {
     List<HasMetadata> objects = objects(overlay);
     List<GenericKubernetesResource> scaled = custom(objects, "ScaledObject");
@@ -513,8 +514,7 @@ class ManifestsTest {
             });
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"base", "dev", "gpu"})
+  @EachOverlay
   void everyWorkloadIsScrapedGuardedByADisruptionBudgetAndANetworkPolicy(String overlay) {
     List<HasMetadata> objects = objects(overlay);
     workloads(objects)
@@ -561,8 +561,7 @@ class ManifestsTest {
             });
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"base", "dev", "gpu"})
+  @EachOverlay
   void theDashboardShipsAsAConfigMapForGrafanasSidecar(String overlay) {
     ConfigMap dashboard = named(objects(overlay), ConfigMap.class, "rumstream-grafana-dashboard");
     assertThat(dashboard.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1");

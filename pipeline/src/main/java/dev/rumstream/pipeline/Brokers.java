@@ -9,22 +9,16 @@ import java.util.List;
 /**
  * The Kafka broker and schema registry a pipeline runs on: given ones, or the in-JVM ones of the
  * local stack for whichever is not given. Closing stops those started here.
+ *
+ * @param brokerInJvm whether the broker is this JVM's own (so nobody else's records are on it)
+ * @param started what was started here, in order; closing stops it in reverse
  */
-public final class Brokers implements AutoCloseable {
-  private final String bootstrapServers;
-  private final String registryUrl;
-  private final boolean brokerInJvm;
-  private final List<AutoCloseable> started;
+public record Brokers(
+    String bootstrapServers, String registryUrl, boolean brokerInJvm, List<AutoCloseable> started)
+    implements AutoCloseable {
 
-  private Brokers(
-      String bootstrapServers,
-      String registryUrl,
-      boolean brokerInJvm,
-      List<AutoCloseable> started) {
-    this.bootstrapServers = bootstrapServers;
-    this.registryUrl = registryUrl;
-    this.brokerInJvm = brokerInJvm;
-    this.started = List.copyOf(started);
+  public Brokers {
+    started = List.copyOf(started);
   }
 
   /** The given ones; a null one is started in this JVM (the broker's data under {@code dir}). */
@@ -43,19 +37,6 @@ public final class Brokers implements AutoCloseable {
       registry = schemas.url();
     }
     return new Brokers(broker, registry, bootstrapServers == null, started);
-  }
-
-  public String bootstrapServers() {
-    return bootstrapServers;
-  }
-
-  public String registryUrl() {
-    return registryUrl;
-  }
-
-  /** Whether the broker is this JVM's own (so nobody else's records are on it). */
-  public boolean brokerInJvm() {
-    return brokerInJvm;
   }
 
   @Override

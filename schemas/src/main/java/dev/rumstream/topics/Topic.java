@@ -28,37 +28,24 @@ import org.apache.kafka.common.utils.Utils;
  */
 public final class Topic<K, V> {
   public static final Topic<String, DeletionRequest> DELETION_REQUESTS =
-      avro("deletion.requests", "deletion-requests", DeletionRequest.class, CleanupPolicy.DELETE);
+      avro("deletion.requests", DeletionRequest.class, CleanupPolicy.DELETE);
 
   /** Keeps a rejected record's original key and value bytes, so its type is bytes. */
   public static final Topic<byte[], byte[]> DELETION_REQUESTS_DLQ =
-      new Topic<>(
-          "deletion.requests.dlq",
-          "deletion-requests-dlq",
-          null,
-          CleanupPolicy.DELETE,
-          Serdes.ByteArray());
+      new Topic<>("deletion.requests.dlq", null, CleanupPolicy.DELETE, Serdes.ByteArray());
 
   public static final Topic<String, MemorizationScore> MEMORIZATION_SCORES =
-      avro(
-          "memorization.scores",
-          "memorization-scores",
-          MemorizationScore.class,
-          CleanupPolicy.COMPACT);
+      avro("memorization.scores", MemorizationScore.class, CleanupPolicy.COMPACT);
   public static final Topic<String, ForgetSet> FORGET_SETS =
-      avro("forget.sets", "forget-sets", ForgetSet.class, CleanupPolicy.DELETE);
+      avro("forget.sets", ForgetSet.class, CleanupPolicy.DELETE);
   public static final Topic<String, UnlearnJob> UNLEARN_JOBS =
-      avro("unlearn.jobs", "unlearn-jobs", UnlearnJob.class, CleanupPolicy.DELETE);
+      avro("unlearn.jobs", UnlearnJob.class, CleanupPolicy.DELETE);
   public static final Topic<String, ModelVersion> MODEL_VERSIONS =
-      avro("model.versions", "model-versions", ModelVersion.class, CleanupPolicy.DELETE);
+      avro("model.versions", ModelVersion.class, CleanupPolicy.DELETE);
   public static final Topic<String, UnlearningMetrics> UNLEARNING_METRICS =
-      avro(
-          "unlearning.metrics",
-          "unlearning-metrics",
-          UnlearningMetrics.class,
-          CleanupPolicy.DELETE);
+      avro("unlearning.metrics", UnlearningMetrics.class, CleanupPolicy.DELETE);
   public static final Topic<String, DeletionReceipt> DELETION_RECEIPTS =
-      avro("deletion.receipts", "deletion-receipts", DeletionReceipt.class, CleanupPolicy.COMPACT);
+      avro("deletion.receipts", DeletionReceipt.class, CleanupPolicy.COMPACT);
 
   private static final List<Topic<?, ?>> ALL =
       List.of(
@@ -96,22 +83,18 @@ public final class Topic<K, V> {
   private final CleanupPolicy cleanupPolicy;
   private final Serde<K> keySerde;
 
-  private Topic(
-      String id,
-      String defaultName,
-      Class<V> valueType,
-      CleanupPolicy cleanupPolicy,
-      Serde<K> keySerde) {
+  private Topic(String id, Class<V> valueType, CleanupPolicy cleanupPolicy, Serde<K> keySerde) {
     this.id = id;
-    this.defaultName = defaultName;
+    // Every topic's default name is its id with dashes for dots.
+    this.defaultName = id.replace('.', '-');
     this.valueType = valueType;
     this.cleanupPolicy = cleanupPolicy;
     this.keySerde = keySerde;
   }
 
   private static <V extends SpecificRecord> Topic<String, V> avro(
-      String id, String defaultName, Class<V> valueType, CleanupPolicy cleanupPolicy) {
-    return new Topic<>(id, defaultName, valueType, cleanupPolicy, Serdes.String());
+      String id, Class<V> valueType, CleanupPolicy cleanupPolicy) {
+    return new Topic<>(id, valueType, cleanupPolicy, Serdes.String());
   }
 
   /** Every topic of the system, in DESIGN.md's order. */

@@ -13,12 +13,14 @@ import org.junit.jupiter.api.Test;
 
 class HyperParametersAndRetainSetTest {
 
+  private static Map<String, String> hyperParameters(
+      UnlearningAlgorithm algorithm, Map<String, String> overrides) {
+    return Unlearners.create(algorithm, overrides, Fixtures.CONFIG).hyperParameters();
+  }
+
   @Test
   void defaultsAreThePaperCodesAndTheFullMapIsReported() {
-    Map<String, String> fineTune =
-        Unlearners.create(UnlearningAlgorithm.FINE_TUNE, Map.of(), Fixtures.CONFIG)
-            .hyperParameters();
-    assertThat(fineTune)
+    assertThat(hyperParameters(UnlearningAlgorithm.FINE_TUNE, Map.of()))
         .containsEntry("lr", "0.01")
         .containsEntry("epochs", "10")
         .containsEntry("batch_size", "256")
@@ -26,29 +28,21 @@ class HyperParametersAndRetainSetTest {
         .containsEntry("weight_decay", "5.0E-4")
         .containsEntry("retain_fraction", "1.0")
         .containsEntry("retain_count", "0");
-    assertThat(
-            Unlearners.create(UnlearningAlgorithm.NEG_GRAD, Map.of(), Fixtures.CONFIG)
-                .hyperParameters())
+    assertThat(hyperParameters(UnlearningAlgorithm.NEG_GRAD, Map.of()))
         .containsEntry("lr", "1.0E-4")
         .containsEntry("epochs", "5");
-    assertThat(
-            Unlearners.create(UnlearningAlgorithm.SCRUB, Map.of(), Fixtures.CONFIG)
-                .hyperParameters())
+    assertThat(hyperParameters(UnlearningAlgorithm.SCRUB, Map.of()))
         .containsEntry("lr", "0.005")
         .containsEntry("msteps", "4")
         .containsEntry("kd_t", "4.0");
-    assertThat(
-            Unlearners.create(UnlearningAlgorithm.SALUN, Map.of("lr", "0.05"), Fixtures.CONFIG)
-                .hyperParameters())
+    assertThat(hyperParameters(UnlearningAlgorithm.SALUN, Map.of("lr", "0.05")))
         .containsEntry("lr", "0.05")
         .containsEntry("epochs", "10")
         .containsEntry("mask_fraction", "0.5")
         .containsEntry("mask_direction", "largest")
         .containsEntry("mask_source", "original")
         .containsEntry("mask_trajectory", "ga_steps");
-    assertThat(
-            Unlearners.create(UnlearningAlgorithm.RETRAIN, Map.of(), Fixtures.CONFIG)
-                .hyperParameters())
+    assertThat(hyperParameters(UnlearningAlgorithm.RETRAIN, Map.of()))
         .containsEntry("lr", "0.1")
         .containsEntry("epochs", "30")
         .containsEntry("schedule", "cosine");
@@ -57,11 +51,8 @@ class HyperParametersAndRetainSetTest {
   @Test
   void everyAlgorithmParsesItsOwnMapBackToTheSameMap() {
     for (UnlearningAlgorithm algorithm : UnlearningAlgorithm.values()) {
-      Map<String, String> used =
-          Unlearners.create(algorithm, Map.of(), Fixtures.CONFIG).hyperParameters();
-      assertThat(Unlearners.create(algorithm, used, Fixtures.CONFIG).hyperParameters())
-          .as(algorithm.name())
-          .isEqualTo(used);
+      Map<String, String> used = hyperParameters(algorithm, Map.of());
+      assertThat(hyperParameters(algorithm, used)).as(algorithm.name()).isEqualTo(used);
     }
   }
 

@@ -29,11 +29,21 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(KafkaEnvironmentExtension.class)
 class WorkerCrashIT {
+  /**
+   * The promotion gate is not under test here (LifecycleIT tests it): it lets every version pass,
+   * so the lineage is one version per job whatever the small untrained model measures.
+   */
+  static final Map<String, String> ANY_VERSION_PASSES =
+      Map.of(
+          "rumstream.gate.max.retain.drop", "1",
+          "rumstream.gate.max.test.drop", "1",
+          "rumstream.gate.max.under.forgetting", "1",
+          "rumstream.gate.max.over.forgetting", "1");
 
   @Test
   void aWorkerKilledMidJobLosesNothingAndAppliesNothingTwice(TestEnvironment environment)
       throws Exception {
-    try (WorkerHarness harness = new WorkerHarness(environment)) {
+    try (WorkerHarness harness = new WorkerHarness(environment, ANY_VERSION_PASSES)) {
       harness.storeVersionZero();
       List<String> firstRequests = List.of("crash-a", "crash-b");
       List<String> secondRequests = List.of("crash-c");
@@ -104,8 +114,9 @@ class WorkerCrashIT {
   void aWorkerKilledBetweenPromotionAndPurgePurgesEveryOlderVersionAfterItsRestart(
       TestEnvironment environment) throws Exception {
     // A long grace holds the worker between announcing the promotion and purging.
-    try (WorkerHarness harness =
-        new WorkerHarness(environment, Map.of("rumstream.store.purge.grace", "40s"))) {
+    Map<String, String> longGrace = new java.util.HashMap<>(ANY_VERSION_PASSES);
+    longGrace.put("rumstream.store.purge.grace", "40s");
+    try (WorkerHarness harness = new WorkerHarness(environment, longGrace)) {
       harness.storeVersionZero();
       harness.send(WorkerHarness.forgetSet("purge-set", List.of("purge-a"), 700, 1));
 

@@ -71,6 +71,19 @@ public final class ServiceHttp implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
+  /**
+   * The URL-decoded rest of a GET request's path after {@code prefix}; any other method is answered
+   * 405 here and gets null.
+   */
+  public static String getPath(HttpExchange exchange, String prefix) throws IOException {
+    if (!exchange.getRequestMethod().equals("GET")) {
+      json(exchange, 405, error("only GET is supported"));
+      return null;
+    }
+    return java.net.URLDecoder.decode(
+        exchange.getRequestURI().getRawPath().substring(prefix.length()), StandardCharsets.UTF_8);
+  }
+
   /** {@code {"error": message}}. */
   public static ObjectNode error(String message) {
     return JSON.createObjectNode().put("error", message);

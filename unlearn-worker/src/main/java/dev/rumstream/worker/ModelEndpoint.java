@@ -6,8 +6,6 @@ import dev.rumstream.service.ServiceHttp;
 import dev.rumstream.worker.store.ModelStore;
 import dev.rumstream.worker.store.VersionManifest;
 import java.io.IOException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
@@ -26,18 +24,15 @@ final class ModelEndpoint implements HttpHandler {
 
   @Override
   public void handle(HttpExchange exchange) throws IOException {
-    if (!exchange.getRequestMethod().equals("GET")) {
-      ServiceHttp.json(exchange, 405, ServiceHttp.error("only GET is supported"));
+    String path = ServiceHttp.getPath(exchange, PATH);
+    if (path == null) {
       return;
     }
-    String path = exchange.getRequestURI().getRawPath().substring(PATH.length());
     if (!path.endsWith("/current") || path.length() == "/current".length()) {
       ServiceHttp.json(exchange, 400, ServiceHttp.error("expected /models/{modelId}/current"));
       return;
     }
-    String model =
-        URLDecoder.decode(
-            path.substring(0, path.length() - "/current".length()), StandardCharsets.UTF_8);
+    String model = path.substring(0, path.length() - "/current".length());
     Optional<VersionManifest> current = store.promoted(model);
     if (current.isEmpty()) {
       ServiceHttp.json(

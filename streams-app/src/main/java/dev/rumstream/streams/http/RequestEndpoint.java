@@ -10,8 +10,6 @@ import dev.rumstream.avro.JobOutcome;
 import dev.rumstream.service.ServiceHttp;
 import dev.rumstream.streams.StreamsService;
 import java.io.IOException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 
 /**
  * The streams app's {@code GET /requests/{id}}: a request's latest receipt, answered from the
@@ -29,14 +27,10 @@ public final class RequestEndpoint implements HttpHandler {
 
   @Override
   public void handle(HttpExchange exchange) throws IOException {
-    if (!exchange.getRequestMethod().equals("GET")) {
-      ServiceHttp.json(exchange, 405, ServiceHttp.error("only GET is supported"));
+    String id = ServiceHttp.getPath(exchange, "/requests/");
+    if (id == null) {
       return;
     }
-    String id =
-        URLDecoder.decode(
-            exchange.getRequestURI().getRawPath().substring("/requests/".length()),
-            StandardCharsets.UTF_8);
     if (id.isBlank() || id.contains("/")) {
       ServiceHttp.json(exchange, 400, ServiceHttp.error("expected /requests/{requestId}"));
       return;

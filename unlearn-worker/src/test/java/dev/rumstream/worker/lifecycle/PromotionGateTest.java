@@ -93,28 +93,31 @@ class PromotionGateTest {
         .isEqualTo(new GateResult.Check(RETAIN_ACCURACY_DROP, 0.0, 0.125, true));
   }
 
-  @Test
-  void retainAccuracyMayDropByTheLimitAndNoMore() {
-    GateResult atLimit = judge("LOW", evidence(0.75, 0.75, 0.75, 0.5, 0.5, 8));
-    GateResult beyond = judge("LOW", evidence(0.75, 0.625, 0.75, 0.5, 0.5, 8));
+  /**
+   * Retain accuracy may fall by 0.125 (from 0.875), test accuracy by 0.0625 (from 0.75); forget
+   * accuracy follows test accuracy so that over-forgetting stays within its limit.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {RETAIN_ACCURACY_DROP, TEST_ACCURACY_DROP})
+  void anAccuracyMayDropByItsLimitAndNoMore(String name) {
+    boolean retain = name.equals(RETAIN_ACCURACY_DROP);
+    GateResult atLimit =
+        retain
+            ? judge("LOW", evidence(0.75, 0.75, 0.75, 0.5, 0.5, 8))
+            : judge("LOW", evidence(0.6875, 0.875, 0.6875, 0.5, 0.5, 8));
+    GateResult beyond =
+        retain
+            ? judge("LOW", evidence(0.75, 0.625, 0.75, 0.5, 0.5, 8))
+            : judge("LOW", evidence(0.625, 0.875, 0.625, 0.5, 0.5, 8));
 
-    assertThat(check(atLimit, RETAIN_ACCURACY_DROP).passed()).isTrue();
+    assertThat(check(atLimit, name).passed()).isTrue();
     assertThat(atLimit.passed()).isTrue();
-    assertThat(check(beyond, RETAIN_ACCURACY_DROP))
-        .isEqualTo(new GateResult.Check(RETAIN_ACCURACY_DROP, 0.25, 0.125, false));
-    assertThat(beyond.failures()).containsExactly(RETAIN_ACCURACY_DROP);
-  }
-
-  @Test
-  void testAccuracyMayDropByTheLimitAndNoMore() {
-    // Forget accuracy follows test accuracy so that over-forgetting stays within its limit.
-    GateResult atLimit = judge("LOW", evidence(0.6875, 0.875, 0.6875, 0.5, 0.5, 8));
-    GateResult beyond = judge("LOW", evidence(0.625, 0.875, 0.625, 0.5, 0.5, 8));
-
-    assertThat(check(atLimit, TEST_ACCURACY_DROP).passed()).isTrue();
-    assertThat(atLimit.passed()).isTrue();
-    assertThat(check(beyond, TEST_ACCURACY_DROP).value()).isEqualTo(0.125);
-    assertThat(beyond.failures()).containsExactly(TEST_ACCURACY_DROP);
+    assertThat(check(beyond, name))
+        .isEqualTo(
+            retain
+                ? new GateResult.Check(name, 0.25, 0.125, false)
+                : new GateResult.Check(name, 0.125, 0.0625, false));
+    assertThat(beyond.failures()).containsExactly(name);
   }
 
   @Test

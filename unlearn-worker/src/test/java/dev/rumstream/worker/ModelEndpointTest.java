@@ -99,7 +99,11 @@ class ModelEndpointTest {
         dir -> {
           byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
           Files.write(dir.resolve(ModelStore.PARAMS), bytes);
-          return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+          try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+          } catch (java.security.NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+          }
         });
   }
 

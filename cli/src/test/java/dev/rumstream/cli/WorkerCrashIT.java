@@ -1,6 +1,7 @@
 package dev.rumstream.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.rumstream.avro.DeletionReceipt;
 import dev.rumstream.avro.ModelVersion;
@@ -14,7 +15,7 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Instant;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -121,21 +122,17 @@ class WorkerCrashIT {
       harness.send(WorkerHarness.forgetSet("purge-set", List.of("purge-a"), 700, 1));
 
       WorkerProcess first =
-          WorkerProcess.start(harness.settings, "Published version 3 of crash-test for job purge");
-      WorkerProcess waiting = first;
+          WorkerProcess.start(harness.settings, "Promoted version 3 of crash-test");
       try {
-        assertThat(harness.versions(1)).isNotEmpty();
-        Instant deadline = Instant.now().plusSeconds(240);
-        while (harness.store.promoted(WorkerHarness.MODEL).map(VersionManifest::version).orElse(0L)
-                < 3
-            && Instant.now().isBefore(deadline)) {
-          Thread.sleep(200);
-        }
-        assertThat(harness.store.promoted(WorkerHarness.MODEL).orElseThrow().version())
-            .isEqualTo(3L);
-        Thread.sleep(3000);
+        assertThat(first.awaitLine(240))
+            .as("the first worker promoted the set's last version")
+            .isTrue();
+        // It announces the promotion, then waits out the grace before it purges: kill it between.
+        await("the promotion announced")
+            .atMost(Duration.ofSeconds(60))
+            .until(() -> harness.promotedVersions().contains(3L));
       } finally {
-        waiting.kill();
+        first.kill();
       }
       assertThat(harness.store.unpurged(WorkerHarness.MODEL))
           .as("killed inside the grace: the superseded versions still have their files")

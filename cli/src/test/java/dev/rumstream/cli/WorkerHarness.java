@@ -117,6 +117,21 @@ final class WorkerHarness implements AutoCloseable {
         java.time.Duration.ofSeconds(3));
   }
 
+  /** The version numbers announced PROMOTED so far (the topic read for a second). */
+  java.util.Set<Long> promotedVersions() {
+    return environment
+        .consume(
+            topic(Topic.MODEL_VERSIONS),
+            Integer.MAX_VALUE,
+            AvroDeserializer.forClass(ModelVersion.class, registry),
+            java.time.Duration.ofSeconds(1))
+        .stream()
+        .map(ConsumerRecord::value)
+        .filter(v -> v.getStatus() == dev.rumstream.avro.VersionStatus.PROMOTED)
+        .map(ModelVersion::getVersion)
+        .collect(java.util.stream.Collectors.toSet());
+  }
+
   /** Every record of the model's memorization scores (a null value is a tombstone). */
   List<ConsumerRecord<String, MemorizationScore>> scores(int atLeast) {
     return environment.consume(

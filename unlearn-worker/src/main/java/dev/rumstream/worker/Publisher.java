@@ -20,11 +20,11 @@ import org.apache.kafka.common.TopicPartition;
  * Writes what a job produced in Kafka transactions (step 6 of the flow). First the announcements:
  * every attempt's version notice and evidence (a rejected candidate included), the promoted
  * version, the notices of the versions its promotion superseded, tombstones for the memorization
- * scores of the job's examples, and, after an escalation, the retrained model's fresh scores. Then,
- * after the last job of a forget set and once the superseded versions are purged, their PURGED
- * notices and the set's COMPLETED receipts. The job's offset goes with the last transaction, so a
- * crash before it redelivers the job, which only announces again: receipts are published exactly
- * once, and never before the versions that learned from their examples are gone.
+ * scores of the job's examples, and, after a retrain from scratch, the new model's fresh scores.
+ * Then, after the last job of a forget set and once the superseded versions are purged, their
+ * PURGED notices and the set's COMPLETED receipts. The job's offset goes with the last transaction,
+ * so a crash before it redelivers the job, which only announces again: receipts are published
+ * exactly once, and never before the versions that learned from their examples are gone.
  */
 final class Publisher {
   private final WorkerConfig config;
@@ -57,7 +57,8 @@ final class Publisher {
     for (long id : promoted.forgetIds()) {
       send(Topic.MEMORIZATION_SCORES, Keys.score(model, id), null);
     }
-    if (promoted.escalated()) {
+    // A retrain from scratch (escalated, or asked for) comes with the fresh scores of its model.
+    if (promoted.attempt() == JobApplier.RETRAIN_ATTEMPT) {
       for (var score : Announcements.scores(promoted, Bootstrap.storedScores(store, promoted))) {
         send(Topic.MEMORIZATION_SCORES, Keys.score(model, score.getExampleId()), score);
       }

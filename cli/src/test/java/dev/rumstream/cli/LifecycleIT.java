@@ -2,6 +2,7 @@ package dev.rumstream.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.rumstream.avro.DeletionReceipt;
 import dev.rumstream.avro.MemorizationLevel;
@@ -25,12 +26,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * The model lifecycle on a real broker and worker: a destructive job is REJECTED by the gate and
@@ -179,6 +182,48 @@ class LifecycleIT {
             .as("the retrained model's fresh scores, for every example not deleted")
             .hasSize(scoresOfVersionZero - 8);
       }
+    }
+  }
+
+  @Test
+  void anOperatorsRetrainIsPromotedWithFreshScoresAndPurgesTheOriginal(
+      TestEnvironment environment, @TempDir Path dir) throws Exception {
+    try (WorkerHarness harness = new WorkerHarness(environment)) {
+      VersionManifest v0 = harness.storeVersionZero();
+      Path config = dir.resolve("worker.properties");
+      Properties properties = new Properties();
+      properties.putAll(harness.settings);
+      try (var out = Files.newBufferedWriter(config)) {
+        properties.store(out, "the test worker's settings");
+      }
+      assertThat(
+              new CommandLine(new Retrain())
+                  .execute("--model", WorkerHarness.MODEL, "--config", config.toString()))
+          .isZero();
+
+      try (ServiceShell<WorkerService> shell = harness.pipeline.startWorker(true)) {
+        await("the retrain promoted")
+            .atMost(java.time.Duration.ofMinutes(5))
+            .until(() -> harness.promotedVersions().contains(1L));
+        await("version 0 purged")
+            .atMost(java.time.Duration.ofMinutes(1))
+            .until(
+                () ->
+                    harness.store.versions(WorkerHarness.MODEL).get(0).status()
+                        == VersionStatus.PURGED);
+      }
+      VersionManifest retrained = harness.store.promoted(WorkerHarness.MODEL).orElseThrow();
+      assertThat(retrained.version()).isEqualTo(1L);
+      assertThat(retrained.algorithm()).isEqualTo("RETRAIN");
+      assertThat(retrained.attempt()).isEqualTo(3);
+      assertThat(retrained.escalated()).as("asked for, not escalated").isFalse();
+      assertThat(retrained.parentVersion()).isEqualTo(v0.version());
+      assertThat(retrained.evidence().retainSize()).isEqualTo((int) v0.datasetSize());
+      assertThat(
+              harness.scores((int) v0.datasetSize()).stream()
+                  .filter(r -> r.value() != null && r.value().getModelVersion() == 1L))
+          .as("the retrained model's scores, one per example")
+          .hasSize((int) v0.datasetSize());
     }
   }
 

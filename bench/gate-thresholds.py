@@ -1,16 +1,18 @@
 #!/usr/bin/env python3
 """Derives the promotion gate's default thresholds from a quality-benchmark results file.
 
-Usage: bench/gate-thresholds.py [bench/results/quality-quick.json]
+Usage: bench/gate-thresholds.py [bench/results/quality-converged.json]
 
 Utility (retain / test accuracy drop): the spread (max - min) of the retrain oracle's accuracy across the
 reported seeds plus the sampling error of the worker's evaluation sample, 1.96 * sqrt(p (1 - p) / n) at
 p = the oracle's mean accuracy and the worker's sample sizes (rumstream.eval.retain.sample, the 10,000 test
 images).
 
-Under- and over-forgetting: the results file has neither the attack's held-out rate nor per-level accuracies,
-so these margins are the sampling error of a difference of two rates only (no model-to-model spread) at the
-profile's per-level forget size; they are provisional until a profile that records those figures is run.
+Under- and over-forgetting: from a file that records θr's per-level figures (the converged profile), the margin
+is θr's worst value over the seeds (held-out attack rate minus the HIGH level's; test accuracy minus the LOW and
+MEDIUM levels' accuracy), never below 0: the gate adds each sub-batch's sampling error on top, so the retrained
+model passes on every seed. From an older file without them, the sampling error of a difference of two rates at
+the profile's per-level forget size (provisional).
 Every threshold is rounded up to three decimals so that a default is never tighter than its computation.
 """
 import json
@@ -38,7 +40,7 @@ def difference_error(p, n1, q, n2):
 
 
 def main():
-    path = sys.argv[1] if len(sys.argv) > 1 else "bench/results/quality-quick.json"
+    path = sys.argv[1] if len(sys.argv) > 1 else "bench/results/quality-converged.json"
     with open(path) as f:
         data = json.load(f)
     refs = data["references"]
@@ -61,26 +63,47 @@ def main():
             f"1.96·sqrt(p(1-p)/{n}) = {se:.4f}; max-min + error = {spread + se:.4f}"
         )
 
-    mias = [r["retrain"]["mia"] for r in refs]
-    forget = [r["retrain"]["forget_acc"] for r in refs]
-    print(
-        f"θr MIA on S {mias} (spread {max(mias) - min(mias):.3f}: the attack flips between seeds, "
-        f"no usable reference); θr accuracy on the whole mixed S {forget} (no per-level figures in the file)"
-    )
-    under = difference_error(0.5, per_level, 0.5, HELD_OUT)
-    test_mean = statistics.mean(r["retrain"]["test_acc"] for r in refs)
-    over = difference_error(test_mean, per_level, test_mean, TEST_SET)
-    print(
-        f"under-forgetting (provisional): 1.96·sqrt(0.25/{per_level} + 0.25/{HELD_OUT}) = {under:.4f} "
-        f"(worst-case p = 0.5, {HELD_OUT} held-out = {TEST_SET} test - {SHADOW} shadow)"
-    )
-    print(
-        f"over-forgetting (provisional): θr's value taken as 0 (LOW/MEDIUM classified like test examples); "
-        f"1.96·sqrt(p(1-p)/{per_level} + p(1-p)/{TEST_SET}) at p = θr's mean test accuracy "
-        f"{test_mean:.4f} = {over:.4f}"
-    )
-    limits["under"] = ceil3(under)
-    limits["over"] = ceil3(over)
+    levels = all("levels" in r["retrain"] for r in refs)
+    if levels:
+        # Measured: what the retrained model itself shows, per level, on every seed. The gate adds each sub-batch's
+        # own sampling error on top, so the margin is θr's worst value (never below 0): θr passes on every seed.
+        under_values = [r["retrain"]["held_out_mia"] - r["retrain"]["levels"]["HIGH"]["mia"] for r in refs]
+        over_values = [
+            r["retrain"]["test_acc"] - r["retrain"]["levels"][level]["forget_acc"]
+            for r in refs
+            for level in ("LOW", "MEDIUM")
+        ]
+        print(
+            f"under-forgetting: θr's held-out attack rate minus its rate on the HIGH level, per seed: "
+            f"{[round(v, 4) for v in under_values]}; margin = max(0, worst) = {max(0, max(under_values)):.4f}"
+        )
+        print(
+            f"over-forgetting: θr's test accuracy minus its accuracy on the LOW and MEDIUM levels, per seed: "
+            f"{[round(v, 4) for v in over_values]}; margin = max(0, worst) = {max(0, max(over_values)):.4f}"
+        )
+        limits["under"] = ceil3(max(0.0, max(under_values)))
+        limits["over"] = ceil3(max(0.0, max(over_values)))
+    else:
+        mias = [r["retrain"]["mia"] for r in refs]
+        forget = [r["retrain"]["forget_acc"] for r in refs]
+        print(
+            f"θr MIA on S {mias} (spread {max(mias) - min(mias):.3f}: the attack flips between seeds, "
+            f"no usable reference); θr accuracy on the whole mixed S {forget} (no per-level figures in the file)"
+        )
+        under = difference_error(0.5, per_level, 0.5, HELD_OUT)
+        test_mean = statistics.mean(r["retrain"]["test_acc"] for r in refs)
+        over = difference_error(test_mean, per_level, test_mean, TEST_SET)
+        print(
+            f"under-forgetting (provisional): 1.96·sqrt(0.25/{per_level} + 0.25/{HELD_OUT}) = {under:.4f} "
+            f"(worst-case p = 0.5, {HELD_OUT} held-out = {TEST_SET} test - {SHADOW} shadow)"
+        )
+        print(
+            f"over-forgetting (provisional): θr's value taken as 0 (LOW/MEDIUM classified like test examples); "
+            f"1.96·sqrt(p(1-p)/{per_level} + p(1-p)/{TEST_SET}) at p = θr's mean test accuracy "
+            f"{test_mean:.4f} = {over:.4f}"
+        )
+        limits["under"] = ceil3(under)
+        limits["over"] = ceil3(over)
 
     # How the utility limits treat the benchmark's own rows, θo of the same seed as the last promoted version.
     original = {r["seed"]: r for r in data["rows"] if r["algorithm"] == "original"}

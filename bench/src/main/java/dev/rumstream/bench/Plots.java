@@ -44,7 +44,10 @@ final class Plots {
     ALGORITHM_LABELS.put("SCRUB", "SCRUB");
     ALGORITHM_LABELS.put("RANDOM_LABEL", "Random-label");
     ALGORITHM_LABELS.put("SALUN", "SalUn");
-    ALGORITHM_LABELS.put("RUM", "RUM (full)");
+    ALGORITHM_LABELS.put(
+        QualityBenchmark.FULL_RUM, "full RUM as released (nothing / Fine-tune / SalUn)");
+    ALGORITHM_LABELS.put(QualityBenchmark.RUM_NEG_GRAD_PLUS, "RUM with NegGrad+ as released");
+    ALGORITHM_LABELS.put(QualityBenchmark.PRODUCT, "the product's default policy");
     SHORT.put("FINE_TUNE", "FT");
     SHORT.put("L1_SPARSE", "L1");
     SHORT.put("NEG_GRAD", "NG");
@@ -52,11 +55,13 @@ final class Plots {
     SHORT.put("SCRUB", "SCRUB");
     SHORT.put("RANDOM_LABEL", "RL");
     SHORT.put("SALUN", "SalUn");
-    SHORT.put("RUM", "RUM");
+    SHORT.put(QualityBenchmark.FULL_RUM, "RUM");
+    SHORT.put(QualityBenchmark.RUM_NEG_GRAD_PLUS, "RUM-NG+");
+    SHORT.put(QualityBenchmark.PRODUCT, "product");
     VARIANT_LABELS.put(QualityBenchmark.VANILLA, "Vanilla");
     VARIANT_LABELS.put(QualityBenchmark.SHUFFLE, "Shuffle");
     VARIANT_LABELS.put(QualityBenchmark.RUM_F, "RUM^F");
-    VARIANT_LABELS.put(QualityBenchmark.RUM_FULL, "RUM (full)");
+    VARIANT_LABELS.put(QualityBenchmark.RUM_FULL, "whole policies");
   }
 
   private Plots() {}
@@ -103,18 +108,19 @@ final class Plots {
       Function<Summary, Summary.Interval> value,
       Path file)
       throws IOException {
-    // Full RUM has no Vanilla / Shuffle / RUM^F: XChart takes the categories from the first series,
-    // so it is drawn
-    // as a reference line (with θo, no unlearning) instead of a bar group of its own.
-    Summary fullRum =
-        methods.stream()
-            .filter(s -> s.variant().equals(QualityBenchmark.RUM_FULL))
-            .findFirst()
-            .orElse(null);
+    // Whole policies (full RUM, the product default) have no Vanilla / Shuffle / RUM^F: XChart
+    // takes the categories from the first series, so each is drawn as a reference line (with θo, no
+    // unlearning) instead of a bar group of its own.
+    List<Summary> policies =
+        methods.stream().filter(s -> s.variant().equals(QualityBenchmark.RUM_FULL)).toList();
     List<String> categories = new ArrayList<>();
     for (Map.Entry<String, String> e : ALGORITHM_LABELS.entrySet()) {
-      if (!e.getKey().equals("RUM")
-          && methods.stream().anyMatch(s -> s.algorithm().equals(e.getKey()))) {
+      if (policies.stream().noneMatch(p -> p.algorithm().equals(e.getKey()))
+          && methods.stream()
+              .anyMatch(
+                  s ->
+                      s.algorithm().equals(e.getKey())
+                          && VARIANT_LABELS.containsKey(s.variant()))) {
         categories.add(e.getValue());
       }
     }
@@ -142,6 +148,22 @@ final class Plots {
     chart.getStyler().setYAxisDecimalPattern("0.00");
     chart.getStyler().setOverlapped(false);
     double min = 1;
+    // A run of policies alone: they are the bars.
+    boolean policiesAsBars = categories.isEmpty();
+    if (policiesAsBars) {
+      chart.addSeries(
+          VARIANT_LABELS.get(QualityBenchmark.RUM_FULL),
+          policies.stream().map(p -> SHORT.getOrDefault(p.algorithm(), p.algorithm())).toList(),
+          policies.stream().map(p -> (Number) value.apply(p).mean()).toList(),
+          policies.stream()
+              .map(
+                  p ->
+                      (Number)
+                          (Double.isNaN(value.apply(p).halfWidth())
+                              ? 0.0
+                              : value.apply(p).halfWidth()))
+              .toList());
+    }
     for (Map.Entry<String, String> v : VARIANT_LABELS.entrySet()) {
       if (v.getKey().equals(QualityBenchmark.RUM_FULL)) {
         continue;
@@ -173,8 +195,8 @@ final class Plots {
     if (original != null) {
       min = Math.min(min, value.apply(original).mean());
     }
-    if (fullRum != null) {
-      min = Math.min(min, value.apply(fullRum).mean());
+    for (Summary p : policies) {
+      min = Math.min(min, value.apply(p).mean());
     }
     chart.getStyler().setYAxisMin(Math.max(0, Math.floor(min * 10) / 10 - 0.1));
     chart.getStyler().setYAxisMax(1.0);
@@ -202,18 +224,21 @@ final class Plots {
               base + 0.008,
               false));
     }
-    if (fullRum != null) {
-      double rum = value.apply(fullRum).mean();
-      chart.addAnnotation(new AnnotationLine(rum, false, false));
+    double x = Math.max(1.0, categories.size() - 2.0);
+    for (Summary p : policiesAsBars ? List.<Summary>of() : policies) {
+      double line = value.apply(p).mean();
+      chart.addAnnotation(new AnnotationLine(line, false, false));
       chart.addAnnotation(
           new AnnotationText(
               String.format(
                   java.util.Locale.ROOT,
-                  "full RUM (nothing / Fine-tune / SalUn): %s",
-                  value.apply(fullRum).format()),
-              Math.max(1.0, categories.size() - 2.0),
-              rum + 0.008,
+                  "%s: %s",
+                  ALGORITHM_LABELS.getOrDefault(p.algorithm(), p.algorithm()),
+                  value.apply(p).format()),
+              x,
+              line + 0.008,
               false));
+      x = Math.max(1.0, x - 1.5);
     }
     BitmapEncoder.saveBitmap(chart, file.toString(), BitmapFormat.PNG);
     OUT.println("plot written to " + file);

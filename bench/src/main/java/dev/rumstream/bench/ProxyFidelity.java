@@ -163,10 +163,7 @@ public final class ProxyFidelity implements Callable<Integer> {
     parameters.put(
         "model", "small CNN (conv32-BN-ReLU-pool, conv64-BN-ReLU-pool, fc128-BN-ReLU, linear)");
     parameters.put(
-        "recipe",
-        "SGD lr 0.1 cosine, momentum 0.9, weight decay 5e-4, batch 256, no augmentation, "
-            + epochs
-            + " epochs (θo and every estimator model)");
+        "recipe", QualitySetup.RECIPE + ", " + epochs + " epochs (θo and every estimator model)");
     parameters.put("estimatorFraction", fraction);
     parameters.put("estimatorMaxModels", maxModels);
     parameters.put("estimatorBudgetMinutes", minutes);

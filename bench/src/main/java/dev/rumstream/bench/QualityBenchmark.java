@@ -3,7 +3,7 @@ package dev.rumstream.bench;
 import static dev.rumstream.bench.Machine.loadAverage;
 
 import dev.rumstream.bench.rum.RumPlans;
-import dev.rumstream.engine.UnlearningEngine;
+import dev.rumstream.bench.rum.RumStep;
 import dev.rumstream.engine.algorithms.Unlearner;
 import dev.rumstream.engine.algorithms.UnlearningAlgorithm;
 import dev.rumstream.engine.data.FashionMnist;
@@ -13,10 +13,12 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -62,15 +64,62 @@ public final class QualityBenchmark implements Callable<Integer> {
   static final String VANILLA = "vanilla";
   static final String SHUFFLE = "shuffle";
   static final String RUM_F = "rum_f";
+
+  /** The variant of whole policies: one plan for the forget set, not one algorithm three ways. */
   static final String RUM_FULL = "rum";
+
   static final String ORIGINAL = "original";
+  static final String FULL_RUM = "RUM";
+  static final String RUM_NEG_GRAD_PLUS = "RUM_NG+";
+  static final String PRODUCT = "PRODUCT";
+
+  /** The retain-sample ladder's variant for a size (0 = the whole retain set). */
+  static String ladderVariant(int retain) {
+    return "retain-" + (retain == 0 ? "all" : Integer.toString(retain));
+  }
+
+  /** Which rows a run makes. */
+  enum Rows {
+    /** Every algorithm as Vanilla, Shuffle and RUM^F (the hyper-parameters searched). */
+    TABLE,
+    /** Full RUM as released, RUM with NegGrad+ as released, and the product's default policy. */
+    POLICIES,
+    /** Full RUM and the product default with the retain set sampled per step (--ladder). */
+    LADDER
+  }
 
   @Option(
       names = "--profile",
       description =
-          "quick (minutes on 2 cores, for trying changes) or full (the paper's "
-              + "sizes); default ${DEFAULT-VALUE}")
+          "quick (minutes on 2 cores, for trying changes), converged (the quick subset trained to "
+              + "convergence, levels by the stored memorization estimate, the paper's methods: "
+              + "hours) or full (the paper's sizes: a day); default ${DEFAULT-VALUE}")
   private String profileName = "quick";
+
+  @Option(
+      names = "--levels",
+      description =
+          "memorization (the stored estimate of bench/proxy-fidelity.sh: lowest, nearest 0.5, "
+              + "highest) or proxy (each seed's θo confidence: lowest, nearest the median, highest); "
+              + "default: the profile's. A non-default choice writes quality-<profile>-<levels>.json")
+  private QualitySetup.Levels levels;
+
+  @Option(
+      names = "--rows",
+      split = ",",
+      description =
+          "which rows: TABLE (every algorithm × Vanilla / Shuffle / RUM^F), POLICIES (full RUM, "
+              + "RUM with NegGrad+, the product default), LADDER (--ladder); default all three. "
+              + "With --resume, runs with different --rows add to one results file")
+  private List<Rows> rows = List.of(Rows.POLICIES, Rows.TABLE, Rows.LADDER);
+
+  @Option(
+      names = "--ladder",
+      split = ",",
+      description =
+          "retain examples per step of the ladder rows (0 = the whole retain set); "
+              + "default 500,1000,2000,5000,0")
+  private List<Integer> ladder = List.of(500, 1_000, 2_000, 5_000, 0);
 
   @Option(names = "--seeds", split = ",", description = "seeds, comma-separated (default 1,2,3)")
   private List<Long> seeds = List.of(1L, 2L, 3L);
@@ -209,7 +258,12 @@ public final class QualityBenchmark implements Callable<Integer> {
     QualityProfile.Sizes sizes = profile.sizes;
     int retain = retainCount != null ? retainCount : sizes.retainCount();
     int cap = unlearnEpochs != null ? unlearnEpochs : sizes.unlearnEpochs();
-    String name = profile.name().toLowerCase(Locale.ROOT);
+    QualitySetup.Levels levelsUsed = levels != null ? levels : profile.levels;
+    String name =
+        profile.name().toLowerCase(Locale.ROOT)
+            + (levelsUsed == profile.levels
+                ? ""
+                : "-" + levelsUsed.name().toLowerCase(Locale.ROOT));
     QualitySetup setup =
         QualitySetup.of(
             FashionMnist.load(dataDir, HeldOut.NONE),
@@ -221,13 +275,18 @@ public final class QualityBenchmark implements Callable<Integer> {
             retain,
             cap,
             miaShadow != null ? miaShadow : sizes.miaShadow(),
-            evalRetain != null ? evalRetain : sizes.evalRetain());
+            evalRetain != null ? evalRetain : sizes.evalRetain(),
+            levelsUsed,
+            outDir);
     String loadBefore = loadAverage();
     Instant startedAt = Instant.now();
     if (tune) {
       refuseToReport(tuningSeeds);
     }
     Map<String, Object> parameters = setup.parameters(name, subsetSeed + 1, seeds, algorithms);
+    ProductPolicy product = ProductPolicy.defaults();
+    parameters.put("productPolicy", product.describe());
+    parameters.put("retainLadder", ladder);
     OUT.printf(
         Locale.ROOT,
         "quality benchmark, profile %s: %s; load average %s, %d cores%n",
@@ -246,16 +305,25 @@ public final class QualityBenchmark implements Callable<Integer> {
     if (resume && Files.exists(jsonFile)) {
       results.resumeFrom(BenchJson.MAPPER.readTree(jsonFile.toFile()));
     }
-    int methodRows = 3 * algorithms.size() + (noRum ? 0 : 1);
+    SeedPlan plan = new SeedPlan(chosen, retain, cap, product);
+    int methodRows = plan.rows().size();
     Progress progress = new Progress(seeds.size() * (2 + methodRows));
     for (long seed : seeds) {
-      if (results.seedDone(seed, methodRows)) {
+      if (results.seedDone(seed, plan.rows())) {
         OUT.printf(Locale.ROOT, "seed %d: all %d rows kept from %s%n", seed, methodRows, jsonFile);
         continue;
       }
       try (QualitySeed s = QualitySeed.prepare(setup, seed, progress)) {
         results.addSeed(s);
-        runSeed(s, chosen, retain, cap, results, progress);
+        for (SeedPlan.Row row : plan.rows()) {
+          results.add(
+              seed,
+              row.algorithm(),
+              row.variant(),
+              () ->
+                  QualityRuns.runVariant(
+                      s, progress, row.algorithm(), row.variant(), row.steps().apply(s)));
+        }
       }
     }
     String loadAfter = loadAverage();
@@ -271,6 +339,8 @@ public final class QualityBenchmark implements Callable<Integer> {
     List<Summary> summary = Summary.of(results.rows);
     QualityReport.printSummary(summary, name);
     Plots.draw(summary, name, (String) parameters.get("tuningLabel"), outDir);
+    RetainLadder.report(
+        summary, RetainLadder.policies(BenchJson.MAPPER.valueToTree(parameters)), name, outDir);
     return 0;
   }
 
@@ -317,63 +387,98 @@ public final class QualityBenchmark implements Callable<Integer> {
   }
 
   /**
-   * Every algorithm as Vanilla, Shuffle and RUM^F, then full RUM; rows already kept are skipped.
+   * The rows of every seed, in the order they run: the policies first (they need no search), then
+   * every algorithm as Vanilla, Shuffle and RUM^F, then the retain ladder.
    */
-  private void runSeed(
-      QualitySeed s,
-      Map<UnlearningAlgorithm, Map<String, String>> chosen,
-      int retain,
-      int cap,
-      QualityResults results,
-      Progress progress) {
-    long seed = s.seed();
-    UnlearningEngine engine = s.engine();
-    for (UnlearningAlgorithm algorithm : algorithms) {
-      Map<String, String> hp =
-          QualityRuns.baseHyperParameters(
-              engine, algorithm, chosen.getOrDefault(algorithm, Map.of()), retain, cap);
-      Unlearner unlearner = engine.unlearner(algorithm, hp);
-      String a = algorithm.name();
-      results.add(
-          seed,
-          a,
-          VANILLA,
-          () ->
-              QualityRuns.runVariant(
-                  s, progress, a, VANILLA, RumPlans.vanilla(s.forget(), unlearner)));
-      results.add(
-          seed,
-          a,
-          SHUFFLE,
-          () ->
-              QualityRuns.runVariant(
-                  s, progress, a, SHUFFLE, RumPlans.shuffled(s.forgetSet(), unlearner, seed)));
-      results.add(
-          seed,
-          a,
-          RUM_F,
-          () ->
-              QualityRuns.runVariant(
-                  s,
-                  progress,
+  final class SeedPlan {
+    record Row(String algorithm, String variant, Function<QualitySeed, List<RumStep>> steps) {}
+
+    private final List<Row> rows = new ArrayList<>();
+
+    SeedPlan(
+        Map<UnlearningAlgorithm, Map<String, String>> chosen,
+        int retain,
+        int cap,
+        ProductPolicy product) {
+      if (QualityBenchmark.this.rows.contains(Rows.POLICIES)) {
+        if (!noRum) {
+          rows.add(
+              new Row(
+                  FULL_RUM,
+                  RUM_FULL,
+                  s ->
+                      RumPlans.refined(
+                          s.forgetSet(), QualityRuns.fullRumPlan(s.engine(), retain, cap))));
+        }
+        rows.add(
+            new Row(
+                RUM_NEG_GRAD_PLUS,
+                RUM_FULL,
+                s ->
+                    RumPlans.refined(
+                        s.forgetSet(),
+                        QualityRuns.releasedNegGradPlusPlan(s.engine(), retain, cap))));
+        rows.add(
+            new Row(
+                PRODUCT,
+                RUM_FULL,
+                s ->
+                    RumPlans.refined(
+                        product.refine(s.forget(), s.proxy()), product.plan(s.engine(), -1))));
+      }
+      if (QualityBenchmark.this.rows.contains(Rows.TABLE)) {
+        for (UnlearningAlgorithm algorithm : algorithms) {
+          Map<String, String> overrides = chosen.getOrDefault(algorithm, Map.of());
+          String a = algorithm.name();
+          Function<QualitySeed, Unlearner> unlearner =
+              s ->
+                  s.engine()
+                      .unlearner(
+                          algorithm,
+                          QualityRuns.baseHyperParameters(
+                              s.engine(), algorithm, overrides, retain, cap));
+          rows.add(new Row(a, VANILLA, s -> RumPlans.vanilla(s.forget(), unlearner.apply(s))));
+          rows.add(
+              new Row(
+                  a, SHUFFLE, s -> RumPlans.shuffled(s.forgetSet(), unlearner.apply(s), s.seed())));
+          rows.add(
+              new Row(
                   a,
                   RUM_F,
-                  RumPlans.refined(
-                      s.forgetSet(),
-                      QualityRuns.rumFPlan(engine, algorithm, unlearner, retain, cap))));
+                  s ->
+                      RumPlans.refined(
+                          s.forgetSet(), QualityRuns.sameAtEveryLevel(unlearner.apply(s)))));
+        }
+      }
+      if (QualityBenchmark.this.rows.contains(Rows.LADDER)) {
+        int productRetain =
+            Integer.parseInt(product.workerDefaults().getOrDefault("retain_count", "0"));
+        for (int size : ladder) {
+          if (size != retain) {
+            rows.add(
+                new Row(
+                    FULL_RUM,
+                    ladderVariant(size),
+                    s ->
+                        RumPlans.refined(
+                            s.forgetSet(), QualityRuns.fullRumPlan(s.engine(), size, cap))));
+          }
+          if (size != productRetain) {
+            rows.add(
+                new Row(
+                    PRODUCT,
+                    ladderVariant(size),
+                    s ->
+                        RumPlans.refined(
+                            product.refine(s.forget(), s.proxy()),
+                            product.plan(s.engine(), size))));
+          }
+        }
+      }
     }
-    if (!noRum) {
-      results.add(
-          seed,
-          "RUM",
-          RUM_FULL,
-          () ->
-              QualityRuns.runVariant(
-                  s,
-                  progress,
-                  "RUM",
-                  RUM_FULL,
-                  RumPlans.refined(s.forgetSet(), QualityRuns.fullRumPlan(engine, retain, cap))));
+
+    List<Row> rows() {
+      return rows;
     }
   }
 

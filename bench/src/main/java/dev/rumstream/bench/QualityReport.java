@@ -49,6 +49,11 @@ final class QualityReport {
         name,
         label == null ? "untuned defaults" : label.asText(),
         file.toAbsolutePath().getParent());
+    RetainLadder.report(
+        summary,
+        RetainLadder.policies(root.get("parameters")),
+        name,
+        file.toAbsolutePath().getParent());
     return 0;
   }
 

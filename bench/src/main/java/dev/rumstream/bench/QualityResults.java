@@ -24,6 +24,8 @@ final class QualityResults {
 
   private static final PrintStream OUT = System.out;
   private static final ObjectMapper JSON = BenchJson.MAPPER;
+  private static final java.util.Set<String> SEARCHED =
+      java.util.Set.of(QualityBenchmark.VANILLA, QualityBenchmark.SHUFFLE, QualityBenchmark.RUM_F);
 
   private final Path file;
   private final Map<String, Object> parameters;
@@ -54,14 +56,33 @@ final class QualityResults {
             "miaShadowSize",
             "evalRetainSample",
             "evalTestSample",
-            "hyperParameters")) {
+            "forgetSet")) {
       Object was = JSON.convertValue(earlier.get("parameters").get(key), Object.class);
       if (!Objects.equals(JSON.convertValue(parameters.get(key), Object.class), was)) {
         throw new IllegalStateException(
             "cannot resume " + file + ": " + key + " was " + was + ", now " + parameters.get(key));
       }
     }
-    earlier.get("rows").forEach(r -> rows.add(JSON.convertValue(r, Map.class)));
+    // Rows of searched algorithms are kept only if the search chose the same values.
+    boolean sameSearch =
+        Objects.equals(
+            JSON.convertValue(parameters.get("hyperParameters"), Object.class),
+            JSON.convertValue(earlier.get("parameters").get("hyperParameters"), Object.class));
+    int dropped = 0;
+    for (JsonNode r : earlier.get("rows")) {
+      Map<String, Object> row = JSON.convertValue(r, Map.class);
+      if (sameSearch || !SEARCHED.contains((String) row.get("variant"))) {
+        rows.add(row);
+      } else {
+        dropped++;
+      }
+    }
+    if (dropped > 0) {
+      OUT.printf(
+          Locale.ROOT,
+          "resuming: %d rows of searched algorithms dropped (the hyper-parameters changed)%n",
+          dropped);
+    }
     earlier.get("references").forEach(r -> references.add(JSON.convertValue(r, Map.class)));
     OUT.printf(
         Locale.ROOT,
@@ -71,14 +92,9 @@ final class QualityResults {
         earlier.get("date").asText());
   }
 
-  boolean seedDone(long seed, int methodRows) {
-    return rows.stream()
-            .filter(
-                r ->
-                    ((Number) r.get("seed")).longValue() == seed
-                        && !ORIGINAL.equals(r.get("variant")))
-            .count()
-        >= methodRows;
+  /** Whether every planned row of the seed is kept already. */
+  boolean seedDone(long seed, List<QualityBenchmark.SeedPlan.Row> planned) {
+    return planned.stream().allMatch(r -> has(seed, r.algorithm(), r.variant()));
   }
 
   void addSeed(QualitySeed s) {
@@ -90,7 +106,7 @@ final class QualityResults {
               ORIGINAL,
               s.seed(),
               s.before(),
-              s.reference(),
+              s.reference().whole(),
               0,
               s.retrainSeconds(),
               Map.of()));

@@ -11,6 +11,7 @@ import dev.rumstream.engine.algorithms.UnlearningAlgorithm;
 import dev.rumstream.engine.algorithms.UnlearningOutcome;
 import dev.rumstream.engine.data.DeletionLedger;
 import dev.rumstream.engine.eval.Measurement;
+import dev.rumstream.engine.eval.PartMeasurement;
 import dev.rumstream.engine.eval.TugOfWar;
 import dev.rumstream.engine.memorization.MemorizationLevel;
 import dev.rumstream.engine.model.Classifier;
@@ -52,54 +53,41 @@ final class QualityRuns {
     return hp;
   }
 
-  /**
-   * RUM^F: the same algorithm on every level. NegGrad+ takes the per-step values released with the
-   * proxy RUM (main_rum_proxy.py: α 0.99 / 0.97 / 0.97, lr 0.01 / 0.01 / 0.001, epochs 5 / 5 / 10);
-   * the others use their defaults at every step.
-   */
-  static Map<MemorizationLevel, Unlearner> rumFPlan(
-      UnlearningEngine engine,
-      UnlearningAlgorithm algorithm,
-      Unlearner unlearner,
-      int retain,
-      int cap) {
+  /** RUM^F: the same unlearner (the algorithm's searched values) on every level. */
+  static Map<MemorizationLevel, Unlearner> sameAtEveryLevel(Unlearner unlearner) {
     Map<MemorizationLevel, Unlearner> plan = new EnumMap<>(MemorizationLevel.class);
-    if (algorithm == UnlearningAlgorithm.NEG_GRAD_PLUS) {
-      plan.put(
-          MemorizationLevel.LOW,
-          engine.unlearner(
-              algorithm,
-              baseHyperParameters(
-                  engine,
-                  algorithm,
-                  Map.of("alpha", "0.99", "lr", "0.01", "epochs", "5"),
-                  retain,
-                  cap)));
-      plan.put(
-          MemorizationLevel.MEDIUM,
-          engine.unlearner(
-              algorithm,
-              baseHyperParameters(
-                  engine,
-                  algorithm,
-                  Map.of("alpha", "0.97", "lr", "0.01", "epochs", "5"),
-                  retain,
-                  cap)));
-      plan.put(
-          MemorizationLevel.HIGH,
-          engine.unlearner(
-              algorithm,
-              baseHyperParameters(
-                  engine,
-                  algorithm,
-                  Map.of("alpha", "0.97", "lr", "0.001", "epochs", "10"),
-                  retain,
-                  cap)));
-    } else {
-      for (MemorizationLevel level : MemorizationLevel.values()) {
-        plan.put(level, unlearner);
-      }
+    for (MemorizationLevel level : MemorizationLevel.values()) {
+      plan.put(level, unlearner);
     }
+    return plan;
+  }
+
+  /**
+   * RUM with NegGrad+ at every level and the per-step values released with the proxy RUM
+   * (main_rum_proxy.py: α 0.99 / 0.97 / 0.97, lr 0.01 / 0.01 / 0.001, epochs 5 / 5 / 10).
+   */
+  static Map<MemorizationLevel, Unlearner> releasedNegGradPlusPlan(
+      UnlearningEngine engine, int retain, int cap) {
+    UnlearningAlgorithm ngp = UnlearningAlgorithm.NEG_GRAD_PLUS;
+    Map<MemorizationLevel, Unlearner> plan = new EnumMap<>(MemorizationLevel.class);
+    plan.put(
+        MemorizationLevel.LOW,
+        engine.unlearner(
+            ngp,
+            baseHyperParameters(
+                engine, ngp, Map.of("alpha", "0.99", "lr", "0.01", "epochs", "5"), retain, cap)));
+    plan.put(
+        MemorizationLevel.MEDIUM,
+        engine.unlearner(
+            ngp,
+            baseHyperParameters(
+                engine, ngp, Map.of("alpha", "0.97", "lr", "0.01", "epochs", "5"), retain, cap)));
+    plan.put(
+        MemorizationLevel.HIGH,
+        engine.unlearner(
+            ngp,
+            baseHyperParameters(
+                engine, ngp, Map.of("alpha", "0.97", "lr", "0.001", "epochs", "10"), retain, cap)));
     return plan;
   }
 
@@ -154,7 +142,8 @@ final class QualityRuns {
           new Rum(s.engine().data().train())
               .run(model, Optional.of(s.original()), plan, DeletionLedger.empty());
       double seconds = (System.nanoTime() - t0) / 1e9;
-      Measurement after = s.measure(model);
+      PartMeasurement measured = s.measure(model);
+      Measurement after = measured.whole();
       Map<String, Object> steps = new LinkedHashMap<>();
       for (RumStepResult r : results) {
         UnlearningOutcome o = r.outcome();
@@ -171,8 +160,8 @@ final class QualityRuns {
               algorithm,
               variant,
               s.seed(),
-              after,
-              s.reference(),
+              measured,
+              s.reference().whole(),
               seconds,
               s.retrainSeconds(),
               steps);
@@ -197,11 +186,12 @@ final class QualityRuns {
       String algorithm,
       String variant,
       long seed,
-      Measurement m,
+      PartMeasurement measured,
       Measurement reference,
       double seconds,
       double retrainSeconds,
       Map<String, Object> steps) {
+    Measurement m = measured.whole();
     Map<String, Object> row = new LinkedHashMap<>();
     row.put("algorithm", algorithm);
     row.put("variant", variant);
@@ -214,7 +204,10 @@ final class QualityRuns {
     row.put("forget_acc", round(m.accuracies().forget(), 6));
     row.put("retain_acc", round(m.accuracies().retain(), 6));
     row.put("test_acc", round(m.accuracies().test(), 6));
-    row.put("mia", round(m.mia(), 6));
+    Map<String, Object> figures = QualitySeed.measurementMap(measured);
+    row.put("mia", figures.get("mia"));
+    row.put("held_out_mia", figures.get("held_out_mia"));
+    row.put("levels", figures.get("levels"));
     row.put("seconds", round(seconds, 3));
     row.put("retrain_seconds", round(retrainSeconds, 3));
     if (!steps.isEmpty()) {

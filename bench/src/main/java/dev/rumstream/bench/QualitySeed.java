@@ -12,15 +12,15 @@ import dev.rumstream.engine.data.DeletionLedger;
 import dev.rumstream.engine.data.ImageDataset;
 import dev.rumstream.engine.eval.EvaluationSets;
 import dev.rumstream.engine.eval.Measurement;
+import dev.rumstream.engine.eval.PartMeasurement;
 import dev.rumstream.engine.memorization.MemorizationLevel;
+import dev.rumstream.engine.memorization.MemorizationScores;
 import dev.rumstream.engine.memorization.ProxyKind;
 import dev.rumstream.engine.model.Classifier;
 import dev.rumstream.engine.model.ModelSpec;
 import dev.rumstream.engine.train.TrainingRecipe;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -36,8 +36,9 @@ record QualitySeed(
     EvaluationSets sets,
     Classifier original,
     RefinedForgetSet forgetSet,
-    Measurement before,
-    Measurement reference,
+    MemorizationScores proxy,
+    PartMeasurement before,
+    PartMeasurement reference,
     double retrainSeconds,
     Map<String, Object> summary)
     implements AutoCloseable {
@@ -46,9 +47,19 @@ record QualitySeed(
     return forgetSet.all();
   }
 
-  /** Measures a model of this seed on the seed's sets. */
-  Measurement measure(Classifier model) {
-    return engine.measure(model, sets);
+  /** Measures a model of this seed on the seed's sets, each memorization level on its own too. */
+  PartMeasurement measure(Classifier model) {
+    return measure(engine, sets, forgetSet, model);
+  }
+
+  private static PartMeasurement measure(
+      UnlearningEngine engine, EvaluationSets sets, RefinedForgetSet forgetSet, Classifier model) {
+    int[][] levels = new int[MemorizationLevel.values().length][];
+    for (MemorizationLevel level : MemorizationLevel.values()) {
+      levels[level.ordinal()] =
+          Arrays.stream(forgetSet.level(level)).mapToInt(engine.data().train()::rowOf).toArray();
+    }
+    return engine.measure(model, sets, levels);
   }
 
   @Override
@@ -75,23 +86,28 @@ record QualitySeed(
         engine.trainOriginal(ModelSpec.smallCnn(train), TrainingRecipe.paper(setup.epochs(), seed));
     double originalSeconds = (System.nanoTime() - t0) / 1e9;
     Classifier original = trained.model();
+    MemorizationScores proxy = trained.proxies().scores(ProxyKind.CONFIDENCE);
     RefinedForgetSet forgetSet =
-        Refinement.mixed(trained.proxies().scores(ProxyKind.CONFIDENCE), setup.perLevel());
+        setup.levels() == QualitySetup.Levels.MEMORIZATION
+            ? setup.estimate().mixed(setup.perLevel())
+            : Refinement.mixed(proxy, setup.perLevel());
     long[] forget = forgetSet.all();
     EvaluationSets sets =
         EvaluationSets.of(train, setup.evalTest(), forget, DeletionLedger.empty())
             .withRetainSample(setup.evalRetain(), seed * 7919 + 17);
-    Measurement before = engine.measure(original, sets);
+    PartMeasurement before = measure(engine, sets, forgetSet, original);
+    double trainAccuracy = engine.accuracy(original, train.allRows());
     progress.done(
         String.format(
             Locale.ROOT,
-            "%.1f s, test acc %.4f, θo acc on S low/med/high %s",
+            "%.1f s, train acc %.4f, test acc %.4f, θo acc on S low/med/high %s",
             originalSeconds,
-            before.accuracies().test(),
-            levelAccuracies(engine, original, forgetSet)));
+            trainAccuracy,
+            before.whole().accuracies().test(),
+            levels(before.accuracies())));
 
     progress.start("seed " + seed + ": retrain θr on D_train \\ S (" + setup.epochs() + " epochs)");
-    Measurement reference;
+    PartMeasurement reference;
     double retrainSeconds;
     try (Classifier retrained = original.copy()) {
       long r0 = System.nanoTime();
@@ -103,20 +119,23 @@ record QualitySeed(
           forget,
           DeletionLedger.empty());
       retrainSeconds = (System.nanoTime() - r0) / 1e9;
-      reference = engine.measure(retrained, sets);
+      reference = measure(engine, sets, forgetSet, retrained);
+      Measurement r = reference.whole();
       progress.done(
           String.format(
               Locale.ROOT,
-              "%.1f s, acc S/R/test %.4f/%.4f/%.4f, MIA %.3f",
+              "%.1f s, acc S/R/test %.4f/%.4f/%.4f, acc on S low/med/high %s, MIA %.3f",
               retrainSeconds,
-              reference.accuracies().forget(),
-              reference.accuracies().retain(),
-              reference.accuracies().test(),
-              reference.mia()));
+              r.accuracies().forget(),
+              r.accuracies().retain(),
+              r.accuracies().test(),
+              levels(reference.accuracies()),
+              r.mia()));
     }
     Map<String, Object> ref = new LinkedHashMap<>();
     ref.put("seed", seed);
     ref.put("original_seconds", round(originalSeconds, 2));
+    ref.put("original_train_acc", round(trainAccuracy, 6));
     ref.put("original", measurementMap(before));
     ref.put("retrain_seconds", round(retrainSeconds, 2));
     ref.put("retrain", measurementMap(reference));
@@ -130,27 +149,34 @@ record QualitySeed(
             "high",
             forgetSet.level(MemorizationLevel.HIGH)));
     return new QualitySeed(
-        seed, engine, sets, original, forgetSet, before, reference, retrainSeconds, ref);
+        seed, engine, sets, original, forgetSet, proxy, before, reference, retrainSeconds, ref);
   }
 
-  /** θo's accuracy on each third of S (how hard each level is). */
-  private static String levelAccuracies(
-      UnlearningEngine engine, Classifier model, RefinedForgetSet forgetSet) {
-    List<String> parts = new ArrayList<>();
-    for (MemorizationLevel level : MemorizationLevel.values()) {
-      int[] rows =
-          Arrays.stream(forgetSet.level(level)).mapToInt(engine.data().train()::rowOf).toArray();
-      parts.add(String.format(Locale.ROOT, "%.2f", engine.accuracy(model, rows)));
-    }
-    return String.join("/", parts);
+  private static String levels(double[] values) {
+    return String.join(
+        "/", Arrays.stream(values).mapToObj(v -> String.format(Locale.ROOT, "%.2f", v)).toList());
   }
 
-  static Map<String, Object> measurementMap(Measurement m) {
+  /**
+   * The whole-set figures, the attack's held-out rate and each level's accuracy and attack rate.
+   */
+  static Map<String, Object> measurementMap(PartMeasurement pm) {
+    Measurement m = pm.whole();
     Map<String, Object> map = new LinkedHashMap<>();
     map.put("forget_acc", round(m.accuracies().forget(), 6));
     map.put("retain_acc", round(m.accuracies().retain(), 6));
     map.put("test_acc", round(m.accuracies().test(), 6));
     map.put("mia", round(m.mia(), 6));
+    map.put("held_out_mia", round(m.heldOutMia(), 6));
+    Map<String, Object> levels = new LinkedHashMap<>();
+    for (MemorizationLevel level : MemorizationLevel.values()) {
+      levels.put(
+          level.name(),
+          Map.of(
+              "forget_acc", round(pm.accuracies()[level.ordinal()], 6),
+              "mia", round(pm.mias()[level.ordinal()], 6)));
+    }
+    map.put("levels", levels);
     return map;
   }
 }

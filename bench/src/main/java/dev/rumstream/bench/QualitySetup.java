@@ -3,6 +3,7 @@ package dev.rumstream.bench;
 import dev.rumstream.engine.algorithms.UnlearningAlgorithm;
 import dev.rumstream.engine.data.DatasetSplits;
 import dev.rumstream.engine.data.ImageDataset;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,21 @@ record QualitySetup(
     int cap,
     int shadow,
     int evalRetain,
-    Long subsetSeed) {
+    Long subsetSeed,
+    Levels levels,
+    MemorizationEstimate estimate) {
+
+  /** How the forget set's memorization levels are made. */
+  enum Levels {
+    /** By the stored Feldman estimate: lowest, nearest 0.5, highest (the paper's). */
+    MEMORIZATION,
+    /** By each seed's θo confidence proxy: lowest, nearest the median, highest. */
+    PROXY
+  }
+
+  /** θo's and θr's recipe (TrainingRecipe.paper), as the results files name it. */
+  static final String RECIPE =
+      "SGD lr 0.1 cosine, momentum 0.9, weight decay 5e-4, batch 256, no augmentation";
 
   /**
    * The data of a run: a fixed random training subset of {@code trainSize} (0 = all) and a fixed
@@ -40,7 +55,9 @@ record QualitySetup(
       int retain,
       int cap,
       int shadow,
-      int evalRetain) {
+      int evalRetain,
+      Levels levels,
+      Path resultsDir) {
     DatasetSplits splits = all;
     boolean subset = trainSize > 0 && trainSize < all.train().size();
     if (subset) {
@@ -54,6 +71,7 @@ record QualitySetup(
     if (evalTestSize > 0 && evalTestSize < evalTest.size()) {
       evalTest = Subsets.first(evalTest, subsetSeed + 1, evalTestSize, "fashion-mnist-test");
     }
+    Long subsetSeedOrNull = subset ? subsetSeed : null;
     return new QualitySetup(
         splits,
         evalTest,
@@ -63,7 +81,11 @@ record QualitySetup(
         cap,
         shadow,
         evalRetain,
-        subset ? subsetSeed : null);
+        subsetSeedOrNull,
+        levels,
+        levels == Levels.MEMORIZATION
+            ? MemorizationEstimate.read(resultsDir, splits.train(), subsetSeedOrNull, epochs)
+            : null);
   }
 
   /** The run's parameters as the results file records them. */
@@ -91,18 +113,29 @@ record QualitySetup(
                 + testSampleSeed
                 + ", same everywhere)");
     parameters.put("epochsOriginalAndRetrain", epochs);
-    parameters.put(
-        "trainingRecipe",
-        "SGD lr 0.1 cosine, momentum 0.9, weight decay 5e-4, batch 256, no augmentation");
+    parameters.put("trainingRecipe", RECIPE);
     parameters.put(
         "forgetSet",
-        "mix by the CONFIDENCE proxy of θo: "
-            + perLevel
-            + " lowest + "
-            + perLevel
-            + " nearest median + "
-            + perLevel
-            + " highest memorization");
+        levels == Levels.MEMORIZATION
+            ? "mix by the stored memorization estimate ("
+                + estimate.models()
+                + " models): "
+                + perLevel
+                + " lowest + "
+                + perLevel
+                + " nearest 0.5 + "
+                + perLevel
+                + " highest, the same for every seed"
+            : "mix by the CONFIDENCE proxy of θo: "
+                + perLevel
+                + " lowest + "
+                + perLevel
+                + " nearest median + "
+                + perLevel
+                + " highest memorization");
+    if (estimate != null) {
+      parameters.put("memorizationLevels", estimate.report(estimate.mixed(perLevel)));
+    }
     parameters.put("forgetSize", 3 * perLevel);
     parameters.put("retainCountPerStep", retain);
     parameters.put("unlearnEpochsCap", cap);

@@ -12,6 +12,7 @@ import dev.rumstream.engine.data.ImageDataset;
 import dev.rumstream.engine.eval.EvaluationSets;
 import dev.rumstream.engine.eval.Evaluator;
 import dev.rumstream.engine.eval.Measurement;
+import dev.rumstream.engine.eval.PartMeasurement;
 import dev.rumstream.engine.eval.UnlearningReport;
 import dev.rumstream.engine.memorization.HoldoutRetraining;
 import dev.rumstream.engine.memorization.LearningEventProxies;
@@ -170,6 +171,14 @@ public final class UnlearningEngine {
   /** Measures a model on sets the caller chose (e.g. samples shared by many models). */
   public Measurement measure(Classifier model, EvaluationSets sets) {
     return evaluator.measure(model, sets, false);
+  }
+
+  /**
+   * Measures a model on sets the caller chose, with each part of the forget set (e.g. each
+   * memorization level) measured on its own too.
+   */
+  public PartMeasurement measure(Classifier model, EvaluationSets sets, int[]... forgetParts) {
+    return evaluator.measure(model, sets, forgetParts);
   }
 
   /** The model's accuracy on these rows of the training data. */

@@ -20,7 +20,7 @@ import java.util.List;
  * evidence, and, once the last job of a forget set is stored, a COMPLETED receipt for every request
  * of the set.
  */
-final class Announcements {
+public final class Announcements {
   private Announcements() {}
 
   static ModelVersion version(VersionManifest manifest, ModelStore store) {
@@ -53,20 +53,34 @@ final class Announcements {
    * with the training-set tertiles the streams app cuts at.
    */
   static List<MemorizationScore> scores(VersionManifest version, MemorizationScores scores) {
+    return scores(
+        version.modelId(), version.version(), version.datasetId(), version.createdAt(), scores);
+  }
+
+  /**
+   * Scores as the worker publishes them (public so that the quality benchmark refines forget sets
+   * exactly as the streams app does).
+   */
+  public static List<MemorizationScore> scores(
+      String modelId,
+      long version,
+      String datasetId,
+      java.time.Instant computedAt,
+      MemorizationScores scores) {
     ScoreDistribution distribution = Bootstrap.distribution(scores.values());
     List<MemorizationScore> records = new java.util.ArrayList<>(scores.size());
     for (int i = 0; i < scores.size(); i++) {
       records.add(
           MemorizationScore.newBuilder()
-              .setModelId(version.modelId())
-              .setModelVersion(version.version())
+              .setModelId(modelId)
+              .setModelVersion(version)
               .setExampleId(scores.ids()[i])
               .setProxy(ContractEnums.contract(Bootstrap.PROXY))
               .setScore(scores.values()[i])
               .setHigherIsMoreMemorized(Bootstrap.PROXY.higherIsMoreMemorized())
               .setDistribution(distribution)
-              .setDatasetId(version.datasetId())
-              .setComputedAt(version.createdAt())
+              .setDatasetId(datasetId)
+              .setComputedAt(computedAt)
               .build());
     }
     return records;

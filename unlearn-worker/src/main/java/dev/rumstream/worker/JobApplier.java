@@ -350,15 +350,25 @@ public final class JobApplier {
     }
   }
 
-  /**
-   * The job's hyper-parameters plus the worker's defaults for those the algorithm has and the job
-   * left out. SalUn's mask always comes from the model being unlearned: older versions are purged.
-   */
   private Map<String, String> hyperParameters(
       UnlearningAlgorithm algorithm, Map<String, String> fromJob) {
-    Map<String, String> known = engine.defaultHyperParameters(algorithm);
+    return hyperParameters(
+        engine.defaultHyperParameters(algorithm), defaultHyperParameters, algorithm, fromJob);
+  }
+
+  /**
+   * The job's hyper-parameters plus the worker's defaults for those the algorithm has ({@code
+   * known}) and the job left out. SalUn's mask always comes from the model being unlearned: older
+   * versions are purged. Public so that the quality benchmark runs the product's policy exactly as
+   * the worker does.
+   */
+  public static Map<String, String> hyperParameters(
+      Map<String, String> known,
+      Map<String, String> workerDefaults,
+      UnlearningAlgorithm algorithm,
+      Map<String, String> fromJob) {
     Map<String, String> merged = new HashMap<>(fromJob);
-    defaultHyperParameters.forEach(
+    workerDefaults.forEach(
         (name, value) -> {
           if (known.containsKey(name)) {
             merged.putIfAbsent(name, value);

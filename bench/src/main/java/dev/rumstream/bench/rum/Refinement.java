@@ -3,11 +3,13 @@ package dev.rumstream.bench.rum;
 import dev.rumstream.engine.memorization.MemorizationLevel;
 import dev.rumstream.engine.memorization.MemorizationScores;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.IntStream;
 
 /**
  * RUM's refinement F by memorization proxy, for benchmarks and for forget sets that arrive
@@ -18,12 +20,36 @@ public final class Refinement {
   private Refinement() {}
 
   /**
-   * The paper's benchmark forget set ({@code mem=mix}): the {@code perLevel} least memorized
-   * examples, the {@code perLevel} whose score is closest to the median, and the {@code perLevel}
-   * most memorized, disjoint.
+   * The paper's benchmark forget set ({@code mem=mix}) by a proxy: the {@code perLevel} least
+   * memorized examples, the {@code perLevel} whose score is closest to the median, and the {@code
+   * perLevel} most memorized, disjoint.
    */
   public static RefinedForgetSet mixed(MemorizationScores scores, int perLevel) {
-    int[] order = scores.leastToMostMemorized();
+    return mixed(
+        scores.ids(), scores.values(), scores.leastToMostMemorized(), perLevel, scores.median());
+  }
+
+  /**
+   * The same by memorization estimates themselves (Feldman's, rising with memorization): medium is
+   * the {@code perLevel} closest to 0.5, as the paper makes it (rum-method.md §3.3).
+   */
+  public static RefinedForgetSet mixedByMemorization(
+      long[] ids, double[] memorization, int perLevel) {
+    int[] order =
+        IntStream.range(0, ids.length)
+            .filter(i -> !Double.isNaN(memorization[i]))
+            .boxed()
+            .sorted(
+                Comparator.<Integer>comparingDouble(i -> memorization[i])
+                    .thenComparingLong(i -> ids[i]))
+            .mapToInt(Integer::intValue)
+            .toArray();
+    return mixed(ids, memorization, order, perLevel, 0.5);
+  }
+
+  /** Lowest, nearest {@code mediumTarget} and highest, by {@code order} (least memorized first). */
+  private static RefinedForgetSet mixed(
+      long[] ids, double[] values, int[] order, int perLevel, double mediumTarget) {
     if (order.length < 3 * perLevel) {
       throw new IllegalArgumentException(
           "need " + 3 * perLevel + " scored examples, have " + order.length);
@@ -32,12 +58,11 @@ public final class Refinement {
     long[] low = new long[perLevel];
     long[] high = new long[perLevel];
     for (int i = 0; i < perLevel; i++) {
-      low[i] = scores.ids()[order[i]];
-      high[i] = scores.ids()[order[order.length - 1 - i]];
+      low[i] = ids[order[i]];
+      high[i] = ids[order[order.length - 1 - i]];
       taken.add(order[i]);
       taken.add(order[order.length - 1 - i]);
     }
-    double median = scores.median();
     List<Integer> byDistance = new ArrayList<>();
     for (int index : order) {
       if (!taken.contains(index)) {
@@ -45,10 +70,9 @@ public final class Refinement {
       }
     }
     byDistance.sort(
-        java.util.Comparator.<Integer>comparingDouble(i -> Math.abs(scores.values()[i] - median))
-            .thenComparingLong(i -> scores.ids()[i]));
-    long[] medium =
-        byDistance.subList(0, perLevel).stream().mapToLong(i -> scores.ids()[i]).toArray();
+        Comparator.<Integer>comparingDouble(i -> Math.abs(values[i] - mediumTarget))
+            .thenComparingLong(i -> ids[i]));
+    long[] medium = byDistance.subList(0, perLevel).stream().mapToLong(i -> ids[i]).toArray();
     return RefinedForgetSet.of(low, medium, high);
   }
 
@@ -69,7 +93,7 @@ public final class Refinement {
         scored.add(id);
       }
     }
-    java.util.Comparator<Long> least = java.util.Comparator.comparingDouble(byId::get);
+    Comparator<Long> least = Comparator.comparingDouble(byId::get);
     if (!scores.kind().higherIsMoreMemorized()) {
       least = least.reversed();
     }

@@ -46,4 +46,26 @@ class RefinementTest {
     assertThat(refined.level(MemorizationLevel.HIGH)).containsExactly(3, 4, 99);
     assertThat(refined.size()).isEqualTo(7);
   }
+
+  @Test
+  void byMemorizationMediumIsNearestOneHalfNotTheMedian() {
+    // Estimates 0.00, 0.05, ..., 0.95 for ids 100..119: the median is 0.475, one half is 0.50.
+    long[] ids = LongStream.range(100, 120).toArray();
+    double[] mem = LongStream.range(0, 20).mapToDouble(i -> i * 0.05).toArray();
+    RefinedForgetSet mixed = Refinement.mixedByMemorization(ids, mem, 3);
+    assertThat(mixed.level(MemorizationLevel.LOW)).containsExactly(100, 101, 102);
+    assertThat(mixed.level(MemorizationLevel.HIGH)).containsExactly(117, 118, 119);
+    // 0.50 (id 110), then 0.45 and 0.55 tie at 0.05 from it: the lower id first.
+    assertThat(mixed.level(MemorizationLevel.MEDIUM)).containsExactly(109, 110, 111);
+  }
+
+  @Test
+  void byMemorizationRefusesTooFewScoredExamples() {
+    long[] ids = {1, 2, 3, 4, 5};
+    double[] mem = {0.1, Double.NaN, 0.5, 0.9, 0.2};
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> Refinement.mixedByMemorization(ids, mem, 2))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("need 6 scored examples, have 4");
+  }
 }

@@ -51,16 +51,18 @@ public final class Evaluator {
   }
 
   /**
-   * The attack's non-member fractions on the forget set and on the test examples after the first n
-   * (held out from its fit).
+   * The attack's non-member fractions on the forget set, on the test examples after the first n
+   * (held out from its fit), then on each extra target.
    */
-  private static double[] attack(Predictions retain, Predictions test, Predictions forget, int n) {
+  private static double[] attack(
+      Predictions retain, Predictions test, Predictions forget, int n, double[]... extra) {
     double[] testConfidence = test.trueClassConfidence();
+    double[][] targets = new double[2 + extra.length][];
+    targets[0] = forget.trueClassConfidence();
+    targets[1] = Arrays.copyOfRange(testConfidence, n, testConfidence.length);
+    System.arraycopy(extra, 0, targets, 2, extra.length);
     return MembershipInference.nonMemberFractions(
-        Arrays.copyOf(retain.trueClassConfidence(), n),
-        Arrays.copyOf(testConfidence, n),
-        forget.trueClassConfidence(),
-        Arrays.copyOfRange(testConfidence, n, testConfidence.length));
+        Arrays.copyOf(retain.trueClassConfidence(), n), Arrays.copyOf(testConfidence, n), targets);
   }
 
   private int shadowSize(EvaluationSets sets) {
@@ -89,6 +91,47 @@ public final class Evaluator {
    * Accuracies, MIA and optionally entanglement. Every example is predicted once: the attack's
    * shadow sets are the first rows of the retain and test predictions the accuracies already need.
    */
+  /**
+   * As {@link #measure(Classifier, EvaluationSets, boolean)} without entanglement, plus the
+   * accuracy and attack rate of each part of the forget set (rows of {@code sets.train()}, each a
+   * subset of the forget rows), all from one prediction pass and one attack fit.
+   */
+  public PartMeasurement measure(Classifier model, EvaluationSets sets, int[]... parts) {
+    Predictions forget = inference.predict(model, sets.train(), sets.forgetRows());
+    Predictions retain = inference.predict(model, sets.train(), sets.retainRows());
+    Predictions test = inference.predict(model, sets.test(), sets.test().allRows());
+    double[][] partConfidence = new double[parts.length][];
+    double[] accuracies = new double[parts.length];
+    for (int p = 0; p < parts.length; p++) {
+      int[] positions =
+          Arrays.stream(parts[p])
+              .map(
+                  row -> {
+                    int at = Arrays.binarySearch(sets.forgetRows(), row);
+                    if (at < 0) {
+                      throw new IllegalArgumentException("row " + row + " is not a forget row");
+                    }
+                    return at;
+                  })
+              .toArray();
+      partConfidence[p] =
+          Arrays.stream(positions).mapToDouble(i -> forget.trueClassConfidence()[i]).toArray();
+      accuracies[p] =
+          positions.length == 0
+              ? Double.NaN
+              : Arrays.stream(positions).filter(i -> forget.correct()[i]).count()
+                  / (double) positions.length;
+    }
+    double[] attack = attack(retain, test, forget, shadowSize(sets), partConfidence);
+    Measurement whole =
+        new Measurement(
+            new Accuracies(forget.accuracy(), retain.accuracy(), test.accuracy()),
+            attack[0],
+            attack[1],
+            OptionalDouble.empty());
+    return new PartMeasurement(whole, accuracies, Arrays.copyOfRange(attack, 2, attack.length));
+  }
+
   public Measurement measure(Classifier model, EvaluationSets sets, boolean withEntanglement) {
     Predictions forget = inference.predict(model, sets.train(), sets.forgetRows());
     Predictions retain = inference.predict(model, sets.train(), sets.retainRows());

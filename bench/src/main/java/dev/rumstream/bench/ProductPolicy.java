@@ -1,0 +1,104 @@
+package dev.rumstream.bench;
+
+import dev.rumstream.avro.ForgetExample;
+import dev.rumstream.avro.MemorizationScore;
+import dev.rumstream.bench.rum.RefinedForgetSet;
+import dev.rumstream.config.Settings;
+import dev.rumstream.engine.UnlearningEngine;
+import dev.rumstream.engine.algorithms.Unlearner;
+import dev.rumstream.engine.algorithms.UnlearningAlgorithm;
+import dev.rumstream.engine.memorization.MemorizationLevel;
+import dev.rumstream.engine.memorization.MemorizationScores;
+import dev.rumstream.streams.StreamsApp;
+import dev.rumstream.streams.TopologyConfig;
+import dev.rumstream.streams.refine.LevelPlan;
+import dev.rumstream.streams.refine.Refiner;
+import dev.rumstream.worker.Announcements;
+import dev.rumstream.worker.ContractEnums;
+import dev.rumstream.worker.JobApplier;
+import dev.rumstream.worker.WorkerConfig;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The product's default policy exactly as the streams app and the worker run it, from their own
+ * defaults files and code: a forget set is refined by the streams app's {@link Refiner} with its
+ * default cut rule on θo's scores as the worker publishes them (the confidence proxy with its
+ * training-set tertiles), and each level gets the default preset's algorithm and hyper-parameters
+ * merged with the worker's job defaults as {@link JobApplier} merges them. The promotion gate is
+ * not applied here: what it would decide is computed from the rows (RESULTS.md).
+ */
+record ProductPolicy(TopologyConfig streams, Map<String, String> workerDefaults) {
+
+  static ProductPolicy defaults() {
+    return new ProductPolicy(
+        TopologyConfig.from(Settings.of(StreamsApp.DEFAULTS, Map.of())),
+        WorkerConfig.from(Settings.of(WorkerConfig.DEFAULTS, Map.of())).defaultHyperParameters());
+  }
+
+  /** The forget set's levels as the streams app assigns them from θo's published scores. */
+  RefinedForgetSet refine(long[] forget, MemorizationScores scoresOfOriginal) {
+    Map<Long, MemorizationScore> published = new HashMap<>();
+    for (MemorizationScore score :
+        Announcements.scores("quality", 0, "quality", Instant.EPOCH, scoresOfOriginal)) {
+      published.put(score.getExampleId(), score);
+    }
+    List<Refiner.Candidate> candidates = new ArrayList<>();
+    for (long id : forget) {
+      candidates.add(new Refiner.Candidate(id, List.of()));
+    }
+    Refiner.Refined refined = new Refiner(streams.cutRule()).refine(candidates, published::get);
+    Map<MemorizationLevel, List<Long>> byLevel = new EnumMap<>(MemorizationLevel.class);
+    for (ForgetExample example : refined.examples()) {
+      byLevel
+          .computeIfAbsent(ContractEnums.level(example.getLevel()), l -> new ArrayList<>())
+          .add(example.getExampleId());
+    }
+    Map<MemorizationLevel, long[]> levels = new EnumMap<>(MemorizationLevel.class);
+    byLevel.forEach((l, ids) -> levels.put(l, ids.stream().mapToLong(Long::longValue).toArray()));
+    return new RefinedForgetSet(levels);
+  }
+
+  /**
+   * Each level's unlearner as the worker would build it; {@code retainCount} ≥ 0 replaces the
+   * retain sample of the algorithms that take one (0 = the whole retain set), -1 keeps the
+   * worker's.
+   */
+  Map<MemorizationLevel, Unlearner> plan(UnlearningEngine engine, int retainCount) {
+    Map<MemorizationLevel, Unlearner> plan = new EnumMap<>(MemorizationLevel.class);
+    for (MemorizationLevel level : MemorizationLevel.values()) {
+      LevelPlan levelPlan = streams.policy().plan(ContractEnums.contract(level));
+      UnlearningAlgorithm algorithm = ContractEnums.algorithm(levelPlan.algorithm());
+      Map<String, String> known = engine.defaultHyperParameters(algorithm);
+      Map<String, String> hp =
+          new TreeMap<>(
+              JobApplier.hyperParameters(
+                  known, workerDefaults, algorithm, levelPlan.hyperParameters()));
+      if (retainCount >= 0 && known.containsKey("retain_count")) {
+        hp.put("retain_count", Integer.toString(retainCount));
+      }
+      plan.put(level, engine.unlearner(algorithm, hp));
+    }
+    return plan;
+  }
+
+  /** What the results file records of the policy. */
+  Map<String, Object> describe() {
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("refinement", streams.cutRule().method().name() + " of the CONFIDENCE proxy of θo");
+    Map<String, Object> levels = new LinkedHashMap<>();
+    for (MemorizationLevel level : MemorizationLevel.values()) {
+      LevelPlan p = streams.policy().plan(ContractEnums.contract(level));
+      levels.put(level.name(), p.algorithm() + " " + new TreeMap<>(p.hyperParameters()));
+    }
+    d.put("levels", levels);
+    d.put("workerJobDefaults", new TreeMap<>(workerDefaults));
+    return d;
+  }
+}

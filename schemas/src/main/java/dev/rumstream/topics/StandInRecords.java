@@ -130,13 +130,14 @@ public final class StandInRecords {
             requestIds.stream()
                 .map(
                     id ->
-                        new RequestSummary(
-                            id,
-                            "hmac-sha256:" + id,
-                            DeletionReason.GDPR_ERASURE,
-                            Instant.parse("2026-11-27T08:00:00Z"),
-                            null,
-                            examplesPerRequest))
+                        RequestSummary.newBuilder()
+                            .setRequestId(id)
+                            .setSubjectHash("hmac-sha256:" + id)
+                            .setReason(DeletionReason.GDPR_ERASURE)
+                            .setReceivedAt(Instant.parse("2026-11-27T08:00:00Z"))
+                            .setDeadline(null)
+                            .setExampleCount(examplesPerRequest)
+                            .build())
                 .toList())
         .setCreatedAt(Instant.now())
         .setDeadline(null)

@@ -11,6 +11,7 @@ import dev.rumstream.topics.Topic;
 import dev.rumstream.topics.TopicNames;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Period;
 
 /** Everything the deletion topology needs to know, read once from {@link Settings}. */
 public record TopologyConfig(
@@ -19,6 +20,7 @@ public record TopologyConfig(
     Duration maxClockSkew,
     Duration maxRequestAge,
     Duration dedupRetention,
+    Period defaultDeadline,
     byte[] subjectHashKey,
     Duration windowSize,
     Duration windowGrace,
@@ -35,6 +37,38 @@ public record TopologyConfig(
     }
     if (maxForgetSetExamples < 1 || maxExamplesPerRequest < 1) {
       throw new IllegalArgumentException("size limits must be at least 1");
+    }
+    // A record whose id was forgotten must be too old to get a receipt: a resend after the dedup
+    // memory expired can then never overwrite the receipt its request already has.
+    if (dedupRetention.compareTo(maxRequestAge.plus(maxClockSkew)) <= 0) {
+      throw new IllegalArgumentException(
+          "rumstream.dedup.retention ("
+              + dedupRetention
+              + ") must exceed rumstream.intake.max.request.age plus max.clock.skew ("
+              + maxRequestAge.plus(maxClockSkew)
+              + ")");
+    }
+  }
+
+  /**
+   * The deadline of a request that set none: {@link #defaultDeadline} after it was made, in UTC
+   * calendar terms (P1M: the same day next month); null when no default is configured.
+   */
+  public java.time.Instant defaultDeadline(java.time.Instant requestedAt) {
+    return defaultDeadline == null
+        ? null
+        : requestedAt.atZone(java.time.ZoneOffset.UTC).plus(defaultDeadline).toInstant();
+  }
+
+  private static Period period(String key, String text) {
+    if (text.isBlank() || text.equalsIgnoreCase("none")) {
+      return null;
+    }
+    try {
+      return Period.parse(text);
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new IllegalArgumentException(
+          key + " must be an ISO-8601 period such as P1M or P30D, or none: " + text, e);
     }
   }
 
@@ -55,6 +89,9 @@ public record TopologyConfig(
         settings.duration("rumstream.intake.max.clock.skew"),
         settings.duration("rumstream.intake.max.request.age"),
         settings.duration("rumstream.dedup.retention"),
+        period(
+            "rumstream.request.default.deadline",
+            settings.string("rumstream.request.default.deadline", "")),
         settings.string("rumstream.subject.hash.key").getBytes(StandardCharsets.UTF_8),
         settings.duration("rumstream.window.size"),
         settings.duration("rumstream.window.grace"),

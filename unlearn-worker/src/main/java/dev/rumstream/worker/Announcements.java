@@ -153,6 +153,10 @@ public final class Announcements {
                     .setSubjectHash(request.getSubjectHash())
                     .setReason(request.getReason())
                     .setExampleCount(request.getExampleCount())
+                    .setFoldedDuplicateIds(request.getFoldedDuplicateIds())
+                    .setLate(request.getLate())
+                    .setDeadlineMet(
+                        request.getDeadline() == null ? null : !now.isAfter(request.getDeadline()))
                     .setForgetSetId(last.forgetSetId())
                     .setModelVersion(last.version())
                     .setOutcomes(outcomes)

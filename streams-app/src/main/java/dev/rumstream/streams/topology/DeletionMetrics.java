@@ -20,6 +20,7 @@ public final class DeletionMetrics {
   private final Counter accepted;
   private final Counter duplicates;
   private final Counter foldedIds;
+  private final Counter late;
   private final DistributionSummary forgetSetExamples;
   private final Map<String, Long> oldestOpenSetByTask = new ConcurrentHashMap<>();
 
@@ -33,6 +34,10 @@ public final class DeletionMetrics {
     this.foldedIds =
         counter(
             "rumstream.requests.folded.ids", "Repeated example ids folded inside single requests");
+    this.late =
+        counter(
+            "rumstream.requests.late",
+            "Deletion requests accepted after their deadline had passed (carried out, flagged late)");
     this.forgetSetExamples =
         DistributionSummary.builder("rumstream.forget.set.examples")
             .description("Distinct examples per closed forget set")
@@ -53,9 +58,12 @@ public final class DeletionMetrics {
     return registry;
   }
 
-  void accepted(int foldedDuplicateIds) {
+  void accepted(int foldedDuplicateIds, boolean arrivedLate) {
     accepted.increment();
     foldedIds.increment(foldedDuplicateIds);
+    if (arrivedLate) {
+      late.increment();
+    }
   }
 
   void duplicate() {

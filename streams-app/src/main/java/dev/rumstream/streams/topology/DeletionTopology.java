@@ -58,6 +58,7 @@ public final class DeletionTopology {
             new ByteArraySerializer(),
             Intake.REJECTIONS.name())
         .addStateStore(store(StoreNames.REQUEST_IDS, Serdes.Long()), INTAKE)
+        .addStateStore(store(StoreNames.REQUEST_FINGERPRINTS, Serdes.String()), INTAKE)
         .addStateStore(
             store(StoreNames.OPEN_FORGET_SETS, serdes.openSets()), Intake.ACCEPTED.name())
         .addStateStore(store(StoreNames.FORGET_SET_CLOCK, Serdes.Long()), Intake.ACCEPTED.name());

@@ -41,7 +41,7 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  * per example and back; scores change only when a model is trained, and a model's scores are a few
  * megabytes, so replicating them is cheaper than two repartitions per request.
  */
-final class ForgetSetWindows implements Processor<String, DeletionRequest, String, Object> {
+final class ForgetSetWindows implements Processor<String, AcceptedRequest, String, Object> {
   static final Output<ForgetSet> FORGET_SETS = new Output<>("forget-sets");
   static final Output<UnlearnJob> JOBS = new Output<>("unlearn-jobs");
   private static final String WATERMARK = "watermark";
@@ -80,8 +80,9 @@ final class ForgetSetWindows implements Processor<String, DeletionRequest, Strin
   }
 
   @Override
-  public void process(Record<String, DeletionRequest> record) {
-    DeletionRequest request = record.value();
+  public void process(Record<String, AcceptedRequest> record) {
+    AcceptedRequest accepted = record.value();
+    DeletionRequest request = accepted.request();
     long size = config.windowSize().toMillis();
     Long stored = clock.get(WATERMARK);
     long watermark =
@@ -107,7 +108,7 @@ final class ForgetSetWindows implements Processor<String, DeletionRequest, Strin
               null,
               new ArrayList<>());
     }
-    add(set, request);
+    add(set, accepted);
     if (set.getExamples().size() >= config.maxForgetSetExamples()) {
       close(set, WindowCloseReason.SIZE_CAP);
       set = emptySuccessor(set);
@@ -129,18 +130,23 @@ final class ForgetSetWindows implements Processor<String, DeletionRequest, Strin
         <= watermark;
   }
 
-  private void add(OpenForgetSet set, DeletionRequest request) {
+  private void add(OpenForgetSet set, AcceptedRequest accepted) {
+    DeletionRequest request = accepted.request();
     if (set.getOpenedAt() == null) {
       set.setOpenedAt(context.currentSystemTimeMs());
     }
     set.getRequests()
         .add(
-            new PendingRequest(
-                request.getRequestId(),
-                subjects.hash(request.getSubjectId()),
-                request.getReason().name(),
-                request.getRequestedAt().toEpochMilli(),
-                request.getDeadline() == null ? null : request.getDeadline().toEpochMilli()));
+            PendingRequest.newBuilder()
+                .setRequestId(request.getRequestId())
+                .setSubjectHash(subjects.hash(request.getSubjectId()))
+                .setReason(request.getReason().name())
+                .setRequestedAt(request.getRequestedAt().toEpochMilli())
+                .setDeadline(
+                    request.getDeadline() == null ? null : request.getDeadline().toEpochMilli())
+                .setFoldedDuplicateIds(accepted.foldedDuplicateIds())
+                .setLate(accepted.late())
+                .build());
     Map<Long, PendingExample> byId = new LinkedHashMap<>();
     set.getExamples().forEach(e -> byId.put(e.getExampleId(), e));
     for (long id : request.getExampleIds()) {
@@ -274,13 +280,17 @@ final class ForgetSetWindows implements Processor<String, DeletionRequest, Strin
     return open.getRequests().stream()
         .map(
             r ->
-                new RequestSummary(
-                    r.getRequestId(),
-                    r.getSubjectHash(),
-                    r.getReason() == null ? null : DeletionReason.valueOf(r.getReason()),
-                    Instant.ofEpochMilli(r.getRequestedAt()),
-                    r.getDeadline() == null ? null : Instant.ofEpochMilli(r.getDeadline()),
-                    exampleCounts.getOrDefault(r.getRequestId(), 0)))
+                RequestSummary.newBuilder()
+                    .setRequestId(r.getRequestId())
+                    .setSubjectHash(r.getSubjectHash())
+                    .setReason(r.getReason() == null ? null : DeletionReason.valueOf(r.getReason()))
+                    .setReceivedAt(Instant.ofEpochMilli(r.getRequestedAt()))
+                    .setDeadline(
+                        r.getDeadline() == null ? null : Instant.ofEpochMilli(r.getDeadline()))
+                    .setExampleCount(exampleCounts.getOrDefault(r.getRequestId(), 0))
+                    .setFoldedDuplicateIds(r.getFoldedDuplicateIds())
+                    .setLate(r.getLate())
+                    .build())
         .toList();
   }
 

@@ -26,23 +26,28 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
 
 /**
- * Step 1 of the flow: validates each request, recognizes duplicates by request id, issues ACCEPTED
- * or REJECTED receipts ({@link #RECEIPTS}), and passes accepted requests on ({@link #ACCEPTED},
- * key: model id) with repeated example ids folded. A rejected request is a value, not a failure: it
- * goes as a {@link Rejection} to {@link #REJECTIONS}, with the record's original headers.
+ * Step 1 of the flow: recognizes duplicates by request id first (so that no later record can
+ * overwrite a request's receipt), validates each new request, issues ACCEPTED or REJECTED receipts
+ * ({@link #RECEIPTS}), and passes accepted requests on ({@link #ACCEPTED}, key: model id) with
+ * repeated example ids folded and the default deadline applied. A rejected request is a value, not
+ * a failure: it goes as a {@link Rejection} to {@link #REJECTIONS}, with the record's original
+ * headers. A request id reused with other content is such a rejection, without a receipt.
  */
 final class Intake implements Processor<String, ReceivedRequest, String, Object> {
   static final Output<DeletionReceipt> RECEIPTS = new Output<>("deletion-receipts");
-  static final Output<DeletionRequest> ACCEPTED = new Output<>("forget-set-windows");
+  static final Output<AcceptedRequest> ACCEPTED = new Output<>("forget-set-windows");
+  static final String CONFLICT = "request-id-conflict";
   static final Output<Rejection> REJECTIONS = new Output<>("rejected-requests");
   private static final Duration PURGE_INTERVAL = Duration.ofMinutes(10);
 
   private final RequestValidator validator;
   private final SubjectHasher subjects;
   private final Duration dedupRetention;
+  private final TopologyConfig config;
   private final DeletionMetrics metrics;
   private ProcessorContext<String, Object> context;
   private KeyValueStore<String, Long> requestIds;
+  private KeyValueStore<String, String> fingerprints;
   private ReadOnlyKeyValueStore<String, ValueAndTimestamp<ModelVersion>> models;
   private ReadOnlyKeyValueStore<String, ValueAndTimestamp<MemorizationScore>> scores;
 
@@ -52,6 +57,7 @@ final class Intake implements Processor<String, ReceivedRequest, String, Object>
             config.maxExamplesPerRequest(), config.maxClockSkew(), config.maxRequestAge());
     this.subjects = new SubjectHasher(config.subjectHashKey());
     this.dedupRetention = config.dedupRetention();
+    this.config = config;
     this.metrics = metrics;
   }
 
@@ -59,6 +65,7 @@ final class Intake implements Processor<String, ReceivedRequest, String, Object>
   public void init(ProcessorContext<String, Object> context) {
     this.context = context;
     this.requestIds = context.getStateStore(StoreNames.REQUEST_IDS);
+    this.fingerprints = context.getStateStore(StoreNames.REQUEST_FINGERPRINTS);
     this.models = context.getStateStore(StoreNames.MODELS);
     this.scores = context.getStateStore(StoreNames.SCORES);
     context.schedule(PURGE_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::forgetOldRequestIds);
@@ -75,27 +82,57 @@ final class Intake implements Processor<String, ReceivedRequest, String, Object>
     }
     DeletionRequest request = record.value().request();
     Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
+    String requestId = request.getRequestId();
+    boolean hasId = requestId != null && !requestId.isBlank();
+    if (hasId && requestIds.get(requestId) != null) {
+      String earlier = fingerprints.get(requestId);
+      // No fingerprint: remembered by a version that kept none; taken as the same request.
+      if (earlier == null || earlier.equals(RequestFingerprint.of(request))) {
+        metrics.duplicate();
+      } else {
+        reject(
+            record,
+            new RequestValidator.Violation(
+                CONFLICT,
+                "request id '"
+                    + requestId
+                    + "' was accepted on "
+                    + Instant.ofEpochMilli(requestIds.get(requestId))
+                    + " for another model, subject, set of example ids or reason; its receipt"
+                    + " stands, and this request is not carried out: send it under a new id"));
+      }
+      return;
+    }
     var violation = validator.check(record.key(), request, factsAbout(request.getModelId()), now);
     if (violation.isPresent()) {
-      // Without a request id there is nothing a receipt could be found by.
-      if (request.getRequestId() != null && !request.getRequestId().isBlank()) {
-        issue(receipt(request, ReceiptStatus.REJECTED, 0, 0, violation.get().reason(), now));
+      if (!RequestValidator.WITHOUT_RECEIPT.contains(violation.get().rule())) {
+        issue(
+            receipt(request, ReceiptStatus.REJECTED, 0, 0, false, violation.get().reason(), now)
+                .build());
       }
       reject(record, violation.get());
       return;
     }
-    if (requestIds.get(request.getRequestId()) != null) {
-      metrics.duplicate();
-      return;
-    }
-    requestIds.put(request.getRequestId(), now.toEpochMilli());
+    requestIds.put(requestId, now.toEpochMilli());
+    fingerprints.put(requestId, RequestFingerprint.of(request));
 
     List<Long> distinct = new ArrayList<>(new LinkedHashSet<>(request.getExampleIds()));
     int folded = request.getExampleIds().size() - distinct.size();
-    metrics.accepted(folded);
-    issue(receipt(request, ReceiptStatus.ACCEPTED, distinct.size(), folded, null, now));
-    DeletionRequest accepted = DeletionRequest.newBuilder(request).setExampleIds(distinct).build();
-    ACCEPTED.forward(context, new Record<>(request.getModelId(), accepted, record.timestamp()));
+    Instant deadline =
+        request.getDeadline() != null
+            ? request.getDeadline()
+            : config.defaultDeadline(request.getRequestedAt());
+    boolean late = deadline != null && deadline.isBefore(now);
+    metrics.accepted(folded, late);
+    DeletionRequest accepted =
+        DeletionRequest.newBuilder(request).setExampleIds(distinct).setDeadline(deadline).build();
+    issue(
+        receipt(accepted, ReceiptStatus.ACCEPTED, distinct.size(), folded, late, null, now)
+            .build());
+    ACCEPTED.forward(
+        context,
+        new Record<>(
+            request.getModelId(), new AcceptedRequest(accepted, folded, late), record.timestamp()));
   }
 
   private void issue(DeletionReceipt receipt) {
@@ -131,11 +168,12 @@ final class Intake implements Processor<String, ReceivedRequest, String, Object>
     }
   }
 
-  private DeletionReceipt receipt(
+  private DeletionReceipt.Builder receipt(
       DeletionRequest request,
       ReceiptStatus status,
       int examples,
       int folded,
+      boolean late,
       String rejection,
       Instant now) {
     return DeletionReceipt.newBuilder()
@@ -149,8 +187,8 @@ final class Intake implements Processor<String, ReceivedRequest, String, Object>
         .setRejection(rejection)
         .setReceivedAt(request.getRequestedAt())
         .setDeadline(request.getDeadline())
-        .setIssuedAt(now)
-        .build();
+        .setLate(late)
+        .setIssuedAt(now);
   }
 
   /**
@@ -167,6 +205,9 @@ final class Intake implements Processor<String, ReceivedRequest, String, Object>
         }
       }
     }
-    expired.forEach(requestIds::delete);
+    for (String id : expired) {
+      requestIds.delete(id);
+      fingerprints.delete(id);
+    }
   }
 }

@@ -5,6 +5,9 @@ public final class StoreNames {
   /** Request ids already accepted, with the wall-clock time of acceptance. */
   public static final String REQUEST_IDS = "request-ids";
 
+  /** What each remembered request id asked for, to tell a duplicate from a conflicting reuse. */
+  public static final String REQUEST_FINGERPRINTS = "request-fingerprints";
+
   /** Forget sets still gathering requests, by model and window. */
   public static final String OPEN_FORGET_SETS = "open-forget-sets";
 

@@ -125,12 +125,149 @@ class DeletionTopologyTest {
             "lies in the future"),
         Arguments.of(
             "timestamp",
-            DeletionRequest.newBuilder(valid).setRequestedAt(T0.minus(Duration.ofDays(40))).build(),
-            "older than"),
-        Arguments.of(
-            "timestamp",
             DeletionRequest.newBuilder(valid).setDeadline(T0.minusSeconds(1)).build(),
-            "precedes requestedAt"));
+            "precedes requestedAt"),
+        Arguments.of(
+            "model-id",
+            DeletionRequest.newBuilder(valid).setModelId("  ").build(),
+            "names no model"),
+        Arguments.of(
+            "subject-id",
+            DeletionRequest.newBuilder(valid).setSubjectId("").build(),
+            "names no data subject"),
+        Arguments.of(
+            "subject-id",
+            DeletionRequest.newBuilder(valid).setSubjectId(" \t ").build(),
+            "names no data subject"),
+        Arguments.of(
+            "too-long",
+            DeletionRequest.newBuilder(valid).setModelId("m".repeat(129)).build(),
+            "modelId is 129 characters long; at most 128"),
+        Arguments.of(
+            "too-long",
+            DeletionRequest.newBuilder(valid).setSubjectId("s".repeat(257)).build(),
+            "subjectId is 257 characters long; at most 256"),
+        Arguments.of(
+            "too-long",
+            DeletionRequest.newBuilder(valid).setReference("r".repeat(513)).build(),
+            "reference is 513 characters long; at most 512"),
+        Arguments.of(
+            "too-long",
+            DeletionRequest.newBuilder(valid).setSource("s".repeat(129)).build(),
+            "source is 129 characters long; at most 128"));
+  }
+
+  /** Rejected without a receipt: there is no usable id to file one under, or it may be a resend. */
+  static Stream<Arguments> badRequestsWithoutReceipt() {
+    DeletionRequest valid = request("bad", T0, 1L);
+    return Stream.of(
+        Arguments.of(
+            "request-id",
+            DeletionRequest.newBuilder(valid).setRequestId("").build(),
+            "has no requestId"),
+        Arguments.of(
+            "request-id",
+            DeletionRequest.newBuilder(valid).setRequestId("   ").build(),
+            "has no requestId"),
+        Arguments.of(
+            "request-id-format",
+            DeletionRequest.newBuilder(valid).setRequestId("tickets/42").build(),
+            "got 'tickets/42'"),
+        Arguments.of(
+            "request-id-format",
+            DeletionRequest.newBuilder(valid).setRequestId("a b").build(),
+            "A-Z a-z 0-9 . _ : @ -"),
+        Arguments.of(
+            "request-id-format",
+            DeletionRequest.newBuilder(valid).setRequestId("x".repeat(129)).build(),
+            "1 to 128 characters"),
+        Arguments.of(
+            "request-id-format",
+            DeletionRequest.newBuilder(valid).setRequestId("id\nwith-newline").build(),
+            "id\\u000awith-newline"),
+        Arguments.of(
+            "too-old",
+            DeletionRequest.newBuilder(valid).setRequestedAt(T0.minus(Duration.ofDays(40))).build(),
+            "may be a resend"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("badRequestsWithoutReceipt")
+  void aRequestWithoutAUsableIdOrTooOldIsDeadLetteredWithoutAReceipt(
+      String rule, DeletionRequest bad, String reason) throws Exception {
+    byte[] original = fixture.serdes.requests().serializer().serialize("deletion-requests", bad);
+    fixture.rawRequests.pipeInput(bad.getModelId(), original, T0);
+
+    assertThat(fixture.receipts.isEmpty()).as("no receipt").isTrue();
+    TestRecord<byte[], byte[]> dead = fixture.deadLetters.readRecord();
+    assertThat(dead.value()).isEqualTo(original);
+    assertThat(header(dead, "rumstream.dlq.rule")).isEqualTo(rule);
+    assertThat(header(dead, "__streams.errors.message")).contains(reason);
+    assertThat(fixture.counter("rumstream.requests.rejected", "rule", rule)).isEqualTo(1);
+    assertThat(fixture.counter("rumstream.requests.accepted")).isZero();
+  }
+
+  @Test
+  void noLaterRecordCanOverwriteTheReceiptOfAnAcceptedRequest() {
+    DeletionRequest first = request("r1", T0, 1L, 2L);
+    fixture.send(first);
+    DeletionReceipt accepted = fixture.receipts.readValue();
+
+    // The same id, invalid (no example ids): a conflicting reuse, not a new REJECTED receipt.
+    fixture.send(DeletionRequest.newBuilder(first).setExampleIds(List.of()).build());
+    // A legitimate resend 31 days later (the same content): a duplicate, nothing issued.
+    fixture.advanceWallClock(Duration.ofDays(31));
+    fixture.send(first);
+
+    assertThat(fixture.receipts.isEmpty()).as("no second receipt").isTrue();
+    assertThat(fixture.driver.getKeyValueStore(StoreNames.RECEIPTS).get("r1")).isEqualTo(accepted);
+    assertThat(header(fixture.deadLetters.readRecord(), "rumstream.dlq.rule"))
+        .isEqualTo(Intake.CONFLICT);
+    assertThat(fixture.deadLetters.isEmpty()).isTrue();
+    assertThat(fixture.counter("rumstream.requests.duplicate")).isEqualTo(1);
+  }
+
+  @Test
+  void aRequestIdReusedWithOtherContentIsDeadLetteredWithItsOwnReasonAndNeverCarriedOut() {
+    fixture.send(request("r1", T0, 1L, 2L));
+    fixture.send(request("r1", T0.plusSeconds(5), 7L));
+    fixture.send(request("late-flush", T0.plus(Duration.ofMinutes(6)), 3L));
+
+    assertThat(fixture.receipts.readValuesToList())
+        .extracting(DeletionReceipt::getRequestId)
+        .containsExactly("r1", "late-flush");
+    TestRecord<byte[], byte[]> dead = fixture.deadLetters.readRecord();
+    assertThat(header(dead, "rumstream.dlq.rule")).isEqualTo(Intake.CONFLICT);
+    assertThat(header(dead, "__streams.errors.message"))
+        .contains("request id 'r1' was accepted on")
+        .contains("send it under a new id");
+    assertThat(fixture.counter("rumstream.requests.rejected", "rule", Intake.CONFLICT))
+        .isEqualTo(1);
+    assertThat(fixture.forgetSets.readValue().getExamples())
+        .extracting(ForgetExample::getExampleId)
+        .containsExactly(1L, 2L);
+  }
+
+  @Test
+  void aRequestWithoutADeadlineGetsTheDefaultOneMonthLater() {
+    fixture.send(request("r1", T0, 1L));
+
+    assertThat(fixture.receipts.readValue().getDeadline())
+        .isEqualTo(Instant.parse("2026-12-27T08:00:00Z"));
+  }
+
+  @Test
+  void aRequestArrivingAfterItsDeadlineIsAcceptedAndFlaggedLate() {
+    fixture.advanceWallClock(Duration.ofDays(2));
+    fixture.send(
+        DeletionRequest.newBuilder(request("r1", T0, 1L))
+            .setDeadline(T0.plus(Duration.ofDays(1)))
+            .build());
+
+    DeletionReceipt receipt = fixture.receipts.readValue();
+    assertThat(receipt.getStatus()).isEqualTo(ReceiptStatus.ACCEPTED);
+    assertThat(receipt.getLate()).isTrue();
+    assertThat(fixture.counter("rumstream.requests.late")).isEqualTo(1);
   }
 
   @ParameterizedTest

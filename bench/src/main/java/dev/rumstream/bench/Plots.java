@@ -48,6 +48,9 @@ final class Plots {
         QualityBenchmark.FULL_RUM, "full RUM as released (nothing / Fine-tune / SalUn)");
     ALGORITHM_LABELS.put(QualityBenchmark.RUM_NEG_GRAD_PLUS, "RUM with NegGrad+ as released");
     ALGORITHM_LABELS.put(QualityBenchmark.PRODUCT, "the product's default policy");
+    ALGORITHM_LABELS.put(
+        QualityBenchmark.PRODUCT_FALLBACK,
+        "the product after the gate's fallback at MEDIUM and HIGH");
     SHORT.put("FINE_TUNE", "FT");
     SHORT.put("L1_SPARSE", "L1");
     SHORT.put("NEG_GRAD", "NG");
@@ -58,6 +61,10 @@ final class Plots {
     SHORT.put(QualityBenchmark.FULL_RUM, "RUM");
     SHORT.put(QualityBenchmark.RUM_NEG_GRAD_PLUS, "RUM-NG+");
     SHORT.put(QualityBenchmark.PRODUCT, "product");
+    SHORT.put(QualityBenchmark.PRODUCT_FALLBACK, "fallback");
+    SHORT.put(QualityBenchmark.PRODUCT_FT, "FT fallback");
+    ALGORITHM_LABELS.put(
+        QualityBenchmark.PRODUCT_FT, "the product with Fine-tune (lr 0.01) at MEDIUM and HIGH");
     VARIANT_LABELS.put(QualityBenchmark.VANILLA, "Vanilla");
     VARIANT_LABELS.put(QualityBenchmark.SHUFFLE, "Shuffle");
     VARIANT_LABELS.put(QualityBenchmark.RUM_F, "RUM^F");

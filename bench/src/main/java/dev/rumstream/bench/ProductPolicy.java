@@ -17,6 +17,7 @@ import dev.rumstream.worker.Announcements;
 import dev.rumstream.worker.ContractEnums;
 import dev.rumstream.worker.JobApplier;
 import dev.rumstream.worker.WorkerConfig;
+import dev.rumstream.worker.lifecycle.FallbackPolicy;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -34,12 +35,15 @@ import java.util.TreeMap;
  * merged with the worker's job defaults as {@link JobApplier} merges them. The promotion gate is
  * not applied here: what it would decide is computed from the rows (RESULTS.md).
  */
-record ProductPolicy(TopologyConfig streams, Map<String, String> workerDefaults) {
+record ProductPolicy(
+    TopologyConfig streams, Map<String, String> workerDefaults, FallbackPolicy fallbacks) {
 
   static ProductPolicy defaults() {
+    WorkerConfig worker = WorkerConfig.from(Settings.of(WorkerConfig.DEFAULTS, Map.of()));
     return new ProductPolicy(
         TopologyConfig.from(Settings.of(StreamsApp.DEFAULTS, Map.of())),
-        WorkerConfig.from(Settings.of(WorkerConfig.DEFAULTS, Map.of())).defaultHyperParameters());
+        worker.defaultHyperParameters(),
+        worker.fallbacks());
   }
 
   /** The forget set's levels as the streams app assigns them from θo's published scores. */
@@ -74,18 +78,48 @@ record ProductPolicy(TopologyConfig streams, Map<String, String> workerDefaults)
     Map<MemorizationLevel, Unlearner> plan = new EnumMap<>(MemorizationLevel.class);
     for (MemorizationLevel level : MemorizationLevel.values()) {
       LevelPlan levelPlan = streams.policy().plan(ContractEnums.contract(level));
-      UnlearningAlgorithm algorithm = ContractEnums.algorithm(levelPlan.algorithm());
-      Map<String, String> known = engine.defaultHyperParameters(algorithm);
-      Map<String, String> hp =
-          new TreeMap<>(
-              JobApplier.hyperParameters(
-                  known, workerDefaults, algorithm, levelPlan.hyperParameters()));
-      if (retainCount >= 0 && known.containsKey("retain_count")) {
-        hp.put("retain_count", Integer.toString(retainCount));
-      }
-      plan.put(level, engine.unlearner(algorithm, hp));
+      plan.put(
+          level,
+          unlearner(
+              engine,
+              ContractEnums.algorithm(levelPlan.algorithm()),
+              levelPlan.hyperParameters(),
+              retainCount));
     }
     return plan;
+  }
+
+  /**
+   * What the product runs after the gate rejected the preset's candidates at MEDIUM and HIGH: the
+   * preset at LOW (a no-op the gate passes), the worker's default fallback at the two others.
+   */
+  Map<MemorizationLevel, Unlearner> fallbackPlan(UnlearningEngine engine) {
+    return fallbackPlan(engine, fallbacks);
+  }
+
+  /** As {@link #fallbackPlan(UnlearningEngine)} with another fallback policy (a candidate). */
+  Map<MemorizationLevel, Unlearner> fallbackPlan(
+      UnlearningEngine engine, FallbackPolicy candidate) {
+    Map<MemorizationLevel, Unlearner> plan = plan(engine, -1);
+    for (MemorizationLevel level : List.of(MemorizationLevel.MEDIUM, MemorizationLevel.HIGH)) {
+      FallbackPolicy.Fallback fallback = candidate.forLevel(level);
+      plan.put(level, unlearner(engine, fallback.algorithm(), fallback.hyperParameters(), -1));
+    }
+    return plan;
+  }
+
+  private Unlearner unlearner(
+      UnlearningEngine engine,
+      UnlearningAlgorithm algorithm,
+      Map<String, String> fromJob,
+      int retainCount) {
+    Map<String, String> known = engine.defaultHyperParameters(algorithm);
+    Map<String, String> hp =
+        new TreeMap<>(JobApplier.hyperParameters(known, workerDefaults, algorithm, fromJob));
+    if (retainCount >= 0 && known.containsKey("retain_count")) {
+      hp.put("retain_count", Integer.toString(retainCount));
+    }
+    return engine.unlearner(algorithm, hp);
   }
 
   /** What the results file records of the policy. */
@@ -98,6 +132,12 @@ record ProductPolicy(TopologyConfig streams, Map<String, String> workerDefaults)
       levels.put(level.name(), p.algorithm() + " " + new TreeMap<>(p.hyperParameters()));
     }
     d.put("levels", levels);
+    Map<String, Object> fallback = new LinkedHashMap<>();
+    for (MemorizationLevel level : MemorizationLevel.values()) {
+      FallbackPolicy.Fallback f = fallbacks.forLevel(level);
+      fallback.put(level.name(), f.algorithm() + " " + new TreeMap<>(f.hyperParameters()));
+    }
+    d.put("gateFallback", fallback);
     d.put("workerJobDefaults", new TreeMap<>(workerDefaults));
     return d;
   }

@@ -8,12 +8,15 @@ import dev.rumstream.engine.algorithms.Unlearner;
 import dev.rumstream.engine.algorithms.UnlearningAlgorithm;
 import dev.rumstream.engine.data.FashionMnist;
 import dev.rumstream.engine.data.HeldOut;
+import dev.rumstream.engine.memorization.MemorizationLevel;
+import dev.rumstream.worker.lifecycle.FallbackPolicy;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -72,6 +75,17 @@ public final class QualityBenchmark implements Callable<Integer> {
   static final String FULL_RUM = "RUM";
   static final String RUM_NEG_GRAD_PLUS = "RUM_NG+";
   static final String PRODUCT = "PRODUCT";
+  static final String PRODUCT_FALLBACK = "PRODUCT_FALLBACK";
+  static final String PRODUCT_FT = "PRODUCT_FT";
+
+  /** A fallback candidate: Fine-tune with the engine's defaults (the paper code's lr 0.01). */
+  static final FallbackPolicy FINE_TUNE_FALLBACK =
+      new FallbackPolicy(
+          Arrays.stream(MemorizationLevel.values())
+              .collect(
+                  Collectors.toMap(
+                      l -> l,
+                      l -> new FallbackPolicy.Fallback(UnlearningAlgorithm.FINE_TUNE, Map.of()))));
 
   /** The retain-sample ladder's variant for a size (0 = the whole retain set). */
   static String ladderVariant(int retain) {
@@ -85,7 +99,12 @@ public final class QualityBenchmark implements Callable<Integer> {
     /** Full RUM as released, RUM with NegGrad+ as released, and the product's default policy. */
     POLICIES,
     /** Full RUM and the product default with the retain set sampled per step (--ladder). */
-    LADDER
+    LADDER,
+    /**
+     * The product with the worker's gate fallback at MEDIUM and HIGH, and with a candidate fallback
+     * (Fine-tune, the engine's defaults).
+     */
+    FALLBACK
   }
 
   @Option(
@@ -109,9 +128,10 @@ public final class QualityBenchmark implements Callable<Integer> {
       split = ",",
       description =
           "which rows: TABLE (every algorithm × Vanilla / Shuffle / RUM^F), POLICIES (full RUM, "
-              + "RUM with NegGrad+, the product default), LADDER (--ladder); default all three. "
+              + "RUM with NegGrad+, the product default), LADDER (--ladder), FALLBACK (the product "
+              + "with the worker's gate fallback at MEDIUM and HIGH); default all four. "
               + "With --resume, runs with different --rows add to one results file")
-  private List<Rows> rows = List.of(Rows.POLICIES, Rows.TABLE, Rows.LADDER);
+  private List<Rows> rows = List.of(Rows.POLICIES, Rows.FALLBACK, Rows.TABLE, Rows.LADDER);
 
   @Option(
       names = "--ladder",
@@ -354,7 +374,7 @@ public final class QualityBenchmark implements Callable<Integer> {
     Map<UnlearningAlgorithm, Map<String, String>> chosen = Map.of();
     List<Long> searchedOn = tuningSeeds;
     if (tune) {
-      chosen = QualityTuning.search(setup, parameters, tuningFile, tuningSeeds, algorithms);
+      chosen = QualityTuning.search(setup, parameters, tuningFile, tuningSeeds, algorithms, resume);
     } else if (!untuned && Files.exists(tuningFile)) {
       QualityTuning.Chosen read = QualityTuning.read(tuningFile);
       chosen = read.byAlgorithm();
@@ -425,6 +445,23 @@ public final class QualityBenchmark implements Callable<Integer> {
                 s ->
                     RumPlans.refined(
                         product.refine(s.forget(), s.proxy()), product.plan(s.engine(), -1))));
+      }
+      if (QualityBenchmark.this.rows.contains(Rows.FALLBACK)) {
+        rows.add(
+            new Row(
+                PRODUCT_FALLBACK,
+                RUM_FULL,
+                s ->
+                    RumPlans.refined(
+                        product.refine(s.forget(), s.proxy()), product.fallbackPlan(s.engine()))));
+        rows.add(
+            new Row(
+                PRODUCT_FT,
+                RUM_FULL,
+                s ->
+                    RumPlans.refined(
+                        product.refine(s.forget(), s.proxy()),
+                        product.fallbackPlan(s.engine(), FINE_TUNE_FALLBACK))));
       }
       if (QualityBenchmark.this.rows.contains(Rows.TABLE)) {
         for (UnlearningAlgorithm algorithm : algorithms) {

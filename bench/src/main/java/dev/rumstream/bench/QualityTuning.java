@@ -39,6 +39,14 @@ final class QualityTuning {
 
   static Chosen read(Path tuningFile) throws IOException {
     JsonNode search = BenchJson.MAPPER.readTree(tuningFile.toFile());
+    if (!search.has("chosen")) {
+      throw new IllegalStateException(
+          "the search in "
+              + tuningFile
+              + " is not finished ("
+              + search.path("trials").size()
+              + " trials): go on with --tune --resume, or run --untuned");
+    }
     List<Long> searchedOn = new ArrayList<>();
     JsonNode listed =
         search.has("tuningSeeds")
@@ -59,9 +67,14 @@ final class QualityTuning {
       Map<String, Object> parameters,
       Path tuningFile,
       List<Long> tuningSeeds,
-      List<UnlearningAlgorithm> algorithms) {
+      List<UnlearningAlgorithm> algorithms,
+      boolean resume) {
     Instant startedAt = Instant.now();
     String loadBefore = loadAverage();
+    List<Map<String, Object>> trials = new ArrayList<>();
+    if (resume && Files.exists(tuningFile)) {
+      trials.addAll(earlierTrials(tuningFile, parameters, tuningSeeds));
+    }
     Progress progress = new Progress(tuningSeeds.size() * (2 + Tuning.trials(algorithms)));
     List<QualitySeed> seeded = new ArrayList<>();
     Tuning.Result result;
@@ -104,27 +117,18 @@ final class QualityTuning {
                         6));
                 trial.put("by_seed", bySeed);
                 return trial;
-              });
+              },
+              trials,
+              () ->
+                  write(
+                      tuningFile,
+                      root(startedAt, loadBefore, parameters, tuningSeeds, seeded, null, trials)));
     } finally {
       seeded.forEach(QualitySeed::close);
     }
-    Map<String, Object> root = new LinkedHashMap<>();
-    root.put("benchmark", "quality-tuning");
-    root.put("date", startedAt.toString());
-    root.put("updated", Instant.now().toString());
-    root.put("machine", BenchJson.machine(loadBefore));
-    root.put("parameters", parameters);
-    root.put("tuningSeeds", tuningSeeds);
-    root.put("search", Tuning.SEARCH);
-    root.put("references", seeded.stream().map(QualitySeed::summary).toList());
-    root.put("chosen", result.chosen());
-    root.put("trials", result.trials());
-    try {
-      Files.createDirectories(tuningFile.toAbsolutePath().getParent());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    BenchJson.write(tuningFile, root);
+    write(
+        tuningFile,
+        root(startedAt, loadBefore, parameters, tuningSeeds, seeded, result.chosen(), trials));
     OUT.printf(
         Locale.ROOT,
         "tuning on seeds %s finished in %s: %s written to %s%n",
@@ -133,5 +137,89 @@ final class QualityTuning {
         result.chosen(),
         tuningFile);
     return result.chosen();
+  }
+
+  /** The tuning file: complete once the choice is made, with every trial so far either way. */
+  private static Map<String, Object> root(
+      Instant startedAt,
+      String loadBefore,
+      Map<String, Object> parameters,
+      List<Long> tuningSeeds,
+      List<QualitySeed> seeded,
+      Map<UnlearningAlgorithm, Map<String, String>> chosen,
+      List<Map<String, Object>> trials) {
+    Map<String, Object> root = new LinkedHashMap<>();
+    root.put("benchmark", "quality-tuning");
+    root.put("complete", chosen != null);
+    root.put("date", startedAt.toString());
+    root.put("updated", Instant.now().toString());
+    root.put("machine", BenchJson.machine(loadBefore));
+    root.put("parameters", parameters);
+    root.put("tuningSeeds", tuningSeeds);
+    root.put("search", Tuning.SEARCH);
+    root.put("references", seeded.stream().map(QualitySeed::summary).toList());
+    if (chosen != null) {
+      root.put("chosen", chosen);
+    }
+    root.put("trials", trials);
+    return root;
+  }
+
+  private static void write(Path tuningFile, Map<String, Object> root) {
+    try {
+      Files.createDirectories(tuningFile.toAbsolutePath().getParent());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    BenchJson.write(tuningFile, root);
+  }
+
+  /**
+   * The trials of an interrupted search with the same sizes and tuning seeds, to be reused; none
+   * when they differ.
+   */
+  @SuppressWarnings("unchecked")
+  private static List<Map<String, Object>> earlierTrials(
+      Path tuningFile, Map<String, Object> parameters, List<Long> tuningSeeds) {
+    try {
+      JsonNode earlier = BenchJson.MAPPER.readTree(tuningFile.toFile());
+      for (String key :
+          List.of(
+              "trainExamples",
+              "epochsOriginalAndRetrain",
+              "forgetSet",
+              "forgetSize",
+              "retainCountPerStep",
+              "unlearnEpochsCap",
+              "miaShadowSize")) {
+        Object was =
+            BenchJson.MAPPER.convertValue(earlier.path("parameters").get(key), Object.class);
+        Object now = BenchJson.MAPPER.convertValue(parameters.get(key), Object.class);
+        if (!java.util.Objects.equals(was, now)) {
+          OUT.printf(
+              Locale.ROOT,
+              "not resuming the search in %s: %s was %s, now %s%n",
+              tuningFile,
+              key,
+              was,
+              now);
+          return List.of();
+        }
+      }
+      List<Long> seeds = new ArrayList<>();
+      earlier.path("tuningSeeds").forEach(n -> seeds.add(n.asLong()));
+      if (!seeds.equals(tuningSeeds)) {
+        OUT.printf(
+            Locale.ROOT, "not resuming the search in %s: it ran on seeds %s%n", tuningFile, seeds);
+        return List.of();
+      }
+      List<Map<String, Object>> trials = new ArrayList<>();
+      earlier.path("trials").forEach(t -> trials.add(BenchJson.MAPPER.convertValue(t, Map.class)));
+      OUT.printf(
+          Locale.ROOT, "resuming the search: %d trials kept from %s%n", trials.size(), tuningFile);
+      return trials;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }

@@ -62,13 +62,33 @@ final class Tuning {
         .sum();
   }
 
-  static Result search(List<UnlearningAlgorithm> algorithms, Trial trial) {
+  /**
+   * @param trials the trials run so far, in order (those of an interrupted search with --resume);
+   *     each new trial is appended and {@code saved} is told, so a search can go on in pieces
+   */
+  static Result search(
+      List<UnlearningAlgorithm> algorithms,
+      Trial trial,
+      List<Map<String, Object>> trials,
+      Runnable saved) {
     Map<UnlearningAlgorithm, Map<String, String>> chosen = new EnumMap<>(UnlearningAlgorithm.class);
-    List<Map<String, Object>> trials = new ArrayList<>();
+    Trial resumable =
+        (algorithm, overrides) -> {
+          for (Map<String, Object> done : trials) {
+            if (algorithm.name().equals(done.get("algorithm"))
+                && new java.util.TreeMap<>(overrides).equals(done.get("overrides"))) {
+              return done;
+            }
+          }
+          Map<String, Object> row = trial.run(algorithm, overrides);
+          trials.add(row);
+          saved.run();
+          return row;
+        };
     for (UnlearningAlgorithm algorithm : algorithms) {
       Best best = new Best();
       for (String lr : LEARNING_RATES) {
-        best.consider(Map.of("lr", lr), run(trial, algorithm, Map.of("lr", lr), 1, trials));
+        best.consider(Map.of("lr", lr), run(resumable, algorithm, Map.of("lr", lr), 1));
       }
       Weight weight = WEIGHTS.get(algorithm);
       if (weight != null) {
@@ -76,7 +96,7 @@ final class Tuning {
         for (String value : weight.values()) {
           Map<String, String> overrides = new LinkedHashMap<>(atBestLr);
           overrides.put(weight.name(), value);
-          best.consider(overrides, run(trial, algorithm, overrides, 2, trials));
+          best.consider(overrides, run(resumable, algorithm, overrides, 2));
         }
       }
       chosen.put(algorithm, best.overrides);
@@ -87,18 +107,13 @@ final class Tuning {
           best.overrides,
           best.tow);
     }
-    return new Result(chosen, trials);
+    return new Result(chosen, List.copyOf(trials));
   }
 
   private static double run(
-      Trial trial,
-      UnlearningAlgorithm algorithm,
-      Map<String, String> overrides,
-      int stage,
-      List<Map<String, Object>> trials) {
-    Map<String, Object> row = new LinkedHashMap<>(trial.run(algorithm, overrides));
+      Trial trial, UnlearningAlgorithm algorithm, Map<String, String> overrides, int stage) {
+    Map<String, Object> row = trial.run(algorithm, overrides);
     row.put("stage", stage);
-    trials.add(row);
     return ((Number) row.get("tow")).doubleValue();
   }
 

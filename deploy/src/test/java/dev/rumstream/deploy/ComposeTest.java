@@ -75,6 +75,61 @@ class ComposeTest {
     return entries;
   }
 
+  /**
+   * Runs Debian's docker-compose 1.29 on the file (no engine needed); returns its exit and output.
+   */
+  private static Map.Entry<Integer, String> dockerComposeConfig(Map<String, String> environment)
+      throws Exception {
+    List<String> command =
+        List.of(Tool.DOCKER_COMPOSE.command(), "-f", Repo.COMPOSE.toString(), "config", "-q");
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().remove("GRAFANA_ADMIN_PASSWORD");
+    builder.environment().putAll(environment);
+    Process process;
+    try {
+      process = builder.start();
+    } catch (java.io.IOException e) {
+      // Tool.start says how to install it.
+      process = Tool.DOCKER_COMPOSE.start(command, true);
+    }
+    String output =
+        new String(
+            process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(process.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    return Map.entry(process.exitValue(), output);
+  }
+
+  @Test
+  void debiansDockerComposeValidatesTheFile() throws Exception {
+    Map.Entry<Integer, String> result =
+        dockerComposeConfig(Map.of("GRAFANA_ADMIN_PASSWORD", "only-for-this-test"));
+    assertThat(result.getKey()).as("docker-compose config:%n%s", result.getValue()).isZero();
+  }
+
+  @Test
+  void theStackRefusesToStartWithoutAGrafanaAdminPassword() throws Exception {
+    Map.Entry<Integer, String> result = dockerComposeConfig(Map.of());
+    assertThat(result.getKey()).isNotZero();
+    assertThat(result.getValue()).contains("set GRAFANA_ADMIN_PASSWORD");
+    assertThat(environment("grafana")).containsEntry("GF_AUTH_ANONYMOUS_ENABLED", "false");
+  }
+
+  @Test
+  void everyPublishedPortListensOnTheLoopbackInterfaceOnly() {
+    SERVICES
+        .fields()
+        .forEachRemaining(
+            service ->
+                service
+                    .getValue()
+                    .path("ports")
+                    .forEach(
+                        port ->
+                            assertThat(port.asText())
+                                .as("a port of %s", service.getKey())
+                                .startsWith("127.0.0.1:")));
+  }
+
   @Test
   void declaresTheWholeStack() {
     assertThat(COMPOSE.isObject()).as("docker-compose.yml is a mapping").isTrue();

@@ -22,6 +22,13 @@ record Tool(String variable, String name, String neededFor, String install) {
           "Debian: apt-get install kubernetes-client, or the kubectl "
               + "package of Kubernetes' apt repository; .ci/run installs it");
 
+  static final Tool DOCKER_COMPOSE =
+      new Tool(
+          "DOCKER_COMPOSE",
+          "docker-compose",
+          "validate docker-compose.yml without a Docker engine",
+          "Debian: apt-get install docker-compose; .ci/run installs it");
+
   String command() {
     return Repo.tool(variable, name);
   }

@@ -265,18 +265,28 @@ public final class Settings {
     }
   }
 
+  /** The settings with every secret masked (what {@code --print-config} shows). */
   @Override
   public String toString() {
     Map<String, String> shown = new TreeMap<>(values);
-    shown.replaceAll(
-        (key, value) ->
-            key.contains("password")
-                    || key.contains("secret")
-                    || key.contains("key") && key.startsWith(PREFIX)
-                    || key.contains("user.info")
-                    || key.contains("sasl.jaas")
-                ? "****"
-                : value);
+    shown.replaceAll((key, value) -> isSecret(key) ? "****" : value);
     return shown.toString();
+  }
+
+  /**
+   * Whether a setting holds a secret: passwords and passphrases, secrets and tokens, JAAS configs,
+   * registry user info, PEM private keys ({@code ssl.keystore.key}) and rumstream's own keys.
+   */
+  public static boolean isSecret(String key) {
+    String k = key.toLowerCase(Locale.ROOT);
+    return k.contains("password")
+        || k.contains("passphrase")
+        || k.contains("secret")
+        || k.contains("token")
+        || k.contains("jaas")
+        || k.contains("user.info")
+        || k.endsWith(".key")
+        || k.contains("private.key")
+        || k.startsWith(PREFIX) && k.contains("key");
   }
 }

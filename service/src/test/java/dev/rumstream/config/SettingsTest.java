@@ -149,4 +149,54 @@ class SettingsTest {
     assertThat(SettingKeys.distance("kitten", "sitting")).isEqualTo(3);
     assertThat(SettingKeys.distance("", "abc")).isEqualTo(3);
   }
+
+  /**
+   * Secret settings of the Kafka clients, Kafka Streams, the schema registry client and rumstream.
+   */
+  private static final java.util.List<String> SECRETS =
+      java.util.List.of(
+          "ssl.key.password",
+          "ssl.keystore.password",
+          "ssl.truststore.password",
+          "ssl.keystore.key",
+          "sasl.jaas.config",
+          "sasl.oauthbearer.client.credentials.client.secret",
+          "sasl.oauthbearer.assertion.private.key.passphrase",
+          "basic.auth.user.info",
+          "bearer.auth.token",
+          "schema.registry.basic.auth.user.info",
+          "schema.registry.bearer.auth.token",
+          "schema.registry.ssl.keystore.password",
+          "schema.registry.ssl.key.password",
+          "rumstream.subject.hash.key");
+
+  /** Settings an operator needs to see to debug a connection; none of them is a secret. */
+  private static final java.util.List<String> SHOWN =
+      java.util.List.of(
+          "bootstrap.servers",
+          "security.protocol",
+          "sasl.mechanism",
+          "ssl.keystore.location",
+          "ssl.truststore.location",
+          "ssl.keystore.type",
+          "basic.auth.credentials.source",
+          "schema.registry.url");
+
+  @Test
+  void printingMasksEverySecretOfKafkaTheRegistryAndRumstreamAndShowsTheRest() {
+    for (String key : SECRETS) {
+      assertThat(Settings.isSecret(key)).as(key).isTrue();
+    }
+    for (String key : SHOWN) {
+      assertThat(Settings.isSecret(key)).as(key).isFalse();
+    }
+    java.util.Map<String, String> given = new java.util.HashMap<>();
+    SECRETS.stream()
+        .filter(k -> !k.startsWith("rumstream."))
+        .forEach(k -> given.put(k, "s3cr3t-" + k));
+    given.put("rumstream.subject.hash.key", "s3cr3t-hash");
+    given.put("bootstrap.servers", "broker:9093");
+    String printed = Settings.of(DEFAULTS, given).toString();
+    assertThat(printed).doesNotContain("s3cr3t").contains("broker:9093");
+  }
 }

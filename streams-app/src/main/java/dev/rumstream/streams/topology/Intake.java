@@ -87,7 +87,7 @@ final class Intake implements Processor<String, ReceivedRequest, String, Object>
     if (hasId && requestIds.get(requestId) != null) {
       String earlier = fingerprints.get(requestId);
       // No fingerprint: remembered by a version that kept none; taken as the same request.
-      if (earlier == null || earlier.equals(RequestFingerprint.of(request))) {
+      if (earlier == null || earlier.equals(fingerprint(request))) {
         metrics.duplicate();
       } else {
         reject(
@@ -114,7 +114,7 @@ final class Intake implements Processor<String, ReceivedRequest, String, Object>
       return;
     }
     requestIds.put(requestId, now.toEpochMilli());
-    fingerprints.put(requestId, RequestFingerprint.of(request));
+    fingerprints.put(requestId, fingerprint(request));
 
     List<Long> distinct = new ArrayList<>(new LinkedHashSet<>(request.getExampleIds()));
     int folded = request.getExampleIds().size() - distinct.size();
@@ -133,6 +133,10 @@ final class Intake implements Processor<String, ReceivedRequest, String, Object>
         context,
         new Record<>(
             request.getModelId(), new AcceptedRequest(accepted, folded, late), record.timestamp()));
+  }
+
+  private String fingerprint(DeletionRequest request) {
+    return RequestFingerprint.of(request, subjects.hash(request.getSubjectId()));
   }
 
   private void issue(DeletionReceipt receipt) {

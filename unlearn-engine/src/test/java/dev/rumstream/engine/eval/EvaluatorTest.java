@@ -11,15 +11,23 @@ import org.junit.jupiter.api.Test;
 
 /** One measurement pass gives what the separate accuracy and attack passes give. */
 class EvaluatorTest {
+  private static final DatasetSplits SPLITS = Fixtures.fashionSubset(1_500, 500, 23);
+  private final Evaluator evaluator = new Evaluator(Fixtures.CONFIG);
+
+  private static Classifier trained() {
+    return Fixtures.trainSmallCnn(SPLITS.train(), 1, 0.1, 5);
+  }
+
+  /** Sets whose forget set is the first {@code n} training examples. */
+  private static EvaluationSets forgettingFirst(int n) {
+    long[] forget = Arrays.copyOf(SPLITS.train().ids(SPLITS.train().allRows()), n);
+    return EvaluationSets.of(SPLITS.train(), SPLITS.test(), forget, DeletionLedger.empty());
+  }
 
   @Test
   void measuringPredictsEachExampleOnceAndAgreesWithTheSeparatePasses() {
-    DatasetSplits splits = Fixtures.fashionSubset(1_500, 500, 23);
-    Evaluator evaluator = new Evaluator(Fixtures.CONFIG);
-    try (Classifier model = Fixtures.trainSmallCnn(splits.train(), 1, 0.1, 5)) {
-      long[] forget = Arrays.copyOf(splits.train().ids(splits.train().allRows()), 60);
-      EvaluationSets sets =
-          EvaluationSets.of(splits.train(), splits.test(), forget, DeletionLedger.empty());
+    try (Classifier model = trained()) {
+      EvaluationSets sets = forgettingFirst(60);
 
       Measurement measured = evaluator.measure(model, sets, false);
 
@@ -32,12 +40,8 @@ class EvaluatorTest {
 
   @Test
   void eachPartOfTheForgetSetIsMeasuredOnItsOwnWithTheSameAttack() {
-    DatasetSplits splits = Fixtures.fashionSubset(1_500, 500, 23);
-    Evaluator evaluator = new Evaluator(Fixtures.CONFIG);
-    try (Classifier model = Fixtures.trainSmallCnn(splits.train(), 1, 0.1, 5)) {
-      long[] forget = Arrays.copyOf(splits.train().ids(splits.train().allRows()), 90);
-      EvaluationSets sets =
-          EvaluationSets.of(splits.train(), splits.test(), forget, DeletionLedger.empty());
+    try (Classifier model = trained()) {
+      EvaluationSets sets = forgettingFirst(90);
       int[] rows = sets.forgetRows();
       int[] first = Arrays.copyOfRange(rows, 0, 30);
       int[] rest = Arrays.copyOfRange(rows, 30, 90);
@@ -58,12 +62,8 @@ class EvaluatorTest {
 
   @Test
   void aPartOutsideTheForgetSetIsRefused() {
-    DatasetSplits splits = Fixtures.fashionSubset(1_500, 500, 23);
-    Evaluator evaluator = new Evaluator(Fixtures.CONFIG);
-    try (Classifier model = Fixtures.trainSmallCnn(splits.train(), 1, 0.1, 5)) {
-      long[] forget = Arrays.copyOf(splits.train().ids(splits.train().allRows()), 10);
-      EvaluationSets sets =
-          EvaluationSets.of(splits.train(), splits.test(), forget, DeletionLedger.empty());
+    try (Classifier model = trained()) {
+      EvaluationSets sets = forgettingFirst(10);
       int notForgotten = sets.retainRows()[0];
 
       org.assertj.core.api.Assertions.assertThatThrownBy(

@@ -377,6 +377,69 @@ class ManifestsTest {
             r -> assertThat(r).isGreaterThanOrEqualTo(365L * 24 * 3600 * 1000));
   }
 
+  /** Each user's ACLs as "type:name:operation" entries (a prefix name ends with '*'). */
+  @SuppressWarnings("unchecked")
+  private static Set<String> acls(GenericKubernetesResource user) {
+    assertThat((String) user.get("spec", "authorization", "type")).isEqualTo("simple");
+    Set<String> entries = new TreeSet<>();
+    for (Map<String, Object> acl :
+        (List<Map<String, Object>>) user.get("spec", "authorization", "acls")) {
+      Map<String, Object> resource = (Map<String, Object>) acl.get("resource");
+      String name =
+          resource.get("name") + ("prefix".equals(resource.get("patternType")) ? "*" : "");
+      for (Object operation : (List<Object>) acl.get("operations")) {
+        entries.add(resource.get("type") + ":" + name + ":" + operation);
+      }
+    }
+    return entries;
+  }
+
+  @EachOverlay
+  void eachKafkaUserMayTouchOnlyWhatItsApplicationUses(String overlay) {
+    Map<String, Set<String>> byUser = new HashMap<>();
+    for (GenericKubernetesResource user : custom(objects(overlay), "KafkaUser")) {
+      byUser.put(user.getMetadata().getName(), acls(user));
+    }
+    Set<String> streams = byUser.get("rumstream-streams");
+    Set<String> worker = byUser.get("rumstream-worker");
+    Set<String> catalogue = new TreeSet<>();
+    Topic.all().forEach(t -> catalogue.add(t.defaultName()));
+    for (Set<String> acls : List.of(streams, worker)) {
+      assertThat(acls)
+          .allSatisfy(
+              acl -> {
+                String[] parts = acl.split(":");
+                if (parts[0].equals("topic") && !parts[1].endsWith("*")) {
+                  assertThat(catalogue).as("topic of %s", acl).contains(parts[1]);
+                }
+              })
+          .noneMatch(acl -> acl.startsWith("cluster:"));
+    }
+    // Raw subject ids live on deletion-requests and its DLQ: only the streams app reaches them.
+    assertThat(worker).noneMatch(acl -> acl.contains(":deletion-requests"));
+    assertThat(streams)
+        .contains(
+            "topic:deletion-requests:Read",
+            "topic:deletion-requests-dlq:Write",
+            "group:rumstream-streams:Read",
+            "transactionalId:rumstream-streams-*:Write")
+        .doesNotContain("topic:deletion-requests-dlq:Read", "topic:model-versions:Write");
+    assertThat(worker)
+        .contains(
+            "topic:unlearn-jobs:Read",
+            "topic:model-versions:Write",
+            "topic:deletion-receipts:Write",
+            "group:rumstream-worker:Read",
+            "transactionalId:rumstream-worker-*:Write")
+        .doesNotContain("topic:unlearn-jobs:Write", "topic:forget-sets:Read");
+    // Together the two users cover every topic of the catalogue.
+    Set<String> touched = new TreeSet<>();
+    for (Set<String> acls : List.of(streams, worker)) {
+      acls.stream().filter(a -> a.startsWith("topic:")).forEach(a -> touched.add(a.split(":")[1]));
+    }
+    assertThat(touched).containsAll(catalogue);
+  }
+
   static long retentionMs(GenericKubernetesResource topic) {
     Object value = topic.get("spec", "config", "retention.ms");
     assertThat(value).as("retention.ms of %s", topic.getMetadata().getName()).isNotNull();

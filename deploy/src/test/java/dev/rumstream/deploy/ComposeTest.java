@@ -84,6 +84,7 @@ class ComposeTest {
         List.of(Tool.DOCKER_COMPOSE.command(), "-f", Repo.COMPOSE.toString(), "config", "-q");
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().remove("GRAFANA_ADMIN_PASSWORD");
+    builder.environment().remove("RUMSTREAM_SUBJECT_HASH_KEY");
     builder.environment().putAll(environment);
     Process process;
     try {
@@ -102,16 +103,28 @@ class ComposeTest {
   @Test
   void debiansDockerComposeValidatesTheFile() throws Exception {
     Map.Entry<Integer, String> result =
-        dockerComposeConfig(Map.of("GRAFANA_ADMIN_PASSWORD", "only-for-this-test"));
+        dockerComposeConfig(
+            Map.of(
+                "GRAFANA_ADMIN_PASSWORD", "only-for-this-test",
+                "RUMSTREAM_SUBJECT_HASH_KEY", "only-for-this-test"));
     assertThat(result.getKey()).as("docker-compose config:%n%s", result.getValue()).isZero();
   }
 
   @Test
   void theStackRefusesToStartWithoutAGrafanaAdminPassword() throws Exception {
-    Map.Entry<Integer, String> result = dockerComposeConfig(Map.of());
+    Map.Entry<Integer, String> result =
+        dockerComposeConfig(Map.of("RUMSTREAM_SUBJECT_HASH_KEY", "only-for-this-test"));
     assertThat(result.getKey()).isNotZero();
     assertThat(result.getValue()).contains("set GRAFANA_ADMIN_PASSWORD");
     assertThat(environment("grafana")).containsEntry("GF_AUTH_ANONYMOUS_ENABLED", "false");
+  }
+
+  @Test
+  void theStackRefusesToStartWithoutASubjectHashKeyOfItsOwn() throws Exception {
+    Map.Entry<Integer, String> result =
+        dockerComposeConfig(Map.of("GRAFANA_ADMIN_PASSWORD", "only-for-this-test"));
+    assertThat(result.getKey()).isNotZero();
+    assertThat(result.getValue()).contains("set RUMSTREAM_SUBJECT_HASH_KEY");
   }
 
   @Test

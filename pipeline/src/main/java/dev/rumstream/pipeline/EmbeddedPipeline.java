@@ -82,6 +82,8 @@ public final class EmbeddedPipeline implements AutoCloseable {
       streams.put("application.id", "rumstream-embedded-" + run);
       streams.put("state.dir", temporaryDirectory("rumstream-embedded-streams-").toString());
       streams.put("rumstream.http.port", "0");
+      // The embedded default is a local trial: the development subject-hash key is allowed.
+      streams.put("rumstream.dev.mode", "true");
       streams.putAll(overrides);
       return this;
     }

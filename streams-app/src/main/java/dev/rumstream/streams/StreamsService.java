@@ -16,10 +16,12 @@ import dev.rumstream.topics.Topic;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -62,6 +64,13 @@ public final class StreamsService implements RunningService {
 
   private StreamsService(Settings settings, MeterRegistry registry) {
     TopologyConfig config = TopologyConfig.from(settings);
+    if (!Boolean.parseBoolean(settings.string("rumstream.dev.mode"))
+        && Arrays.equals(config.subjectHashKey(), TopologyConfig.DEVELOPMENT_KEY)) {
+      throw new ConfigException(
+          "rumstream.subject.hash.key is the published development key: with it, the hash of a"
+              + " guessable subject id can be reversed. Set a secret (RUMSTREAM_SUBJECT_HASH_KEY), or"
+              + " rumstream.dev.mode=true for a local trial.");
+    }
     Map<String, Object> kafka = settings.kafka();
     int httpPort = settings.integer("rumstream.http.port");
     kafka.putIfAbsent(StreamsConfig.APPLICATION_SERVER_CONFIG, "localhost:" + httpPort);

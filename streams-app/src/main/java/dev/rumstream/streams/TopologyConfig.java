@@ -31,6 +31,10 @@ public record TopologyConfig(
     CutRule cutRule,
     RefinementPolicy policy) {
 
+  /** The subject-hash key of the defaults file: public, so never for production. */
+  public static final byte[] DEVELOPMENT_KEY =
+      "rumstream-development-key".getBytes(StandardCharsets.UTF_8);
+
   public TopologyConfig {
     if (windowSize.isZero() || windowSize.isNegative()) {
       throw new IllegalArgumentException("rumstream.window.size must be positive");

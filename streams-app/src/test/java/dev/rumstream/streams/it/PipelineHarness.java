@@ -66,6 +66,7 @@ final class PipelineHarness implements AutoCloseable {
     values.put("commit.interval.ms", "200");
     values.put("statestore.cache.max.bytes", "0");
     values.put("rumstream.http.port", "0");
+    values.put("rumstream.dev.mode", "true");
     values.put("rumstream.window.size", "1h");
     values.put("rumstream.window.max.wait", "3s");
     values.put("rumstream.window.flush.interval", "500ms");

@@ -84,7 +84,8 @@ final class Intake implements Processor<String, ReceivedRequest, String, Object>
     Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
     String requestId = request.getRequestId();
     boolean hasId = requestId != null && !requestId.isBlank();
-    if (hasId && requestIds.get(requestId) != null) {
+    Long firstSeen = hasId ? requestIds.get(requestId) : null;
+    if (firstSeen != null) {
       String earlier = fingerprints.get(requestId);
       // No fingerprint: remembered by a version that kept none; taken as the same request.
       if (earlier == null || earlier.equals(fingerprint(request))) {
@@ -97,7 +98,7 @@ final class Intake implements Processor<String, ReceivedRequest, String, Object>
                 "request id '"
                     + requestId
                     + "' was accepted on "
-                    + Instant.ofEpochMilli(requestIds.get(requestId))
+                    + Instant.ofEpochMilli(firstSeen)
                     + " for another model, subject, set of example ids or reason; its receipt"
                     + " stands, and this request is not carried out: send it under a new id"));
       }

@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       Demo.class,
       Train.class,
+      Schemas.class,
       SendRequest.class,
       RequestStatus.class,
       Retrain.class,

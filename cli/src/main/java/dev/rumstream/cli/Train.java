@@ -8,7 +8,6 @@ import dev.rumstream.worker.Bootstrap;
 import dev.rumstream.worker.WorkerConfig;
 import dev.rumstream.worker.WorkerService;
 import dev.rumstream.worker.store.ModelStore;
-import dev.rumstream.worker.store.VersionManifest;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -24,7 +23,9 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Trains the original model (version 0) with its memorization proxies, stores it, and publishes "
-          + "its scores to memorization-scores and the version to model-versions.",
+          + "its scores to memorization-scores and the version to model-versions: the bootstrap step of "
+          + "every stack. Idempotent: a stored model is not trained again, and a model already "
+          + "published (or serving a later version) is left alone.",
       "Reads the worker's configuration (--config FILE and RUMSTREAM_* / KAFKA_* / SCHEMA_REGISTRY_URL)."
     })
 final class Train implements Callable<Integer> {
@@ -65,13 +66,12 @@ final class Train implements Callable<Integer> {
     Bootstrap bootstrap =
         new Bootstrap(
             workerConfig, engine, new ModelStore(workerConfig.modelStore()), Clock.systemUTC());
-    VersionManifest v0 =
-        bootstrap.trainIfAbsent(
-            modelId,
-            ModelSpec.of(architecture, engine.data().train(), width),
-            TrainingRecipe.paper(epochs, workerConfig.engine().seed()));
-    if (!noPublish) {
-      bootstrap.publish(v0);
+    ModelSpec spec = ModelSpec.of(architecture, engine.data().train(), width);
+    TrainingRecipe recipe = TrainingRecipe.paper(epochs, workerConfig.engine().seed());
+    if (noPublish) {
+      bootstrap.trainIfAbsent(modelId, spec, recipe);
+    } else {
+      bootstrap.ensure(modelId, spec, recipe);
     }
     return 0;
   }

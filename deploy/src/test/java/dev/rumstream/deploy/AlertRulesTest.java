@@ -133,6 +133,29 @@ class AlertRulesTest {
   }
 
   @Test
+  void alertmanagerAcceptsItsConfigurationAndRoutesBySeverityAndModel() throws Exception {
+    Path config = Repo.OBSERVABILITY.resolve("alertmanager/alertmanager.yml");
+    run(Tool.AMTOOL, List.of(Tool.AMTOOL.command(), "check-config", config.toString()));
+    JsonNode route = Repo.yaml(config).path("route");
+    assertThat(route.path("group_by").toString()).contains("alertname", "model");
+    List<String> severities = new ArrayList<>();
+    RULES
+        .path("groups")
+        .forEach(
+            g ->
+                g.path("rules")
+                    .forEach(r -> severities.add(r.path("labels").path("severity").asText())));
+    assertThat(severities)
+        .as("the severities the routes match")
+        .containsOnly("warning", "critical");
+    assertThat(route.path("routes").get(0).path("matchers").get(0).asText())
+        .isEqualTo("severity=\"critical\"");
+    assertThat(Repo.yaml(Repo.PROMETHEUS_CONFIG).path("alerting").toString())
+        .as("Prometheus sends its alerts to compose's Alertmanager")
+        .contains("alertmanager:" + ComposeTest.ports("alertmanager").keySet().iterator().next());
+  }
+
+  @Test
   void theAlertsFireWhenTheyShouldAndOnlyThen() throws Exception {
     Path dir = Files.createDirectories(Path.of("target/promtool"));
     String tests =
@@ -152,7 +175,12 @@ class AlertRulesTest {
   }
 
   private static void run(List<String> command) throws IOException, InterruptedException {
-    Process process = Tool.PROMTOOL.start(command, true);
+    run(Tool.PROMTOOL, command);
+  }
+
+  private static void run(Tool tool, List<String> command)
+      throws IOException, InterruptedException {
+    Process process = tool.start(command, true);
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
     assertThat(process.exitValue()).as("%s:%n%s", String.join(" ", command), output).isZero();

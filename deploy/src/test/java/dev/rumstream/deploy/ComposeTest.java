@@ -80,8 +80,13 @@ class ComposeTest {
    */
   private static Map.Entry<Integer, String> dockerComposeConfig(Map<String, String> environment)
       throws Exception {
-    List<String> command =
-        List.of(Tool.DOCKER_COMPOSE.command(), "-f", Repo.COMPOSE.toString(), "config", "-q");
+    return dockerCompose(environment, List.of("-f", Repo.COMPOSE.toString(), "config", "-q"));
+  }
+
+  private static Map.Entry<Integer, String> dockerCompose(
+      Map<String, String> environment, List<String> arguments) throws Exception {
+    List<String> command = new ArrayList<>(List.of(Tool.DOCKER_COMPOSE.command()));
+    command.addAll(arguments);
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().remove("GRAFANA_ADMIN_PASSWORD");
     builder.environment().remove("RUMSTREAM_SUBJECT_HASH_KEY");
@@ -150,7 +155,16 @@ class ComposeTest {
     SERVICES.fieldNames().forEachRemaining(services::add);
     assertThat(services)
         .containsExactlyInAnyOrder(
-            "kafka", "schema-registry", "topics", "streams-app", "worker", "prometheus", "grafana");
+            "kafka",
+            "schema-registry",
+            "topics",
+            "schemas",
+            "bootstrap",
+            "streams-app",
+            "worker",
+            "prometheus",
+            "alertmanager",
+            "grafana");
   }
 
   @Test
@@ -191,6 +205,66 @@ class ComposeTest {
         .isEqualTo(kubernetesImages.get(ManifestsTest.STREAMS));
     assertThat(SERVICES.path("worker").path("image").asText())
         .isEqualTo(kubernetesImages.get(ManifestsTest.WORKER));
+  }
+
+  private static String dependency(String service, String on) {
+    return SERVICES.path(service).path("depends_on").path(on).path("condition").asText();
+  }
+
+  @Test
+  void theContractsAreRegisteredAndVersionZeroBootstrappedBeforeTheServicesStart() {
+    JsonNode schemas = SERVICES.path("schemas");
+    assertThat(schemas.path("image").asText())
+        .isEqualTo(SERVICES.path("streams-app").path("image").asText());
+    assertThat(textOf(schemas.path("command"))).containsExactly("schemas");
+    assertThat(environment("schemas"))
+        .containsEntry(
+            "SCHEMA_REGISTRY_URL", environment("streams-app").get("SCHEMA_REGISTRY_URL"));
+    assertThat(dependency("schemas", "schema-registry")).isEqualTo("service_healthy");
+    assertThat(dependency("streams-app", "schemas")).isEqualTo("service_completed_successfully");
+
+    JsonNode bootstrap = SERVICES.path("bootstrap");
+    assertThat(bootstrap.path("image").asText())
+        .isEqualTo(SERVICES.path("worker").path("image").asText());
+    assertThat(textOf(bootstrap.path("command"))).startsWith("train", "--model-id");
+    Map<String, String> env = environment("bootstrap");
+    assertThat(KnownSettings.unknown(env, KnownSettings.workerDefaults())).isEmpty();
+    String store = env.get("RUMSTREAM_MODEL_STORE");
+    assertThat(store).isEqualTo(environment("worker").get("RUMSTREAM_MODEL_STORE"));
+    assertThat(mounts("bootstrap").get(store))
+        .as("the bootstrap trains into the worker's model volume")
+        .isEqualTo(mounts("worker").get(store));
+    assertThat(dependency("bootstrap", "schemas")).isEqualTo("service_completed_successfully");
+    assertThat(dependency("bootstrap", "topics")).isEqualTo("service_completed_successfully");
+    assertThat(dependency("worker", "bootstrap")).isEqualTo("service_completed_successfully");
+    for (String oneShot : List.of("topics", "schemas", "bootstrap")) {
+      assertThat(SERVICES.path(oneShot).path("restart").asText()).as(oneShot).isEqualTo("no");
+    }
+  }
+
+  @Test
+  void theGpuOverrideRunsTheWorkerAndTheBootstrapOnTheCudaImageWithTheHostsGpus() throws Exception {
+    java.nio.file.Path gpu = Repo.ROOT.resolve("docker-compose.gpu.yml");
+    Map.Entry<Integer, String> validated =
+        dockerCompose(
+            Map.of(
+                "GRAFANA_ADMIN_PASSWORD", "only-for-this-test",
+                "RUMSTREAM_SUBJECT_HASH_KEY", "only-for-this-test"),
+            List.of("-f", Repo.COMPOSE.toString(), "-f", gpu.toString(), "config", "-q"));
+    assertThat(validated.getKey()).as("docker-compose config:%n%s", validated.getValue()).isZero();
+    JsonNode services = Repo.yaml(gpu).path("services");
+    assertThat(services.fieldNames()).toIterable().containsExactlyInAnyOrder("worker", "bootstrap");
+    services.forEach(
+        service -> {
+          assertThat(service.path("build").path("dockerfile").asText())
+              .isEqualTo("unlearn-worker/Dockerfile.cuda");
+          assertThat(service.path("image").asText())
+              .isEqualTo(SERVICES.path("worker").path("image").asText() + "-cuda");
+          JsonNode device =
+              service.path("deploy").path("resources").path("reservations").path("devices").get(0);
+          assertThat(device.path("driver").asText()).isEqualTo("nvidia");
+          assertThat(textOf(device.path("capabilities"))).containsExactly("gpu");
+        });
   }
 
   /** name -> [partitions, configs] from the topics service's script. */

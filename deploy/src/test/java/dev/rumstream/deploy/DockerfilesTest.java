@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -12,9 +14,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The Dockerfiles (no Docker engine here to build them): multi-stage Maven builds of the right
- * module, pinned base images, a non-root user, a health check on the application's own port, and an
- * entry point that exists.
+ * The Dockerfiles (no Docker engine here to build them): multi-stage Maven builds of the rumstream
+ * command, pinned base images (the CUDA image on the CUDA runtime its natives were built for), a
+ * non-root user, a health check on the application's own port, and the rumstream command as the
+ * entry point with the service as its default argument.
  */
 class DockerfilesTest {
   private static final Pattern FROM =
@@ -22,17 +25,21 @@ class DockerfilesTest {
 
   @ParameterizedTest
   @CsvSource({
-    "streams-app/Dockerfile, streams-app, dev.rumstream.streams.StreamsApp, streams, false",
-    "unlearn-worker/Dockerfile, unlearn-worker, dev.rumstream.worker.WorkerApp, worker, false",
-    "unlearn-worker/Dockerfile.cuda, unlearn-worker, dev.rumstream.worker.WorkerApp, worker, true"
+    "streams-app/Dockerfile, streams, false",
+    "unlearn-worker/Dockerfile, worker, false",
+    "unlearn-worker/Dockerfile.cuda, worker, true"
   })
-  void buildsTheModuleIntoAPinnedNonRootImageWithAHealthCheck(
-      String dockerfile, String module, String mainClass, String app, boolean cuda) {
+  void buildsTheRumstreamCommandIntoAPinnedNonRootImageWithAHealthCheck(
+      String dockerfile, String service, boolean cuda) {
     String text = Repo.read(Repo.ROOT.resolve(dockerfile)).replace("\\\n", " ");
     List<String> images = new ArrayList<>();
+    Map<String, String> stages = new HashMap<>();
     Matcher from = FROM.matcher(text);
     while (from.find()) {
       images.add(from.group(1));
+      if (from.group(2) != null) {
+        stages.put(from.group(2), from.group(1));
+      }
     }
     assertThat(images)
         .as("base images of %s", dockerfile)
@@ -44,28 +51,35 @@ class DockerfilesTest {
                     .matches("[^:]+:[^:]*\\d[^:]*")
                     .doesNotEndWith(":latest"));
     assertThat(images.get(0)).as("build stage").contains("eclipse-temurin-17");
-    assertThat(images.get(images.size() - 1))
-        .as("runtime stage")
-        .startsWith("eclipse-temurin:17.")
-        .contains("-jre");
+    String runtime = images.get(images.size() - 1);
+    if (cuda) {
+      assertThat(runtime)
+          .as("the CUDA runtime the natives were built for, on the JRE's Ubuntu")
+          .startsWith("nvidia/cuda:" + cudaVersionOfTheNatives() + ".")
+          .contains("runtime-ubuntu22.04");
+      assertThat(stages.get("jre")).startsWith("eclipse-temurin:17.").contains("-jre-jammy");
+      assertThat(text).contains("COPY --from=jre /opt/java/openjdk /opt/java/openjdk");
+    } else {
+      assertThat(runtime).as("runtime stage").startsWith("eclipse-temurin:17.").contains("-jre");
+      assertThat(text).doesNotContain("-Pcuda");
+    }
 
     assertThat(text)
         .containsPattern(
             "mvn .*"
                 + (cuda ? "-Pcuda .*" : "")
-                + "-pl "
-                + module
-                + " -am package "
-                + "dependency:copy-dependencies")
-        .contains("COPY --from=build /src/" + module + "/target/classes/ /app/classes/")
-        .contains("COPY --from=build /src/" + module + "/target/dependency/ /app/lib/")
-        .containsPattern("(?m)^USER 10001$");
-    if (!cuda) {
-      assertThat(text).doesNotContain("-Pcuda");
-    }
+                + "-pl cli -am package dependency:copy-dependencies")
+        .contains("COPY --from=build /src/cli/target/classes/ /app/classes/")
+        .contains("COPY --from=build /src/cli/target/dependency/ /app/lib/")
+        .contains("COPY deploy/docker/rumstream /usr/local/bin/rumstream")
+        .containsPattern("(?m)^USER 10001$")
+        .containsPattern("(?m)^ENTRYPOINT \\[\"rumstream\"\\]$")
+        .containsPattern("(?m)^CMD \\[\"" + service + "\"\\]$");
 
     Properties defaults =
-        app.equals("streams") ? KnownSettings.streamsDefaults() : KnownSettings.workerDefaults();
+        service.equals("streams")
+            ? KnownSettings.streamsDefaults()
+            : KnownSettings.workerDefaults();
     String port = defaults.getProperty("rumstream.http.port");
     assertThat(text)
         .containsPattern("(?m)^EXPOSE " + port + "$")
@@ -73,24 +87,39 @@ class DockerfilesTest {
             "HEALTHCHECK .*CMD curl -fsS \"http://127\\.0\\.0\\.1:\\$\\{RUMSTREAM_HTTP_PORT:-"
                 + port
                 + "}/health/live\"");
-
-    assertThat(text)
-        .containsPattern(
-            "ENTRYPOINT \\[.*\"-cp\", \"/app/classes:/app/lib/\\*\", \"" + mainClass + "\"\\]");
-    Path source =
-        Repo.ROOT.resolve(module + "/src/main/java/" + mainClass.replace('.', '/') + ".java");
-    assertThat(source).as("the entry point's source").isRegularFile();
-    assertThat(Repo.read(source)).contains("public static void main(String[] args)");
-    if (app.equals("worker")) {
+    assertThat(Repo.read(Repo.ROOT.resolve("cli/src/main/java/dev/rumstream/cli/Rumstream.java")))
+        .as("the command the image runs has the subcommand")
+        .contains("addSubcommand(\"" + service + "\"");
+    if (service.equals("worker")) {
       assertThat(text)
-          .contains("-Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.rumstream.avro")
           .contains("DJL_CACHE_DIR=/var/cache/djl")
           .contains("COPY --from=dataset /usr/share/datasets/fashion-mnist/");
     }
   }
 
   @ParameterizedTest
-  @CsvSource({"unlearn-worker/pom.xml"})
+  @CsvSource({"deploy/docker/rumstream"})
+  void theImagesCommandRunsTheRumstreamMainClassWithTheTrustedAvroPackage(String script) {
+    Path file = Repo.ROOT.resolve(script);
+    assertThat(file).isExecutable();
+    assertThat(Repo.read(file))
+        .startsWith("#!/bin/sh")
+        .contains("-Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.rumstream.avro")
+        .contains("-Dai.djl.offline=true")
+        .contains("-cp \"/app/classes:/app/lib/*\" dev.rumstream.cli.Rumstream \"$@\"");
+  }
+
+  /** 12.4 for pytorch-native-cu124: the CUDA build of the natives the cuda profile adds. */
+  private static String cudaVersionOfTheNatives() {
+    Matcher cu =
+        Pattern.compile("<artifactId>pytorch-native-cu(\\d+)(\\d)</artifactId>")
+            .matcher(Repo.read(Repo.ROOT.resolve("cli/pom.xml")));
+    assertThat(cu.find()).as("the cuda profile's natives").isTrue();
+    return cu.group(1) + "." + cu.group(2);
+  }
+
+  @ParameterizedTest
+  @CsvSource({"cli/pom.xml"})
   void theCudaProfileAddsTheCudaNatives(String pom) {
     String text = Repo.read(Repo.ROOT.resolve(pom)) + Repo.read(Repo.ROOT.resolve("pom.xml"));
     assertThat(text).contains("<id>cuda</id>").contains("pytorch-native-cu124");

@@ -20,7 +20,9 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
@@ -186,8 +188,9 @@ class ManifestsTest {
         .forEach(
             (name, pod) ->
                 assertThat(pod.getSpec().getInitContainers())
-                    .as("init containers of %s", name)
-                    .isEmpty());
+                    .as("%s waits for the contracts of its release, and for nothing else", name)
+                    .singleElement()
+                    .satisfies(init -> assertChecksTheContracts(objects, init)));
     for (WorkloadContainer each : containers(objects)) {
       Container container = each.container();
       String what = each.what();
@@ -599,29 +602,179 @@ class ManifestsTest {
                                   .containsAll(
                                       p.getSpec().getPodSelector().getMatchLabels().entrySet()))
                       .toList();
-              int port = pod.getSpec().getContainers().get(0).getPorts().get(0).getContainerPort();
-              assertThat(policies)
-                  .as("NetworkPolicies selecting %s", name)
-                  .isNotEmpty()
-                  .anySatisfy(
-                      p ->
-                          assertThat(p.getSpec().getIngress())
-                              .anySatisfy(
-                                  rule ->
-                                      assertThat(rule.getPorts())
-                                          .anySatisfy(
-                                              pp ->
-                                                  assertThat(pp.getPort().getIntVal())
-                                                      .isEqualTo(port))));
-              List<Map<String, Object>> selectors = new ArrayList<>();
-              custom(objects, "ServiceMonitor")
-                  .forEach(m -> selectors.add(m.get("spec", "selector", "matchLabels")));
-              custom(objects, "PodMonitor")
-                  .forEach(m -> selectors.add(m.get("spec", "selector", "matchLabels")));
-              assertThat(selectors)
-                  .as("a ServiceMonitor or PodMonitor for %s", name)
-                  .anySatisfy(s -> assertThat(s).containsEntry("app.kubernetes.io/name", name));
+              Container container = pod.getSpec().getContainers().get(0);
+              Map<String, String> env = environment(objects, container);
+              int api = port(container, "http");
+              int metrics = port(container, "metrics");
+              assertThat(metrics)
+                  .as("%s serves metrics on a port of their own", name)
+                  .isEqualTo(Integer.parseInt(env.get("RUMSTREAM_METRICS_PORT")))
+                  .isNotEqualTo(api);
+              assertThat(policies).as("NetworkPolicies selecting %s", name).isNotEmpty();
+              List<NetworkPolicyIngressRule> ingress =
+                  policies.stream().flatMap(p -> p.getSpec().getIngress().stream()).toList();
+              assertThat(ingress)
+                  .as("who reaches %s, and on which port", name)
+                  .allSatisfy(
+                      rule -> {
+                        assertThat(rule.getPorts()).hasSize(1);
+                        int port = rule.getPorts().get(0).getPort().getIntVal();
+                        assertThat(port).isIn(api, metrics);
+                        assertThat(rule.getFrom())
+                            .singleElement()
+                            .satisfies(
+                                peer -> {
+                                  if (port == api) {
+                                    assertThat(peer.getNamespaceSelector()).isNull();
+                                    assertThat(peer.getPodSelector().getMatchLabels())
+                                        .as("the API only to labelled clients")
+                                        .containsExactly(
+                                            Map.entry("rumstream.dev/api-client", "true"));
+                                  } else {
+                                    assertThat(peer.getPodSelector()).isNull();
+                                    assertThat(peer.getNamespaceSelector().getMatchLabels())
+                                        .as("metrics only to the monitoring namespace")
+                                        .containsExactly(
+                                            Map.entry("kubernetes.io/metadata.name", "monitoring"));
+                                  }
+                                });
+                      })
+                  .hasSize(2);
+              List<String> scraped = new ArrayList<>();
+              Map.of("ServiceMonitor", "endpoints", "PodMonitor", "podMetricsEndpoints")
+                  .forEach(
+                      (kind, endpoints) ->
+                          custom(objects, kind).stream()
+                              .filter(
+                                  m ->
+                                      name.equals(
+                                          m.get(
+                                              "spec",
+                                              "selector",
+                                              "matchLabels",
+                                              "app.kubernetes.io/name")))
+                              .forEach(
+                                  m ->
+                                      scraped.add(
+                                          m.<List<Map<String, Object>>>get("spec", endpoints)
+                                              .get(0)
+                                              .get("port")
+                                              .toString())));
+              assertThat(scraped)
+                  .as("a ServiceMonitor or PodMonitor scrapes %s on its metrics port", name)
+                  .containsExactly("metrics");
             });
+  }
+
+  private static int port(Container container, String name) {
+    return container.getPorts().stream()
+        .filter(p -> name.equals(p.getName()))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError(container.getName() + " has no port " + name))
+        .getContainerPort();
+  }
+
+  /** An init container that runs {@code rumstream schemas --check} on the streams app's image. */
+  private static void assertChecksTheContracts(List<HasMetadata> objects, Container init) {
+    assertThat(init.getImage()).isEqualTo(streamsImage(objects));
+    assertThat(init.getArgs()).containsExactly("schemas", "--check");
+    assertThat(environment(objects, init)).containsKey("SCHEMA_REGISTRY_URL");
+    assertRestricted(init.getName(), init);
+  }
+
+  private static String streamsImage(List<HasMetadata> objects) {
+    return workloads(objects).get(STREAMS).getSpec().getContainers().get(0).getImage();
+  }
+
+  private static void assertRestricted(String what, Container container) {
+    SecurityContext security = container.getSecurityContext();
+    assertThat(security).as("securityContext of %s", what).isNotNull();
+    assertThat(security.getReadOnlyRootFilesystem()).as("read-only root of %s", what).isTrue();
+    assertThat(security.getAllowPrivilegeEscalation()).as("escalation of %s", what).isFalse();
+    assertThat(security.getCapabilities().getDrop()).as("capabilities of %s", what).contains("ALL");
+    assertThat(container.getResources().getLimits()).as("limits of %s", what).containsKey("memory");
+  }
+
+  @EachOverlay
+  void theHttpApisTakeABearerTokenFromASecret(String overlay) {
+    List<HasMetadata> objects = objects(overlay);
+    for (WorkloadContainer each : containers(objects)) {
+      EnvVar token =
+          each.container().getEnv().stream()
+              .filter(e -> e.getName().equals("RUMSTREAM_HTTP_AUTH_TOKEN"))
+              .findFirst()
+              .orElseThrow(() -> new AssertionError(each.what() + " takes no bearer token"));
+      assertThat(token.getValueFrom().getSecretKeyRef().getName())
+          .as("the token of %s comes from a Secret", each.what())
+          .isEqualTo("rumstream-http-token");
+    }
+  }
+
+  @EachOverlay
+  void deployStepsRegisterTheContractsAndBootstrapVersionZeroIntoTheWorkersStore(String overlay) {
+    List<HasMetadata> objects = objects(overlay);
+    Map<String, Job> jobs = new HashMap<>();
+    all(objects, Job.class).forEach(j -> jobs.put(j.getMetadata().getName(), j));
+    assertThat(jobs).containsOnlyKeys("rumstream-schemas", "rumstream-bootstrap");
+
+    Container schemas =
+        jobs.get("rumstream-schemas").getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(schemas.getImage()).isEqualTo(streamsImage(objects));
+    assertThat(schemas.getArgs()).containsExactly("schemas");
+    assertThat(environment(objects, schemas)).containsKey("SCHEMA_REGISTRY_URL");
+    assertRestricted("rumstream-schemas", schemas);
+
+    PodTemplateSpec bootstrapPod = jobs.get("rumstream-bootstrap").getSpec().getTemplate();
+    assertThat(bootstrapPod.getSpec().getInitContainers())
+        .as("the bootstrap publishes only after the contracts are registered")
+        .singleElement()
+        .satisfies(init -> assertChecksTheContracts(objects, init));
+    Container bootstrap = bootstrapPod.getSpec().getContainers().get(0);
+    PodTemplateSpec workerPod = workloads(objects).get(WORKER);
+    Container worker = workerPod.getSpec().getContainers().get(0);
+    assertThat(bootstrap.getImage()).as("the worker's own image").isEqualTo(worker.getImage());
+    assertThat(bootstrap.getArgs()).startsWith("train", "--model-id");
+    Map<String, String> env = environment(objects, bootstrap);
+    assertThat(KnownSettings.unknown(env, KnownSettings.workerDefaults())).isEmpty();
+    String store = env.get("RUMSTREAM_MODEL_STORE");
+    assertThat(store).isEqualTo(environment(objects, worker).get("RUMSTREAM_MODEL_STORE"));
+    VolumeMount mount =
+        bootstrap.getVolumeMounts().stream()
+            .filter(m -> m.getMountPath().equals(store))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("the bootstrap does not mount " + store));
+    VolumeMount workerMount =
+        worker.getVolumeMounts().stream()
+            .filter(m -> m.getMountPath().equals(store))
+            .findFirst()
+            .orElseThrow();
+    assertThat(mountedVolume(bootstrapPod, mount).getPersistentVolumeClaim().getClaimName())
+        .as("the same claim as the workers'")
+        .isEqualTo(mountedVolume(workerPod, workerMount).getPersistentVolumeClaim().getClaimName());
+    assertThat(bootstrap.getEnv())
+        .as("Kafka credentials from the worker's Secret")
+        .anySatisfy(
+            e -> {
+              assertThat(e.getName()).isEqualTo("KAFKA_SASL_JAAS_CONFIG");
+              assertThat(e.getValueFrom().getSecretKeyRef().getName())
+                  .isEqualTo("rumstream-worker");
+            });
+    assertRestricted("rumstream-bootstrap", bootstrap);
+
+    for (Job job : jobs.values()) {
+      Map<String, String> labels = job.getSpec().getTemplate().getMetadata().getLabels();
+      assertThat(job.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsNonRoot())
+          .isTrue();
+      assertThat(all(objects, NetworkPolicy.class))
+          .as("a NetworkPolicy lets %s out to Kafka and the registry", job.getMetadata().getName())
+          .anySatisfy(
+              p -> {
+                assertThat(labels.entrySet())
+                    .containsAll(p.getSpec().getPodSelector().getMatchLabels().entrySet());
+                assertThat(p.getSpec().getIngress()).isEmpty();
+                assertThat(p.getSpec().getEgress()).hasSize(3);
+              });
+    }
   }
 
   @EachOverlay

@@ -22,6 +22,13 @@ record Tool(String variable, String name, String neededFor, String install) {
           "Debian: apt-get install kubernetes-client, or the kubectl "
               + "package of Kubernetes' apt repository; .ci/run installs it");
 
+  static final Tool AMTOOL =
+      new Tool(
+          "AMTOOL",
+          "amtool",
+          "check the Alertmanager configuration",
+          "Debian: apt-get install prometheus-alertmanager; .ci/run installs it");
+
   static final Tool DOCKER_COMPOSE =
       new Tool(
           "DOCKER_COMPOSE",

@@ -73,6 +73,43 @@ public final class RegistryClient {
         "look up a schema under subject '" + subject + "'");
   }
 
+  /**
+   * Sets a subject's compatibility level (BACKWARD, FULL, ...): the registry then refuses a new
+   * version that breaks it.
+   */
+  public void setCompatibility(String subject, String level) {
+    ObjectNode body = json.createObjectNode().put("compatibility", level);
+    call(
+        "PUT",
+        "/config/" + encode(subject),
+        body.toString(),
+        "set the compatibility of subject '" + subject + "' to " + level);
+  }
+
+  /** A subject's own compatibility level, or the registry's global one when it has none. */
+  public String compatibility(String subject) {
+    try {
+      return level(
+          call(
+              "GET",
+              "/config/" + encode(subject),
+              null,
+              "read the compatibility of subject '" + subject + "'"));
+    } catch (RegistryException e) {
+      if (e.httpStatus() != 404) {
+        throw e;
+      }
+      return level(call("GET", "/config", null, "read the global compatibility"));
+    }
+  }
+
+  /** Confluent answers compatibilityLevel; some compatible servers answer compatibility. */
+  private static String level(JsonNode config) {
+    return config.has("compatibilityLevel")
+        ? config.path("compatibilityLevel").asText()
+        : config.path("compatibility").asText();
+  }
+
   /** Register and look-up share one cache: either answer is the schema's id under the subject. */
   private int idOf(String subject, Schema schema, String path, String purpose) {
     return idsBySubjectSchema.computeIfAbsent(

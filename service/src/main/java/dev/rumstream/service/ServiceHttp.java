@@ -3,6 +3,7 @@ package dev.rumstream.service;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
@@ -19,7 +20,8 @@ import java.util.function.Supplier;
 /**
  * A service's HTTP face: {@code /health/live} and {@code /health/ready} (200 when up, 503 when
  * down, the {@link Health} as JSON), {@code /metrics} (Prometheus text) and the service's own
- * endpoints; anything else is a JSON 404.
+ * endpoints; anything else is a JSON 404. {@link HttpAccess} says which need a bearer token and
+ * where metrics are served.
  */
 public final class ServiceHttp implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -29,31 +31,48 @@ public final class ServiceHttp implements AutoCloseable {
   public record Endpoint(String path, HttpHandler handler) {}
 
   private final HttpServer server;
+  private final HttpServer metricsServer;
 
-  public ServiceHttp(int port, RunningService service, PrometheusMeterRegistry metrics)
+  public ServiceHttp(
+      int port, RunningService service, PrometheusMeterRegistry metrics, HttpAccess access)
       throws IOException {
-    this.server = HttpServer.create(new InetSocketAddress(port), 0);
+    this.server = server(port, "service-http", 4);
+    server.createContext("/health/live", health(service::live));
+    server.createContext("/health/ready", health(service::ready));
+    HttpHandler scrape = exchange -> send(exchange, 200, PROMETHEUS_TEXT, metrics.scrape());
+    List<Endpoint> api = new ArrayList<>(service.endpoints());
+    if (access.metricsOnTheirOwnPort()) {
+      metricsServer = server(access.metricsPort(), "service-metrics", 1);
+      metricsServer.createContext("/metrics", scrape);
+      metricsServer.createContext("/", notFound());
+    } else {
+      metricsServer = null;
+      api.add(new Endpoint("/metrics", scrape));
+    }
+    api.add(new Endpoint("/", notFound()));
+    for (Endpoint endpoint : api) {
+      HttpContext context = server.createContext(endpoint.path(), endpoint.handler());
+      if (access.protectsApi()) {
+        context.setAuthenticator(access.authenticator());
+      }
+    }
+  }
+
+  private static HttpServer server(int port, String threadName, int threads) throws IOException {
+    HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
     server.setExecutor(
         Executors.newFixedThreadPool(
-            4,
+            threads,
             runnable -> {
-              Thread thread = new Thread(runnable, "service-http");
+              Thread thread = new Thread(runnable, threadName);
               thread.setDaemon(true);
               return thread;
             }));
-    List<Endpoint> endpoints = new ArrayList<>();
-    endpoints.add(new Endpoint("/health/live", health(service::live)));
-    endpoints.add(new Endpoint("/health/ready", health(service::ready)));
-    endpoints.add(
-        new Endpoint(
-            "/metrics", exchange -> send(exchange, 200, PROMETHEUS_TEXT, metrics.scrape())));
-    endpoints.addAll(service.endpoints());
-    endpoints.add(
-        new Endpoint(
-            "/",
-            exchange ->
-                json(exchange, 404, error("no such endpoint: " + exchange.getRequestURI()))));
-    endpoints.forEach(endpoint -> server.createContext(endpoint.path(), endpoint.handler()));
+    return server;
+  }
+
+  private static HttpHandler notFound() {
+    return exchange -> json(exchange, 404, error("no such endpoint: " + exchange.getRequestURI()));
   }
 
   private static HttpHandler health(Supplier<Health> check) {
@@ -65,10 +84,18 @@ public final class ServiceHttp implements AutoCloseable {
 
   public void start() {
     server.start();
+    if (metricsServer != null) {
+      metricsServer.start();
+    }
   }
 
   public int port() {
     return server.getAddress().getPort();
+  }
+
+  /** The port {@code /metrics} answers on: its own, or the HTTP port. */
+  public int metricsPort() {
+    return metricsServer != null ? metricsServer.getAddress().getPort() : port();
   }
 
   /**
@@ -106,5 +133,8 @@ public final class ServiceHttp implements AutoCloseable {
   @Override
   public void close() {
     server.stop(1);
+    if (metricsServer != null) {
+      metricsServer.stop(1);
+    }
   }
 }

@@ -40,7 +40,11 @@ public final class ServiceShell<S extends RunningService> implements AutoCloseab
       return new ServiceShell<>(
           service,
           metrics,
-          new ServiceHttp(settings.integer("rumstream.http.port"), service, metrics));
+          new ServiceHttp(
+              settings.integer("rumstream.http.port"),
+              service,
+              metrics,
+              HttpAccess.from(settings)));
     } catch (Exception e) {
       service.close();
       throw e;
@@ -75,6 +79,11 @@ public final class ServiceShell<S extends RunningService> implements AutoCloseab
     return http.port();
   }
 
+  /** The port of {@code /metrics}: {@code rumstream.metrics.port} when set, else the HTTP port. */
+  public int metricsPort() {
+    return http.metricsPort();
+  }
+
   /** Stops answering HTTP first, so that nothing reports on a service that is closing. */
   @Override
   public void close() {
@@ -98,7 +107,7 @@ public final class ServiceShell<S extends RunningService> implements AutoCloseab
                 },
                 "shutdown"));
     start();
-    log.info("{} started; HTTP on port {}", name, port());
+    log.info("{} started; HTTP on port {}, metrics on port {}", name, port(), metricsPort());
     stopped.await();
     return 0;
   }

@@ -95,6 +95,70 @@ class ServiceShellTest {
   }
 
   @Test
+  void withATokenTheApiNeedsItWhileHealthAndTheMetricsPortStayOpen() throws Exception {
+    Settings settings =
+        Settings.of(
+            "/settings-test-defaults.properties",
+            Map.of(
+                "rumstream.http.port",
+                "0",
+                HttpAccess.TOKEN,
+                "s3cret-token",
+                HttpAccess.METRICS_PORT,
+                "0"));
+    FakeService fake = new FakeService();
+    try (ServiceShell<FakeService> shell = ServiceShell.open(settings, (s, metrics) -> fake)) {
+      shell.start();
+      int port = shell.port();
+      assertThat(shell.metricsPort()).isNotEqualTo(port);
+
+      assertThat(get(port, "/health/live").statusCode()).as("probes send no token").isEqualTo(200);
+      HttpResponse<String> anonymous = get(port, "/echo/x");
+      assertThat(anonymous.statusCode()).isEqualTo(401);
+      assertThat(anonymous.headers().firstValue("WWW-Authenticate"))
+          .contains("Bearer realm=\"rumstream\"");
+      assertThat(get(port, "/echo/x", "Bearer wrong").statusCode()).isEqualTo(401);
+      assertThat(get(port, "/echo/x", "Basic czNjcmV0LXRva2Vu").statusCode()).isEqualTo(401);
+      assertThat(get(port, "/nowhere").statusCode()).as("no probing for paths").isEqualTo(401);
+      HttpResponse<String> allowed = get(port, "/echo/x", "Bearer s3cret-token");
+      assertThat(allowed.statusCode()).isEqualTo(200);
+      assertThat(allowed.body()).isEqualTo("{\"error\":\"/echo/x\"}");
+
+      shell.metrics().counter("rumstream.test.calls").increment();
+      assertThat(get(shell.metricsPort(), "/metrics").body())
+          .as("metrics on their own port, open")
+          .contains("rumstream_test_calls_total 1.0");
+      assertThat(get(port, "/metrics", "Bearer s3cret-token").statusCode())
+          .as("and only there")
+          .isEqualTo(404);
+    }
+  }
+
+  @Test
+  void withATokenAndNoMetricsPortTheMetricsNeedTheTokenToo() throws Exception {
+    Settings settings =
+        Settings.of(
+            "/settings-test-defaults.properties",
+            Map.of("rumstream.http.port", "0", HttpAccess.TOKEN, "s3cret-token"));
+    try (ServiceShell<FakeService> shell =
+        ServiceShell.open(settings, (s, metrics) -> new FakeService())) {
+      shell.start();
+      assertThat(shell.metricsPort()).isEqualTo(shell.port());
+      assertThat(get(shell.port(), "/metrics").statusCode()).isEqualTo(401);
+      assertThat(get(shell.port(), "/metrics", "Bearer s3cret-token").statusCode()).isEqualTo(200);
+    }
+  }
+
+  private static HttpResponse<String> get(int port, String path, String authorization)
+      throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .header("Authorization", authorization)
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
   void awaitReadyFailsWhenTheServiceIsNotReadyInTime() {
     FakeService fake = new FakeService();
     assertThatThrownBy(() -> fake.awaitReady(Duration.ofMillis(300)))

@@ -1,5 +1,8 @@
 package dev.rumstream.streams;
 
+import dev.rumstream.serde.ContractRegistration;
+import dev.rumstream.serde.RegistryClient;
+import dev.rumstream.serde.RegistryConfig;
 import dev.rumstream.topics.TopicNames;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,9 +19,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Creates the system's topics that do not exist yet, with the cleanup policies of DESIGN.md. For
- * local runs and tests; deployments declare their topics (Strimzi KafkaTopic, compose's init
- * container).
+ * Creates the system's topics that do not exist yet, with the cleanup policies of DESIGN.md, and
+ * registers their contracts ({@link ContractRegistration}). For local runs and tests; deployments
+ * declare their topics (Strimzi KafkaTopic, compose's topics service) and register the contracts in
+ * a step of their own ({@code rumstream schemas}).
  */
 public final class TopicSetup {
   private static final Logger log = LoggerFactory.getLogger(TopicSetup.class);
@@ -26,6 +30,13 @@ public final class TopicSetup {
   private TopicSetup() {}
 
   public static void ensure(
+      Map<String, Object> adminConfig, TopicNames names, int partitions, short replicationFactor) {
+    createMissing(adminConfig, names, partitions, replicationFactor);
+    new ContractRegistration(new RegistryClient(RegistryConfig.from(adminConfig)))
+        .registerAll(names);
+  }
+
+  private static void createMissing(
       Map<String, Object> adminConfig, TopicNames names, int partitions, short replicationFactor) {
     try (Admin admin = Admin.create(adminConfig)) {
       Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);

@@ -43,14 +43,26 @@ import org.slf4j.LoggerFactory;
  * Makes a model ready for deletions: trains the original model (version 0) while recording its
  * learning-event memorization proxies, stores it with its scores, and publishes the scores (with
  * the training-set tertiles the refiner cuts at) to {@code memorization-scores} and the version to
- * {@code model-versions}. A model already stored is not trained again; its stored scores are
- * published again.
+ * {@code model-versions}. A model already stored is not trained again; a model already published,
+ * or already serving a later version, is left alone ({@link #ensure}), so the step can run at every
+ * start of a stack.
  */
 public final class Bootstrap {
   /** The proxy the scores are published with: the confidence proxy (rum-method.md §3.4a). */
   public static final ProxyKind PROXY = ProxyKind.CONFIDENCE;
 
   static final String SCORES_FILE = "scores-confidence.bin";
+
+  /** Written beside a model's versions once version 0 is published (a file, not a version). */
+  static final String PUBLISHED_MARKER = "bootstrap-published";
+
+  /** What {@link #ensure} did. */
+  public enum Outcome {
+    TRAINED_AND_PUBLISHED,
+    PUBLISHED_STORED,
+    NOTHING_TO_DO
+  }
+
   private static final Logger log = LoggerFactory.getLogger(Bootstrap.class);
 
   private final WorkerConfig config;
@@ -63,6 +75,31 @@ public final class Bootstrap {
     this.engine = engine;
     this.store = store;
     this.clock = clock;
+  }
+
+  /**
+   * Makes the model ready once: trains and stores version 0 unless stored, and publishes it unless
+   * it was published before or the model already serves a later version (a republished version 0
+   * would announce a model that deletions have since changed).
+   */
+  public Outcome ensure(String modelId, ModelSpec spec, TrainingRecipe recipe) {
+    Path marker = store.root().resolve(modelId).resolve(PUBLISHED_MARKER);
+    Optional<VersionManifest> serving = store.promoted(modelId);
+    if (Files.exists(marker) || serving.map(v -> v.version() > 0).orElse(false)) {
+      log.info(
+          "Model {} is already bootstrapped (serving version {}); nothing to do",
+          modelId,
+          serving.map(v -> Long.toString(v.version())).orElse("none"));
+      return Outcome.NOTHING_TO_DO;
+    }
+    boolean stored = !store.versions(modelId).isEmpty();
+    publish(trainIfAbsent(modelId, spec, recipe));
+    try {
+      Files.writeString(marker, clock.instant().toString() + System.lineSeparator());
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot mark " + modelId + " as published at " + marker, e);
+    }
+    return stored ? Outcome.PUBLISHED_STORED : Outcome.TRAINED_AND_PUBLISHED;
   }
 
   /** Version 0 of the model: the stored one, or a newly trained one. */

@@ -7,6 +7,7 @@ import dev.rumstream.avro.MemorizationScore;
 import dev.rumstream.avro.ModelVersion;
 import dev.rumstream.avro.UnlearnJob;
 import dev.rumstream.avro.state.OpenForgetSet;
+import dev.rumstream.serde.RegistryConfig;
 import dev.rumstream.topics.Topic;
 import java.util.HashMap;
 import java.util.Map;
@@ -24,7 +25,18 @@ public record ContractSerdes(
     Serde<ModelVersion> modelVersions,
     Serde<ForgetSet> forgetSets,
     Serde<UnlearnJob> jobs,
+    Serde<DeletionReceipt> receiptStore,
     Serde<OpenForgetSet> openSets) {
+
+  /**
+   * Internal state is no contract, so the deploy step does not register it: its serde registers its
+   * own schema under the changelog's subject.
+   */
+  private static Map<String, Object> internalState(Map<String, Object> config) {
+    Map<String, Object> state = new HashMap<>(config);
+    state.put(RegistryConfig.AUTO_REGISTER_SCHEMAS, "true");
+    return state;
+  }
 
   public static ContractSerdes of(String serdeClass, Map<String, Object> kafkaConfig) {
     Map<String, Object> config = new HashMap<>(kafkaConfig);
@@ -36,6 +48,7 @@ public record ContractSerdes(
         Topic.MODEL_VERSIONS.valueSerde(config),
         Topic.FORGET_SETS.valueSerde(config),
         Topic.UNLEARN_JOBS.valueSerde(config),
-        Topic.avroSerde(config));
+        Topic.DELETION_RECEIPTS.valueSerde(internalState(config)),
+        Topic.avroSerde(internalState(config)));
   }
 }

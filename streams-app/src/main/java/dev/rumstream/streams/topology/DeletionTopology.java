@@ -93,7 +93,7 @@ public final class DeletionTopology {
         Materialized.<String, ModelVersion, KeyValueStore<Bytes, byte[]>>as(StoreNames.MODELS));
     builder.table(
         config.topic(Topic.DELETION_RECEIPTS),
-        Consumed.with(Serdes.String(), serdes.receipts()),
+        Consumed.with(Serdes.String(), serdes.receiptStore()),
         Materialized.<String, DeletionReceipt, KeyValueStore<Bytes, byte[]>>as(
             StoreNames.RECEIPTS));
     return builder;

@@ -12,6 +12,9 @@ import dev.rumstream.avro.ScoreDistribution;
 import dev.rumstream.avro.UnlearnJob;
 import dev.rumstream.config.Settings;
 import dev.rumstream.localstack.EmbeddedSchemaRegistry;
+import dev.rumstream.serde.ContractRegistration;
+import dev.rumstream.serde.RegistryClient;
+import dev.rumstream.serde.RegistryConfig;
 import dev.rumstream.streams.StreamsApp;
 import dev.rumstream.streams.TopologyConfig;
 import dev.rumstream.topics.Keys;
@@ -78,6 +81,9 @@ final class TopologyFixture implements AutoCloseable {
     settings.putAll(overrides);
     Settings all = Settings.of(StreamsApp.DEFAULTS, settings);
     config = TopologyConfig.from(all);
+    // The services do not register contracts (auto.register.schemas=false): the deploy step does.
+    new ContractRegistration(new RegistryClient(RegistryConfig.forUrl(registry.url())))
+        .registerAll(config.topics());
     serdes = ContractSerdes.of(all.string("rumstream.value.serde"), all.kafka());
     DeletionMetrics metrics = new DeletionMetrics(meters, () -> wallClock.toEpochMilli());
 

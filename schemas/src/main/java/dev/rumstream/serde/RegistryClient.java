@@ -54,11 +54,21 @@ public final class RegistryClient {
    * returns its id.
    */
   public int register(String subject, Schema schema) {
-    return idOf(
-        subject,
-        schema,
-        "/subjects/" + encode(subject) + "/versions",
-        "register a schema under subject '" + subject + "'");
+    try {
+      return idOf(
+          subject,
+          schema,
+          "/subjects/" + encode(subject) + "/versions",
+          "register a schema under subject '" + subject + "'");
+    } catch (IncompatibleSchemaException refused) {
+      // Two instances registering one schema at once: Apicurio answers the loser 409 ("already
+      // exists"), which is no incompatibility if the schema is there now.
+      try {
+        return lookup(subject, schema);
+      } catch (SchemaNotFoundException notThere) {
+        throw refused;
+      }
+    }
   }
 
   /**

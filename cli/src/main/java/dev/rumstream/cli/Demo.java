@@ -1,5 +1,6 @@
 package dev.rumstream.cli;
 
+import dev.rumstream.audit.AuditVerification;
 import dev.rumstream.avro.DeletionReceipt;
 import dev.rumstream.avro.ForgetSet;
 import dev.rumstream.avro.UnlearningMetrics;
@@ -162,9 +163,23 @@ final class Demo implements Callable<Integer> {
       send(stream);
       Receipts receipts = awaitReceipts(stream, Settings.parseDuration(timeout));
       printReport(store, baseVersion, receipts, stream, started);
+      AuditVerification.Report audit =
+          AuditCommand.Verify.check(
+              pipeline.streamsSettings().kafka(),
+              topics.name(Topic.DELETION_AUDIT),
+              topics.name(Topic.DELETION_RECEIPTS),
+              pipeline.streamsSettings().string("rumstream.audit.key"));
+      audit.problems().forEach(problem -> System.out.println("Audit problem: " + problem));
+      System.out.printf(
+          "Audit trail: %s, %d records of %d requests, %d COMPLETED%n",
+          audit.verified() ? "verified" : "NOT verified",
+          audit.records(),
+          audit.requests(),
+          audit.completed());
       return receipts.lost(stream) == 0
               && receipts.duplicatedCompletions() == 0
               && loadableOlderVersions(store) == 0
+              && audit.verified()
           ? 0
           : 1;
     }

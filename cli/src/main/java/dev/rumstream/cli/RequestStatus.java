@@ -1,13 +1,11 @@
 package dev.rumstream.cli;
 
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -18,25 +16,26 @@ import picocli.CommandLine.Parameters;
     name = "status",
     mixinStandardHelpOptions = true,
     description =
-        "Prints a deletion request's latest receipt as JSON; exit code 1 when it is unknown.")
+        "Prints a deletion request's latest receipt (or with --history its audit trail) as JSON;"
+            + " exit code 1 when it is unknown.")
 final class RequestStatus implements Callable<Integer> {
   @Parameters(paramLabel = "REQUEST_ID", description = "The request id.")
   String requestId;
 
+  @Mixin StreamsApi api;
+
   @Option(
-      names = "--streams-url",
-      defaultValue = "${env:RUMSTREAM_STREAMS_URL:-http://localhost:8080}",
-      description = "The streams app (default: $RUMSTREAM_STREAMS_URL or ${DEFAULT-VALUE}).")
-  String streamsUrl;
+      names = "--history",
+      description = "Print the request's audit trail instead, with whether its chain verifies.")
+  boolean history;
 
   @Override
   public Integer call() throws Exception {
-    HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
-    URI uri =
-        URI.create(
-            streamsUrl + "/requests/" + URLEncoder.encode(requestId, StandardCharsets.UTF_8));
     HttpResponse<String> response =
-        http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+        api.get(
+            "/requests/"
+                + URLEncoder.encode(requestId, StandardCharsets.UTF_8)
+                + (history ? "/history" : ""));
     System.out.println(response.body());
     return response.statusCode() == 200 ? 0 : 1;
   }

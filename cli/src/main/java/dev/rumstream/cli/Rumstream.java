@@ -20,8 +20,11 @@ import picocli.CommandLine.Command;
       Demo.class,
       Train.class,
       Schemas.class,
+      Doctor.class,
+      AuditCommand.class,
       SendRequest.class,
       RequestStatus.class,
+      PendingRequests.class,
       Retrain.class,
       ModelCommand.class
     })

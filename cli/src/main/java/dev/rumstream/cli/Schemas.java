@@ -4,11 +4,10 @@ import dev.rumstream.config.Settings;
 import dev.rumstream.serde.ContractRegistration;
 import dev.rumstream.serde.RegistryClient;
 import dev.rumstream.serde.RegistryConfig;
-import dev.rumstream.streams.StreamsApp;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The deploy step that registers the topic contracts (the services do not register them). */
@@ -25,11 +24,7 @@ import picocli.CommandLine.Option;
           + "variables), so renamed topics and registry credentials apply."
     })
 final class Schemas implements Callable<Integer> {
-  @Option(
-      names = {"-c", "--config"},
-      paramLabel = "FILE",
-      description = "The streams app's properties file.")
-  Path config;
+  @Mixin StreamsOptions streams;
 
   @Option(
       names = "--check",
@@ -40,7 +35,7 @@ final class Schemas implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Settings settings = Settings.load(StreamsApp.DEFAULTS, config, System.getenv());
+    Settings settings = streams.load();
     RegistryClient registry = new RegistryClient(RegistryConfig.from(settings.kafka()));
     if (check) {
       List<String> problems = new ContractRegistration(registry).problems(settings.topics());

@@ -90,6 +90,7 @@ class ComposeTest {
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().remove("GRAFANA_ADMIN_PASSWORD");
     builder.environment().remove("RUMSTREAM_SUBJECT_HASH_KEY");
+    builder.environment().remove("RUMSTREAM_AUDIT_KEY");
     builder.environment().putAll(environment);
     Process process;
     try {
@@ -111,14 +112,18 @@ class ComposeTest {
         dockerComposeConfig(
             Map.of(
                 "GRAFANA_ADMIN_PASSWORD", "only-for-this-test",
-                "RUMSTREAM_SUBJECT_HASH_KEY", "only-for-this-test"));
+                "RUMSTREAM_SUBJECT_HASH_KEY", "only-for-this-test",
+                "RUMSTREAM_AUDIT_KEY", "only-for-this-test"));
     assertThat(result.getKey()).as("docker-compose config:%n%s", result.getValue()).isZero();
   }
 
   @Test
   void theStackRefusesToStartWithoutAGrafanaAdminPassword() throws Exception {
     Map.Entry<Integer, String> result =
-        dockerComposeConfig(Map.of("RUMSTREAM_SUBJECT_HASH_KEY", "only-for-this-test"));
+        dockerComposeConfig(
+            Map.of(
+                "RUMSTREAM_SUBJECT_HASH_KEY", "only-for-this-test",
+                "RUMSTREAM_AUDIT_KEY", "only-for-this-test"));
     assertThat(result.getKey()).isNotZero();
     assertThat(result.getValue()).contains("set GRAFANA_ADMIN_PASSWORD");
     assertThat(environment("grafana")).containsEntry("GF_AUTH_ANONYMOUS_ENABLED", "false");
@@ -127,9 +132,25 @@ class ComposeTest {
   @Test
   void theStackRefusesToStartWithoutASubjectHashKeyOfItsOwn() throws Exception {
     Map.Entry<Integer, String> result =
-        dockerComposeConfig(Map.of("GRAFANA_ADMIN_PASSWORD", "only-for-this-test"));
+        dockerComposeConfig(
+            Map.of(
+                "GRAFANA_ADMIN_PASSWORD", "only-for-this-test",
+                "RUMSTREAM_AUDIT_KEY", "only-for-this-test"));
     assertThat(result.getKey()).isNotZero();
     assertThat(result.getValue()).contains("set RUMSTREAM_SUBJECT_HASH_KEY");
+  }
+
+  @Test
+  void theStackRefusesToStartWithoutAnAuditKeyOfItsOwn() throws Exception {
+    Map.Entry<Integer, String> result =
+        dockerComposeConfig(
+            Map.of(
+                "GRAFANA_ADMIN_PASSWORD", "only-for-this-test",
+                "RUMSTREAM_SUBJECT_HASH_KEY", "only-for-this-test"));
+    assertThat(result.getKey()).isNotZero();
+    assertThat(result.getValue()).contains("set RUMSTREAM_AUDIT_KEY");
+    assertThat(environment("streams-app").get("RUMSTREAM_AUDIT_KEY"))
+        .isEqualTo(environment("worker").get("RUMSTREAM_AUDIT_KEY"));
   }
 
   @Test
@@ -249,7 +270,8 @@ class ComposeTest {
         dockerCompose(
             Map.of(
                 "GRAFANA_ADMIN_PASSWORD", "only-for-this-test",
-                "RUMSTREAM_SUBJECT_HASH_KEY", "only-for-this-test"),
+                "RUMSTREAM_SUBJECT_HASH_KEY", "only-for-this-test",
+                "RUMSTREAM_AUDIT_KEY", "only-for-this-test"),
             List.of("-f", Repo.COMPOSE.toString(), "-f", gpu.toString(), "config", "-q"));
     assertThat(validated.getKey()).as("docker-compose config:%n%s", validated.getValue()).isZero();
     JsonNode services = Repo.yaml(gpu).path("services");

@@ -696,17 +696,25 @@ class ManifestsTest {
   }
 
   @EachOverlay
-  void theHttpApisTakeABearerTokenFromASecret(String overlay) {
+  void theBearerTokenAndTheAuditKeyComeFromSecrets(String overlay) {
     List<HasMetadata> objects = objects(overlay);
+    Map<String, String> secretOf =
+        Map.of(
+            "RUMSTREAM_HTTP_AUTH_TOKEN", "rumstream-http-token",
+            "RUMSTREAM_AUDIT_KEY", "rumstream-audit-key");
     for (WorkloadContainer each : containers(objects)) {
-      EnvVar token =
-          each.container().getEnv().stream()
-              .filter(e -> e.getName().equals("RUMSTREAM_HTTP_AUTH_TOKEN"))
-              .findFirst()
-              .orElseThrow(() -> new AssertionError(each.what() + " takes no bearer token"));
-      assertThat(token.getValueFrom().getSecretKeyRef().getName())
-          .as("the token of %s comes from a Secret", each.what())
-          .isEqualTo("rumstream-http-token");
+      secretOf.forEach(
+          (variable, secret) -> {
+            EnvVar value =
+                each.container().getEnv().stream()
+                    .filter(e -> e.getName().equals(variable))
+                    .findFirst()
+                    .orElseThrow(
+                        () -> new AssertionError(each.what() + " does not set " + variable));
+            assertThat(value.getValueFrom().getSecretKeyRef().getName())
+                .as("%s of %s comes from a Secret", variable, each.what())
+                .isEqualTo(secret);
+          });
     }
   }
 

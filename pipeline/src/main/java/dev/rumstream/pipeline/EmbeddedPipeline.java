@@ -99,6 +99,7 @@ public final class EmbeddedPipeline implements AutoCloseable {
       worker.put(
           "rumstream.model.store", temporaryDirectory("rumstream-embedded-store-").toString());
       worker.put("rumstream.http.port", "0");
+      worker.put("rumstream.dev.mode", "true");
       worker.putAll(overrides);
       return this;
     }

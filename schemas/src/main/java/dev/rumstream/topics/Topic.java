@@ -1,5 +1,6 @@
 package dev.rumstream.topics;
 
+import dev.rumstream.avro.AuditRecord;
 import dev.rumstream.avro.DeletionReceipt;
 import dev.rumstream.avro.DeletionRequest;
 import dev.rumstream.avro.ForgetSet;
@@ -47,6 +48,10 @@ public final class Topic<K, V> {
   public static final Topic<String, DeletionReceipt> DELETION_RECEIPTS =
       avro("deletion.receipts", DeletionReceipt.class, CleanupPolicy.COMPACT);
 
+  /** Append-only: every transition of every request, chained per request by HMAC. */
+  public static final Topic<String, AuditRecord> DELETION_AUDIT =
+      avro("deletion.audit", AuditRecord.class, CleanupPolicy.DELETE);
+
   private static final List<Topic<?, ?>> ALL =
       List.of(
           DELETION_REQUESTS,
@@ -56,7 +61,8 @@ public final class Topic<K, V> {
           UNLEARN_JOBS,
           MODEL_VERSIONS,
           UNLEARNING_METRICS,
-          DELETION_RECEIPTS);
+          DELETION_RECEIPTS,
+          DELETION_AUDIT);
 
   /** The setting that names the value serde class of every Avro topic. */
   public static final String VALUE_SERDE_KEY = "rumstream.value.serde";

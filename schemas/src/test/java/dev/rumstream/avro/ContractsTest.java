@@ -35,7 +35,7 @@ class ContractsTest {
   void everyTopicButTheDeadLetterQueueHasAContract() {
     assertThat(Topic.all().stream().filter(t -> t.valueType().isEmpty()))
         .containsExactly(Topic.DELETION_REQUESTS_DLQ);
-    assertThat(contracts()).hasSize(7);
+    assertThat(contracts()).hasSize(8);
   }
 
   @ParameterizedTest

@@ -163,6 +163,18 @@ public final class SampleRecords {
         .build();
   }
 
+  /** The COMPLETED record of a request's audit trail, chained onto its SCHEDULED record. */
+  public static AuditRecord auditRecord() {
+    return new dev.rumstream.audit.AuditChain("sample-key", "worker-1")
+        .next(
+            new dev.rumstream.audit.AuditChain.Link(2, "ab".repeat(32)),
+            "req-7f3a",
+            AuditTransition.COMPLETED,
+            T0.plusSeconds(422),
+            "fmnist-cnn",
+            Map.of("version", "3", "deadlineMet", "true"));
+  }
+
   /** One record per topic contract, in the order of {@code dev.rumstream.topics.Topic}. */
   public static List<SpecificRecord> oneOfEach() {
     return List.of(
@@ -172,6 +184,7 @@ public final class SampleRecords {
         unlearnJob(),
         modelVersion(),
         unlearningMetrics(),
-        deletionReceipt());
+        deletionReceipt(),
+        auditRecord());
   }
 }

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class TopicTest {
   @Test
   void everyTopicHasItsOwnSettingAndName() {
-    assertThat(Topic.all()).hasSize(8);
+    assertThat(Topic.all()).hasSize(9);
     assertThat(Topic.all().stream().map(Topic::nameKey)).doesNotHaveDuplicates();
     assertThat(Topic.all().stream().map(Topic::defaultName)).doesNotHaveDuplicates();
     assertThat(Topic.DELETION_REQUESTS.nameKey()).isEqualTo("rumstream.topic.deletion.requests");

@@ -7,7 +7,10 @@ import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
 
-/** The published development key never hashes subject ids of a real deployment. */
+/**
+ * The published development keys never hash subject ids or sign the audit trail of a real
+ * deployment.
+ */
 class DevelopmentKeyTest {
 
   @Test
@@ -19,5 +22,20 @@ class DevelopmentKeyTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("published development key")
         .hasMessageContaining("RUMSTREAM_SUBJECT_HASH_KEY");
+  }
+
+  @Test
+  void theServiceRefusesTheDevelopmentAuditKeyUnlessDevModeIsOn() {
+    assertThatThrownBy(
+            () ->
+                StreamsService.shell(
+                    Settings.of(
+                        StreamsApp.DEFAULTS,
+                        Map.of(
+                            "rumstream.http.port", "0",
+                            "rumstream.subject.hash.key", "a-secret-of-our-own"))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("rumstream.audit.key is the published development key")
+        .hasMessageContaining("RUMSTREAM_AUDIT_KEY");
   }
 }

@@ -1,14 +1,21 @@
 package dev.rumstream.worker;
 
+import dev.rumstream.audit.AuditChain;
+import dev.rumstream.avro.AuditRecord;
+import dev.rumstream.avro.AuditTransition;
 import dev.rumstream.avro.DeletionReceipt;
+import dev.rumstream.avro.JobOutcome;
+import dev.rumstream.avro.RequestSummary;
 import dev.rumstream.avro.UnlearnJob;
 import dev.rumstream.topics.Keys;
 import dev.rumstream.topics.Topic;
 import dev.rumstream.worker.store.ModelStore;
 import dev.rumstream.worker.store.VersionManifest;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -30,11 +37,13 @@ final class Publisher {
   private final WorkerConfig config;
   private final ModelStore store;
   private final KafkaProducer<String, SpecificRecord> producer;
+  private final AuditChain audit;
 
   Publisher(WorkerConfig config, ModelStore store, KafkaProducer<String, SpecificRecord> producer) {
     this.config = config;
     this.store = store;
     this.producer = producer;
+    this.audit = new AuditChain(config.auditKey(), config.workerId());
   }
 
   /** The first transaction; it carries the offset unless receipts are still due. */
@@ -94,9 +103,91 @@ final class Publisher {
     for (DeletionReceipt receipt : receipts) {
       send(Topic.DELETION_RECEIPTS, receipt.getRequestId(), receipt);
     }
+    for (RequestSummary request : job.getRequests()) {
+      for (AuditRecord record : trail(request, promotedOfSet, purged, purgedAt, receipts, now)) {
+        send(Topic.DELETION_AUDIT, record.getRequestId(), record);
+      }
+    }
     offset.sendTo(producer);
     producer.commitTransaction();
     return receipts.size();
+  }
+
+  /**
+   * The worker's part of a request's audit trail, chained onto its SCHEDULED record: an ESCALATED
+   * record for each retrain from scratch of the set, PURGED for the versions that held its
+   * examples, COMPLETED with the promoted version and its evidence. Written in the transaction of
+   * the receipts, so the trail and the receipts never disagree.
+   */
+  private List<AuditRecord> trail(
+      RequestSummary request,
+      List<VersionManifest> promotedOfSet,
+      List<VersionManifest> purged,
+      Instant purgedAt,
+      List<DeletionReceipt> receipts,
+      Instant now) {
+    if (request.getAuditMac() == null) {
+      return List.of(); // scheduled before the audit trail existed: no chain to continue
+    }
+    String id = request.getRequestId();
+    List<AuditRecord> records = new ArrayList<>();
+    AuditChain.Link link = new AuditChain.Link(request.getAuditSequence(), request.getAuditMac());
+    for (VersionManifest escalated :
+        promotedOfSet.stream().filter(VersionManifest::escalated).toList()) {
+      records.add(
+          audit.next(
+              link,
+              id,
+              AuditTransition.ESCALATED,
+              escalated.promotedAt(),
+              escalated.modelId(),
+              Map.of(
+                  "jobId", String.valueOf(escalated.jobId()),
+                  "version", Long.toString(escalated.version()),
+                  "algorithm", escalated.algorithm())));
+      link = AuditChain.Link.of(records.get(records.size() - 1));
+    }
+    String model = promotedOfSet.isEmpty() ? "" : promotedOfSet.get(0).modelId();
+    records.add(
+        audit.next(
+            link,
+            id,
+            AuditTransition.PURGED,
+            purgedAt == null ? now : purgedAt,
+            model,
+            Map.of(
+                "versions",
+                String.join(",", purged.stream().map(v -> Long.toString(v.version())).toList()))));
+    link = AuditChain.Link.of(records.get(records.size() - 1));
+    DeletionReceipt receipt =
+        receipts.stream().filter(r -> r.getRequestId().equals(id)).findFirst().orElseThrow();
+    Map<String, String> evidence = new TreeMap<>();
+    evidence.put("version", Long.toString(receipt.getModelVersion()));
+    evidence.put("forgetSetId", receipt.getForgetSetId());
+    evidence.put(
+        "deadlineMet",
+        receipt.getDeadlineMet() == null ? "no deadline" : receipt.getDeadlineMet().toString());
+    evidence.put("escalated", Boolean.toString(receipt.getEscalated()));
+    if (receipt.getGate() != null) {
+      evidence.put("gatePassed", Boolean.toString(receipt.getGate().getPassed()));
+    }
+    for (JobOutcome outcome : receipt.getOutcomes()) {
+      evidence.put(
+          "job." + outcome.getJobId(),
+          "level="
+              + outcome.getLevel()
+              + " algorithm="
+              + outcome.getAlgorithm()
+              + " version="
+              + outcome.getModelVersion()
+              + " forgetAccuracy="
+              + outcome.getForgetAccuracy()
+              + " mia="
+              + outcome.getMia());
+    }
+    records.add(
+        audit.next(link, id, AuditTransition.COMPLETED, now, receipt.getModelId(), evidence));
+    return records;
   }
 
   private void send(Topic<String, ?> topic, String key, SpecificRecord value) {

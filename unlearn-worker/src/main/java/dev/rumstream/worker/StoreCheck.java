@@ -3,19 +3,16 @@ package dev.rumstream.worker;
 import dev.rumstream.avro.ModelVersion;
 import dev.rumstream.avro.VersionStatus;
 import dev.rumstream.engine.store.ModelFiles;
+import dev.rumstream.topics.TopicReader;
 import dev.rumstream.worker.store.ModelStore;
 import dev.rumstream.worker.store.VersionManifest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 
 /**
  * The store answers to the announcements: before a model's job runs, the version the store says
@@ -34,21 +31,15 @@ final class StoreCheck {
 
   /** Reads every PROMOTED announcement on {@code model-versions}, up to its current end. */
   void readAnnouncements(KafkaConsumer<String, ModelVersion> consumer, String topic) {
-    List<TopicPartition> partitions =
-        consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-            .map(p -> new TopicPartition(topic, p.partition()))
-            .toList();
-    consumer.assign(partitions);
-    consumer.seekToBeginning(partitions);
-    Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-    while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
-      for (ConsumerRecord<String, ModelVersion> record : consumer.poll(Duration.ofMillis(500))) {
-        ModelVersion version = record.value();
-        if (version != null && version.getStatus() == VersionStatus.PROMOTED) {
-          announced(version.getModelId(), version.getVersion());
-        }
-      }
-    }
+    TopicReader.readToEnd(
+        consumer,
+        topic,
+        record -> {
+          ModelVersion version = record.value();
+          if (version != null && version.getStatus() == VersionStatus.PROMOTED) {
+            announced(version.getModelId(), version.getVersion());
+          }
+        });
   }
 
   /** This worker announced a promoted version. */

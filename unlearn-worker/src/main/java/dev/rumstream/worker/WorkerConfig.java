@@ -29,7 +29,9 @@ public record WorkerConfig(
     GateSettings gate,
     FallbackPolicy fallbacks,
     Duration purgeGrace,
-    Duration shutdownTimeout) {
+    Duration shutdownTimeout,
+    String auditKey,
+    boolean devMode) {
 
   /** The worker's built-in defaults. */
   public static final String DEFAULTS = "/rumstream-worker-defaults.properties";
@@ -79,6 +81,8 @@ public record WorkerConfig(
         GateSettings.from(settings),
         FallbackPolicy.from(settings),
         settings.duration("rumstream.store.purge.grace"),
-        settings.duration("rumstream.shutdown.timeout"));
+        settings.duration("rumstream.shutdown.timeout"),
+        settings.string("rumstream.audit.key"),
+        Boolean.parseBoolean(settings.string("rumstream.dev.mode")));
   }
 }

@@ -1,5 +1,6 @@
 package dev.rumstream.worker;
 
+import dev.rumstream.audit.AuditChain;
 import dev.rumstream.config.Settings;
 import dev.rumstream.engine.UnlearningEngine;
 import dev.rumstream.engine.data.DatasetSplits;
@@ -17,6 +18,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import org.apache.kafka.common.config.ConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +41,9 @@ public final class WorkerService implements RunningService {
   }
 
   private WorkerService(WorkerConfig config, MeterRegistry registry) {
+    if (!config.devMode() && config.auditKey().equals(AuditChain.DEVELOPMENT_KEY)) {
+      throw new ConfigException(AuditChain.DEVELOPMENT_KEY_REFUSED);
+    }
     this.config = config;
     UnlearningEngine engine = new UnlearningEngine(config.engine(), dataset(config));
     log.info("Unlearning on {}", Devices.label(engine.device()));

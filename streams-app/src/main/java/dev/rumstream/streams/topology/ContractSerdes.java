@@ -1,5 +1,6 @@
 package dev.rumstream.streams.topology;
 
+import dev.rumstream.avro.AuditRecord;
 import dev.rumstream.avro.DeletionReceipt;
 import dev.rumstream.avro.DeletionRequest;
 import dev.rumstream.avro.ForgetSet;
@@ -7,6 +8,8 @@ import dev.rumstream.avro.MemorizationScore;
 import dev.rumstream.avro.ModelVersion;
 import dev.rumstream.avro.UnlearnJob;
 import dev.rumstream.avro.state.OpenForgetSet;
+import dev.rumstream.avro.state.OutstandingRequest;
+import dev.rumstream.avro.state.RequestHistory;
 import dev.rumstream.serde.RegistryConfig;
 import dev.rumstream.topics.Topic;
 import java.util.HashMap;
@@ -25,8 +28,11 @@ public record ContractSerdes(
     Serde<ModelVersion> modelVersions,
     Serde<ForgetSet> forgetSets,
     Serde<UnlearnJob> jobs,
+    Serde<AuditRecord> audit,
     Serde<DeletionReceipt> receiptStore,
-    Serde<OpenForgetSet> openSets) {
+    Serde<OpenForgetSet> openSets,
+    Serde<RequestHistory> histories,
+    Serde<OutstandingRequest> outstanding) {
 
   /**
    * Internal state is no contract, so the deploy step does not register it: its serde registers its
@@ -48,7 +54,10 @@ public record ContractSerdes(
         Topic.MODEL_VERSIONS.valueSerde(config),
         Topic.FORGET_SETS.valueSerde(config),
         Topic.UNLEARN_JOBS.valueSerde(config),
+        Topic.DELETION_AUDIT.valueSerde(config),
         Topic.DELETION_RECEIPTS.valueSerde(internalState(config)),
+        Topic.avroSerde(internalState(config)),
+        Topic.avroSerde(internalState(config)),
         Topic.avroSerde(internalState(config)));
   }
 }

@@ -1,11 +1,17 @@
 package dev.rumstream.streams.topology;
 
+import dev.rumstream.avro.AuditRecord;
 import dev.rumstream.avro.DeletionReceipt;
 import dev.rumstream.avro.MemorizationScore;
 import dev.rumstream.avro.ModelVersion;
+import dev.rumstream.avro.state.OutstandingRequest;
+import dev.rumstream.avro.state.RequestHistory;
 import dev.rumstream.streams.TopologyConfig;
 import dev.rumstream.topics.Topic;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -13,6 +19,8 @@ import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
@@ -68,6 +76,9 @@ public final class DeletionTopology {
     ForgetSetWindows.FORGET_SETS.sink(
         topology, config.topic(Topic.FORGET_SETS), serdes.forgetSets(), accepted);
     ForgetSetWindows.JOBS.sink(topology, config.topic(Topic.UNLEARN_JOBS), serdes.jobs(), accepted);
+    Intake.AUDIT.sink(topology, config.topic(Topic.DELETION_AUDIT), serdes.audit(), INTAKE);
+    ForgetSetWindows.AUDIT.sink(
+        topology, config.topic(Topic.DELETION_AUDIT), serdes.audit(), accepted);
     return topology;
   }
 
@@ -77,8 +88,8 @@ public final class DeletionTopology {
   }
 
   /**
-   * The global stores of scores and model versions, and the receipts store that status queries
-   * read.
+   * The global stores of scores and model versions, and the stores that status queries read: every
+   * request's latest receipt and its audit trail.
    */
   private static StreamsBuilder tables(TopologyConfig config, ContractSerdes serdes) {
     StreamsBuilder builder = new StreamsBuilder();
@@ -96,6 +107,34 @@ public final class DeletionTopology {
         Consumed.with(Serdes.String(), serdes.receiptStore()),
         Materialized.<String, DeletionReceipt, KeyValueStore<Bytes, byte[]>>as(
             StoreNames.RECEIPTS));
+    KStream<String, byte[]> audit =
+        builder.stream(
+            config.topic(Topic.DELETION_AUDIT), Consumed.with(Serdes.String(), Serdes.ByteArray()));
+    // Raw records, as the topic holds them: the history shows what an auditor would read there.
+    audit
+        .groupByKey(Grouped.with(Serdes.String(), Serdes.ByteArray()))
+        .aggregate(
+            () -> new RequestHistory(new ArrayList<>()),
+            (requestId, record, history) -> {
+              history.getRecords().add(ByteBuffer.wrap(record));
+              return history;
+            },
+            Materialized.<String, RequestHistory, KeyValueStore<Bytes, byte[]>>as(
+                    StoreNames.HISTORY)
+                .withKeySerde(Serdes.String())
+                .withValueSerde(serdes.histories()));
+    Deserializer<AuditRecord> records = serdes.audit().deserializer();
+    String auditTopic = config.topic(Topic.DELETION_AUDIT);
+    audit
+        .mapValues(bytes -> records.deserialize(auditTopic, bytes))
+        .groupByKey(Grouped.with(Serdes.String(), serdes.audit()))
+        .aggregate(
+            () -> null,
+            (requestId, record, outstanding) -> Outstanding.next(record, outstanding),
+            Materialized.<String, OutstandingRequest, KeyValueStore<Bytes, byte[]>>as(
+                    StoreNames.OUTSTANDING)
+                .withKeySerde(Serdes.String())
+                .withValueSerde(serdes.outstanding()));
     return builder;
   }
 }

@@ -1,5 +1,8 @@
 package dev.rumstream.streams.topology;
 
+import dev.rumstream.audit.AuditChain;
+import dev.rumstream.avro.AuditRecord;
+import dev.rumstream.avro.AuditTransition;
 import dev.rumstream.avro.DeletionReason;
 import dev.rumstream.avro.DeletionRequest;
 import dev.rumstream.avro.ForgetSet;
@@ -44,6 +47,7 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
 final class ForgetSetWindows implements Processor<String, AcceptedRequest, String, Object> {
   static final Output<ForgetSet> FORGET_SETS = new Output<>("forget-sets");
   static final Output<UnlearnJob> JOBS = new Output<>("unlearn-jobs");
+  static final Output<AuditRecord> AUDIT = new Output<>("scheduled-audit");
   private static final String WATERMARK = "watermark";
 
   private final TopologyConfig config;
@@ -51,6 +55,7 @@ final class ForgetSetWindows implements Processor<String, AcceptedRequest, Strin
   private final JobPlanner planner;
   private final SubjectHasher subjects;
   private final DeletionMetrics metrics;
+  private final AuditChain audit;
   private ProcessorContext<String, Object> context;
   private KeyValueStore<String, OpenForgetSet> openSets;
   private KeyValueStore<String, Long> clock;
@@ -68,6 +73,7 @@ final class ForgetSetWindows implements Processor<String, AcceptedRequest, Strin
     this.planner = new JobPlanner(config.policy());
     this.subjects = new SubjectHasher(config.subjectHashKey());
     this.metrics = metrics;
+    this.audit = new AuditChain(config.auditKey(), config.auditActor());
   }
 
   @Override
@@ -146,6 +152,8 @@ final class ForgetSetWindows implements Processor<String, AcceptedRequest, Strin
                     request.getDeadline() == null ? null : request.getDeadline().toEpochMilli())
                 .setFoldedDuplicateIds(accepted.foldedDuplicateIds())
                 .setLate(accepted.late())
+                .setAuditSequence(accepted.audit().sequence())
+                .setAuditMac(accepted.audit().mac())
                 .build());
     Map<Long, PendingExample> byId = new LinkedHashMap<>();
     set.getExamples().forEach(e -> byId.put(e.getExampleId(), e));
@@ -263,10 +271,50 @@ final class ForgetSetWindows implements Processor<String, AcceptedRequest, Strin
             .build();
     FORGET_SETS.forward(context, new Record<>(modelId, set, now));
     metrics.forgetSetClosed(set);
-    for (UnlearnJob job : planner.plan(set, summaries(open), Instant.ofEpochMilli(now))) {
+    List<RequestSummary> summaries = summaries(open);
+    List<UnlearnJob> jobs = planner.plan(set, summaries, Instant.ofEpochMilli(now));
+    List<RequestSummary> scheduled = scheduled(set, summaries, jobs, now);
+    for (UnlearnJob job : jobs) {
+      job.setRequests(scheduled);
       JOBS.forward(context, new Record<>(modelId, job, now));
       metrics.jobEmitted(job);
     }
+  }
+
+  /**
+   * Records SCHEDULED in each request's audit trail (chained onto its ACCEPTED record) and returns
+   * the summaries with that record's link, which the worker's records continue.
+   */
+  private List<RequestSummary> scheduled(
+      ForgetSet set, List<RequestSummary> summaries, List<UnlearnJob> jobs, long now) {
+    String jobIds = String.join(",", jobs.stream().map(UnlearnJob::getJobId).toList());
+    List<RequestSummary> linked = new ArrayList<>(summaries.size());
+    for (RequestSummary summary : summaries) {
+      if (summary.getAuditMac() == null) {
+        // Accepted before the audit trail existed: it has no chain to continue.
+        linked.add(summary);
+        continue;
+      }
+      AuditRecord record =
+          audit.next(
+              new AuditChain.Link(summary.getAuditSequence(), summary.getAuditMac()),
+              summary.getRequestId(),
+              AuditTransition.SCHEDULED,
+              Instant.ofEpochMilli(now),
+              set.getModelId(),
+              Map.of(
+                  "forgetSetId", set.getForgetSetId(),
+                  "closeReason", set.getCloseReason().name(),
+                  "examples", Integer.toString(summary.getExampleCount()),
+                  "jobs", jobIds));
+      AUDIT.forward(context, new Record<>(summary.getRequestId(), record, now));
+      linked.add(
+          RequestSummary.newBuilder(summary)
+              .setAuditSequence(record.getSequence())
+              .setAuditMac(record.getMac())
+              .build());
+    }
+    return linked;
   }
 
   /**
@@ -290,6 +338,8 @@ final class ForgetSetWindows implements Processor<String, AcceptedRequest, Strin
                     .setExampleCount(exampleCounts.getOrDefault(r.getRequestId(), 0))
                     .setFoldedDuplicateIds(r.getFoldedDuplicateIds())
                     .setLate(r.getLate())
+                    .setAuditSequence(r.getAuditSequence())
+                    .setAuditMac(r.getAuditMac())
                     .build())
         .toList();
   }

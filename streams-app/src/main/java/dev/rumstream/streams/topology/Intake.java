@@ -1,5 +1,8 @@
 package dev.rumstream.streams.topology;
 
+import dev.rumstream.audit.AuditChain;
+import dev.rumstream.avro.AuditRecord;
+import dev.rumstream.avro.AuditTransition;
 import dev.rumstream.avro.DeletionReceipt;
 import dev.rumstream.avro.DeletionRequest;
 import dev.rumstream.avro.MemorizationScore;
@@ -13,7 +16,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
+import java.util.TreeMap;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -28,13 +33,15 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
 /**
  * Step 1 of the flow: recognizes duplicates by request id first (so that no later record can
  * overwrite a request's receipt), validates each new request, issues ACCEPTED or REJECTED receipts
- * ({@link #RECEIPTS}), and passes accepted requests on ({@link #ACCEPTED}, key: model id) with
- * repeated example ids folded and the default deadline applied. A rejected request is a value, not
- * a failure: it goes as a {@link Rejection} to {@link #REJECTIONS}, with the record's original
- * headers. A request id reused with other content is such a rejection, without a receipt.
+ * ({@link #RECEIPTS}) and the first record of the request's audit trail ({@link #AUDIT}), and
+ * passes accepted requests on ({@link #ACCEPTED}, key: model id) with repeated example ids folded
+ * and the default deadline applied. A rejected request is a value, not a failure: it goes as a
+ * {@link Rejection} to {@link #REJECTIONS}, with the record's original headers. A request id reused
+ * with other content is such a rejection, without a receipt.
  */
 final class Intake implements Processor<String, ReceivedRequest, String, Object> {
   static final Output<DeletionReceipt> RECEIPTS = new Output<>("deletion-receipts");
+  static final Output<AuditRecord> AUDIT = new Output<>("intake-audit");
   static final Output<AcceptedRequest> ACCEPTED = new Output<>("forget-set-windows");
   static final String CONFLICT = "request-id-conflict";
   static final Output<Rejection> REJECTIONS = new Output<>("rejected-requests");
@@ -45,6 +52,7 @@ final class Intake implements Processor<String, ReceivedRequest, String, Object>
   private final Duration dedupRetention;
   private final TopologyConfig config;
   private final DeletionMetrics metrics;
+  private final AuditChain audit;
   private ProcessorContext<String, Object> context;
   private KeyValueStore<String, Long> requestIds;
   private KeyValueStore<String, String> fingerprints;
@@ -59,6 +67,7 @@ final class Intake implements Processor<String, ReceivedRequest, String, Object>
     this.dedupRetention = config.dedupRetention();
     this.config = config;
     this.metrics = metrics;
+    this.audit = new AuditChain(config.auditKey(), config.auditActor());
   }
 
   @Override
@@ -110,6 +119,13 @@ final class Intake implements Processor<String, ReceivedRequest, String, Object>
         issue(
             receipt(request, ReceiptStatus.REJECTED, 0, 0, false, violation.get().reason(), now)
                 .build());
+        record(
+            audit.first(
+                requestId,
+                AuditTransition.REJECTED,
+                now,
+                request.getModelId(),
+                Map.of("rule", violation.get().rule(), "reason", violation.get().reason())));
       }
       reject(record, violation.get());
       return;
@@ -130,10 +146,24 @@ final class Intake implements Processor<String, ReceivedRequest, String, Object>
     issue(
         receipt(accepted, ReceiptStatus.ACCEPTED, distinct.size(), folded, late, null, now)
             .build());
+    Map<String, String> facts = new TreeMap<>();
+    facts.put("exampleCount", Integer.toString(distinct.size()));
+    facts.put("foldedDuplicateIds", Integer.toString(folded));
+    facts.put("deadline", deadline == null ? "none" : deadline.toString());
+    facts.put("late", Boolean.toString(late));
+    AuditRecord acceptedRecord =
+        audit.first(requestId, AuditTransition.ACCEPTED, now, request.getModelId(), facts);
+    record(acceptedRecord);
     ACCEPTED.forward(
         context,
         new Record<>(
-            request.getModelId(), new AcceptedRequest(accepted, folded, late), record.timestamp()));
+            request.getModelId(),
+            new AcceptedRequest(accepted, folded, late, AuditChain.Link.of(acceptedRecord)),
+            record.timestamp()));
+  }
+
+  private void record(AuditRecord entry) {
+    AUDIT.forward(context, new Record<>(entry.getRequestId(), entry, entry.getAt().toEpochMilli()));
   }
 
   private String fingerprint(DeletionRequest request) {

@@ -23,5 +23,11 @@ public final class StoreNames {
   /** The latest receipt of every request, materialized from deletion-receipts. */
   public static final String RECEIPTS = "receipts";
 
+  /** Every request's audit trail, read back from deletion-audit. */
+  public static final String HISTORY = "request-history";
+
+  /** Accepted requests not yet COMPLETED, with their deadlines, from deletion-audit. */
+  public static final String OUTSTANDING = "outstanding-requests";
+
   private StoreNames() {}
 }

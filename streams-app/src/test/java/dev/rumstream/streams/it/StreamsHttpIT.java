@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rumstream.avro.DeletionRequest;
 import dev.rumstream.service.ServiceShell;
 import dev.rumstream.streams.StreamsService;
 import dev.rumstream.testkit.KafkaEnvironmentExtension;
@@ -14,6 +15,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -61,6 +65,70 @@ class StreamsHttpIT {
             .contains("kafka_stream_thread_process_total");
       }
     }
+  }
+
+  @Test
+  void pendingListsTheNearestDeadlineFirstAndTheSlackGaugeFollowsIt(TestEnvironment environment)
+      throws Exception {
+    try (PipelineHarness harness = new PipelineHarness(environment, Map.of())) {
+      harness.publishModel();
+      try (ServiceShell<StreamsService> shell = StreamsService.shell(harness.settings)) {
+        shell.start();
+        PipelineHarness.awaitRunning(shell);
+        String base = "http://127.0.0.1:" + shell.port();
+        Instant now = Instant.now();
+        harness.sendRaw(MODEL, harness.bytes(request("later", List.of(1L))));
+        harness.sendRaw(
+            MODEL,
+            harness.bytes(
+                DeletionRequest.newBuilder(request("soon", List.of(2L)))
+                    .setDeadline(now.plus(Duration.ofHours(2)))
+                    .build()));
+        harness.flush();
+
+        JsonNode pending = awaitPending(base, 2);
+        assertThat(pending.path("complete").asBoolean()).isTrue();
+        JsonNode first = pending.path("pending").get(0);
+        assertThat(first.path("requestId").asText()).isEqualTo("soon");
+        assertThat(first.path("slackSeconds").asLong()).isBetween(3_000L, 7_200L);
+        assertThat(first.path("deadline").asText())
+            .isEqualTo(now.plus(Duration.ofHours(2)).truncatedTo(ChronoUnit.MILLIS).toString());
+        JsonNode second = pending.path("pending").get(1);
+        assertThat(second.path("requestId").asText()).isEqualTo("later");
+        assertThat(second.path("slackSeconds").asLong())
+            .as("the default deadline: a month")
+            .isGreaterThan(27L * 24 * 3600);
+
+        String scrape = get(base + "/metrics").body();
+        assertThat(scrape).contains("rumstream_requests_pending 2.0");
+        double slack =
+            Double.parseDouble(
+                scrape
+                    .lines()
+                    .filter(l -> l.startsWith("rumstream_requests_pending_min_slack_seconds "))
+                    .findFirst()
+                    .orElseThrow()
+                    .split(" ")[1]);
+        assertThat(slack).isBetween(3_000.0, 7_200.0);
+        assertThat(get(base + "/requests?status=done").statusCode()).isEqualTo(400);
+      }
+    }
+  }
+
+  private JsonNode awaitPending(String base, int count) throws Exception {
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    JsonNode answer = new ObjectMapper().createObjectNode();
+    while (System.nanoTime() < deadline) {
+      HttpResponse<String> response = get(base + "/requests?status=pending");
+      if (response.statusCode() == 200) {
+        answer = new ObjectMapper().readTree(response.body());
+        if (answer.path("pending").size() >= count) {
+          return answer;
+        }
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("not " + count + " pending requests in 30 s: " + answer);
   }
 
   private JsonNode awaitReceipt(String url) throws Exception {

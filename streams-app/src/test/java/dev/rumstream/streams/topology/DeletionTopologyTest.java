@@ -6,6 +6,10 @@ import static dev.rumstream.streams.topology.TopologyFixture.header;
 import static dev.rumstream.streams.topology.TopologyFixture.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rumstream.audit.AuditChain;
+import dev.rumstream.audit.AuditVerification;
+import dev.rumstream.avro.AuditRecord;
+import dev.rumstream.avro.AuditTransition;
 import dev.rumstream.avro.DeletionReason;
 import dev.rumstream.avro.DeletionReceipt;
 import dev.rumstream.avro.DeletionRequest;
@@ -18,10 +22,13 @@ import dev.rumstream.avro.RequestSummary;
 import dev.rumstream.avro.UnlearnJob;
 import dev.rumstream.avro.UnlearningAlgorithm;
 import dev.rumstream.avro.WindowCloseReason;
+import dev.rumstream.avro.state.OutstandingRequest;
+import dev.rumstream.avro.state.RequestHistory;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -70,10 +77,11 @@ class DeletionTopologyTest {
                         node.successors().stream().map(TopologyDescription.Node::name).toList()));
     assertThat(successors.get("deletion-requests")).containsExactly("intake");
     assertThat(successors.get("intake"))
-        .containsExactlyInAnyOrder("deletion-receipts", "rejected-requests", "forget-set-windows");
+        .containsExactlyInAnyOrder(
+            "deletion-receipts", "intake-audit", "rejected-requests", "forget-set-windows");
     assertThat(successors.get("rejected-requests")).containsExactly("deletion-requests-dlq");
     assertThat(successors.get("forget-set-windows"))
-        .containsExactlyInAnyOrder("forget-sets", "unlearn-jobs");
+        .containsExactlyInAnyOrder("forget-sets", "unlearn-jobs", "scheduled-audit");
   }
 
   @Test
@@ -543,5 +551,89 @@ class DeletionTopologyTest {
         .containsEntry("epochs", "12");
     assertThat(jobs).extracting(UnlearnJob::getIndex).containsExactly(0, 1);
     assertThat(jobs).extracting(UnlearnJob::getJobCount).containsOnly(2);
+  }
+
+  @Test
+  void everyRequestStartsAnAuditTrailThatTheJobsCarryOnAndTheHistoryStoreReadsBack() {
+    fixture.send(request("r1", T0, 1L, 2L, 2L));
+    fixture.send(DeletionRequest.newBuilder(request("r2", T0, 3L)).setModelId("nope").build());
+    AuditChain chain = new AuditChain(AuditChain.DEVELOPMENT_KEY, "check");
+
+    AuditRecord accepted = fixture.audit.readValue();
+    assertThat(accepted.getRequestId()).isEqualTo("r1");
+    assertThat(accepted.getTransition()).isEqualTo(AuditTransition.ACCEPTED);
+    assertThat(accepted.getSequence()).isZero();
+    assertThat(accepted.getPreviousMac()).isNull();
+    assertThat(accepted.getActor()).isEqualTo("rumstream-streams");
+    assertThat(accepted.getDetails())
+        .containsEntry("exampleCount", "2")
+        .containsEntry("foldedDuplicateIds", "1")
+        .containsEntry("late", "false")
+        .containsEntry("deadline", "2026-12-27T08:00:00Z");
+    assertThat(chain.authentic(accepted)).isTrue();
+    AuditRecord rejected = fixture.audit.readValue();
+    assertThat(rejected.getRequestId()).isEqualTo("r2");
+    assertThat(rejected.getTransition()).isEqualTo(AuditTransition.REJECTED);
+    assertThat(rejected.getDetails()).containsEntry("rule", "unknown-model");
+    assertThat(chain.authentic(rejected)).isTrue();
+    assertThat(fixture.audit.isEmpty()).isTrue();
+
+    fixture.advanceWallClock(Duration.ofMinutes(11));
+    ForgetSet set = fixture.forgetSets.readValue();
+    List<UnlearnJob> jobs = fixture.jobs.readValuesToList();
+    AuditRecord scheduled = fixture.audit.readValue();
+    assertThat(scheduled.getTransition()).isEqualTo(AuditTransition.SCHEDULED);
+    assertThat(scheduled.getSequence()).isEqualTo(1);
+    assertThat(scheduled.getPreviousMac()).isEqualTo(accepted.getMac());
+    assertThat(scheduled.getDetails())
+        .containsEntry("forgetSetId", set.getForgetSetId())
+        .containsEntry("examples", "2")
+        .containsEntry("jobs", String.join(",", jobs.stream().map(UnlearnJob::getJobId).toList()));
+    assertThat(chain.authentic(scheduled)).isTrue();
+    assertThat(jobs)
+        .isNotEmpty()
+        .allSatisfy(
+            job ->
+                assertThat(job.getRequests())
+                    .singleElement()
+                    .satisfies(
+                        summary -> {
+                          assertThat(summary.getAuditSequence()).isEqualTo(1);
+                          assertThat(summary.getAuditMac()).isEqualTo(scheduled.getMac());
+                        }));
+
+    RequestHistory history =
+        (RequestHistory) fixture.driver.getKeyValueStore(StoreNames.HISTORY).get("r1");
+    assertThat(history.getRecords()).as("read back from deletion-audit").hasSize(2);
+    List<AuditVerification.Entry> entries = new ArrayList<>();
+    for (AuditRecord record : List.of(accepted, scheduled)) {
+      entries.add(new AuditVerification.Entry(0, entries.size(), "r1", record, null));
+    }
+    assertThat(new AuditVerification(chain).verify(entries, java.util.Set.of()).verified())
+        .isTrue();
+
+    var outstanding =
+        fixture.driver.<String, OutstandingRequest>getKeyValueStore(StoreNames.OUTSTANDING);
+    assertThat(outstanding.get("r2")).as("a rejected request is not pending").isNull();
+    OutstandingRequest pending = outstanding.get("r1");
+    assertThat(pending.getStage()).as("its jobs are queued").isEqualTo("SCHEDULED");
+    assertThat(pending.getDeadline())
+        .isEqualTo(java.time.Instant.parse("2026-12-27T08:00:00Z").toEpochMilli());
+    AuditRecord completed =
+        chain.next(
+            AuditChain.Link.of(scheduled),
+            "r1",
+            AuditTransition.COMPLETED,
+            T0.plusSeconds(900),
+            MODEL,
+            java.util.Map.of("version", "1"));
+    fixture
+        .driver
+        .createInputTopic(
+            fixture.config.topic(dev.rumstream.topics.Topic.DELETION_AUDIT),
+            new org.apache.kafka.common.serialization.StringSerializer(),
+            fixture.serdes.audit().serializer())
+        .pipeInput("r1", completed);
+    assertThat(outstanding.get("r1")).as("COMPLETED: no longer pending").isNull();
   }
 }

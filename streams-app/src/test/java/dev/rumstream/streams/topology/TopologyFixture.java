@@ -2,6 +2,7 @@ package dev.rumstream.streams.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rumstream.avro.AuditRecord;
 import dev.rumstream.avro.DeletionReason;
 import dev.rumstream.avro.DeletionReceipt;
 import dev.rumstream.avro.DeletionRequest;
@@ -66,6 +67,7 @@ final class TopologyFixture implements AutoCloseable {
   final TestOutputTopic<String, ForgetSet> forgetSets;
   final TestOutputTopic<String, UnlearnJob> jobs;
   final TestOutputTopic<byte[], byte[]> deadLetters;
+  final TestOutputTopic<String, AuditRecord> audit;
   private Instant wallClock = T0;
 
   TopologyFixture(Map<String, String> overrides) throws Exception {
@@ -107,6 +109,7 @@ final class TopologyFixture implements AutoCloseable {
     receipts = output(Topic.DELETION_RECEIPTS, serdes.receipts().deserializer());
     forgetSets = output(Topic.FORGET_SETS, serdes.forgetSets().deserializer());
     jobs = output(Topic.UNLEARN_JOBS, serdes.jobs().deserializer());
+    audit = output(Topic.DELETION_AUDIT, serdes.audit().deserializer());
     deadLetters =
         driver.createOutputTopic(
             config.topic(Topic.DELETION_REQUESTS_DLQ),

@@ -22,8 +22,28 @@ import picocli.CommandLine.Option;
     name = "model",
     mixinStandardHelpOptions = true,
     description = "Hands the version of a model that serves to a serving system.",
-    subcommands = {ModelCommand.Export.class})
+    subcommands = {ModelCommand.Export.class, ModelCommand.ExampleIds.class})
 final class ModelCommand {
+
+  @Command(
+      name = "example-ids",
+      mixinStandardHelpOptions = true,
+      description =
+          "Prints the example id of each image path of an image-folder dataset (relative to the"
+              + " dataset's root, as train/cats/001.png): the ids a deletion request names.")
+  static final class ExampleIds implements Callable<Integer> {
+    @picocli.CommandLine.Parameters(paramLabel = "PATH", description = "Relative image paths.")
+    java.util.List<String> paths;
+
+    @Override
+    public Integer call() {
+      for (String path : paths) {
+        System.out.println(
+            dev.rumstream.engine.data.ImageFolders.stableId(path.replace('\\', '/')) + "\t" + path);
+      }
+      return 0;
+    }
+  }
 
   @Command(
       name = "export",

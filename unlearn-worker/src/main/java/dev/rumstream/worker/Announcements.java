@@ -12,6 +12,11 @@ import dev.rumstream.engine.memorization.MemorizationScores;
 import dev.rumstream.worker.lifecycle.GateVerdicts;
 import dev.rumstream.worker.store.ModelStore;
 import dev.rumstream.worker.store.VersionManifest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 
@@ -45,7 +50,21 @@ public final class Announcements {
         .setStatusChangedAt(manifest.statusChangedAt())
         .setGate(GateVerdicts.toAvro(manifest.gate()))
         .setEscalated(manifest.escalated())
+        .setExampleIdSet(exampleIdSet(manifest, store))
         .build();
+  }
+
+  /** Beside a model's versions: its training set's ids, when they are not 0 to size - 1. */
+  static final String EXAMPLE_IDS = "example-ids.roaring";
+
+  /** The id set the bootstrap stored for the model, if it needed one. */
+  private static ByteBuffer exampleIdSet(VersionManifest manifest, ModelStore store) {
+    Path file = store.root().resolve(manifest.modelId()).resolve(EXAMPLE_IDS);
+    try {
+      return Files.exists(file) ? ByteBuffer.wrap(Files.readAllBytes(file)) : null;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read the example ids of " + manifest.modelId(), e);
+    }
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.rumstream.avro.MemorizationScore;
 import dev.rumstream.avro.ModelVersion;
 import dev.rumstream.avro.ScoreDistribution;
 import dev.rumstream.engine.UnlearningEngine;
+import dev.rumstream.engine.data.ImageDataset;
 import dev.rumstream.engine.memorization.MemorizationScores;
 import dev.rumstream.engine.memorization.ProxyKind;
 import dev.rumstream.engine.model.Classifier;
@@ -15,6 +16,7 @@ import dev.rumstream.engine.train.TrainingRecipe;
 import dev.rumstream.serde.AvroSerializer;
 import dev.rumstream.serde.RegistryClient;
 import dev.rumstream.serde.RegistryConfig;
+import dev.rumstream.topics.ExampleIdSet;
 import dev.rumstream.topics.Keys;
 import dev.rumstream.topics.Topic;
 import dev.rumstream.worker.store.ModelStore;
@@ -23,6 +25,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -187,6 +190,7 @@ public final class Bootstrap {
    * requests come.
    */
   public void publish(VersionManifest v0) {
+    storeExampleIds(v0.modelId());
     List<MemorizationScore> scores = Announcements.scores(v0, storedScores(store, v0));
     RegistryClient registry = new RegistryClient(RegistryConfig.from(config.kafka()));
     Map<String, Object> props = new HashMap<>(config.kafka());
@@ -215,6 +219,32 @@ public final class Bootstrap {
         String.format("%.4f", distribution.getLowerTertile()),
         String.format("%.4f", distribution.getUpperTertile()),
         v0.modelId());
+  }
+
+  /**
+   * Stores the training set's ids beside the model's versions when they are not 0 to size - 1 (an
+   * image folder's hashed ids), so that every announcement carries them and the streams app accepts
+   * exactly those ids.
+   */
+  private void storeExampleIds(String modelId) {
+    ImageDataset train = engine.data().train();
+    Optional<ByteBuffer> encoded = ExampleIdSet.encode(train.ids(train.allRows()));
+    if (encoded.isEmpty()) {
+      return;
+    }
+    Path file = store.root().resolve(modelId).resolve(Announcements.EXAMPLE_IDS);
+    try {
+      byte[] bytes = new byte[encoded.get().remaining()];
+      encoded.get().get(bytes);
+      Files.write(file, bytes);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot store the example ids of " + modelId, e);
+    }
+    log.info(
+        "Stored the {} example ids of {} ({} bytes)",
+        train.size(),
+        modelId,
+        file.toFile().length());
   }
 
   /** A training recipe as a manifest records it (version 0's hyper-parameters). */

@@ -9,6 +9,7 @@ import dev.rumstream.avro.MemorizationScore;
 import dev.rumstream.avro.ModelVersion;
 import dev.rumstream.avro.ReceiptStatus;
 import dev.rumstream.streams.TopologyConfig;
+import dev.rumstream.topics.ExampleIdSet;
 import dev.rumstream.topics.Keys;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeMap;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -53,6 +55,7 @@ final class Intake implements Processor<String, ReceivedRequest, String, Object>
   private final TopologyConfig config;
   private final DeletionMetrics metrics;
   private final AuditChain audit;
+  private final Map<String, CachedIds> idSets = new java.util.HashMap<>();
   private ProcessorContext<String, Object> context;
   private KeyValueStore<String, Long> requestIds;
   private KeyValueStore<String, String> fingerprints;
@@ -193,15 +196,34 @@ final class Intake implements Processor<String, ReceivedRequest, String, Object>
     ValueAndTimestamp<ModelVersion> version = models.get(modelId);
     if (version != null && version.value() != null) {
       return new RequestValidator.ModelFacts(
-          true, OptionalLong.of(version.value().getDatasetSize()));
+          true, OptionalLong.of(version.value().getDatasetSize()), exampleIds(version.value()));
     }
     try (KeyValueIterator<String, ValueAndTimestamp<MemorizationScore>> scored =
         scores.prefixScan(Keys.scorePrefix(modelId), new StringSerializer())) {
       return scored.hasNext()
-          ? new RequestValidator.ModelFacts(true, OptionalLong.empty())
+          ? new RequestValidator.ModelFacts(true, OptionalLong.empty(), Optional.empty())
           : RequestValidator.ModelFacts.UNKNOWN;
     }
   }
+
+  /**
+   * The model's id set, decoded once per announced version (a set of a large image folder is
+   * hundreds of kilobytes: not for every request).
+   */
+  private Optional<ExampleIdSet> exampleIds(ModelVersion version) {
+    if (version.getExampleIdSet() == null) {
+      return Optional.empty();
+    }
+    CachedIds cached = idSets.get(version.getModelId());
+    if (cached == null || cached.version() != version.getVersion()) {
+      cached = new CachedIds(version.getVersion(), ExampleIdSet.decode(version.getExampleIdSet()));
+      idSets.put(version.getModelId(), cached);
+    }
+    return Optional.of(cached.ids());
+  }
+
+  /** The decoded id set of the latest version of a model seen. */
+  private record CachedIds(long version, ExampleIdSet ids) {}
 
   private DeletionReceipt.Builder receipt(
       DeletionRequest request,

@@ -1,6 +1,7 @@
 package dev.rumstream.streams.topology;
 
 import dev.rumstream.avro.DeletionRequest;
+import dev.rumstream.topics.ExampleIdSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -32,8 +33,8 @@ final class RequestValidator {
   private final Duration maxRequestAge;
 
   /** What the intake knows about the model a request names. */
-  record ModelFacts(boolean known, OptionalLong datasetSize) {
-    static final ModelFacts UNKNOWN = new ModelFacts(false, OptionalLong.empty());
+  record ModelFacts(boolean known, OptionalLong datasetSize, Optional<ExampleIdSet> ids) {
+    static final ModelFacts UNKNOWN = new ModelFacts(false, OptionalLong.empty(), Optional.empty());
   }
 
   /** A broken rule: its short name (a metric tag) and what is wrong. */
@@ -100,6 +101,20 @@ final class RequestValidator {
               + "and no scores on memorization-scores");
     }
     for (long id : request.getExampleIds()) {
+      if (model.ids().isPresent()) {
+        if (!model.ids().get().contains(id)) {
+          return reject(
+              "id-range",
+              "example id "
+                  + id
+                  + " is not one of the "
+                  + model.ids().get().size()
+                  + " example ids of the dataset of model '"
+                  + request.getModelId()
+                  + "' (its exampleIdSet)");
+        }
+        continue;
+      }
       if (id < 0 || (model.datasetSize().isPresent() && id >= model.datasetSize().getAsLong())) {
         return reject(
             "id-range",

@@ -15,11 +15,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -113,6 +115,55 @@ class StreamsHttpIT {
         assertThat(get(base + "/requests?status=done").statusCode()).isEqualTo(400);
       }
     }
+  }
+
+  @Test
+  void noLaterRecordOverwritesAnAcceptedReceiptAndAConflictingReuseIsDeadLettered(
+      TestEnvironment environment) throws Exception {
+    try (PipelineHarness harness = new PipelineHarness(environment, Map.of())) {
+      harness.publishModel();
+      try (ServiceShell<StreamsService> shell = StreamsService.shell(harness.settings)) {
+        shell.start();
+        PipelineHarness.awaitRunning(shell);
+        String base = "http://127.0.0.1:" + shell.port();
+        DeletionRequest accepted = request("keep-1", List.of(3L, 4L));
+        harness.sendRaw(MODEL, harness.bytes(accepted));
+        harness.flush();
+        assertThat(awaitReceipt(base + "/requests/keep-1").path("status").asText())
+            .isEqualTo("ACCEPTED");
+
+        harness.sendRaw(MODEL, harness.bytes(accepted)); // a resend: a duplicate, dropped
+        harness.sendRaw( // invalid under the same id: must not turn the receipt into REJECTED
+            MODEL,
+            harness.bytes(DeletionRequest.newBuilder(accepted).setExampleIds(List.of()).build()));
+        harness.sendRaw( // other examples under the same id: a conflicting reuse
+            MODEL,
+            harness.bytes(DeletionRequest.newBuilder(accepted).setExampleIds(List.of(5L)).build()));
+        harness.flush();
+
+        List<ConsumerRecord<String, byte[]>> dead = harness.deadLetters(2);
+        assertThat(dead)
+            .hasSize(2)
+            .allSatisfy(
+                record -> {
+                  assertThat(header(record, "rumstream.dlq.rule")).isEqualTo("request-id-conflict");
+                  assertThat(header(record, "__streams.errors.message"))
+                      .contains("request id 'keep-1' was accepted on")
+                      .contains("its receipt stands");
+                });
+        assertThat(harness.receipts(2))
+            .as("one receipt, the first")
+            .singleElement()
+            .satisfies(r -> assertThat(r.getStatus().name()).isEqualTo("ACCEPTED"));
+        JsonNode receipt = awaitReceipt(base + "/requests/keep-1");
+        assertThat(receipt.path("status").asText()).isEqualTo("ACCEPTED");
+        assertThat(receipt.path("exampleCount").asInt()).isEqualTo(2);
+      }
+    }
+  }
+
+  private static String header(ConsumerRecord<String, byte[]> record, String name) {
+    return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
   }
 
   private JsonNode awaitPending(String base, int count) throws Exception {

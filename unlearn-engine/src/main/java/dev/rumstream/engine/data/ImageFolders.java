@@ -170,7 +170,11 @@ public final class ImageFolders {
     }
   }
 
-  static long stableId(String relativePath) {
+  /**
+   * The example id of an image: the first 63 bits of the SHA-256 of its path relative to the
+   * dataset's root, with forward slashes ({@code train/cats/001.png}).
+   */
+  public static long stableId(String relativePath) {
     try {
       byte[] digest =
           MessageDigest.getInstance("SHA-256")

@@ -8,7 +8,6 @@ import dev.rumstream.avro.DeletionReceipt;
 import dev.rumstream.avro.ReceiptStatus;
 import dev.rumstream.pipeline.EmbeddedPipeline;
 import dev.rumstream.serde.AvroDeserializer;
-import dev.rumstream.serde.AvroSerializer;
 import dev.rumstream.serde.RegistryClient;
 import dev.rumstream.serde.RegistryConfig;
 import dev.rumstream.service.ServiceShell;
@@ -33,13 +32,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -80,25 +77,16 @@ class AuditTrailIT {
       pipeline.storeTrainedVersionZero(dir.resolve("cache"), MODEL, 1);
       ServiceShell<StreamsService> streams = pipeline.startStreams();
       pipeline.startWorker(true);
-      RegistryClient registry = new RegistryClient(RegistryConfig.from(environment.clientConfig()));
-      AvroSerializer<SpecificRecord> serializer = new AvroSerializer<>(registry);
-      serializer.configure(Map.of(), false);
-      try (KafkaProducer<String, SpecificRecord> producer =
-          new KafkaProducer<>(
-              Map.of("bootstrap.servers", environment.bootstrapServers()),
-              new StringSerializer(),
-              serializer)) {
-        for (String id : List.of("audit-a", "audit-b")) {
-          producer
-              .send(
-                  new ProducerRecord<>(
-                      pipeline.topic(Topic.DELETION_REQUESTS),
-                      MODEL,
+      RequestSender.send(
+          environment,
+          pipeline.topic(Topic.DELETION_REQUESTS),
+          List.of("audit-a", "audit-b").stream()
+              .map(
+                  id ->
                       StandInRecords.erasure(
-                          id, MODEL, List.of(11L, 12L), Instant.now(), "audit-test")))
-              .get();
-        }
-      }
+                          id, MODEL, List.of(11L, 12L), Instant.now(), "audit-test"))
+              .toList());
+      RegistryClient registry = new RegistryClient(RegistryConfig.from(environment.clientConfig()));
       List<DeletionReceipt> completed =
           environment
               .consume(

@@ -7,7 +7,6 @@ import dev.rumstream.avro.ReceiptStatus;
 import dev.rumstream.engine.data.ImageFolders;
 import dev.rumstream.pipeline.EmbeddedPipeline;
 import dev.rumstream.serde.AvroDeserializer;
-import dev.rumstream.serde.AvroSerializer;
 import dev.rumstream.serde.RegistryClient;
 import dev.rumstream.serde.RegistryConfig;
 import dev.rumstream.testkit.KafkaEnvironmentExtension;
@@ -23,11 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import javax.imageio.ImageIO;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -83,31 +78,15 @@ class ImageFolderIT {
       pipeline.storeTrainedVersionZero(dir.resolve("cache"), MODEL, 1);
       pipeline.startStreams();
       pipeline.startWorker(true);
+      RequestSender.send(
+          environment,
+          pipeline.topic(Topic.DELETION_REQUESTS),
+          List.of(
+              StandInRecords.erasure(
+                  "folder-ok", MODEL, List.of(first, second), Instant.now(), "it"),
+              StandInRecords.erasure(
+                  "folder-bad", MODEL, List.of(first, 5L), Instant.now(), "it")));
       RegistryClient registry = new RegistryClient(RegistryConfig.from(environment.clientConfig()));
-      AvroSerializer<SpecificRecord> serializer = new AvroSerializer<>(registry);
-      serializer.configure(Map.of(), false);
-      try (KafkaProducer<String, SpecificRecord> producer =
-          new KafkaProducer<>(
-              Map.of("bootstrap.servers", environment.bootstrapServers()),
-              new StringSerializer(),
-              serializer)) {
-        producer
-            .send(
-                new ProducerRecord<>(
-                    pipeline.topic(Topic.DELETION_REQUESTS),
-                    MODEL,
-                    StandInRecords.erasure(
-                        "folder-ok", MODEL, List.of(first, second), Instant.now(), "it")))
-            .get();
-        producer
-            .send(
-                new ProducerRecord<>(
-                    pipeline.topic(Topic.DELETION_REQUESTS),
-                    MODEL,
-                    StandInRecords.erasure(
-                        "folder-bad", MODEL, List.of(first, 5L), Instant.now(), "it")))
-            .get();
-      }
       Map<String, List<DeletionReceipt>> receipts =
           environment
               .consume(

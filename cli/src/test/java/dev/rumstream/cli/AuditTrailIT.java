@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rumstream.avro.DeletionReceipt;
 import dev.rumstream.avro.ReceiptStatus;
+import dev.rumstream.engine.data.ImageFolders;
 import dev.rumstream.pipeline.EmbeddedPipeline;
 import dev.rumstream.serde.AvroDeserializer;
 import dev.rumstream.serde.RegistryClient;
@@ -68,11 +69,7 @@ class AuditTrailIT {
     try (EmbeddedPipeline pipeline =
         EmbeddedPipeline.on(environment.bootstrapServers(), environment.schemaRegistryUrl())
             .streams(noAlgorithms)
-            .worker(
-                Map.of(
-                    "rumstream.eval.mia.shadow.size", "500",
-                    "rumstream.eval.retain.sample", "2000",
-                    "rumstream.store.purge.grace", "1s"))
+            .worker(TinyImageFolder.workerSettings(TinyImageFolder.write(dir.resolve("images"))))
             .create()) {
       pipeline.storeTrainedVersionZero(dir.resolve("cache"), MODEL, 1);
       ServiceShell<StreamsService> streams = pipeline.startStreams();
@@ -84,7 +81,13 @@ class AuditTrailIT {
               .map(
                   id ->
                       StandInRecords.erasure(
-                          id, MODEL, List.of(11L, 12L), Instant.now(), "audit-test"))
+                          id,
+                          MODEL,
+                          List.of(
+                              ImageFolders.stableId("train/class-0/011.png"),
+                              ImageFolders.stableId("train/class-1/012.png")),
+                          Instant.now(),
+                          "audit-test"))
               .toList());
       RegistryClient registry = new RegistryClient(RegistryConfig.from(environment.clientConfig()));
       List<DeletionReceipt> completed =

@@ -30,7 +30,10 @@ class BootstrapIT {
   @Test
   void trainsAndPublishesOnceThenDoesNothing(TestEnvironment environment, @TempDir Path dir)
       throws Exception {
-    try (WorkerHarness harness = new WorkerHarness(environment)) {
+    try (WorkerHarness harness =
+        new WorkerHarness(
+            environment,
+            TinyImageFolder.workerSettings(TinyImageFolder.write(dir.resolve("images"))))) {
       Path config = dir.resolve("worker.properties");
       Properties properties = new Properties();
       properties.putAll(harness.settings);
@@ -49,7 +52,7 @@ class BootstrapIT {
       assertThat(all(harness, Topic.MODEL_VERSIONS)).as("version 0 announced").hasSize(1);
       assertThat(all(harness, Topic.MEMORIZATION_SCORES))
           .as("a score for every training example")
-          .hasSize(60_000);
+          .hasSize(TinyImageFolder.TRAINING_IMAGES);
 
       assertThat(new CommandLine(new Train()).execute(train)).isZero();
       assertThat(all(harness, Topic.MODEL_VERSIONS))

@@ -13,15 +13,12 @@ import dev.rumstream.testkit.KafkaEnvironmentExtension;
 import dev.rumstream.testkit.TestEnvironment;
 import dev.rumstream.topics.StandInRecords;
 import dev.rumstream.topics.Topic;
-import java.awt.image.BufferedImage;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import javax.imageio.ImageIO;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -39,21 +36,7 @@ class ImageFolderIT {
   @Test
   void aModelTrainedOnAnImageFolderDeletesItsImagesAndRejectsOtherIds(
       TestEnvironment environment, @TempDir Path dir) throws Exception {
-    Path images = dir.resolve("images");
-    for (String split : List.of("train", "test")) {
-      for (int label = 0; label < 2; label++) {
-        Path folder = Files.createDirectories(images.resolve(split).resolve("class-" + label));
-        for (int i = 0; i < (split.equals("train") ? 40 : 10); i++) {
-          BufferedImage image = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
-          for (int y = 0; y < 28; y++) {
-            for (int x = label * 14; x < label * 14 + 14; x++) {
-              image.getRaster().setSample(x, y, 0, 120 + (i * 7 + x + y) % 130);
-            }
-          }
-          ImageIO.write(image, "png", folder.resolve(String.format("%03d.png", i)).toFile());
-        }
-      }
-    }
+    Path images = TinyImageFolder.write(dir.resolve("images"));
     long first = ImageFolders.stableId("train/class-0/000.png");
     long second = ImageFolders.stableId("train/class-1/007.png");
     try (EmbeddedPipeline pipeline =
@@ -66,14 +49,7 @@ class ImageFolderIT {
                     "rumstream.policy.low.algorithm", "NONE",
                     "rumstream.policy.medium.algorithm", "NONE",
                     "rumstream.policy.high.algorithm", "NONE"))
-            .worker(
-                Map.of(
-                    "rumstream.dataset", "folder",
-                    "rumstream.dataset.dir", images.toString(),
-                    "rumstream.dataset.image.format", "1x28x28",
-                    "rumstream.eval.mia.shadow.size", "10",
-                    "rumstream.eval.retain.sample", "40",
-                    "rumstream.store.purge.grace", "1s"))
+            .worker(TinyImageFolder.workerSettings(images))
             .create()) {
       pipeline.storeTrainedVersionZero(dir.resolve("cache"), MODEL, 1);
       pipeline.startStreams();
@@ -107,7 +83,10 @@ class ImageFolderIT {
               rejected -> {
                 assertThat(rejected.getStatus()).isEqualTo(ReceiptStatus.REJECTED);
                 assertThat(rejected.getRejection())
-                    .contains("example id 5 is not one of the 80 example ids");
+                    .contains(
+                        "example id 5 is not one of the "
+                            + TinyImageFolder.TRAINING_IMAGES
+                            + " example ids");
               });
       assertThat(pipeline.store().promoted(MODEL).orElseThrow().deletedIds())
           .containsExactlyInAnyOrder(first, second);

@@ -621,15 +621,16 @@ class ManifestsTest {
                         int port = rule.getPorts().get(0).getPort().getIntVal();
                         assertThat(port).isIn(api, metrics);
                         assertThat(rule.getFrom())
-                            .singleElement()
-                            .satisfies(
+                            .isNotEmpty()
+                            .allSatisfy(
                                 peer -> {
                                   if (port == api) {
                                     assertThat(peer.getNamespaceSelector()).isNull();
                                     assertThat(peer.getPodSelector().getMatchLabels())
-                                        .as("the API only to labelled clients")
-                                        .containsExactly(
-                                            Map.entry("rumstream.dev/api-client", "true"));
+                                        .as("the API only to labelled clients and the app's peers")
+                                        .isIn(
+                                            Map.of("rumstream.dev/api-client", "true"),
+                                            Map.of("app.kubernetes.io/name", STREAMS));
                                   } else {
                                     assertThat(peer.getPodSelector()).isNull();
                                     assertThat(peer.getNamespaceSelector().getMatchLabels())

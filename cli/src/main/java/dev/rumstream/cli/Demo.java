@@ -12,6 +12,7 @@ import dev.rumstream.serde.AvroDeserializer;
 import dev.rumstream.serde.AvroSerializer;
 import dev.rumstream.serde.RegistryClient;
 import dev.rumstream.serde.RegistryConfig;
+import dev.rumstream.topics.Keys;
 import dev.rumstream.topics.Topic;
 import dev.rumstream.topics.TopicNames;
 import dev.rumstream.worker.store.ModelStore;
@@ -200,7 +201,11 @@ final class Demo implements Callable<Integer> {
             record.request() == null
                 ? record.raw()
                 : serializer.serialize(topics.name(Topic.DELETION_REQUESTS), record.request());
-        producer.send(new ProducerRecord<>(topics.name(Topic.DELETION_REQUESTS), MODEL, value));
+        String key =
+            record.request() == null || record.request().getRequestId() == null
+                ? MODEL
+                : Keys.request(MODEL, record.request().getRequestId());
+        producer.send(new ProducerRecord<>(topics.name(Topic.DELETION_REQUESTS), key, value));
       }
     }
   }

@@ -2,6 +2,7 @@ package dev.rumstream.cli;
 
 import dev.rumstream.avro.DeletionReason;
 import dev.rumstream.avro.DeletionRequest;
+import dev.rumstream.topics.Keys;
 import dev.rumstream.topics.Topic;
 import java.time.Instant;
 import java.util.List;
@@ -76,7 +77,9 @@ final class SendRequest implements Callable<Integer> {
     try (KafkaProducer<String, DeletionRequest> producer =
         new KafkaProducer<>(
             props, requests.keySerde().serializer(), requests.valueSerde(props).serializer())) {
-      producer.send(new ProducerRecord<>(name, model, request)).get();
+      producer
+          .send(new ProducerRecord<>(name, Keys.request(model, request.getRequestId()), request))
+          .get();
     }
     System.out.println(request.getRequestId());
     return 0;

@@ -7,6 +7,7 @@ import dev.rumstream.streams.refine.FixedCuts;
 import dev.rumstream.streams.refine.ForgetSetTertiles;
 import dev.rumstream.streams.refine.RefinementPolicy;
 import dev.rumstream.streams.refine.TrainingTertiles;
+import dev.rumstream.streams.topology.RecordBudget;
 import dev.rumstream.topics.Topic;
 import dev.rumstream.topics.TopicNames;
 import java.nio.charset.StandardCharsets;
@@ -43,6 +44,15 @@ public record TopologyConfig(
     }
     if (maxForgetSetExamples < 1 || maxExamplesPerRequest < 1) {
       throw new IllegalArgumentException("size limits must be at least 1");
+    }
+    if (maxExamplesPerRequest > RecordBudget.maxExamplesPerRequest()) {
+      throw new IllegalArgumentException(
+          "rumstream.intake.max.examples.per.request ("
+              + maxExamplesPerRequest
+              + ") must be at most "
+              + RecordBudget.maxExamplesPerRequest()
+              + ": a request that large, alone in its forget set, would make a record near the"
+              + " broker's 1 MB limit");
     }
     // A record whose id was forgotten must be too old to get a receipt: a resend after the dedup
     // memory expired can then never overwrite the receipt its request already has.

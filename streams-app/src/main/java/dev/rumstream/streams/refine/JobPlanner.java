@@ -3,7 +3,6 @@ package dev.rumstream.streams.refine;
 import dev.rumstream.avro.ForgetExample;
 import dev.rumstream.avro.ForgetSet;
 import dev.rumstream.avro.MemorizationLevel;
-import dev.rumstream.avro.RequestSummary;
 import dev.rumstream.avro.UnlearnJob;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,10 +22,10 @@ public final class JobPlanner {
   }
 
   /**
-   * @param requests what the COMPLETED receipts of the set's requests will report; every job
-   *     carries them, the last one's are used
+   * The jobs without request summaries: the caller gives the last job (the one that completes the
+   * set's requests) those, once their SCHEDULED audit records exist.
    */
-  public List<UnlearnJob> plan(ForgetSet set, List<RequestSummary> requests, Instant now) {
+  public List<UnlearnJob> plan(ForgetSet set, Instant now) {
     List<MemorizationLevel> levels = new ArrayList<>();
     for (MemorizationLevel level : MemorizationLevel.values()) {
       if (set.getExamples().stream().anyMatch(e -> e.getLevel() == level)) {
@@ -53,7 +52,6 @@ public final class JobPlanner {
                       .map(ForgetExample::getExampleId)
                       .toList())
               .setRequestIds(set.getRequestIds())
-              .setRequests(requests)
               .setCreatedAt(now)
               .setDeadline(set.getEarliestDeadline())
               .build());

@@ -5,8 +5,13 @@ import dev.rumstream.avro.DeletionRequest;
 
 /**
  * An accepted request on its way to its forget set: its distinct example ids and effective
- * deadline, the facts its ACCEPTED receipt stated, which its COMPLETED receipt repeats, and the end
- * of its audit chain (the ACCEPTED record), which SCHEDULED continues.
+ * deadline, its subject's keyed hash (computed once, at intake), the facts its ACCEPTED receipt
+ * stated, which its COMPLETED receipt repeats, and the end of its audit chain (the ACCEPTED
+ * record), which SCHEDULED continues.
  */
 record AcceptedRequest(
-    DeletionRequest request, int foldedDuplicateIds, boolean late, AuditChain.Link audit) {}
+    DeletionRequest request,
+    String subjectHash,
+    int foldedDuplicateIds,
+    boolean late,
+    AuditChain.Link audit) {}

@@ -1,15 +1,19 @@
 package dev.rumstream.streams.topology;
 
+import dev.rumstream.avro.ForgetExample;
 import dev.rumstream.avro.ForgetSet;
+import dev.rumstream.avro.MemorizationLevel;
 import dev.rumstream.avro.UnlearnJob;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
+import java.util.stream.Collectors;
 
 /**
  * The topology's own metrics (the Kafka Streams metrics are bound separately). Shared by every task
@@ -85,12 +89,18 @@ public final class DeletionMetrics {
         .counter("rumstream.forget.sets.emitted", "close_reason", set.getCloseReason().name())
         .increment();
     forgetSetExamples.record(set.getExamples().size());
-    set.getExamples()
-        .forEach(
-            e ->
-                registry
-                    .counter("rumstream.forget.set.examples.level", "level", e.getLevel().name())
-                    .increment());
+    Map<MemorizationLevel, Long> perLevel =
+        set.getExamples().stream()
+            .collect(
+                Collectors.groupingBy(
+                    ForgetExample::getLevel,
+                    () -> new EnumMap<>(MemorizationLevel.class),
+                    Collectors.counting()));
+    perLevel.forEach(
+        (level, count) ->
+            registry
+                .counter("rumstream.forget.set.examples.level", "level", level.name())
+                .increment(count));
     registry.counter("rumstream.forget.set.examples.unscored").increment(set.getUnscoredCount());
   }
 

@@ -9,6 +9,7 @@ import dev.rumstream.avro.state.RequestHistory;
 import dev.rumstream.streams.TopologyConfig;
 import dev.rumstream.topics.Topic;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -25,6 +26,7 @@ import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.WindowStore;
 
 /**
  * The deletion topology: deletion-requests in; receipts, dead letters, forget sets and unlearning
@@ -65,10 +67,15 @@ public final class DeletionTopology {
             new ByteArraySerializer(),
             new ByteArraySerializer(),
             Intake.REJECTIONS.name())
-        .addStateStore(store(StoreNames.REQUEST_IDS, Serdes.Long()), INTAKE)
-        .addStateStore(store(StoreNames.REQUEST_FINGERPRINTS, Serdes.String()), INTAKE)
+        .addStateStore(acceptedIds(config), INTAKE)
+        .addStateStore(store(StoreNames.LEGACY_REQUEST_IDS, Serdes.Long()), INTAKE)
+        .addStateStore(store(StoreNames.LEGACY_REQUEST_FINGERPRINTS, Serdes.String()), INTAKE)
         .addStateStore(
-            store(StoreNames.OPEN_FORGET_SETS, serdes.openSets()), Intake.ACCEPTED.name())
+            store(StoreNames.OPEN_WINDOWS, StateSerdes.windows()), Intake.ACCEPTED.name())
+        .addStateStore(
+            store(StoreNames.GATHERED_REQUESTS, StateSerdes.requests()), Intake.ACCEPTED.name())
+        .addStateStore(
+            store(StoreNames.LEGACY_OPEN_FORGET_SETS, serdes.openSets()), Intake.ACCEPTED.name())
         .addStateStore(store(StoreNames.FORGET_SET_CLOCK, Serdes.Long()), Intake.ACCEPTED.name());
     String accepted = Intake.ACCEPTED.name();
     Intake.RECEIPTS.sink(
@@ -82,9 +89,27 @@ public final class DeletionTopology {
     return topology;
   }
 
+  /** Cached, so that a value rewritten many times between commits is changelogged once. */
   private static <V> StoreBuilder<KeyValueStore<String, V>> store(String name, Serde<V> values) {
     return Stores.keyValueStoreBuilder(
-        Stores.persistentKeyValueStore(name), Serdes.String(), values);
+            Stores.persistentKeyValueStore(name), Serdes.String(), values)
+        .withCachingEnabled();
+  }
+
+  /**
+   * Accepted request ids by acceptance time for as long as duplicates are recognized: expiry drops
+   * whole segments. Windows are a millisecond, since an id is looked up over the whole retention.
+   */
+  private static StoreBuilder<WindowStore<String, byte[]>> acceptedIds(TopologyConfig config) {
+    return Stores.windowStoreBuilder(
+            Stores.persistentWindowStore(
+                StoreNames.ACCEPTED_REQUEST_IDS,
+                config.dedupRetention(),
+                Duration.ofMillis(1),
+                false),
+            Serdes.String(),
+            Serdes.ByteArray())
+        .withCachingEnabled();
   }
 
   /**

@@ -11,18 +11,16 @@ import dev.rumstream.avro.RequestSummary;
 import dev.rumstream.avro.UnlearnJob;
 import dev.rumstream.avro.WindowCloseReason;
 import dev.rumstream.avro.state.OpenForgetSet;
-import dev.rumstream.avro.state.PendingExample;
-import dev.rumstream.avro.state.PendingRequest;
 import dev.rumstream.streams.TopologyConfig;
 import dev.rumstream.streams.refine.JobPlanner;
 import dev.rumstream.streams.refine.Refiner;
 import dev.rumstream.topics.Keys;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -39,6 +37,12 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  * when a wall-clock punctuator finds it open for too long or near a request's deadline (so sparse
  * traffic still flushes), then annotates and refines it and emits the forget set and its jobs.
  *
+ * <p>State is O(request): each request is one entry, written when it arrives and deleted when its
+ * set closes, beside a small {@link OpenWindow} header per model and window that the size cap and
+ * the punctuator read. Closing a set prefix-scans its window's entries; everything a close writes
+ * (outputs, deletes, the next header) is part of the task's exactly-once transaction, and the set's
+ * id comes from the header, so a replay after an aborted transaction emits the same ids.
+ *
  * <p>Scores come from a global store: every instance holds all of them. Requests are keyed by model
  * and scores by model and example, so a co-partitioned table join would need the requests re-keyed
  * per example and back; scores change only when a model is trained, and a model's scores are a few
@@ -53,17 +57,19 @@ final class ForgetSetWindows implements Processor<String, AcceptedRequest, Strin
   private final TopologyConfig config;
   private final Refiner refiner;
   private final JobPlanner planner;
-  private final SubjectHasher subjects;
   private final DeletionMetrics metrics;
   private final AuditChain audit;
   private ProcessorContext<String, Object> context;
-  private KeyValueStore<String, OpenForgetSet> openSets;
+  private KeyValueStore<String, OpenWindow> windows;
+  private KeyValueStore<String, GatheredRequest> gathered;
+  private KeyValueStore<String, OpenForgetSet> legacySets;
   private KeyValueStore<String, Long> clock;
   private ReadOnlyKeyValueStore<String, ValueAndTimestamp<MemorizationScore>> scores;
+  private boolean legacyMigrated;
 
   /**
-   * The earliest event time at which an open window ends (a cache over the store; null until first
-   * scanned).
+   * The earliest event time at which an open window ends (a cache over the headers; null until
+   * first scanned).
    */
   private Long earliestWindowEnd;
 
@@ -71,7 +77,6 @@ final class ForgetSetWindows implements Processor<String, AcceptedRequest, Strin
     this.config = config;
     this.refiner = new Refiner(config.cutRule());
     this.planner = new JobPlanner(config.policy());
-    this.subjects = new SubjectHasher(config.subjectHashKey());
     this.metrics = metrics;
     this.audit = new AuditChain(config.auditKey(), config.auditActor());
   }
@@ -79,7 +84,9 @@ final class ForgetSetWindows implements Processor<String, AcceptedRequest, Strin
   @Override
   public void init(ProcessorContext<String, Object> context) {
     this.context = context;
-    this.openSets = context.getStateStore(StoreNames.OPEN_FORGET_SETS);
+    this.windows = context.getStateStore(StoreNames.OPEN_WINDOWS);
+    this.gathered = context.getStateStore(StoreNames.GATHERED_REQUESTS);
+    this.legacySets = context.getStateStore(StoreNames.LEGACY_OPEN_FORGET_SETS);
     this.clock = context.getStateStore(StoreNames.FORGET_SET_CLOCK);
     this.scores = context.getStateStore(StoreNames.SCORES);
     context.schedule(config.flushInterval(), PunctuationType.WALL_CLOCK_TIME, this::flushDue);
@@ -87,6 +94,7 @@ final class ForgetSetWindows implements Processor<String, AcceptedRequest, Strin
 
   @Override
   public void process(Record<String, AcceptedRequest> record) {
+    migrateLegacySets();
     AcceptedRequest accepted = record.value();
     DeletionRequest request = accepted.request();
     long size = config.windowSize().toMillis();
@@ -101,25 +109,25 @@ final class ForgetSetWindows implements Processor<String, AcceptedRequest, Strin
       // dropped.
       windowStart = Math.floorDiv(watermark, size) * size;
     }
-    String key = request.getModelId() + "@" + windowStart;
-    OpenForgetSet set = openSets.get(key);
-    if (set == null) {
-      set =
-          new OpenForgetSet(
-              request.getModelId(),
-              windowStart,
-              0,
-              null,
-              new ArrayList<>(),
-              null,
-              new ArrayList<>());
+    String key = windowKey(request.getModelId(), windowStart);
+    OpenWindow window = windows.get(key);
+    if (window == null) {
+      window = OpenWindow.empty(request.getModelId(), windowStart);
     }
-    add(set, accepted);
-    if (set.getExamples().size() >= config.maxForgetSetExamples()) {
-      close(set, WindowCloseReason.SIZE_CAP);
-      set = emptySuccessor(set);
+    GatheredRequest entry = GatheredRequest.of(accepted);
+    // The cap holds before a request joins: one that does not fit closes the set and opens the
+    // next. A request is never split, so one larger than the whole cap makes a set of its own.
+    if (!window.isEmpty()
+        && (window.exampleIds() + entry.exampleIds().length > config.maxForgetSetExamples()
+            || !RecordBudget.fits(window, entry))) {
+      window = close(key, window, WindowCloseReason.SIZE_CAP);
     }
-    openSets.put(key, set);
+    gathered.put(entryKey(key, window.nextArrival()), entry);
+    window = window.with(entry, context.currentSystemTimeMs());
+    if (window.exampleIds() >= config.maxForgetSetExamples()) {
+      window = close(key, window, WindowCloseReason.SIZE_CAP);
+    }
+    windows.put(key, window);
     long end = windowStart + config.windowSize().toMillis() + config.windowGrace().toMillis();
     if (earliestWindowEnd != null && end < earliestWindowEnd) {
       earliestWindowEnd = end;
@@ -131,61 +139,35 @@ final class ForgetSetWindows implements Processor<String, AcceptedRequest, Strin
     }
   }
 
+  /**
+   * The header's key: the model id with its length, so that no model id can be a prefix of
+   * another's window, and the window start.
+   */
+  static String windowKey(String modelId, long windowStart) {
+    return modelId.length() + ":" + modelId + "@" + windowStart + "/";
+  }
+
+  /** An entry's key: its window's key and its arrival number, so entries scan in arrival order. */
+  static String entryKey(String windowKey, int arrival) {
+    return windowKey + String.format("%010d", arrival);
+  }
+
   private boolean hasEnded(long windowStart, long watermark) {
     return windowStart + config.windowSize().toMillis() + config.windowGrace().toMillis()
         <= watermark;
   }
 
-  private void add(OpenForgetSet set, AcceptedRequest accepted) {
-    DeletionRequest request = accepted.request();
-    if (set.getOpenedAt() == null) {
-      set.setOpenedAt(context.currentSystemTimeMs());
-    }
-    set.getRequests()
-        .add(
-            PendingRequest.newBuilder()
-                .setRequestId(request.getRequestId())
-                .setSubjectHash(subjects.hash(request.getSubjectId()))
-                .setReason(request.getReason().name())
-                .setRequestedAt(request.getRequestedAt().toEpochMilli())
-                .setDeadline(
-                    request.getDeadline() == null ? null : request.getDeadline().toEpochMilli())
-                .setFoldedDuplicateIds(accepted.foldedDuplicateIds())
-                .setLate(accepted.late())
-                .setAuditSequence(accepted.audit().sequence())
-                .setAuditMac(accepted.audit().mac())
-                .build());
-    Map<Long, PendingExample> byId = new LinkedHashMap<>();
-    set.getExamples().forEach(e -> byId.put(e.getExampleId(), e));
-    for (long id : request.getExampleIds()) {
-      PendingExample example = byId.get(id);
-      if (example == null) {
-        example = new PendingExample(id, new ArrayList<>());
-        byId.put(id, example);
-        set.getExamples().add(example);
-      }
-      example.getRequestIds().add(request.getRequestId());
-    }
-    if (request.getDeadline() != null) {
-      long deadline = request.getDeadline().toEpochMilli();
-      set.setEarliestDeadline(
-          set.getEarliestDeadline() == null
-              ? deadline
-              : Math.min(set.getEarliestDeadline(), deadline));
-    }
-  }
-
   private void closeEndedWindows(long watermark) {
     Long earliest = null;
-    for (KeyValue<String, OpenForgetSet> entry : snapshot()) {
-      if (hasEnded(entry.value.getWindowStart(), watermark)) {
-        if (!entry.value.getExamples().isEmpty()) {
-          close(entry.value, WindowCloseReason.WINDOW_END);
+    for (KeyValue<String, OpenWindow> entry : headers()) {
+      if (hasEnded(entry.value.windowStart(), watermark)) {
+        if (!entry.value.isEmpty()) {
+          close(entry.key, entry.value, WindowCloseReason.WINDOW_END);
         }
-        openSets.delete(entry.key);
+        windows.delete(entry.key);
       } else {
         long end =
-            entry.value.getWindowStart()
+            entry.value.windowStart()
                 + config.windowSize().toMillis()
                 + config.windowGrace().toMillis();
         earliest = earliest == null ? end : Math.min(earliest, end);
@@ -197,51 +179,59 @@ final class ForgetSetWindows implements Processor<String, AcceptedRequest, Strin
 
   /**
    * The wall-clock check: flushes sets open too long, or whose earliest request deadline is near.
+   * It reads the headers only.
    */
   private void flushDue(long now) {
-    for (KeyValue<String, OpenForgetSet> entry : snapshot()) {
-      OpenForgetSet set = entry.value;
-      if (set.getExamples().isEmpty()) {
+    migrateLegacySets();
+    for (KeyValue<String, OpenWindow> entry : headers()) {
+      OpenWindow window = entry.value;
+      if (window.isEmpty()) {
         continue;
       }
-      boolean waitedLongEnough = set.getOpenedAt() + config.maxWait().toMillis() <= now;
+      boolean waitedLongEnough = window.openedAt() + config.maxWait().toMillis() <= now;
       boolean deadlineNear =
-          set.getEarliestDeadline() != null
-              && set.getEarliestDeadline() - config.deadlineMargin().toMillis() <= now;
+          window.earliestDeadline() != null
+              && window.earliestDeadline() - config.deadlineMargin().toMillis() <= now;
       if (waitedLongEnough || deadlineNear) {
-        close(set, WindowCloseReason.DEADLINE);
-        openSets.put(entry.key, emptySuccessor(set));
+        windows.put(entry.key, close(entry.key, window, WindowCloseReason.DEADLINE));
       }
     }
     reportOldest();
   }
 
-  private List<KeyValue<String, OpenForgetSet>> snapshot() {
-    List<KeyValue<String, OpenForgetSet>> entries = new ArrayList<>();
-    try (KeyValueIterator<String, OpenForgetSet> all = openSets.all()) {
+  private List<KeyValue<String, OpenWindow>> headers() {
+    List<KeyValue<String, OpenWindow>> entries = new ArrayList<>();
+    try (KeyValueIterator<String, OpenWindow> all = windows.all()) {
       all.forEachRemaining(entries::add);
     }
     return entries;
   }
 
-  /** After a set closes early, its window stays open under the next sequence number. */
-  private static OpenForgetSet emptySuccessor(OpenForgetSet closed) {
-    return new OpenForgetSet(
-        closed.getModelId(),
-        closed.getWindowStart(),
-        closed.getSequence() + 1,
-        null,
-        new ArrayList<>(),
-        null,
-        new ArrayList<>());
+  /** The set's requests in arrival order, removed from the store. */
+  private List<GatheredRequest> takeRequests(String windowKey) {
+    List<KeyValue<String, GatheredRequest>> entries = new ArrayList<>();
+    try (KeyValueIterator<String, GatheredRequest> scan =
+        gathered.prefixScan(windowKey, new StringSerializer())) {
+      scan.forEachRemaining(entries::add);
+    }
+    entries.forEach(e -> gathered.delete(e.key));
+    return entries.stream().map(e -> e.value).toList();
   }
 
-  private void close(OpenForgetSet open, WindowCloseReason reason) {
+  /** Closes the window's set, emits it and its jobs, and returns the window's empty successor. */
+  private OpenWindow close(String windowKey, OpenWindow window, WindowCloseReason reason) {
     long now = context.currentSystemTimeMs();
-    String modelId = open.getModelId();
+    String modelId = window.modelId();
+    List<GatheredRequest> requests = takeRequests(windowKey);
+    Map<Long, List<String>> requestsOf = new LinkedHashMap<>();
+    for (GatheredRequest request : requests) {
+      for (long id : request.exampleIds()) {
+        requestsOf.computeIfAbsent(id, x -> new ArrayList<>()).add(request.requestId());
+      }
+    }
     List<Refiner.Candidate> candidates =
-        open.getExamples().stream()
-            .map(e -> new Refiner.Candidate(e.getExampleId(), e.getRequestIds()))
+        requestsOf.entrySet().stream()
+            .map(e -> new Refiner.Candidate(e.getKey(), e.getValue()))
             .toList();
     Refiner.Refined refined =
         refiner.refine(
@@ -253,32 +243,49 @@ final class ForgetSetWindows implements Processor<String, AcceptedRequest, Strin
             });
     ForgetSet set =
         ForgetSet.newBuilder()
-            .setForgetSetId(modelId + "-" + open.getWindowStart() + "-" + open.getSequence())
+            .setForgetSetId(forgetSetId(window))
             .setModelId(modelId)
-            .setWindowStart(Instant.ofEpochMilli(open.getWindowStart()))
+            .setWindowStart(Instant.ofEpochMilli(window.windowStart()))
             .setWindowEnd(
-                Instant.ofEpochMilli(open.getWindowStart() + config.windowSize().toMillis()))
+                Instant.ofEpochMilli(window.windowStart() + config.windowSize().toMillis()))
             .setClosedAt(Instant.ofEpochMilli(now))
             .setCloseReason(reason)
-            .setRequestIds(open.getRequests().stream().map(PendingRequest::getRequestId).toList())
+            .setRequestIds(requests.stream().map(GatheredRequest::requestId).toList())
             .setExamples(refined.examples())
             .setRefinement(refined.refinement())
             .setUnscoredCount(refined.unscoredCount())
             .setEarliestDeadline(
-                open.getEarliestDeadline() == null
+                window.earliestDeadline() == null
                     ? null
-                    : Instant.ofEpochMilli(open.getEarliestDeadline()))
+                    : Instant.ofEpochMilli(window.earliestDeadline()))
             .build();
     FORGET_SETS.forward(context, new Record<>(modelId, set, now));
     metrics.forgetSetClosed(set);
-    List<RequestSummary> summaries = summaries(open);
-    List<UnlearnJob> jobs = planner.plan(set, summaries, Instant.ofEpochMilli(now));
-    List<RequestSummary> scheduled = scheduled(set, summaries, jobs, now);
+    List<UnlearnJob> jobs = planner.plan(set, Instant.ofEpochMilli(now));
+    List<RequestSummary> scheduled = scheduled(set, summaries(requests), jobs, now);
     for (UnlearnJob job : jobs) {
-      job.setRequests(scheduled);
+      // Only the last job completes the set's requests, so only it carries their summaries.
+      if (job.getIndex() == job.getJobCount() - 1) {
+        job.setRequests(scheduled);
+      }
       JOBS.forward(context, new Record<>(modelId, job, now));
       metrics.jobEmitted(job);
     }
+    return window.successor();
+  }
+
+  /**
+   * The model, the window and the sequence within it, and the partition of the task, since one
+   * model's requests may be spread over partitions, each with its own sets.
+   */
+  private String forgetSetId(OpenWindow window) {
+    return window.modelId()
+        + "-"
+        + window.windowStart()
+        + "-p"
+        + context.taskId().partition()
+        + "-"
+        + window.sequence();
   }
 
   /**
@@ -317,41 +324,67 @@ final class ForgetSetWindows implements Processor<String, AcceptedRequest, Strin
     return linked;
   }
 
-  /**
-   * What each request's COMPLETED receipt will report, with the number of the set's examples it
-   * asked for.
-   */
-  private static List<RequestSummary> summaries(OpenForgetSet open) {
-    Map<String, Integer> exampleCounts = new HashMap<>();
-    open.getExamples()
-        .forEach(e -> e.getRequestIds().forEach(r -> exampleCounts.merge(r, 1, Integer::sum)));
-    return open.getRequests().stream()
+  /** What each request's COMPLETED receipt will report. */
+  private static List<RequestSummary> summaries(List<GatheredRequest> requests) {
+    return requests.stream()
         .map(
             r ->
                 RequestSummary.newBuilder()
-                    .setRequestId(r.getRequestId())
-                    .setSubjectHash(r.getSubjectHash())
-                    .setReason(r.getReason() == null ? null : DeletionReason.valueOf(r.getReason()))
-                    .setReceivedAt(Instant.ofEpochMilli(r.getRequestedAt()))
-                    .setDeadline(
-                        r.getDeadline() == null ? null : Instant.ofEpochMilli(r.getDeadline()))
-                    .setExampleCount(exampleCounts.getOrDefault(r.getRequestId(), 0))
-                    .setFoldedDuplicateIds(r.getFoldedDuplicateIds())
-                    .setLate(r.getLate())
-                    .setAuditSequence(r.getAuditSequence())
-                    .setAuditMac(r.getAuditMac())
+                    .setRequestId(r.requestId())
+                    .setSubjectHash(r.subjectHash())
+                    .setReason(r.reason() == null ? null : DeletionReason.valueOf(r.reason()))
+                    .setReceivedAt(Instant.ofEpochMilli(r.requestedAt()))
+                    .setDeadline(r.deadline() == null ? null : Instant.ofEpochMilli(r.deadline()))
+                    .setExampleCount(r.exampleIds().length)
+                    .setFoldedDuplicateIds(r.foldedDuplicateIds())
+                    .setLate(r.late())
+                    .setAuditSequence(r.auditSequence())
+                    .setAuditMac(r.auditMac())
                     .build())
         .toList();
   }
 
   private void reportOldest() {
     Long oldest = null;
-    for (KeyValue<String, OpenForgetSet> entry : snapshot()) {
-      Long openedAt = entry.value.getOpenedAt();
+    for (KeyValue<String, OpenWindow> entry : headers()) {
+      Long openedAt = entry.value.openedAt();
       if (openedAt != null && (oldest == null || openedAt < oldest)) {
         oldest = openedAt;
       }
     }
     metrics.oldestOpenSet(context.taskId().toString(), oldest);
+  }
+
+  /**
+   * Carries the open sets of releases that kept each set as one record over into headers and
+   * entries, once per task, in the transaction of the first record or punctuation: the sets keep
+   * their sequence numbers, requests and arrival order, and the old records are deleted, so nothing
+   * is lost or added twice.
+   */
+  private void migrateLegacySets() {
+    if (legacyMigrated) {
+      return;
+    }
+    legacyMigrated = true;
+    List<KeyValue<String, OpenForgetSet>> legacy = new ArrayList<>();
+    try (KeyValueIterator<String, OpenForgetSet> all = legacySets.all()) {
+      all.forEachRemaining(legacy::add);
+    }
+    for (KeyValue<String, OpenForgetSet> entry : legacy) {
+      OpenForgetSet set = entry.value;
+      String key = windowKey(set.getModelId(), set.getWindowStart());
+      OpenWindow window =
+          new OpenWindow(
+              set.getModelId(), set.getWindowStart(), set.getSequence(), null, null, 0, 0, 0, 0, 0);
+      for (GatheredRequest request : LegacySets.requests(set)) {
+        gathered.put(entryKey(key, window.nextArrival()), request);
+        window = window.with(request, set.getOpenedAt() == null ? 0 : set.getOpenedAt());
+      }
+      windows.put(key, window);
+      legacySets.delete(entry.key);
+    }
+    if (!legacy.isEmpty()) {
+      earliestWindowEnd = null;
+    }
   }
 }

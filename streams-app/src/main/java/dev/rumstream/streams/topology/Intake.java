@@ -15,6 +15,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +33,8 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
+import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.WindowStoreIterator;
 
 /**
  * Step 1 of the flow: recognizes duplicates by request id first (so that no later record can
@@ -40,6 +44,10 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  * and the default deadline applied. A rejected request is a value, not a failure: it goes as a
  * {@link Rejection} to {@link #REJECTIONS}, with the record's original headers. A request id reused
  * with other content is such a rejection, without a receipt.
+ *
+ * <p>Accepted ids live in a window store by acceptance time, so expiry drops whole segments and the
+ * stream thread never scans them. Facts about a model are read from the global store at most once
+ * every {@link #MODEL_FACTS_TTL}.
  */
 final class Intake implements Processor<String, ReceivedRequest, String, Object> {
   static final Output<DeletionReceipt> RECEIPTS = new Output<>("deletion-receipts");
@@ -47,7 +55,9 @@ final class Intake implements Processor<String, ReceivedRequest, String, Object>
   static final Output<AcceptedRequest> ACCEPTED = new Output<>("forget-set-windows");
   static final String CONFLICT = "request-id-conflict";
   static final Output<Rejection> REJECTIONS = new Output<>("rejected-requests");
-  private static final Duration PURGE_INTERVAL = Duration.ofMinutes(10);
+  private static final Duration MODEL_FACTS_TTL = Duration.ofSeconds(10);
+  private static final Duration LEGACY_MIGRATION_INTERVAL = Duration.ofSeconds(1);
+  private static final int LEGACY_IDS_PER_PASS = 10_000;
 
   private final RequestValidator validator;
   private final SubjectHasher subjects;
@@ -55,10 +65,12 @@ final class Intake implements Processor<String, ReceivedRequest, String, Object>
   private final TopologyConfig config;
   private final DeletionMetrics metrics;
   private final AuditChain audit;
-  private final Map<String, CachedIds> idSets = new java.util.HashMap<>();
+  private final Map<String, CachedFacts> modelFacts = new HashMap<>();
   private ProcessorContext<String, Object> context;
-  private KeyValueStore<String, Long> requestIds;
-  private KeyValueStore<String, String> fingerprints;
+  private WindowStore<String, byte[]> acceptedIds;
+  private KeyValueStore<String, Long> legacyRequestIds;
+  private KeyValueStore<String, String> legacyFingerprints;
+  private boolean legacyIdsLeft = true;
   private ReadOnlyKeyValueStore<String, ValueAndTimestamp<ModelVersion>> models;
   private ReadOnlyKeyValueStore<String, ValueAndTimestamp<MemorizationScore>> scores;
 
@@ -76,11 +88,13 @@ final class Intake implements Processor<String, ReceivedRequest, String, Object>
   @Override
   public void init(ProcessorContext<String, Object> context) {
     this.context = context;
-    this.requestIds = context.getStateStore(StoreNames.REQUEST_IDS);
-    this.fingerprints = context.getStateStore(StoreNames.REQUEST_FINGERPRINTS);
+    this.acceptedIds = context.getStateStore(StoreNames.ACCEPTED_REQUEST_IDS);
+    this.legacyRequestIds = context.getStateStore(StoreNames.LEGACY_REQUEST_IDS);
+    this.legacyFingerprints = context.getStateStore(StoreNames.LEGACY_REQUEST_FINGERPRINTS);
     this.models = context.getStateStore(StoreNames.MODELS);
     this.scores = context.getStateStore(StoreNames.SCORES);
-    context.schedule(PURGE_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::forgetOldRequestIds);
+    context.schedule(
+        LEGACY_MIGRATION_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::migrateLegacyIds);
   }
 
   @Override
@@ -96,11 +110,12 @@ final class Intake implements Processor<String, ReceivedRequest, String, Object>
     Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
     String requestId = request.getRequestId();
     boolean hasId = requestId != null && !requestId.isBlank();
-    Long firstSeen = hasId ? requestIds.get(requestId) : null;
-    if (firstSeen != null) {
-      String earlier = fingerprints.get(requestId);
+    String subjectHash = subjects.hash(request.getSubjectId());
+    Remembered earlier = hasId ? remembered(requestId, now) : null;
+    if (earlier != null) {
       // No fingerprint: remembered by a version that kept none; taken as the same request.
-      if (earlier == null || earlier.equals(fingerprint(request))) {
+      if (earlier.fingerprint() == null
+          || earlier.fingerprint().equals(RequestFingerprint.of(request, subjectHash))) {
         metrics.duplicate();
       } else {
         reject(
@@ -110,7 +125,7 @@ final class Intake implements Processor<String, ReceivedRequest, String, Object>
                 "request id '"
                     + requestId
                     + "' was accepted on "
-                    + Instant.ofEpochMilli(firstSeen)
+                    + Instant.ofEpochMilli(earlier.acceptedAt())
                     + " for another model, subject, set of example ids or reason; its receipt"
                     + " stands, and this request is not carried out: send it under a new id"));
       }
@@ -120,7 +135,15 @@ final class Intake implements Processor<String, ReceivedRequest, String, Object>
     if (violation.isPresent()) {
       if (!RequestValidator.WITHOUT_RECEIPT.contains(violation.get().rule())) {
         issue(
-            receipt(request, ReceiptStatus.REJECTED, 0, 0, false, violation.get().reason(), now)
+            receipt(
+                    request,
+                    subjectHash,
+                    ReceiptStatus.REJECTED,
+                    0,
+                    0,
+                    false,
+                    violation.get().reason(),
+                    now)
                 .build());
         record(
             audit.first(
@@ -133,8 +156,10 @@ final class Intake implements Processor<String, ReceivedRequest, String, Object>
       reject(record, violation.get());
       return;
     }
-    requestIds.put(requestId, now.toEpochMilli());
-    fingerprints.put(requestId, fingerprint(request));
+    acceptedIds.put(
+        requestId,
+        HexFormat.of().parseHex(RequestFingerprint.of(request, subjectHash)),
+        now.toEpochMilli());
 
     List<Long> distinct = new ArrayList<>(new LinkedHashSet<>(request.getExampleIds()));
     int folded = request.getExampleIds().size() - distinct.size();
@@ -147,7 +172,15 @@ final class Intake implements Processor<String, ReceivedRequest, String, Object>
     DeletionRequest accepted =
         DeletionRequest.newBuilder(request).setExampleIds(distinct).setDeadline(deadline).build();
     issue(
-        receipt(accepted, ReceiptStatus.ACCEPTED, distinct.size(), folded, late, null, now)
+        receipt(
+                accepted,
+                subjectHash,
+                ReceiptStatus.ACCEPTED,
+                distinct.size(),
+                folded,
+                late,
+                null,
+                now)
             .build());
     Map<String, String> facts = new TreeMap<>();
     facts.put("exampleCount", Integer.toString(distinct.size()));
@@ -161,16 +194,13 @@ final class Intake implements Processor<String, ReceivedRequest, String, Object>
         context,
         new Record<>(
             request.getModelId(),
-            new AcceptedRequest(accepted, folded, late, AuditChain.Link.of(acceptedRecord)),
+            new AcceptedRequest(
+                accepted, subjectHash, folded, late, AuditChain.Link.of(acceptedRecord)),
             record.timestamp()));
   }
 
   private void record(AuditRecord entry) {
     AUDIT.forward(context, new Record<>(entry.getRequestId(), entry, entry.getAt().toEpochMilli()));
-  }
-
-  private String fingerprint(DeletionRequest request) {
-    return RequestFingerprint.of(request, subjects.hash(request.getSubjectId()));
   }
 
   private void issue(DeletionReceipt receipt) {
@@ -193,11 +223,27 @@ final class Intake implements Processor<String, ReceivedRequest, String, Object>
     if (modelId == null || modelId.isBlank()) {
       return RequestValidator.ModelFacts.UNKNOWN;
     }
-    ValueAndTimestamp<ModelVersion> version = models.get(modelId);
-    if (version != null && version.value() != null) {
-      return new RequestValidator.ModelFacts(
-          true, OptionalLong.of(version.value().getDatasetSize()), exampleIds(version.value()));
+    long now = context.currentSystemTimeMs();
+    CachedFacts cached = modelFacts.get(modelId);
+    if (cached != null && now - cached.readAt() < MODEL_FACTS_TTL.toMillis()) {
+      return cached.facts();
     }
+    ValueAndTimestamp<ModelVersion> stored = models.get(modelId);
+    if (stored != null && stored.value() != null) {
+      ModelVersion version = stored.value();
+      // A model's id set is hundreds of kilobytes for a large image folder: decoded once a version.
+      Optional<ExampleIdSet> ids =
+          version.getExampleIdSet() == null
+              ? Optional.empty()
+              : cached != null && cached.version() == version.getVersion()
+                  ? cached.facts().ids()
+                  : Optional.of(ExampleIdSet.decode(version.getExampleIdSet()));
+      var facts =
+          new RequestValidator.ModelFacts(true, OptionalLong.of(version.getDatasetSize()), ids);
+      modelFacts.put(modelId, new CachedFacts(facts, version.getVersion(), now));
+      return facts;
+    }
+    // Not cached: a model announced a moment later must be known at once.
     try (KeyValueIterator<String, ValueAndTimestamp<MemorizationScore>> scored =
         scores.prefixScan(Keys.scorePrefix(modelId), new StringSerializer())) {
       return scored.hasNext()
@@ -206,27 +252,33 @@ final class Intake implements Processor<String, ReceivedRequest, String, Object>
     }
   }
 
-  /**
-   * The model's id set, decoded once per announced version (a set of a large image folder is
-   * hundreds of kilobytes: not for every request).
-   */
-  private Optional<ExampleIdSet> exampleIds(ModelVersion version) {
-    if (version.getExampleIdSet() == null) {
-      return Optional.empty();
-    }
-    CachedIds cached = idSets.get(version.getModelId());
-    if (cached == null || cached.version() != version.getVersion()) {
-      cached = new CachedIds(version.getVersion(), ExampleIdSet.decode(version.getExampleIdSet()));
-      idSets.put(version.getModelId(), cached);
-    }
-    return Optional.of(cached.ids());
-  }
+  /** What was read about a model's latest announced version, and when. */
+  private record CachedFacts(RequestValidator.ModelFacts facts, long version, long readAt) {}
 
-  /** The decoded id set of the latest version of a model seen. */
-  private record CachedIds(long version, ExampleIdSet ids) {}
+  /** An accepted request id: when it was accepted and what it asked for. */
+  private record Remembered(long acceptedAt, String fingerprint) {}
+
+  private Remembered remembered(String requestId, Instant now) {
+    try (WindowStoreIterator<byte[]> seen =
+        acceptedIds.fetch(requestId, now.minus(dedupRetention), now)) {
+      if (seen.hasNext()) {
+        var entry = seen.next();
+        return new Remembered(
+            entry.key, entry.value.length == 0 ? null : HexFormat.of().formatHex(entry.value));
+      }
+    }
+    if (legacyIdsLeft) {
+      Long acceptedAt = legacyRequestIds.get(requestId);
+      if (acceptedAt != null) {
+        return new Remembered(acceptedAt, legacyFingerprints.get(requestId));
+      }
+    }
+    return null;
+  }
 
   private DeletionReceipt.Builder receipt(
       DeletionRequest request,
+      String subjectHash,
       ReceiptStatus status,
       int examples,
       int folded,
@@ -237,7 +289,7 @@ final class Intake implements Processor<String, ReceivedRequest, String, Object>
         .setRequestId(request.getRequestId())
         .setStatus(status)
         .setModelId(request.getModelId())
-        .setSubjectHash(subjects.hash(request.getSubjectId()))
+        .setSubjectHash(subjectHash)
         .setReason(request.getReason())
         .setExampleCount(examples)
         .setFoldedDuplicateIds(folded)
@@ -249,22 +301,32 @@ final class Intake implements Processor<String, ReceivedRequest, String, Object>
   }
 
   /**
-   * Request ids older than the retention are forgotten, so the store does not grow without bound.
+   * Moves the request ids that releases before the window store remembered into it, a bounded batch
+   * per punctuation so no transaction grows large; until that is done they are also looked up where
+   * they are.
    */
-  private void forgetOldRequestIds(long now) {
-    long cutoff = now - dedupRetention.toMillis();
-    List<String> expired = new ArrayList<>();
-    try (KeyValueIterator<String, Long> all = requestIds.all()) {
-      while (all.hasNext()) {
-        KeyValue<String, Long> entry = all.next();
-        if (entry.value < cutoff) {
-          expired.add(entry.key);
-        }
+  private void migrateLegacyIds(long now) {
+    if (!legacyIdsLeft) {
+      return;
+    }
+    List<KeyValue<String, Long>> batch = new ArrayList<>();
+    try (KeyValueIterator<String, Long> all = legacyRequestIds.all()) {
+      while (all.hasNext() && batch.size() < LEGACY_IDS_PER_PASS) {
+        batch.add(all.next());
       }
     }
-    for (String id : expired) {
-      requestIds.delete(id);
-      fingerprints.delete(id);
+    long cutoff = now - dedupRetention.toMillis();
+    for (KeyValue<String, Long> entry : batch) {
+      String fingerprint = legacyFingerprints.get(entry.key);
+      if (entry.value >= cutoff) {
+        acceptedIds.put(
+            entry.key,
+            fingerprint == null ? new byte[0] : HexFormat.of().parseHex(fingerprint),
+            entry.value);
+      }
+      legacyRequestIds.delete(entry.key);
+      legacyFingerprints.delete(entry.key);
     }
+    legacyIdsLeft = batch.size() == LEGACY_IDS_PER_PASS;
   }
 }

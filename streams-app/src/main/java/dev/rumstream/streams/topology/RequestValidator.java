@@ -2,6 +2,7 @@ package dev.rumstream.streams.topology;
 
 import dev.rumstream.avro.DeletionRequest;
 import dev.rumstream.topics.ExampleIdSet;
+import dev.rumstream.topics.Keys;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -60,14 +61,17 @@ final class RequestValidator {
     if (request.getModelId() == null || request.getModelId().isBlank()) {
       return reject("model-id", "the request names no model");
     }
-    if (!request.getModelId().equals(key)) {
+    if (!request.getModelId().equals(key)
+        && !Keys.request(request.getModelId(), request.getRequestId()).equals(key)) {
       return reject(
           "key",
           "the record key '"
               + key
-              + "' is not the request's modelId '"
+              + "' is neither the request's modelId '"
               + request.getModelId()
-              + "' (deletion-requests is keyed by model id)");
+              + "' nor '"
+              + Keys.request(request.getModelId(), request.getRequestId())
+              + "' (deletion-requests is keyed by model id and the request id's bucket)");
     }
     if (request.getSubjectId() == null || request.getSubjectId().isBlank()) {
       return reject("subject-id", "the request names no data subject (subjectId is blank)");

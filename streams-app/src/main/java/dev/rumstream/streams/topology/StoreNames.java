@@ -2,14 +2,26 @@ package dev.rumstream.streams.topology;
 
 /** Names of the topology's state stores (also the names interactive queries use). */
 public final class StoreNames {
-  /** Request ids already accepted, with the wall-clock time of acceptance. */
-  public static final String REQUEST_IDS = "request-ids";
+  /**
+   * Request ids already accepted, in windows of their wall-clock acceptance time, each with the
+   * fingerprint of what it asked for (to tell a duplicate from a conflicting reuse).
+   */
+  public static final String ACCEPTED_REQUEST_IDS = "accepted-request-ids";
 
-  /** What each remembered request id asked for, to tell a duplicate from a conflicting reuse. */
-  public static final String REQUEST_FINGERPRINTS = "request-fingerprints";
+  /** Before the window store: accepted request ids with their acceptance time (migrated away). */
+  static final String LEGACY_REQUEST_IDS = "request-ids";
 
-  /** Forget sets still gathering requests, by model and window. */
-  public static final String OPEN_FORGET_SETS = "open-forget-sets";
+  /** Before the window store: each remembered id's fingerprint (migrated away). */
+  static final String LEGACY_REQUEST_FINGERPRINTS = "request-fingerprints";
+
+  /** Headers of the forget sets still gathering requests, by model and window. */
+  public static final String OPEN_WINDOWS = "open-forget-set-windows";
+
+  /** The requests of the open forget sets, one entry each, by window and arrival. */
+  public static final String GATHERED_REQUESTS = "open-forget-set-requests";
+
+  /** Before per-request state: each open set as one record (migrated away). */
+  static final String LEGACY_OPEN_FORGET_SETS = "open-forget-sets";
 
   /** Each task's event-time watermark (the latest accepted requestedAt). */
   public static final String FORGET_SET_CLOCK = "forget-set-clock";

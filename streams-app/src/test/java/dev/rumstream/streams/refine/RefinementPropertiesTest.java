@@ -73,7 +73,7 @@ class RefinementPropertiesTest {
       @ForAll("rules") CutRule rule,
       @ForAll("policies") RefinementPolicy policy) {
     ForgetSet set = refine(input, rule);
-    List<UnlearnJob> jobs = new JobPlanner(policy).plan(set, List.of(), NOW);
+    List<UnlearnJob> jobs = new JobPlanner(policy).plan(set, NOW);
 
     List<Long> planned = jobs.stream().flatMap(j -> j.getExampleIds().stream()).toList();
     assertThat(planned).as("no example twice").doesNotHaveDuplicates();
@@ -153,8 +153,7 @@ class RefinementPropertiesTest {
   @Property
   void thePolicyIsApplied(
       @ForAll("inputs") Input input, @ForAll("policies") RefinementPolicy policy) {
-    for (UnlearnJob job :
-        new JobPlanner(policy).plan(refine(input, new TrainingTertiles()), List.of(), NOW)) {
+    for (UnlearnJob job : new JobPlanner(policy).plan(refine(input, new TrainingTertiles()), NOW)) {
       LevelPlan plan = policy.plan(job.getLevel());
       assertThat(job.getAlgorithm()).isEqualTo(plan.algorithm());
       assertThat(job.getHyperParameters()).isEqualTo(plan.hyperParameters());

@@ -317,7 +317,7 @@ class DeletionTopologyTest {
   void aRecordKeyedByAnotherModelIsRejected() {
     fixture.requests.pipeInput("other-model", request("r1", T0, 1L), T0);
     assertThat(fixture.receipts.readValue().getRejection())
-        .contains("is not the request's modelId");
+        .contains("is neither the request's modelId");
     assertThat(fixture.deadLetters.getQueueSize()).isEqualTo(1);
   }
 
@@ -382,7 +382,7 @@ class DeletionTopologyTest {
     assertThat(set.getCloseReason()).isEqualTo(WindowCloseReason.WINDOW_END);
     assertThat(set.getWindowStart()).isEqualTo(T0);
     assertThat(set.getWindowEnd()).isEqualTo(T0.plus(Duration.ofMinutes(5)));
-    assertThat(set.getForgetSetId()).isEqualTo(MODEL + "-" + T0.toEpochMilli() + "-0");
+    assertThat(set.getForgetSetId()).isEqualTo(MODEL + "-" + T0.toEpochMilli() + "-p0-0");
     assertThat(set.getRequestIds()).containsExactly("r1", "r2");
     assertThat(set.getExamples())
         .extracting(ForgetExample::getExampleId, ForgetExample::getLevel)
@@ -440,7 +440,8 @@ class DeletionTopologyTest {
   }
 
   @Test
-  void aFullSetClosesEarlyAndItsWindowContinuesUnderTheNextSequenceNumber() throws Exception {
+  void aFullSetClosesBeforeARequestThatDoesNotFitAndItsWindowContinuesUnderTheNextSequenceNumber()
+      throws Exception {
     fixture.close();
     fixture = new TopologyFixture(Map.of("rumstream.window.max.examples", "3"));
     fixture.model(MODEL, 1000);
@@ -450,18 +451,39 @@ class DeletionTopologyTest {
 
     ForgetSet first = fixture.forgetSets.readValue();
     assertThat(first.getCloseReason()).isEqualTo(WindowCloseReason.SIZE_CAP);
-    assertThat(first.getExamples()).hasSize(3);
+    assertThat(first.getRequestIds())
+        .as("r2 would take the set to 4 example ids: the set closed before it")
+        .containsExactly("r1");
+    assertThat(first.getExamples())
+        .extracting(ForgetExample::getExampleId)
+        .containsExactly(10L, 11L);
     assertThat(first.getForgetSetId()).endsWith("-0");
     assertThat(first.getRefinement().getMethod())
         .as("no scores: the set's own tertiles")
         .isEqualTo(RefinementMethod.FORGET_SET_TERTILES);
 
     fixture.send(request("r3", T0.plusSeconds(2), 13L));
-    fixture.send(request("flush", T0.plus(Duration.ofMinutes(6)), 14L));
     ForgetSet second = fixture.forgetSets.readValue();
     assertThat(second.getForgetSetId()).endsWith("-1");
-    assertThat(second.getCloseReason()).isEqualTo(WindowCloseReason.WINDOW_END);
-    assertThat(second.getRequestIds()).containsExactly("r3");
+    assertThat(second.getCloseReason()).isEqualTo(WindowCloseReason.SIZE_CAP);
+    assertThat(second.getRequestIds())
+        .as("full at 3 ids: closed at once")
+        .containsExactly("r2", "r3");
+
+    fixture.send(request("big", T0.plusSeconds(3), 20L, 21L, 22L, 23L));
+    ForgetSet alone = fixture.forgetSets.readValue();
+    assertThat(alone.getForgetSetId()).endsWith("-2");
+    assertThat(alone.getRequestIds())
+        .as("a request larger than the cap is never split: it makes a set of its own")
+        .containsExactly("big");
+    assertThat(alone.getExamples()).hasSize(4);
+
+    fixture.send(request("r4", T0.plusSeconds(4), 30L));
+    fixture.send(request("flush", T0.plus(Duration.ofMinutes(6)), 14L));
+    ForgetSet last = fixture.forgetSets.readValue();
+    assertThat(last.getForgetSetId()).endsWith("-3");
+    assertThat(last.getCloseReason()).isEqualTo(WindowCloseReason.WINDOW_END);
+    assertThat(last.getRequestIds()).containsExactly("r4");
   }
 
   @Test
@@ -590,17 +612,17 @@ class DeletionTopologyTest {
         .containsEntry("examples", "2")
         .containsEntry("jobs", String.join(",", jobs.stream().map(UnlearnJob::getJobId).toList()));
     assertThat(chain.authentic(scheduled)).isTrue();
-    assertThat(jobs)
-        .isNotEmpty()
-        .allSatisfy(
-            job ->
-                assertThat(job.getRequests())
-                    .singleElement()
-                    .satisfies(
-                        summary -> {
-                          assertThat(summary.getAuditSequence()).isEqualTo(1);
-                          assertThat(summary.getAuditMac()).isEqualTo(scheduled.getMac());
-                        }));
+    assertThat(jobs).isNotEmpty();
+    assertThat(jobs.subList(0, jobs.size() - 1))
+        .as("only the last job completes the set's requests, so only it carries them")
+        .allSatisfy(job -> assertThat(job.getRequests()).isEmpty());
+    assertThat(jobs.get(jobs.size() - 1).getRequests())
+        .singleElement()
+        .satisfies(
+            summary -> {
+              assertThat(summary.getAuditSequence()).isEqualTo(1);
+              assertThat(summary.getAuditMac()).isEqualTo(scheduled.getMac());
+            });
 
     RequestHistory history =
         (RequestHistory) fixture.driver.getKeyValueStore(StoreNames.HISTORY).get("r1");

@@ -18,8 +18,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -34,9 +41,12 @@ import picocli.CommandLine.Option;
 
 /**
  * Sustained deletion requests per second through the whole deletion topology on a real broker,
- * beside a Kafka Streams passthrough ({@code stream(in).to(out)}, byte arrays, same processing
- * guarantee and commit interval) on the same broker in the same run. Rounds alternate passthrough
- * and topology; the figure is the ratio of the medians. See bench/README.md.
+ * beside a ladder of baselines on the same broker in the same run (a byte passthrough, then Avro
+ * decoding and a receipt, then one changelogged store), with the same processing guarantee and
+ * commit interval. Each pass runs one application: a warm-up that is discarded, then a sustained
+ * pass of at least {@code --pass-seconds}. Then the topology with a hot model over more partitions
+ * (a stream thread each), the changelog it writes per request, and its open-loop latency (request
+ * to visible receipt) at fractions of its capacity. See bench/README.md.
  */
 @Command(
     name = "pipeline-throughput",
@@ -44,12 +54,14 @@ import picocli.CommandLine.Option;
     sortOptions = false,
     description = {
       "Deletion requests/s through the whole rumstream topology (intake, dedup,",
-      "receipts, forget-set windows, refinement, jobs) beside a Kafka Streams",
-      "passthrough on the same broker; prints the ratio of the medians.",
-      "Each pass produces N pre-serialized request records to a fresh input topic",
-      "and runs from the first send until the last expected output record is",
-      "read (read_committed): every record for the passthrough, every",
-      "ACCEPTED/REJECTED receipt for the topology.",
+      "receipts, forget-set windows, refinement, jobs) beside a ladder of Kafka",
+      "Streams baselines on the same broker: bytes passthrough, + Avro decode and",
+      "receipt, + one changelogged store. Each pass: a fresh application, a",
+      "discarded warm-up, then a timed pass from the first send until the last",
+      "expected output is read (read_committed) of at least --pass-seconds. Then",
+      "the topology over more partitions with one hot model, its changelog bytes",
+      "and records per request, and its open-loop latency at fractions of its",
+      "capacity.",
       ""
     })
 public final class PipelineThroughput implements Callable<Integer> {
@@ -60,30 +72,73 @@ public final class PipelineThroughput implements Callable<Integer> {
 
   @Option(
       names = "--requests",
-      defaultValue = "20000",
-      description = "Request records per pass (${DEFAULT-VALUE}).")
+      defaultValue = "1000000",
+      description = {
+        "Distinct request records generated (${DEFAULT-VALUE}); one application never sees a",
+        "record twice unless the workload resends it, so this bounds a topology pass."
+      })
   int requests;
 
   @Option(
       names = "--rounds",
       defaultValue = "3",
-      description = "Passes of each side, alternating (${DEFAULT-VALUE}).")
+      description = "Passes of each rung and partition count, in turn (${DEFAULT-VALUE}).")
   int rounds;
 
   @Option(
-      names = "--passthrough-repeat",
-      defaultValue = "10",
+      names = "--pass-seconds",
+      defaultValue = "30",
+      description = "A timed pass lasts at least this long (${DEFAULT-VALUE}).")
+  int passSeconds;
+
+  @Option(
+      names = "--warmup-seconds",
+      defaultValue = "20",
+      description =
+          "Each application warms up, discarded, for at least this long (${DEFAULT-VALUE}).")
+  int warmupSeconds;
+
+  @Option(
+      names = "--warmup-records",
+      defaultValue = "20000",
       description = {
-        "The passthrough copies the N records this many times over (${DEFAULT-VALUE}): N alone",
-        "passes through in well under a second, which measures a burst, not a sustained rate."
+        "Records of the first warm-up chunk of the topology (${DEFAULT-VALUE}); the baselines",
+        "start with ten times as many; later chunks last about 5 s each."
       })
-  int passthroughRepeat;
+  int warmupRecords;
 
   @Option(
       names = "--partitions",
-      defaultValue = "1",
-      description = "Partitions of every topic (${DEFAULT-VALUE}).")
-  int partitions;
+      split = ",",
+      defaultValue = "1,2,4",
+      description = {
+        "Partition counts of the topology with one hot model, a stream thread per partition",
+        "(${DEFAULT-VALUE}); the ladder runs on the first."
+      })
+  List<Integer> partitions;
+
+  @Option(
+      names = "--rungs",
+      split = ",",
+      defaultValue = "PASSTHROUGH,DECODE_RECEIPT,STORE,TOPOLOGY",
+      description = "The ladder's rungs to run (${DEFAULT-VALUE}); the report needs them all.")
+  List<Rung> rungs;
+
+  @Option(
+      names = "--stream-threads",
+      defaultValue = "0",
+      description = {
+        "num.stream.threads of the topology; 0: one per partition (${DEFAULT-VALUE}). The",
+        "topology has several sub-topologies, so a second thread helps even on one partition."
+      })
+  int streamThreads;
+
+  @Option(
+      names = "--latency-loads",
+      split = ",",
+      defaultValue = "0.5,0.9",
+      description = "Open-loop rates as fractions of the topology's capacity (${DEFAULT-VALUE}).")
+  List<Double> latencyLoads;
 
   @Option(
       names = "--commit-interval-ms",
@@ -167,14 +222,46 @@ public final class PipelineThroughput implements Callable<Integer> {
     System.exit(new CommandLine(new PipelineThroughput()).execute(args));
   }
 
-  /** A pass of one side. */
+  /** The rungs of the ladder, each one the previous plus some of the topology's work. */
+  enum Rung {
+    PASSTHROUGH("bytes passthrough", 10),
+    DECODE_RECEIPT("+ Avro decode and receipt", 10),
+    STORE("+ one changelogged store", 10),
+    TOPOLOGY("full topology", 1);
+
+    final String label;
+    final int warmupMultiple;
+
+    Rung(String label, int warmupMultiple) {
+      this.label = label;
+      this.warmupMultiple = warmupMultiple;
+    }
+  }
+
+  /** What an application wrote to its changelog topics over its life, per topic. */
+  record Changelog(Map<String, long[]> recordsAndBytes, long acceptedRequests) {
+    long records() {
+      return recordsAndBytes.values().stream().mapToLong(v -> v[0]).sum();
+    }
+
+    long bytes() {
+      return recordsAndBytes.values().stream().mapToLong(v -> v[1]).sum();
+    }
+  }
+
+  /** A timed pass of one rung at one partition count. */
   record Pass(
-      String side,
+      Rung rung,
+      int partitions,
       int round,
       TimedRun.Result result,
       Map<String, Object> topologyOutput,
+      Changelog changelog,
       String loadAtStart,
       String loadAtEnd) {}
+
+  /** An open-loop pass of the topology at a fraction of its capacity. */
+  record LatencyPass(double load, double rate, TimedRun.Result result) {}
 
   @Override
   public Integer call() throws Exception {
@@ -193,11 +280,12 @@ public final class PipelineThroughput implements Callable<Integer> {
           loadBefore,
           Runtime.getRuntime().availableProcessors());
       Random random = new Random(seed);
+      int most = partitions.stream().mapToInt(Integer::intValue).max().orElse(1);
       String modelsTopic = runId + "-model-versions";
       String scoresTopic = runId + "-memorization-scores";
       run.createTopics(
           Map.of(modelsTopic, Topic.CleanupPolicy.DELETE, scoresTopic, Topic.CleanupPolicy.COMPACT),
-          partitions);
+          most);
       Workload.Model model =
           new Workload.Model(broker.registryUrl, MODEL, datasetSize, scoredExamples);
       Workload.publishModel(run.clientConfig(), model, modelsTopic, scoresTopic, random);
@@ -214,124 +302,336 @@ public final class PipelineThroughput implements Callable<Integer> {
               invalidPercent,
               random);
       OUT.printf(
-          "pre-serialized %,d request records: %,d distinct requests, %,d duplicate records, %,d invalid "
-              + "records, %,d example ids; the topology must issue %,d receipts%n",
-          workload.values().size(),
+          "pre-serialized %,d request records (keys: model and request bucket): %,d distinct requests, "
+              + "%,d duplicate records, %,d invalid records, %,d example ids%n",
+          workload.records().size(),
           workload.distinct(),
           workload.duplicates(),
           workload.invalid(),
-          workload.exampleIds(),
-          workload.expectedReceipts());
+          workload.exampleIds());
+      Tables tables = new Tables(modelsTopic, scoresTopic);
 
+      int ladderPartitions = partitions.get(0);
       for (int round = 1; round <= rounds; round++) {
-        passes.add(passthrough(round, workload));
-        passes.add(topology(round, workload, modelsTopic, scoresTopic));
+        for (Rung rung : rungs) {
+          passes.add(pass(rung, ladderPartitions, round, workload, tables));
+        }
       }
+      for (int p : partitions.subList(1, partitions.size())) {
+        for (int round = 1; round <= rounds; round++) {
+          passes.add(pass(Rung.TOPOLOGY, p, round, workload, tables));
+        }
+      }
+      if (!rungs.containsAll(List.of(Rung.values()))) {
+        OUT.println("not every rung ran: no report");
+        return 0;
+      }
+      double capacity = ThroughputReport.median(passes, Rung.TOPOLOGY, ladderPartitions);
+      List<LatencyPass> latency = latency(capacity, ladderPartitions, workload, tables);
       String loadAfter = Machine.loadAverage();
       ThroughputReport report = new ThroughputReport(this, run);
-      Map<String, Object> summary = report.report(passes, loadBefore, loadAfter);
+      Map<String, Object> summary = report.report(passes, latency);
       if (!"none".equals(output)) {
         report.writeJson(
-            Path.of(output), startedAt, loadBefore, loadAfter, workload, passes, summary);
+            Path.of(output), startedAt, loadBefore, loadAfter, workload, passes, latency, summary);
         OUT.println("figures written to " + output);
       }
       return 0;
     }
   }
 
-  // ------------------------------------------------------------------------------------------------ the two sides
+  /** The global topics every topology application reads. */
+  private record Tables(String modelsTopic, String scoresTopic) {}
 
-  private Pass passthrough(int round, Workload.Requests workload) throws Exception {
-    String label = "passthrough " + round + "/" + rounds;
-    String in = run.id() + "-r" + round + "-passthrough-in";
-    String out = run.id() + "-r" + round + "-passthrough-out";
-    run.createTopics(
-        Map.of(in, Topic.CleanupPolicy.DELETE, out, Topic.CleanupPolicy.DELETE), partitions);
-    StreamsBuilder builder = new StreamsBuilder();
-    builder.stream(in, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
-        .to(out, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
-    Properties props = new Properties();
-    props.putAll(run.clientConfig());
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, run.group("r" + round + "-passthrough"));
-    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, processingGuarantee);
-    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
-    props.put(
-        StreamsConfig.STATE_DIR_CONFIG, run.stateDir("r" + round + "-passthrough").toString());
-    KafkaStreams streams = run.track(new KafkaStreams(builder.build(), props));
-    try {
-      streams.start();
-      BrokerRun.awaitRunning(label, streams::state);
-      List<byte[]> values = new ArrayList<>(workload.values().size() * passthroughRepeat);
-      for (int i = 0; i < passthroughRepeat; i++) {
-        values.addAll(workload.values());
+  // ------------------------------------------------------------------------------------------------ passes
+
+  /**
+   * One application of the rung: a discarded warm-up, then timed passes until one lasted at least
+   * --pass-seconds (a shorter one, after the application sped up, counts as more warm-up).
+   */
+  private Pass pass(
+      Rung rung, int partitionCount, int round, Workload.Requests workload, Tables tables)
+      throws Exception {
+    String name =
+        "r" + round + "-" + rung.name().toLowerCase(java.util.Locale.ROOT) + "-p" + partitionCount;
+    String label = rung.label + ", " + partitionCount + "p, round " + round + "/" + rounds;
+    try (Application app = start(rung, name, partitionCount, tables)) {
+      Cursor cursor = new Cursor(rung, workload);
+      // Warm up for a while, not for a count: the JIT and RocksDB keep speeding up for tens of
+      // seconds.
+      double warmedSeconds = 0;
+      int count = warmupRecords * rung.warmupMultiple;
+      double rate = 0;
+      while (warmedSeconds < warmupSeconds) {
+        TimedRun.Result warmup = timed(app, label + " warm-up", cursor, count, 0);
+        warmedSeconds += warmup.seconds();
+        rate = warmup.recordsPerSecond();
+        count = (int) Math.ceil(rate * 5);
       }
       String loadAtStart = Machine.loadAverage();
-      TimedRun.Result result =
-          TimedRun.run(
-              label,
-              run.clientConfig(),
-              in,
-              out,
-              workload.key(),
-              values,
-              values.size(),
-              roundTimeout,
-              sampleStacks,
-              OUT);
+      TimedRun.Result result;
+      count = (int) Math.ceil(rate * passSeconds * 1.3);
+      while (true) {
+        result = timed(app, label, cursor, count, 0);
+        if (result.seconds() >= passSeconds) {
+          break;
+        }
+        OUT.printf(
+            "  [%s] %.1fs is shorter than %ds: taken as more warm-up, again with more records%n",
+            label, result.seconds(), passSeconds);
+        count = (int) Math.ceil(count * passSeconds / result.seconds() * 1.2);
+      }
       ThroughputReport.printStacks(label, result);
-      return new Pass("passthrough", round, result, Map.of(), loadAtStart, Machine.loadAverage());
-    } finally {
-      streams.close(
-          CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-              .withTimeout(Duration.ofSeconds(30)));
-      run.untrack(streams);
+      Map<String, Object> produced =
+          app.service == null ? Map.of() : topologyOutput(app.service.metrics());
+      Changelog changelog =
+          rung == Rung.STORE || rung == Rung.TOPOLOGY
+              ? changelog(app.applicationId, (Long) produced.getOrDefault("accepted", cursor.next))
+              : null;
+      if (changelog != null) {
+        OUT.printf(
+            "  [%s] changelog: %,d records, %,d bytes over the application's %,d accepted requests = %.0f"
+                + " bytes, %.2f records per request%n",
+            label,
+            changelog.records(),
+            changelog.bytes(),
+            changelog.acceptedRequests(),
+            (double) changelog.bytes() / changelog.acceptedRequests(),
+            (double) changelog.records() / changelog.acceptedRequests());
+      }
+      return new Pass(
+          rung,
+          partitionCount,
+          round,
+          result,
+          produced,
+          changelog,
+          loadAtStart,
+          Machine.loadAverage());
     }
   }
 
-  private Pass topology(
-      int round, Workload.Requests workload, String modelsTopic, String scoresTopic)
+  /**
+   * The topology at each fraction of its capacity, open loop, on one application after a warm-up:
+   * each request leaves at its scheduled time; its latency runs from its send to its receipt.
+   */
+  private List<LatencyPass> latency(
+      double capacity, int partitionCount, Workload.Requests workload, Tables tables)
       throws Exception {
-    String label = "topology " + round + "/" + rounds;
+    List<LatencyPass> passes = new ArrayList<>();
+    try (Application app = start(Rung.TOPOLOGY, "latency", partitionCount, tables)) {
+      Cursor cursor = new Cursor(Rung.TOPOLOGY, workload);
+      timed(app, "latency warm-up", cursor, warmupRecords, 0);
+      for (double load : latencyLoads) {
+        double rate = capacity * load;
+        String label = String.format("open loop at %.0f%% of capacity (%,.0f/s)", 100 * load, rate);
+        passes.add(
+            new LatencyPass(
+                load, rate, timed(app, label, cursor, (int) (rate * passSeconds), rate)));
+      }
+    }
+    return passes;
+  }
+
+  private TimedRun.Result timed(
+      Application app, String label, Cursor cursor, int count, double rate)
+      throws InterruptedException {
+    Cursor.Slice slice = cursor.take(count);
+    return TimedRun.run(
+        label,
+        run.clientConfig(),
+        app.input,
+        app.output,
+        slice.records(),
+        slice.expectedOutputs(),
+        rate,
+        roundTimeout,
+        sampleStacks && rate == 0,
+        OUT);
+  }
+
+  /**
+   * The records a rung's application gets next: for the topology, records it has not seen (a record
+   * twice would be a duplicate); the baselines cycle through the workload.
+   */
+  private static final class Cursor {
+    record Slice(List<Workload.Request> records, long expectedOutputs) {}
+
+    private final Rung rung;
+    private final Workload.Requests workload;
+    private long next;
+
+    Cursor(Rung rung, Workload.Requests workload) {
+      this.rung = rung;
+      this.workload = workload;
+    }
+
+    Slice take(int count) {
+      List<Workload.Request> all = workload.records();
+      if (rung == Rung.TOPOLOGY) {
+        int from = (int) next;
+        if (from + count > all.size()) {
+          throw new IllegalStateException(
+              "a topology pass needs "
+                  + (from + count)
+                  + " records and the workload has "
+                  + all.size()
+                  + ": raise --requests");
+        }
+        next += count;
+        return new Slice(
+            all.subList(from, from + count), workload.expectedReceipts(from, from + count));
+      }
+      List<Workload.Request> cycled = new ArrayList<>(count);
+      for (int i = 0; i < count; i++) {
+        cycled.add(all.get((int) ((next + i) % all.size())));
+      }
+      next += count;
+      return new Slice(cycled, count);
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------ applications
+
+  /** A running application of one rung, with its input and output topics. */
+  private final class Application implements AutoCloseable {
+    final String applicationId;
+    final String input;
+    final String output;
+    final ServiceShell<StreamsService> service;
+    private final AutoCloseable closeable;
+
+    Application(
+        String applicationId,
+        String input,
+        String output,
+        ServiceShell<StreamsService> service,
+        AutoCloseable closeable) {
+      this.applicationId = applicationId;
+      this.input = input;
+      this.output = output;
+      this.service = service;
+      this.closeable = closeable;
+    }
+
+    @Override
+    public void close() throws Exception {
+      if (closeable instanceof KafkaStreams streams) {
+        streams.close(
+            CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(Duration.ofSeconds(30)));
+      } else {
+        closeable.close();
+      }
+      run.untrack(closeable);
+    }
+  }
+
+  private Application start(Rung rung, String name, int partitionCount, Tables tables)
+      throws Exception {
+    if (rung == Rung.TOPOLOGY) {
+      return topology(name, partitionCount, tables);
+    }
+    String in = run.id() + "-" + name + "-in";
+    String out = run.id() + "-" + name + "-out";
+    run.createTopics(
+        Map.of(in, Topic.CleanupPolicy.DELETE, out, Topic.CleanupPolicy.DELETE), partitionCount);
+    String applicationId = run.group(name);
+    Properties props = new Properties();
+    props.putAll(run.clientConfig());
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, processingGuarantee);
+    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
+    props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, partitionCount);
+    props.put(StreamsConfig.STATE_DIR_CONFIG, run.stateDir(name).toString());
+    StreamsBuilder builder = new StreamsBuilder();
+    if (rung == Rung.PASSTHROUGH) {
+      builder.stream(in, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
+          .to(out, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
+    } else {
+      Baselines.receipts(builder, in, out, rung == Rung.STORE, broker.registryUrl);
+    }
+    KafkaStreams streams = run.track(new KafkaStreams(builder.build(), props));
+    streams.start();
+    BrokerRun.awaitRunning(name, streams::state);
+    return new Application(applicationId, in, out, null, streams);
+  }
+
+  private Application topology(String name, int partitionCount, Tables tables) throws Exception {
     Map<String, String> overrides = new HashMap<>();
-    overrides.put("application.id", run.group("r" + round + "-topology"));
+    String applicationId = run.group(name);
+    overrides.put("application.id", applicationId);
     overrides.put("processing.guarantee", processingGuarantee);
     overrides.put("commit.interval.ms", Long.toString(commitIntervalMs));
-    overrides.put("state.dir", run.stateDir("r" + round + "-topology").toString());
-    overrides.put("rumstream.topic.model.versions", modelsTopic);
-    overrides.put("rumstream.topic.memorization.scores", scoresTopic);
+    overrides.put(
+        "num.stream.threads", Integer.toString(streamThreads > 0 ? streamThreads : partitionCount));
+    overrides.put("state.dir", run.stateDir(name).toString());
+    overrides.put("rumstream.topic.model.versions", tables.modelsTopic());
+    overrides.put("rumstream.topic.memorization.scores", tables.scoresTopic());
     // Every request of the run falls into one long window that never ends during the pass and is
-    // never flushed by
-    // the wall clock: forget sets close by the size cap only.
+    // never flushed by the wall clock: forget sets close by the size cap only.
     overrides.put("rumstream.window.size", "1h");
     overrides.put("rumstream.window.max.wait", "1h");
     overrides.put("rumstream.window.max.examples", Integer.toString(maxForgetSetExamples));
-    try (EmbeddedPipeline pipeline =
+    EmbeddedPipeline pipeline =
         run.track(
             EmbeddedPipeline.on(broker.bootstrapServers, broker.registryUrl)
-                .topics(run.appSettings("r" + round))
-                .partitions(partitions)
+                .topics(run.appSettings(name))
+                .partitions(partitionCount)
                 .streams(overrides)
-                .create())) {
-      ServiceShell<StreamsService> service = pipeline.startStreams();
-      String loadAtStart = Machine.loadAverage();
-      TimedRun.Result result =
-          TimedRun.run(
-              label,
-              run.clientConfig(),
-              pipeline.topic(Topic.DELETION_REQUESTS),
-              pipeline.topic(Topic.DELETION_RECEIPTS),
-              workload.key(),
-              workload.values(),
-              workload.expectedReceipts(),
-              roundTimeout,
-              sampleStacks,
-              OUT);
-      Map<String, Object> produced = topologyOutput(service.metrics());
-      OUT.printf("  [%s] service metrics: %s%n", label, produced);
-      ThroughputReport.printStacks(label, result);
-      run.untrack(pipeline);
-      return new Pass("topology", round, result, produced, loadAtStart, Machine.loadAverage());
+                .create());
+    ServiceShell<StreamsService> service = pipeline.startStreams();
+    return new Application(
+        applicationId,
+        pipeline.topic(Topic.DELETION_REQUESTS),
+        pipeline.topic(Topic.DELETION_RECEIPTS),
+        service,
+        pipeline);
+  }
+
+  /**
+   * Records and bytes (key and value) in every changelog topic of the application, read from the
+   * beginning: what the application wrote to restore its state.
+   */
+  private Changelog changelog(String applicationId, long acceptedRequests) throws Exception {
+    Set<String> topics;
+    try (Admin admin = Admin.create(run.clientConfig())) {
+      topics =
+          admin.listTopics().names().get().stream()
+              .filter(t -> t.startsWith(applicationId + "-") && t.endsWith("-changelog"))
+              .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
     }
+    Map<String, Object> config = new HashMap<>(run.clientConfig());
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    Map<String, long[]> sizes = new LinkedHashMap<>();
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      for (String topic : topics) {
+        List<TopicPartition> partitions =
+            consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                .map(p -> new TopicPartition(topic, p.partition()))
+                .toList();
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+        long[] size = new long[2];
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+          if (System.nanoTime() > deadline) {
+            throw new IllegalStateException("could not read changelog " + topic + " to its end");
+          }
+          for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+            size[0]++;
+            size[1] +=
+                (record.key() == null ? 0 : record.key().length)
+                    + (record.value() == null ? 0 : record.value().length);
+          }
+        }
+        sizes.put(topic.substring(applicationId.length() + 1), size);
+      }
+    }
+    return new Changelog(sizes, acceptedRequests);
   }
 
   /** What the topology did, from its own metrics (rumstream.*). */

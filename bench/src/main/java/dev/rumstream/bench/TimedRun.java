@@ -1,5 +1,7 @@
 package dev.rumstream.bench;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
@@ -7,15 +9,18 @@ import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -26,10 +31,11 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * One timed pass: produces the pre-serialized records to the input topic of a running application
- * and counts its output records (read_committed) until the expected number arrived. The time runs
- * from just before the first send to the arrival of the last expected output record. Prints a
- * progress line every second; measures the CPU time of the application's stream threads and,
- * optionally, samples their stacks.
+ * and counts its output records (read_committed) until the expected number arrived. Flat out, or
+ * open loop at a fixed rate, timing each answered request from its send to its receipt (output
+ * records keyed by request id). The time runs from just before the first send to the arrival of the
+ * last expected output record. Prints a progress line every second; measures the CPU time of the
+ * application's stream threads and, optionally, samples their stacks.
  */
 final class TimedRun {
   /** What one pass measured. */
@@ -41,7 +47,8 @@ final class TimedRun {
       double streamThreadCpu,
       double processCpu,
       Map<String, Double> stackShares,
-      Map<String, Double> topFrames) {
+      Map<String, Double> topFrames,
+      long[] latencyMicros) {
     double recordsPerSecond() {
       return records / seconds;
     }
@@ -84,8 +91,8 @@ final class TimedRun {
         "forget-set windows, all",
         List.of("topology.ForgetSetWindows.process", "topology.ForgetSetWindows.flushDue"));
     INCLUSIVE.put(
-        "  windows: snapshot()/reportOldest() scans", List.of("ForgetSetWindows.snapshot"));
-    INCLUSIVE.put("  windows: openSets.get/put", List.of("ForgetSetWindows.process"));
+        "  windows: header scans (punctuator, ended windows)", List.of("ForgetSetWindows.headers"));
+    INCLUSIVE.put("  windows: state get/put", List.of("ForgetSetWindows.process"));
     INCLUSIVE.put("  windows: close() refine + plan + emit", List.of("ForgetSetWindows.close"));
     INCLUSIVE.put("state-store value (de)serialization", List.of("StateSerdes."));
   }
@@ -97,9 +104,9 @@ final class TimedRun {
       Map<String, Object> clientConfig,
       String inputTopic,
       String outputTopic,
-      byte[] key,
-      List<byte[]> values,
+      List<Workload.Request> values,
       long expectedOutputs,
+      double ratePerSecond,
       Duration timeout,
       boolean sampleStacks,
       PrintStream out)
@@ -114,6 +121,9 @@ final class TimedRun {
     AtomicLong acked = new AtomicLong();
     AtomicLong doneAt = new AtomicLong();
     AtomicReference<Throwable> failure = new AtomicReference<>();
+    boolean paced = ratePerSecond > 0;
+    Map<String, Long> sentAt = new ConcurrentHashMap<>();
+    List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     com.sun.management.OperatingSystemMXBean os =
         (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
@@ -129,7 +139,8 @@ final class TimedRun {
               .map(p -> new TopicPartition(p.topic(), p.partition()))
               .toList();
       consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
+      // An application may get several passes: only what this one produces counts.
+      consumer.seekToEnd(partitions);
       partitions.forEach(consumer::position);
       producer.partitionsFor(inputTopic); // metadata before the clock starts
 
@@ -144,8 +155,17 @@ final class TimedRun {
                 try {
                   while (outputs.get() < expectedOutputs
                       && !Thread.currentThread().isInterrupted()) {
-                    int n = consumer.poll(Duration.ofMillis(50)).count();
-                    if (outputs.addAndGet(n) >= expectedOutputs) {
+                    var polled = consumer.poll(Duration.ofMillis(50));
+                    if (paced) {
+                      long now = System.nanoTime();
+                      for (var record : polled) {
+                        Long at = sentAt.remove(new String(record.key(), UTF_8));
+                        if (at != null) {
+                          latencies.add((now - at) / 1000);
+                        }
+                      }
+                    }
+                    if (outputs.addAndGet(polled.count()) >= expectedOutputs) {
                       doneAt.set(System.nanoTime());
                     }
                   }
@@ -190,9 +210,21 @@ final class TimedRun {
         sampler.start();
       }
       counter.start();
-      for (byte[] value : values) {
+      long interval = paced ? (long) (1e9 / ratePerSecond) : 0;
+      for (Workload.Request value : values) {
+        if (paced) {
+          // Open loop: each record leaves at its scheduled time, whatever the answers do.
+          long due = start + sent.get() * interval;
+          long wait;
+          while ((wait = due - System.nanoTime()) > 0) {
+            LockSupport.parkNanos(wait);
+          }
+          if (value.answered()) {
+            sentAt.put(value.requestId(), System.nanoTime());
+          }
+        }
         producer.send(
-            new ProducerRecord<>(inputTopic, key, value),
+            new ProducerRecord<>(inputTopic, value.key(), value.value()),
             (metadata, e) -> {
               if (e != null) {
                 failure.compareAndSet(null, e);
@@ -228,8 +260,9 @@ final class TimedRun {
       double cpu = (cpuOf(threads, streamThreadIds) - cpuBefore) / 1e9 / seconds;
       double processCpu = (os.getProcessCpuTime() - processCpuBefore) / 1e9 / seconds;
       out.printf(
-          "  [%s] done: %,d records in %.2fs = %,.0f records/s (all sent and flushed after %.2fs)%n",
-          label, values.size(), seconds, values.size() / seconds, sendSeconds);
+          "  [%s] done: %,d records in %.2fs = %,.0f records/s (all sent and flushed after %.2fs;"
+              + " stream threads %.2f cores, this JVM %.2f)%n",
+          label, values.size(), seconds, values.size() / seconds, sendSeconds, cpu, processCpu);
       return new Result(
           values.size(),
           outputs.get(),
@@ -238,7 +271,8 @@ final class TimedRun {
           cpu,
           processCpu,
           sampler == null ? Map.of() : sampler.shares(),
-          sampler == null ? Map.of() : sampler.topFrames(12));
+          sampler == null ? Map.of() : sampler.topFrames(12),
+          latencies.stream().mapToLong(Long::longValue).sorted().toArray());
     }
   }
 
@@ -318,7 +352,7 @@ final class TimedRun {
               boolean hit = holds(lines, fragments);
               if (marker.startsWith("intake")) {
                 hit &= !holds(lines, INCLUSIVE.get("forget-set windows, all"));
-              } else if (marker.contains("openSets.get/put")) {
+              } else if (marker.contains("state get/put")) {
                 hit =
                     lines.stream().anyMatch(l -> l.contains("ForgetSetWindows.process"))
                         && holds(
@@ -328,7 +362,7 @@ final class TimedRun {
                         && !holds(
                             lines,
                             List.of(
-                                "ForgetSetWindows.snapshot",
+                                "ForgetSetWindows.headers",
                                 "ForgetSetWindows.close",
                                 "ForgetSetWindows.reportOldest"));
               }

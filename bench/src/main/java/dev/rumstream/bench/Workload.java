@@ -10,9 +10,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.UUID;
 import org.apache.avro.generic.IndexedRecord;
 import org.apache.avro.specific.SpecificRecord;
@@ -28,19 +30,31 @@ final class Workload {
   private static final DeletionReason[] REASONS = DeletionReason.values();
 
   /**
-   * The requests as the bytes a sender would produce (key: model id), and what the topology must
-   * answer: one receipt per distinct valid request (a duplicate of an accepted request gets none)
-   * and one per invalid record (an invalid request is rejected again each time it is sent).
+   * One record as a sender would produce it (key: model id and the request id's bucket), and
+   * whether the topology answers it with a receipt: a new request does (ACCEPTED or REJECTED), a
+   * duplicate of an accepted request does not, a duplicate of an invalid one does (it is rejected
+   * again each time it is sent).
    */
+  record Request(byte[] key, byte[] value, String requestId, boolean answered) {}
+
+  /** The records in sending order, and what they hold. */
   record Requests(
-      byte[] key,
-      List<byte[]> values,
+      List<Request> records,
       int distinct,
       int duplicates,
       int invalid,
-      long expectedReceipts,
       long exampleIds,
-      Instant requestedAround) {}
+      Instant requestedAround) {
+
+    /** The receipts records from..to-1 get when sent to a topology that saw those before. */
+    long expectedReceipts(int from, int to) {
+      return records.subList(from, to).stream().filter(Request::answered).count();
+    }
+
+    long expectedReceipts() {
+      return expectedReceipts(0, records.size());
+    }
+  }
 
   private Workload() {}
 
@@ -104,24 +118,22 @@ final class Workload {
       double duplicatePercent,
       double invalidPercent,
       Random random) {
+    Set<String> invalidIds = new HashSet<>();
     String modelId = model.modelId();
     AvroSerializer<DeletionRequest> serializer = serializer(model);
     Instant now = Instant.now();
-    List<byte[]> values = new ArrayList<>(count);
-    List<byte[]> originals = new ArrayList<>();
-    List<Boolean> originalIsInvalid = new ArrayList<>();
+    List<Request> records = new ArrayList<>(count);
+    List<Request> originals = new ArrayList<>();
     int duplicates = 0;
     int invalid = 0;
-    long receipts = 0;
     long ids = 0;
     for (int i = 0; i < count; i++) {
       if (!originals.isEmpty() && random.nextDouble() * 100 < duplicatePercent) {
-        int earlier = random.nextInt(originals.size());
-        values.add(originals.get(earlier));
+        Request earlier = originals.get(random.nextInt(originals.size()));
+        records.add(earlier);
         duplicates++;
-        if (originalIsInvalid.get(earlier)) {
+        if (invalidIds.contains(earlier.requestId())) {
           invalid++;
-          receipts++;
         }
         continue;
       }
@@ -137,22 +149,30 @@ final class Workload {
       }
       DeletionRequest request =
           request(modelId, exampleIds, now.minusMillis(random.nextInt(60_000)), random);
-      byte[] bytes = serializer.serialize(subjectTopic, request);
-      values.add(bytes);
-      originals.add(bytes);
-      originalIsInvalid.add(bad);
-      receipts++;
+      Request record =
+          new Request(
+              Keys.request(modelId, request.getRequestId()).getBytes(StandardCharsets.UTF_8),
+              serializer.serialize(subjectTopic, request),
+              request.getRequestId(),
+              true);
+      if (bad) {
+        invalidIds.add(request.getRequestId());
+      }
+      records.add(record);
+      originals.add(record);
       ids += size;
     }
-    return new Requests(
-        modelId.getBytes(StandardCharsets.UTF_8),
-        List.copyOf(values),
-        originals.size(),
-        duplicates,
-        invalid,
-        receipts,
-        ids,
-        now);
+    // A duplicate of an accepted request gets no receipt of its own.
+    List<Request> answered = new ArrayList<>(records.size());
+    Set<String> seen = new HashSet<>();
+    for (Request r : records) {
+      boolean first = seen.add(r.requestId());
+      answered.add(
+          first || invalidIds.contains(r.requestId())
+              ? r
+              : new Request(r.key(), r.value(), r.requestId(), false));
+    }
+    return new Requests(List.copyOf(answered), originals.size(), duplicates, invalid, ids, now);
   }
 
   /**

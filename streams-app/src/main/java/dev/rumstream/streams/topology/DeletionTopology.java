@@ -99,17 +99,14 @@ public final class DeletionTopology {
   /**
    * Accepted request ids by acceptance time for as long as duplicates are recognized: expiry drops
    * whole segments. Windows are a millisecond, since an id is looked up over the whole retention.
+   * Not cached: every key is new, so a cache would merge nothing and only slow each lookup.
    */
   private static StoreBuilder<WindowStore<String, byte[]>> acceptedIds(TopologyConfig config) {
     return Stores.windowStoreBuilder(
-            Stores.persistentWindowStore(
-                StoreNames.ACCEPTED_REQUEST_IDS,
-                config.dedupRetention(),
-                Duration.ofMillis(1),
-                false),
-            Serdes.String(),
-            Serdes.ByteArray())
-        .withCachingEnabled();
+        Stores.persistentWindowStore(
+            StoreNames.ACCEPTED_REQUEST_IDS, config.dedupRetention(), Duration.ofMillis(1), false),
+        Serdes.String(),
+        Serdes.ByteArray());
   }
 
   /**

@@ -6,7 +6,6 @@ import dev.rumstream.avro.AuditTransition;
 import dev.rumstream.avro.DeletionReason;
 import dev.rumstream.avro.DeletionRequest;
 import dev.rumstream.avro.ForgetSet;
-import dev.rumstream.avro.MemorizationScore;
 import dev.rumstream.avro.RequestSummary;
 import dev.rumstream.avro.UnlearnJob;
 import dev.rumstream.avro.WindowCloseReason;
@@ -14,13 +13,11 @@ import dev.rumstream.avro.state.OpenForgetSet;
 import dev.rumstream.streams.TopologyConfig;
 import dev.rumstream.streams.refine.JobPlanner;
 import dev.rumstream.streams.refine.Refiner;
-import dev.rumstream.topics.Keys;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -28,8 +25,6 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-import org.apache.kafka.streams.state.ValueAndTimestamp;
 
 /**
  * Steps 2 to 4 of the flow: gathers accepted requests per model into tumbling event-time windows
@@ -64,7 +59,7 @@ final class ForgetSetWindows implements Processor<String, AcceptedRequest, Strin
   private KeyValueStore<String, GatheredRequest> gathered;
   private KeyValueStore<String, OpenForgetSet> legacySets;
   private KeyValueStore<String, Long> clock;
-  private ReadOnlyKeyValueStore<String, ValueAndTimestamp<MemorizationScore>> scores;
+  private RecentScores scores;
   private boolean legacyMigrated;
 
   /**
@@ -88,7 +83,7 @@ final class ForgetSetWindows implements Processor<String, AcceptedRequest, Strin
     this.gathered = context.getStateStore(StoreNames.GATHERED_REQUESTS);
     this.legacySets = context.getStateStore(StoreNames.LEGACY_OPEN_FORGET_SETS);
     this.clock = context.getStateStore(StoreNames.FORGET_SET_CLOCK);
-    this.scores = context.getStateStore(StoreNames.SCORES);
+    this.scores = new RecentScores(context.getStateStore(StoreNames.SCORES));
     context.schedule(config.flushInterval(), PunctuationType.WALL_CLOCK_TIME, this::flushDue);
   }
 
@@ -207,11 +202,16 @@ final class ForgetSetWindows implements Processor<String, AcceptedRequest, Strin
     return entries;
   }
 
-  /** The set's requests in arrival order, removed from the store. */
-  private List<GatheredRequest> takeRequests(String windowKey) {
+  /**
+   * The set's requests in arrival order, removed from the store: a range from its first arrival,
+   * since a scan from the window's prefix would step over every entry its earlier sets deleted.
+   */
+  private List<GatheredRequest> takeRequests(String windowKey, OpenWindow window) {
     List<KeyValue<String, GatheredRequest>> entries = new ArrayList<>();
     try (KeyValueIterator<String, GatheredRequest> scan =
-        gathered.prefixScan(windowKey, new StringSerializer())) {
+        gathered.range(
+            entryKey(windowKey, window.firstArrival()),
+            entryKey(windowKey, window.nextArrival()))) {
       scan.forEachRemaining(entries::add);
     }
     entries.forEach(e -> gathered.delete(e.key));
@@ -222,7 +222,7 @@ final class ForgetSetWindows implements Processor<String, AcceptedRequest, Strin
   private OpenWindow close(String windowKey, OpenWindow window, WindowCloseReason reason) {
     long now = context.currentSystemTimeMs();
     String modelId = window.modelId();
-    List<GatheredRequest> requests = takeRequests(windowKey);
+    List<GatheredRequest> requests = takeRequests(windowKey, window);
     Map<Long, List<String>> requestsOf = new LinkedHashMap<>();
     for (GatheredRequest request : requests) {
       for (long id : request.exampleIds()) {
@@ -234,13 +234,7 @@ final class ForgetSetWindows implements Processor<String, AcceptedRequest, Strin
             .map(e -> new Refiner.Candidate(e.getKey(), e.getValue()))
             .toList();
     Refiner.Refined refined =
-        refiner.refine(
-            candidates,
-            exampleId -> {
-              ValueAndTimestamp<MemorizationScore> score =
-                  scores.get(Keys.score(modelId, exampleId));
-              return score == null ? null : score.value();
-            });
+        refiner.refine(candidates, exampleId -> scores.get(modelId, exampleId, now));
     ForgetSet set =
         ForgetSet.newBuilder()
             .setForgetSetId(forgetSetId(window))
@@ -375,7 +369,17 @@ final class ForgetSetWindows implements Processor<String, AcceptedRequest, Strin
       String key = windowKey(set.getModelId(), set.getWindowStart());
       OpenWindow window =
           new OpenWindow(
-              set.getModelId(), set.getWindowStart(), set.getSequence(), null, null, 0, 0, 0, 0, 0);
+              set.getModelId(),
+              set.getWindowStart(),
+              set.getSequence(),
+              null,
+              null,
+              0,
+              0,
+              0,
+              0,
+              0,
+              0);
       for (GatheredRequest request : LegacySets.requests(set)) {
         gathered.put(entryKey(key, window.nextArrival()), request);
         window = window.with(request, set.getOpenedAt() == null ? 0 : set.getOpenedAt());

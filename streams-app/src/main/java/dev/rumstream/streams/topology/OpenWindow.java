@@ -12,6 +12,8 @@ package dev.rumstream.streams.topology;
  * @param exampleIds example ids in the set, an example counted once per request that asks for it
  * @param forgetSetBytes an upper bound of the forget-set record's encoded size
  * @param jobBytes an upper bound of the encoded size of the set's largest job
+ * @param firstArrival the arrival number of the set's first request: a close reads its entries from
+ *     there, never over the deleted entries of the window's earlier sets
  * @param nextArrival the arrival number of the next request (entries sort by it)
  */
 record OpenWindow(
@@ -24,10 +26,11 @@ record OpenWindow(
     int exampleIds,
     int forgetSetBytes,
     int jobBytes,
+    int firstArrival,
     int nextArrival) {
 
   static OpenWindow empty(String modelId, long windowStart) {
-    return new OpenWindow(modelId, windowStart, 0, null, null, 0, 0, 0, 0, 0);
+    return new OpenWindow(modelId, windowStart, 0, null, null, 0, 0, 0, 0, 0, 0);
   }
 
   boolean isEmpty() {
@@ -49,11 +52,13 @@ record OpenWindow(
         exampleIds + request.exampleIds().length,
         forgetSetBytes + RecordBudget.forgetSetBytes(request),
         jobBytes + RecordBudget.jobBytes(request),
+        firstArrival,
         nextArrival + 1);
   }
 
   /** The same window, empty, after its set closed: the next set takes the next sequence number. */
   OpenWindow successor() {
-    return new OpenWindow(modelId, windowStart, sequence + 1, null, null, 0, 0, 0, 0, nextArrival);
+    return new OpenWindow(
+        modelId, windowStart, sequence + 1, null, null, 0, 0, 0, 0, nextArrival, nextArrival);
   }
 }

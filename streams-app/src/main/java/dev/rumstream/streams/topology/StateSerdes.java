@@ -37,6 +37,7 @@ final class StateSerdes {
     out.writeInt(w.exampleIds());
     out.writeInt(w.forgetSetBytes());
     out.writeInt(w.jobBytes());
+    out.writeInt(w.firstArrival());
     out.writeInt(w.nextArrival());
   }
 
@@ -47,6 +48,7 @@ final class StateSerdes {
         in.readInt(),
         readNullable(in),
         readNullable(in),
+        in.readInt(),
         in.readInt(),
         in.readInt(),
         in.readInt(),

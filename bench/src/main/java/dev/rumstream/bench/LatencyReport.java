@@ -64,6 +64,16 @@ final class LatencyReport {
     long algorithmMs() {
       return jobs.stream().mapToLong(UnlearningMetrics::getWallTimeMillis).sum();
     }
+
+    /**
+     * The worker's time on the set beyond its algorithms (loading, measuring, storing, gating,
+     * publishing), or null when it did not complete.
+     */
+    Long overheadMs() {
+      return startedAt == null || issuedAt == null
+          ? null
+          : Duration.between(startedAt, issuedAt).toMillis() - algorithmMs();
+    }
   }
 
   /** Nearest-rank percentiles of one part, in milliseconds. */
@@ -175,7 +185,7 @@ final class LatencyReport {
     return Duration.between(from, to).toMillis();
   }
 
-  /** A figure of the table; the last two are not parts of the total. */
+  /** A figure of the table; the last three are not parts of the total. */
   private record Part(String name, ToLongFunction<Row> millis) {}
 
   private static final List<Part> PARTS =
@@ -185,6 +195,7 @@ final class LatencyReport {
           new Part("queue wait", Row::queueMs),
           new Part("unlearning", Row::unlearningMs),
           new Part("  of which algorithms", Row::algorithmMs),
+          new Part("  worker overhead beyond algorithms", r -> r.unlearningMs() - r.algorithmMs()),
           new Part("receipt readable after", Row::visibleMs));
 
   Map<String, Object> report(
@@ -202,7 +213,7 @@ final class LatencyReport {
     OUT.println(
         "Forget sets (seconds from the first request sent; queue = closed -> worker took up the first job)");
     OUT.printf(
-        "%-5s %8s %9s %8s %-11s %7s %7s %11s  %s%n",
+        "%-5s %8s %9s %8s %-11s %7s %7s %11s %9s  %s%n",
         "set",
         "requests",
         "examples",
@@ -211,12 +222,13 @@ final class LatencyReport {
         "queue",
         "unlearn",
         "algorithms",
+        "overhead",
         "jobs (level algorithm examples seconds)");
     Instant t0 = rows.isEmpty() ? Instant.now() : rows.get(0).requestedAt();
     for (int i = 0; i < sets.size(); i++) {
       SetRow s = sets.get(i);
       OUT.printf(
-          "%-5d %8d %9d %8.1f %-11s %7s %7s %11.1f  %s%n",
+          "%-5d %8d %9d %8.1f %-11s %7s %7s %11.1f %9s  %s%n",
           i + 1,
           s.set().getRequestIds().size(),
           s.set().getExamples().size(),
@@ -228,6 +240,7 @@ final class LatencyReport {
                   ? null
                   : millis(s.startedAt(), s.issuedAt())),
           s.algorithmMs() / 1000.0,
+          seconds(s.overheadMs()),
           s.jobs().stream()
               .map(
                   j ->
@@ -287,6 +300,18 @@ final class LatencyReport {
     summary.put("completedTwice", twice);
     summary.put("partsNotAddingUp", mismatched);
     summary.put("millis", distributions);
+    Distribution overhead =
+        Distribution.of(
+            sets.stream()
+                .map(SetRow::overheadMs)
+                .filter(Objects::nonNull)
+                .mapToLong(Long::longValue)
+                .toArray());
+    OUT.printf(
+        "worker overhead beyond algorithms per forget set: p50 %.2f s, p95 %.2f s, max %.2f s over %d"
+            + " sets (bar: p50 <= 1 s)%n",
+        overhead.p50() / 1000.0, overhead.p95() / 1000.0, overhead.max() / 1000.0, overhead.count());
+    summary.put("setOverheadMillis", overhead);
     return summary;
   }
 

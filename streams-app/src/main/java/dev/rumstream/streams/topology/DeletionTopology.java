@@ -11,6 +11,7 @@ import dev.rumstream.topics.Topic;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Properties;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -18,6 +19,7 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Grouped;
@@ -47,11 +49,22 @@ public final class DeletionTopology {
   private static final String SOURCE = "deletion-requests";
   private static final String INTAKE = "intake";
 
+  /**
+   * Optimizations are applied only where the builder is given them (the application's setting alone
+   * does not): the receipts store then restores from the compacted receipts topic instead of a
+   * changelog of its own, which every receipt would otherwise be written to twice.
+   */
+  private static Properties optimized() {
+    Properties properties = new Properties();
+    properties.put(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.OPTIMIZE);
+    return properties;
+  }
+
   private DeletionTopology() {}
 
   public static Topology build(
       TopologyConfig config, ContractSerdes serdes, DeletionMetrics metrics) {
-    Topology topology = tables(config, serdes).build();
+    Topology topology = tables(config, serdes).build(optimized());
     topology
         .addSource(
             SOURCE,

@@ -66,6 +66,17 @@ class ForgetSetStateTest {
   }
 
   @Test
+  void theReceiptsStoreRestoresFromTheReceiptsTopicNotAChangelogOfItsOwn() throws Exception {
+    fixture = TopologyFixture.withModel();
+    fixture.send(request("r1", T0, 1L));
+    assertThat(fixture.receipts.readValue().getStatus()).isEqualTo(ReceiptStatus.ACCEPTED);
+    assertThat(fixture.driver.producedTopicNames())
+        .as("changelogs written")
+        .anyMatch(t -> t.endsWith("-changelog"))
+        .noneMatch(t -> t.endsWith("-" + StoreNames.RECEIPTS + "-changelog"));
+  }
+
+  @Test
   void openSetsOfTheOneRecordStateCarryOverWithoutLossOrDuplication() throws Exception {
     fixture = TopologyFixture.withModel();
     KeyValueStore<String, OpenForgetSet> legacy =

@@ -310,7 +310,10 @@ final class LatencyReport {
     OUT.printf(
         "worker overhead beyond algorithms per forget set: p50 %.2f s, p95 %.2f s, max %.2f s over %d"
             + " sets (bar: p50 <= 1 s)%n",
-        overhead.p50() / 1000.0, overhead.p95() / 1000.0, overhead.max() / 1000.0, overhead.count());
+        overhead.p50() / 1000.0,
+        overhead.p95() / 1000.0,
+        overhead.max() / 1000.0,
+        overhead.count());
     summary.put("setOverheadMillis", overhead);
     return summary;
   }

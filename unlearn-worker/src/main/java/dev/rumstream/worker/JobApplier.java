@@ -6,15 +6,19 @@ import dev.rumstream.engine.UnlearningEngine;
 import dev.rumstream.engine.algorithms.UnlearningAlgorithm;
 import dev.rumstream.engine.algorithms.UnlearningOutcome;
 import dev.rumstream.engine.data.DeletionLedger;
+import dev.rumstream.engine.data.ImageDataset;
+import dev.rumstream.engine.eval.EvaluationSets;
 import dev.rumstream.engine.eval.Measurement;
 import dev.rumstream.engine.memorization.MemorizationLevel;
 import dev.rumstream.engine.memorization.MemorizationScores;
 import dev.rumstream.engine.model.Classifier;
 import dev.rumstream.engine.model.Devices;
+import dev.rumstream.engine.model.ModelSpec;
 import dev.rumstream.engine.store.ModelFiles;
 import dev.rumstream.worker.lifecycle.FallbackPolicy;
 import dev.rumstream.worker.lifecycle.GateResult;
 import dev.rumstream.worker.lifecycle.PromotionGate;
+import dev.rumstream.worker.store.DeletedIds;
 import dev.rumstream.worker.store.ModelStore;
 import dev.rumstream.worker.store.VersionConflictException;
 import dev.rumstream.worker.store.VersionManifest;
@@ -44,10 +48,11 @@ public final class JobApplier {
   private final UnlearningEngine engine;
   private final ModelStore store;
   private final Map<String, String> defaultHyperParameters;
-  private final int retainSample;
+  private final EvaluationSample evaluation;
   private final PromotionGate gate;
   private final FallbackPolicy fallbacks;
   private final Clock clock;
+  private final ModelCache<Classifier> cache;
 
   /**
    * A job's promoted version and every attempt it took (rejected candidates included), and whether
@@ -61,9 +66,9 @@ public final class JobApplier {
   }
 
   /**
-   * @param retainSample how many retain examples the retain accuracy and the attack's shadow
-   *     members are measured on (a seeded sample, so every version of a model is measured on the
-   *     same examples)
+   * @param retainSample how many training examples the retain accuracy and the attack's shadow
+   *     members are measured on: one seeded sample, minus the deleted ones, so every version of a
+   *     model is measured on the same examples
    */
   public JobApplier(
       UnlearningEngine engine,
@@ -76,10 +81,19 @@ public final class JobApplier {
     this.engine = engine;
     this.store = store;
     this.defaultHyperParameters = Map.copyOf(defaultHyperParameters);
-    this.retainSample = retainSample;
+    this.evaluation = new EvaluationSample(retainSample, engine.config().seed());
     this.gate = gate;
     this.fallbacks = fallbacks;
     this.clock = clock;
+    this.cache = new ModelCache<>(Classifier::copy, Classifier::close);
+  }
+
+  /**
+   * Forgets the model kept in memory between jobs (partitions moved: another worker may write the
+   * next versions); takes effect on the job thread before its next use.
+   */
+  void invalidateCache() {
+    cache.invalidate();
   }
 
   /**
@@ -88,7 +102,7 @@ public final class JobApplier {
    * retrain from scratch at once.
    */
   public Applied apply(UnlearnJob job) {
-    return apply(job, requestsRetrain(job) ? RETRAIN_ATTEMPT : 1);
+    return applyOrForget(job, requestsRetrain(job) ? RETRAIN_ATTEMPT : 1);
   }
 
   private static boolean requestsRetrain(UnlearnJob job) {
@@ -97,7 +111,17 @@ public final class JobApplier {
 
   /** Applies the job by retraining from scratch at once: for a job that kept failing. */
   public Applied escalate(UnlearnJob job) {
-    return apply(job, RETRAIN_ATTEMPT);
+    return applyOrForget(job, RETRAIN_ATTEMPT);
+  }
+
+  /** A failed job may leave anything behind: the next one starts from the store. */
+  private Applied applyOrForget(UnlearnJob job, int firstAttempt) {
+    try {
+      return apply(job, firstAttempt);
+    } catch (RuntimeException | Error e) {
+      cache.clear();
+      throw e;
+    }
   }
 
   private Applied apply(UnlearnJob job, int firstAttempt) {
@@ -127,32 +151,35 @@ public final class JobApplier {
       if (stored.isPresent() && stored.get().status() == VersionStatus.REJECTED) {
         continue;
       }
-      VersionManifest candidate = stored.orElseGet(() -> run(job, step, base, number));
-      if (attempt == RETRAIN_ATTEMPT) {
-        if (candidate.escalated()) {
-          log.warn(
-              "Job {} escalated: version {} of {} is a retrain from scratch without every deleted"
-                  + " example",
-              job.getJobId(),
-              candidate.version(),
-              model);
+      try (Attempt tried =
+          stored.map(v -> new Attempt(v, null)).orElseGet(() -> run(job, step, base, number))) {
+        VersionManifest candidate = tried.version();
+        if (attempt == RETRAIN_ATTEMPT) {
+          if (candidate.escalated()) {
+            log.warn(
+                "Job {} escalated: version {} of {} is a retrain from scratch without every deleted"
+                    + " example",
+                job.getJobId(),
+                candidate.version(),
+                model);
+          }
+          return promoted(job, promote(candidate, tried));
         }
-        return promoted(job, store.promote(candidate, clock.instant()));
+        GateResult verdict = gate.judge(model, candidate, base);
+        candidate = store.update(candidate.withGate(verdict));
+        if (verdict.passed()) {
+          return promoted(job, promote(candidate, tried));
+        }
+        log.warn(
+            "Version {} of {} (job {}, attempt {}, {}) failed its gate: {}",
+            candidate.version(),
+            model,
+            job.getJobId(),
+            attempt,
+            candidate.algorithm(),
+            verdict.failures());
+        store.reject(candidate, clock.instant());
       }
-      GateResult verdict = gate.judge(model, candidate, base);
-      candidate = store.update(candidate.withGate(verdict));
-      if (verdict.passed()) {
-        return promoted(job, store.promote(candidate, clock.instant()));
-      }
-      log.warn(
-          "Version {} of {} (job {}, attempt {}, {}) failed its gate: {}",
-          candidate.version(),
-          model,
-          job.getJobId(),
-          attempt,
-          candidate.algorithm(),
-          verdict.failures());
-      store.reject(candidate, clock.instant());
     }
     throw new IllegalStateException("unreachable: the retrain attempt is always promoted");
   }
@@ -167,28 +194,65 @@ public final class JobApplier {
     return new Applied(version, store.attempts(job.getModelId(), job.getJobId()), false);
   }
 
-  /** What a job deletes, given the version it starts from. */
-  private record Step(long[] forgetIds, DeletionLedger deletedBefore, MemorizationLevel level) {
-    static Step of(UnlearnJob job, VersionManifest base) {
-      DeletionLedger deletedBefore =
-          DeletionLedger.of(base.deletedIds().stream().mapToLong(Long::longValue).toArray());
-      long[] forgetIds =
-          job.getExampleIds().stream()
-              .mapToLong(Long::longValue)
-              .filter(id -> !deletedBefore.contains(id))
-              .distinct()
-              .sorted()
-              .toArray();
-      return new Step(forgetIds, deletedBefore, ContractEnums.level(job.getLevel()));
+  /**
+   * An attempt's version and, when this call produced it, its model in memory (null for a version
+   * found stored): kept as the cached model if the version is promoted.
+   */
+  private record Attempt(VersionManifest version, Classifier model) implements AutoCloseable {
+    @Override
+    public void close() {
+      if (model != null) {
+        model.close();
+      }
     }
   }
 
-  /** Runs one attempt on a copy of the base version and stores the result as a CANDIDATE. */
-  private VersionManifest run(UnlearnJob job, Step step, VersionManifest base, int attempt) {
-    try (Classifier model = load(base)) {
-      if (attempt == RETRAIN_ATTEMPT) {
-        return retrain(job, step, base, model);
-      }
+  /** Promotes a candidate; its model, when in memory, is the one the next job starts from. */
+  private VersionManifest promote(VersionManifest candidate, Attempt tried) {
+    VersionManifest promoted = store.promote(candidate, clock.instant());
+    if (tried.model() != null) {
+      cache.keep(promoted, tried.model());
+    }
+    return promoted;
+  }
+
+  /** What a job deletes, given the version it starts from. */
+  private record Step(
+      long[] forgetIds,
+      DeletedIds ledgerBefore,
+      DeletionLedger deletedBefore,
+      MemorizationLevel level) {
+    static Step of(UnlearnJob job, VersionManifest base) {
+      DeletedIds ledgerBefore = base.deleted();
+      long[] forgetIds =
+          job.getExampleIds().stream()
+              .mapToLong(Long::longValue)
+              .filter(id -> !ledgerBefore.contains(id))
+              .distinct()
+              .sorted()
+              .toArray();
+      return new Step(
+          forgetIds,
+          ledgerBefore,
+          DeletionLedger.of(ledgerBefore.toLongArray()),
+          ContractEnums.level(job.getLevel()));
+    }
+
+    DeletedIds ledgerAfter() {
+      return ledgerBefore.plus(forgetIds);
+    }
+  }
+
+  /**
+   * Runs one attempt on a copy of the base version's model (from memory when it is cached) and
+   * stores the result as a CANDIDATE; the returned attempt owns the model.
+   */
+  private Attempt run(UnlearnJob job, Step step, VersionManifest base, int attempt) {
+    if (attempt == RETRAIN_ATTEMPT) {
+      return retrain(job, step, base);
+    }
+    Classifier model = cache.copyOf(base, () -> load(base));
+    try {
       UnlearningAlgorithm algorithm;
       Map<String, String> requested;
       if (step.forgetIds().length == 0) {
@@ -219,19 +283,24 @@ public final class JobApplier {
               hyperParameters(algorithm, requested),
               step.forgetIds(),
               step.deletedBefore());
-      return store(
-          job,
-          step,
-          base,
-          attempt,
-          new Result(
-              algorithm,
-              outcome.hyperParameters(),
-              model,
-              outcome.forgetSize(),
-              outcome.retainSize(),
-              outcome.wallTimeMillis(),
-              null));
+      VersionManifest stored =
+          store(
+              job,
+              step,
+              base,
+              attempt,
+              new Result(
+                  algorithm,
+                  outcome.hyperParameters(),
+                  model,
+                  outcome.forgetSize(),
+                  outcome.retainSize(),
+                  outcome.wallTimeMillis(),
+                  null));
+      return new Attempt(stored, model);
+    } catch (RuntimeException | Error e) {
+      model.close();
+      throw e;
     }
   }
 
@@ -239,8 +308,7 @@ public final class JobApplier {
    * Attempt 3: a model trained from scratch on every example not deleted (the whole retain set,
    * never a sample), with version 0's recipe, and its fresh memorization scores.
    */
-  private VersionManifest retrain(
-      UnlearnJob job, Step step, VersionManifest base, Classifier current) {
+  private Attempt retrain(UnlearnJob job, Step step, VersionManifest base) {
     DeletionLedger deleted = step.deletedBefore().plus(step.forgetIds());
     VersionManifest original = store.versions(job.getModelId()).get(0);
     var recipe = Bootstrap.recipe(original);
@@ -252,23 +320,36 @@ public final class JobApplier {
         engine.data().train().size() - deleted.size(),
         deleted.size());
     long started = System.nanoTime();
-    UnlearningEngine.TrainedModel trained = engine.trainWithout(current.spec(), recipe, deleted);
-    try (Classifier model = trained.model()) {
+    UnlearningEngine.TrainedModel trained = engine.trainWithout(spec(base), recipe, deleted);
+    Classifier model = trained.model();
+    try {
       MemorizationScores scores = trained.proxies().scores(Bootstrap.PROXY);
       Map<String, String> recipeRecord = new HashMap<>(Bootstrap.record(recipe));
-      return store(
-          job,
-          step,
-          base,
-          RETRAIN_ATTEMPT,
-          new Result(
-              UnlearningAlgorithm.RETRAIN,
-              recipeRecord,
-              model,
-              step.forgetIds().length,
-              scores.size(),
-              (System.nanoTime() - started) / 1_000_000,
-              scores));
+      VersionManifest stored =
+          store(
+              job,
+              step,
+              base,
+              RETRAIN_ATTEMPT,
+              new Result(
+                  UnlearningAlgorithm.RETRAIN,
+                  recipeRecord,
+                  model,
+                  step.forgetIds().length,
+                  scores.size(),
+                  (System.nanoTime() - started) / 1_000_000,
+                  scores));
+      return new Attempt(stored, model);
+    } catch (RuntimeException | Error e) {
+      model.close();
+      throw e;
+    }
+  }
+
+  /** The base version's network shape, read from the cached model (or the stored one). */
+  private ModelSpec spec(VersionManifest base) {
+    try (Classifier current = cache.copyOf(base, () -> load(base))) {
+      return current.spec();
     }
   }
 
@@ -280,15 +361,27 @@ public final class JobApplier {
       int forgetSize,
       int retainSize,
       long wallTimeMillis,
-      MemorizationScores freshScores) {}
+      MemorizationScores freshScores) {
+    boolean changedNothing() {
+      return algorithm == UnlearningAlgorithm.NONE;
+    }
+  }
 
-  /** Measures an attempt's model and stores it as a CANDIDATE version. */
+  /**
+   * Measures an attempt's model and stores it as a CANDIDATE version. A NONE attempt left the
+   * base's parameters as they were: its version shares the base's parameter file instead of writing
+   * it again, and when it forgot nothing new either (every example was deleted before) its
+   * measurements are the base's, taken on the same model and the same examples.
+   */
   private VersionManifest store(
       UnlearnJob job, Step step, VersionManifest base, int attempt, Result result) {
     long[] forgetIds = step.forgetIds();
     Classifier model = result.model();
-    Measurement measured = engine.measure(model, forgetIds, step.deletedBefore(), retainSample);
     boolean forgot = forgetIds.length > 0;
+    VersionManifest.Evidence evidence =
+        result.changedNothing() && !forgot && sampled(base.evidence())
+            ? unchanged(base.evidence(), result)
+            : measure(model, step, result);
     VersionManifest candidate =
         new VersionManifest(
             job.getModelId(),
@@ -301,7 +394,7 @@ public final class JobApplier {
             result.hyperParameters(),
             job.getRequestIds(),
             Arrays.stream(forgetIds).boxed().toList(),
-            Arrays.stream(step.deletedBefore().plus(forgetIds).toArray()).boxed().toList(),
+            step.ledgerAfter(),
             base.datasetId(),
             base.datasetSize(),
             base.architecture(),
@@ -309,16 +402,7 @@ public final class JobApplier {
             0,
             clock.instant(),
             Devices.label(engine.device()),
-            new VersionManifest.Evidence(
-                forgot ? measured.accuracies().forget() : null,
-                measured.accuracies().retain(),
-                measured.accuracies().test(),
-                forgot ? measured.mia() : null,
-                Double.isNaN(measured.heldOutMia()) ? null : measured.heldOutMia(),
-                null,
-                result.forgetSize(),
-                result.retainSize(),
-                result.wallTimeMillis()),
+            evidence,
             VersionStatus.CANDIDATE,
             clock.instant(),
             null,
@@ -327,6 +411,9 @@ public final class JobApplier {
             attempt,
             attempt == RETRAIN_ATTEMPT && !requestsRetrain(job));
     try {
+      if (result.changedNothing()) {
+        return store.writeSharing(candidate, base);
+      }
       return store.write(
           candidate,
           dir -> {
@@ -348,6 +435,55 @@ public final class JobApplier {
               + " ran; retrying",
           e);
     }
+  }
+
+  /** Whether evidence was measured on the model's fixed evaluation sample. */
+  private static boolean sampled(VersionManifest.Evidence evidence) {
+    return evidence != null && evidence.retainEvaluated() != null;
+  }
+
+  /** The base's measurements, for an attempt that changed neither the model nor the retain set. */
+  private static VersionManifest.Evidence unchanged(VersionManifest.Evidence base, Result result) {
+    return new VersionManifest.Evidence(
+        null,
+        base.retainAccuracy(),
+        base.testAccuracy(),
+        null,
+        base.heldOutMia(),
+        null,
+        result.forgetSize(),
+        result.retainSize(),
+        result.wallTimeMillis(),
+        base.retainEvaluated(),
+        base.testEvaluated());
+  }
+
+  /**
+   * Accuracies on the forget set, the model's fixed retain sample (minus everything deleted, the
+   * forget set included) and the test set; the attack on the forget set and on held-out test
+   * examples.
+   */
+  private VersionManifest.Evidence measure(Classifier model, Step step, Result result) {
+    long[] forgetIds = step.forgetIds();
+    ImageDataset train = engine.data().train();
+    ImageDataset test = engine.data().test();
+    int[] forgetRows = Arrays.stream(forgetIds).mapToInt(train::rowOf).toArray();
+    int[] retainRows = evaluation.retainRows(train, step.ledgerAfter());
+    Measurement measured =
+        engine.measure(model, new EvaluationSets(train, test, forgetRows, retainRows));
+    boolean forgot = forgetIds.length > 0;
+    return new VersionManifest.Evidence(
+        forgot ? measured.accuracies().forget() : null,
+        measured.accuracies().retain(),
+        measured.accuracies().test(),
+        forgot ? measured.mia() : null,
+        Double.isNaN(measured.heldOutMia()) ? null : measured.heldOutMia(),
+        null,
+        result.forgetSize(),
+        result.retainSize(),
+        result.wallTimeMillis(),
+        retainRows.length,
+        test.size());
   }
 
   private Map<String, String> hyperParameters(

@@ -64,6 +64,8 @@ import org.slf4j.LoggerFactory;
 final class JobLoop implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(JobLoop.class);
   private static final Duration POLL = Duration.ofMillis(200);
+  // Far below max.poll.interval.ms; a job's end is noticed at once regardless.
+  private static final Duration KEEP_ALIVE = Duration.ofSeconds(1);
   private static final Duration LAG_INTERVAL = Duration.ofSeconds(5);
 
   private final WorkerConfig config;
@@ -205,6 +207,7 @@ final class JobLoop implements Runnable {
         } catch (ExecutionException e) {
           // A damaged store is restored by an operator, never escalated: a retrain needs the
           // ledger.
+          applier.invalidateCache();
           if (!(e.getCause() instanceof CorruptVersionException
               || e.getCause() instanceof CorruptModelFileException)) {
             failures++;
@@ -223,6 +226,7 @@ final class JobLoop implements Runnable {
             throw e;
           }
           producer.abortTransaction();
+          applier.invalidateCache();
           metrics.jobFailed();
           problem.set("publishing job " + job.getJobId() + " failed: " + e.getMessage());
           log.error("Publishing job {} failed; retrying in {}", job.getJobId(), backoff, e);
@@ -271,28 +275,20 @@ final class JobLoop implements Runnable {
   }
 
   /**
-   * Keeps the consumer in its group while the job runs; records of newly assigned partitions are
-   * put back.
+   * Waits on the job while keeping the consumer in its group; records of newly assigned partitions
+   * are put back.
    */
   private JobApplier.Applied awaitWhilePolling(Future<JobApplier.Applied> result)
       throws ExecutionException {
-    while (!result.isDone()) {
-      ConsumerRecords<String, UnlearnJob> unexpected = consumer.poll(POLL);
-      putBack(unexpected);
-    }
-    try {
-      return result.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new WakeupException();
-    }
+    return JobWait.await(result, KEEP_ALIVE, () -> putBack(consumer.poll(Duration.ZERO)));
   }
 
   private void pollFor(Duration duration) {
     consumer.pause(consumer.assignment());
     Instant until = clock.instant().plus(duration);
     while (running.get() && clock.instant().isBefore(until)) {
-      putBack(consumer.poll(POLL));
+      Duration left = Duration.between(clock.instant(), until);
+      putBack(consumer.poll(left.compareTo(KEEP_ALIVE) < 0 ? left : KEEP_ALIVE));
     }
     consumer.resume(consumer.assignment());
   }
@@ -381,6 +377,10 @@ final class JobLoop implements Runnable {
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
       lostDuringJob.addAll(partitions);
+      // Another worker may write the next versions of these partitions' models.
+      if (!partitions.isEmpty()) {
+        applier.invalidateCache();
+      }
     }
 
     @Override

@@ -1,7 +1,9 @@
 package dev.rumstream.worker.store;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -9,16 +11,28 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * A version's {@code manifest.json} on disk: JSON, fsynced, and replaced in one atomic rename, so a
- * crash leaves the old or the new manifest, never half of one.
+ * crash leaves the old or the new manifest, never half of one. The deletion ledger is not repeated
+ * in every manifest: it is a Roaring bitmap in {@code <model>/ledgers/}, named by its SHA-256 (so
+ * versions with the same ledger share one file, and it outlives the purge of the versions that
+ * point to it), which the manifest names with its count. Manifests that list the ids themselves
+ * ({@code deletedIds}) still read.
  */
 final class ManifestFile {
   static final String NAME = "manifest.json";
+  static final String LEDGERS = "ledgers";
+  private static final String IDS = "deletedIds";
+  private static final String LEDGER = "deletedLedger";
+  private static final String COUNT = "deletedCount";
   private static final Pattern VERSION_DIR = Pattern.compile("v(\\d{6,})");
+  private static final Pattern LEDGER_FILE = Pattern.compile("([0-9a-f]{64})\\.roaring");
 
   private final ObjectMapper json =
       new ObjectMapper()
@@ -35,11 +49,25 @@ final class ManifestFile {
   VersionManifest read(Path versionDir) {
     Matcher matcher = VERSION_DIR.matcher(versionDir.getFileName().toString());
     try {
-      VersionManifest manifest =
-          json.readValue(versionDir.resolve(NAME).toFile(), VersionManifest.class);
+      JsonNode tree = json.readTree(versionDir.resolve(NAME).toFile());
+      if (!(tree instanceof ObjectNode node)) {
+        throw new CorruptVersionException(versionDir + " holds a manifest that is not an object");
+      }
+      JsonNode ledger = node.remove(LEDGER);
+      JsonNode count = node.remove(COUNT);
+      VersionManifest manifest = json.treeToValue(node, VersionManifest.class);
       if (matcher.matches() && Long.parseLong(matcher.group(1)) != manifest.version()) {
         throw new CorruptVersionException(
             versionDir + " holds the manifest of version " + manifest.version());
+      }
+      if (ledger != null && !ledger.isNull()) {
+        if (count == null || !count.canConvertToInt() || count.asInt() < 0) {
+          throw new CorruptVersionException(versionDir + ": its ledger has no count");
+        }
+        Path file = ledgerFile(versionDir.getParent(), ledger.asText());
+        manifest =
+            manifest.withDeletedIds(
+                DeletedIds.lazy(count.asInt(), ledger.asText(), () -> readLedger(file)));
       }
       return manifest;
     } catch (IOException e) {
@@ -48,15 +76,15 @@ final class ManifestFile {
     }
   }
 
-  /** Writes the manifest into a (staging) directory. */
+  /** Writes the manifest into a (staging) directory of its model's directory. */
   void write(Path dir, VersionManifest manifest) throws IOException {
-    json.writeValue(dir.resolve(NAME).toFile(), manifest);
+    json.writeValue(dir.resolve(NAME).toFile(), tree(dir.getParent(), manifest));
   }
 
   /** Replaces the manifest of a stored version: written beside it, fsynced, renamed over it. */
   void replace(Path versionDir, VersionManifest manifest) throws IOException {
     Path next = versionDir.resolve(NAME + ".next");
-    json.writeValue(next.toFile(), manifest);
+    json.writeValue(next.toFile(), tree(versionDir.getParent(), manifest));
     fsync(next);
     Files.move(
         next,
@@ -64,6 +92,75 @@ final class ManifestFile {
         StandardCopyOption.ATOMIC_MOVE,
         StandardCopyOption.REPLACE_EXISTING);
     fsync(versionDir);
+  }
+
+  /** The manifest as written: its ledger stored first (when it is not), and named. */
+  private ObjectNode tree(Path modelDir, VersionManifest manifest) throws IOException {
+    DeletedIds deleted = DeletedIds.copyOf(manifest.deletedIds());
+    ObjectNode tree = json.valueToTree(manifest.withDeletedIds(DeletedIds.empty()));
+    tree.remove(IDS);
+    tree.put(COUNT, deleted.size());
+    if (!deleted.isEmpty()) {
+      tree.put(LEDGER, storeLedger(modelDir, deleted));
+    }
+    return tree;
+  }
+
+  /** Stores a ledger under its SHA-256 unless that file is there already; returns its name. */
+  private static String storeLedger(Path modelDir, DeletedIds deleted) throws IOException {
+    String name = deleted.storedAs();
+    if (name != null && Files.isRegularFile(modelDir.resolve(LEDGERS).resolve(name))) {
+      return name;
+    }
+    byte[] bytes = deleted.encode();
+    name = sha256(bytes) + ".roaring";
+    Path dir = modelDir.resolve(LEDGERS);
+    Path file = dir.resolve(name);
+    if (Files.isRegularFile(file)) {
+      return name;
+    }
+    Files.createDirectories(dir);
+    Path tmp = Files.createTempFile(dir, ".ledger-", ".tmp");
+    try {
+      Files.write(tmp, bytes);
+      fsync(tmp);
+      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      fsync(dir);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+    return name;
+  }
+
+  private static Path ledgerFile(Path modelDir, String name) {
+    if (!LEDGER_FILE.matcher(name).matches()) {
+      throw new CorruptVersionException("A manifest names a foreign deletion ledger: " + name);
+    }
+    return modelDir.resolve(LEDGERS).resolve(name);
+  }
+
+  /** A ledger file, checked against the SHA-256 in its name. */
+  private static long[] readLedger(Path file) {
+    try {
+      byte[] bytes = Files.readAllBytes(file);
+      String expected = file.getFileName().toString().replace(".roaring", "");
+      if (!sha256(bytes).equals(expected)) {
+        throw new CorruptVersionException(
+            "The deletion ledger " + file + " does not match the checksum in its name");
+      }
+      return DeletedIds.decode(bytes);
+    } catch (IOException e) {
+      throw new CorruptVersionException(
+          "The deletion ledger " + file + " cannot be read: " + e.getMessage(), e);
+    }
+  }
+
+  private static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   static void fsync(Path path) throws IOException {

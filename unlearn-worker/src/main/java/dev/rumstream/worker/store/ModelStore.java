@@ -20,10 +20,11 @@ import java.util.stream.Stream;
 
 /**
  * Versioned model storage on a filesystem (a persistent volume on Kubernetes): {@code
- * <root>/<model>/v<N>/} holds {@code params.bin} and {@code manifest.json}. A version is written
- * into a temporary directory, fsynced, then renamed into place in one atomic step, so a crash
- * leaves either the whole version or none of it, and two writers of the same version cannot both
- * succeed. Checksums are verified on every load.
+ * <root>/<model>/v<N>/} holds {@code params.bin} and {@code manifest.json}; {@code
+ * <root>/<model>/ledgers/} holds the deletion ledgers the manifests name. A version is written into
+ * a temporary directory, fsynced, then renamed into place in one atomic step, so a crash leaves
+ * either the whole version or none of it, and two writers of the same version cannot both succeed.
+ * Checksums are verified on every load.
  */
 public final class ModelStore {
   public static final String PARAMS = "params.bin";
@@ -270,6 +271,34 @@ public final class ModelStore {
     } finally {
       deleteQuietly(staging);
     }
+  }
+
+  /**
+   * Stores a new version whose parameters are those of {@code from}, a stored version of the same
+   * model (a job that changed nothing), without writing them again: the file is hard-linked (copied
+   * where the filesystem cannot link). Each version keeps its own directory entry, so purging one
+   * never takes the parameters of the other.
+   */
+  public VersionManifest writeSharing(VersionManifest manifest, VersionManifest from) {
+    if (!from.modelId().equals(manifest.modelId()) || from.status() == VersionStatus.PURGED) {
+      throw new IllegalArgumentException(
+          from.label() + " cannot lend its parameters to " + manifest.label());
+    }
+    Path source = parameters(from);
+    if (!Files.isRegularFile(source)) {
+      throw new CorruptVersionException(from.label() + " has no parameter file at " + source);
+    }
+    return write(
+        manifest,
+        staging -> {
+          Path target = staging.resolve(PARAMS);
+          try {
+            Files.createLink(target, source);
+          } catch (UnsupportedOperationException | IOException e) {
+            Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
+          }
+          return from.checksum();
+        });
   }
 
   /**

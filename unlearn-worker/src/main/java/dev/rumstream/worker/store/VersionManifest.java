@@ -11,7 +11,8 @@ import java.util.Map;
  * parameters. Version 0 is the trained original; every later version is one applied job.
  *
  * @param deletedIds every example deleted from this model up to and including this version (the
- *     ledger)
+ *     ledger), a {@link DeletedIds}; stored as a bitmap file beside the manifests, read on first
+ *     use
  * @param forgetIds the examples this version's job removed (empty for version 0)
  * @param status where the version stands in its lifecycle; manifests from before the lifecycle read
  *     as PROMOTED
@@ -61,7 +62,7 @@ public record VersionManifest(
     attempt = attempt == 0 ? 1 : attempt;
     requestIds = List.copyOf(requestIds);
     forgetIds = List.copyOf(forgetIds);
-    deletedIds = List.copyOf(deletedIds);
+    deletedIds = DeletedIds.copyOf(deletedIds);
   }
 
   /**
@@ -113,6 +114,10 @@ public record VersionManifest(
    * @param mia the fraction of the forget set the attack calls non-member
    * @param heldOutMia the fraction of held-out test examples (not used to fit the attack) it calls
    *     non-member: what a true non-member gets, the reference of the under-forgetting check
+   * @param retainEvaluated how many retain examples the retain accuracy (and the attack's shadow
+   *     members) were measured on: the model's fixed evaluation sample minus its deleted examples;
+   *     null in manifests from before the fixed sample
+   * @param testEvaluated how many test examples the test accuracy was measured on; null as above
    */
   public record Evidence(
       Double forgetAccuracy,
@@ -123,7 +128,34 @@ public record VersionManifest(
       Double entanglement,
       int forgetSize,
       int retainSize,
-      long wallTimeMillis) {
+      long wallTimeMillis,
+      Integer retainEvaluated,
+      Integer testEvaluated) {
+
+    /** Evidence without the evaluation sample sizes (older manifests, tests). */
+    public Evidence(
+        Double forgetAccuracy,
+        double retainAccuracy,
+        double testAccuracy,
+        Double mia,
+        Double heldOutMia,
+        Double entanglement,
+        int forgetSize,
+        int retainSize,
+        long wallTimeMillis) {
+      this(
+          forgetAccuracy,
+          retainAccuracy,
+          testAccuracy,
+          mia,
+          heldOutMia,
+          entanglement,
+          forgetSize,
+          retainSize,
+          wallTimeMillis,
+          null,
+          null);
+    }
 
     /** Evidence without the held-out reference (version 0, tests). */
     public Evidence(
@@ -190,6 +222,41 @@ public record VersionManifest(
         newPromotedAt,
         newSupersededAt,
         newGate);
+  }
+
+  /** The ledger, as a {@link DeletedIds}: its count without reading it, fast lookups. */
+  public DeletedIds deleted() {
+    return (DeletedIds) deletedIds;
+  }
+
+  VersionManifest withDeletedIds(DeletedIds ledger) {
+    return new VersionManifest(
+        modelId,
+        version,
+        parentVersion,
+        jobId,
+        forgetSetId,
+        level,
+        algorithm,
+        hyperParameters,
+        requestIds,
+        forgetIds,
+        ledger,
+        datasetId,
+        datasetSize,
+        architecture,
+        checksum,
+        sizeBytes,
+        createdAt,
+        device,
+        evidence,
+        status,
+        statusChangedAt,
+        promotedAt,
+        supersededAt,
+        gate,
+        attempt,
+        escalated);
   }
 
   VersionManifest withFile(String newChecksum, long newSizeBytes) {

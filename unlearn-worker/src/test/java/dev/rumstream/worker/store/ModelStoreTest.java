@@ -104,7 +104,7 @@ class ModelStoreTest {
     try (var listing = Files.list(root.resolve("m"))) {
       assertThat(listing.map(p -> p.getFileName().toString()).toList())
           .as("no staging directories are left")
-          .containsExactlyInAnyOrder("v000000", "v000001");
+          .containsExactlyInAnyOrder("v000000", "v000001", ManifestFile.LEDGERS);
     }
   }
 
@@ -276,5 +276,102 @@ class ModelStoreTest {
     assertThat(read.status()).isEqualTo(VersionStatus.PROMOTED);
     assertThat(read.promotedAt()).isEqualTo(v0.createdAt());
     assertThat(store.promoted("m")).contains(read);
+  }
+
+  @Test
+  void theLedgerIsOneBitmapFileThatManifestsNameInsteadOfListingIt() throws IOException {
+    ModelStore store = new ModelStore(root);
+    store.write(manifest(0, null, List.of()), dir -> writeBytes(dir, "zero"));
+    VersionManifest v1 =
+        store.write(manifest(1, "fs-1-0", List.of(7L, 4L)), dir -> writeBytes(dir, "one"));
+    VersionManifest v2 =
+        store.write(manifest(2, "fs-1-1", List.of(4L, 7L)), dir -> writeBytes(dir, "two"));
+
+    String json = Files.readString(store.directory(v2).resolve(ModelStore.MANIFEST));
+    assertThat(json).doesNotContain("deletedIds").contains("\"deletedCount\" : 2");
+    try (var ledgers = Files.list(root.resolve("m").resolve(ManifestFile.LEDGERS))) {
+      assertThat(ledgers.toList()).as("one file for one ledger").hasSize(1);
+    }
+    VersionManifest read = store.versions("m").get(1);
+    assertThat(read.deletedIds()).hasSize(2).containsExactly(4L, 7L);
+    assertThat(read.deleted().contains(7L)).isTrue();
+    assertThat(read.deleted().contains(5L)).isFalse();
+
+    store.promote(store.versions("m").get(2), Instant.parse("2026-11-29T10:00:00Z"));
+    store.purge(store.versions("m").get(1), Instant.parse("2026-11-29T10:01:00Z"));
+    assertThat(store.versions("m").get(1).deletedIds())
+        .as("a purged version's audit record keeps its ledger")
+        .containsExactly(4L, 7L);
+    try (var files = Files.list(store.directory(v1))) {
+      assertThat(files.map(p -> p.getFileName().toString()).toList())
+          .containsExactly(ModelStore.MANIFEST);
+    }
+  }
+
+  @Test
+  void manifestsThatListTheLedgerStillReadAndAreRewrittenWithABitmap() throws IOException {
+    ModelStore store = new ModelStore(root);
+    VersionManifest v1 =
+        store.write(manifest(1, "fs-1-0", List.of(4L, 7L)), dir -> writeBytes(dir, "one"));
+    Path file = store.directory(v1).resolve(ModelStore.MANIFEST);
+    String legacy =
+        Files.readString(file)
+            .replaceAll("\"deletedLedger\" : \"[0-9a-f]+\\.roaring\"", "\"deletedIds\" : [ 4, 7 ]")
+            .replaceAll("(?m)^\\s*\"deletedCount\"\\s*:.*$\\n?", "");
+    Files.writeString(file, legacy);
+    deleteRecursively(root.resolve("m").resolve(ManifestFile.LEDGERS));
+    assertThat(Files.readString(file)).contains("\"deletedIds\"").doesNotContain("deletedCount");
+
+    VersionManifest read = store.versions("m").get(0);
+    assertThat(read.deletedIds()).containsExactly(4L, 7L);
+
+    store.reject(read, Instant.parse("2026-11-29T10:00:00Z"));
+    assertThat(Files.readString(file)).doesNotContain("deletedIds").contains("deletedLedger");
+    assertThat(store.versions("m").get(0).deletedIds()).containsExactly(4L, 7L);
+  }
+
+  @Test
+  void anAlteredLedgerIsRefused() throws IOException {
+    ModelStore store = new ModelStore(root);
+    store.write(manifest(1, "fs-1-0", List.of(4L, 7L)), dir -> writeBytes(dir, "one"));
+    try (var ledgers = Files.list(root.resolve("m").resolve(ManifestFile.LEDGERS))) {
+      Files.write(ledgers.findFirst().orElseThrow(), new byte[] {1, 2, 3});
+    }
+    VersionManifest read = store.versions("m").get(0);
+
+    assertThat(read.deletedIds()).as("the count is the manifest's").hasSize(2);
+    assertThatThrownBy(() -> read.deleted().contains(4L))
+        .isInstanceOf(CorruptVersionException.class)
+        .hasMessageContaining("does not match");
+  }
+
+  @Test
+  void aVersionSharingItsBasesParametersKeepsThemWhenTheBaseIsPurged() throws IOException {
+    ModelStore store = new ModelStore(root);
+    VersionManifest v0 = store.write(manifest(0, null, List.of()), dir -> writeBytes(dir, "zero"));
+    VersionManifest v1 = store.writeSharing(candidate(1, "fs-1-0", 1), v0);
+
+    assertThat(v1.checksum()).isEqualTo(v0.checksum());
+    assertThat(v1.sizeBytes()).isEqualTo(v0.sizeBytes());
+    VersionManifest promoted = store.promote(v1, Instant.parse("2026-11-29T10:00:00Z"));
+    store.purge(store.versions("m").get(0), Instant.parse("2026-11-29T10:01:00Z"));
+
+    try (var files = Files.list(store.directory(v0))) {
+      assertThat(files.map(p -> p.getFileName().toString()).toList())
+          .containsExactly(ModelStore.MANIFEST);
+    }
+    assertThat(store.<String>load(promoted, Files::readString, ModelStoreTest::fileChecksum))
+        .isEqualTo("zero");
+    VersionManifest purged = store.versions("m").get(0);
+    assertThatThrownBy(() -> store.writeSharing(candidate(2, "fs-1-1", 1), purged))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    try (var walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
   }
 }

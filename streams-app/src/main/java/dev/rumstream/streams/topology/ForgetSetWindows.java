@@ -39,9 +39,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * id comes from the header, so a replay after an aborted transaction emits the same ids.
  *
  * <p>Scores come from a global store: every instance holds all of them. Requests are keyed by model
- * and scores by model and example, so a co-partitioned table join would need the requests re-keyed
- * per example and back; scores change only when a model is trained, and a model's scores are a few
- * megabytes, so replicating them is cheaper than two repartitions per request.
+ * (and a bucket of their id) and scores by model and example, so a co-partitioned table join would
+ * need the requests re-keyed per example and back; scores change only when a model is trained, and
+ * a model's scores are a few megabytes, so replicating them is cheaper than two repartitions per
+ * request.
  */
 final class ForgetSetWindows implements Processor<String, AcceptedRequest, String, Object> {
   static final Output<ForgetSet> FORGET_SETS = new Output<>("forget-sets");

@@ -34,7 +34,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *
  * <p>State is O(request): each request is one entry, written when it arrives and deleted when its
  * set closes, beside a small {@link OpenWindow} header per model and window that the size cap and
- * the punctuator read. Closing a set prefix-scans its window's entries; everything a close writes
+ * the punctuator read. Closing a set reads its entries as one range; everything a close writes
  * (outputs, deletes, the next header) is part of the task's exactly-once transaction, and the set's
  * id comes from the header, so a replay after an aborted transaction emits the same ids.
  *
@@ -85,6 +85,9 @@ final class ForgetSetWindows implements Processor<String, AcceptedRequest, Strin
     this.legacySets = context.getStateStore(StoreNames.LEGACY_OPEN_FORGET_SETS);
     this.clock = context.getStateStore(StoreNames.FORGET_SET_CLOCK);
     this.scores = new RecentScores(context.getStateStore(StoreNames.SCORES));
+    // A task revived after an aborted transaction is initialized again, with its state rolled back.
+    this.legacyMigrated = false;
+    this.earliestWindowEnd = null;
     context.schedule(config.flushInterval(), PunctuationType.WALL_CLOCK_TIME, this::flushDue);
   }
 

@@ -91,6 +91,9 @@ final class Intake implements Processor<String, ReceivedRequest, String, Object>
     this.acceptedIds = context.getStateStore(StoreNames.ACCEPTED_REQUEST_IDS);
     this.legacyRequestIds = context.getStateStore(StoreNames.LEGACY_REQUEST_IDS);
     this.legacyFingerprints = context.getStateStore(StoreNames.LEGACY_REQUEST_FINGERPRINTS);
+    // A task revived after an aborted transaction is initialized again, with its state rolled back.
+    this.legacyIdsLeft = true;
+    this.modelFacts.clear();
     this.models = context.getStateStore(StoreNames.MODELS);
     this.scores = context.getStateStore(StoreNames.SCORES);
     context.schedule(

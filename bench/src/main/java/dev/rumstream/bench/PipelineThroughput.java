@@ -5,6 +5,7 @@ import dev.rumstream.serde.AvroTrust;
 import dev.rumstream.service.ServiceShell;
 import dev.rumstream.streams.StreamsService;
 import dev.rumstream.topics.Topic;
+import dev.rumstream.topics.TopicReader;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.PrintStream;
@@ -23,9 +24,7 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.CloseOptions;
@@ -608,26 +607,16 @@ public final class PipelineThroughput implements Callable<Integer> {
     try (KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       for (String topic : topics) {
-        List<TopicPartition> partitions =
-            consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                .map(p -> new TopicPartition(topic, p.partition()))
-                .toList();
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
-        Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
         long[] size = new long[2];
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
-          if (System.nanoTime() > deadline) {
-            throw new IllegalStateException("could not read changelog " + topic + " to its end");
-          }
-          for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-            size[0]++;
-            size[1] +=
-                (record.key() == null ? 0 : record.key().length)
-                    + (record.value() == null ? 0 : record.value().length);
-          }
-        }
+        TopicReader.readToEnd(
+            consumer,
+            topic,
+            record -> {
+              size[0]++;
+              size[1] +=
+                  (record.key() == null ? 0 : record.key().length)
+                      + (record.value() == null ? 0 : record.value().length);
+            });
         sizes.put(topic.substring(applicationId.length() + 1), size);
       }
     }

@@ -26,6 +26,9 @@ final class QualityResults {
   private static final ObjectMapper JSON = BenchJson.MAPPER;
   private static final java.util.Set<String> SEARCHED =
       java.util.Set.of(QualityBenchmark.VANILLA, QualityBenchmark.SHUFFLE, QualityBenchmark.RUM_F);
+  private static final java.util.Set<String> PRODUCT_ROWS =
+      java.util.Set.of(
+          QualityBenchmark.PRODUCT, QualityBenchmark.PRODUCT_FALLBACK, QualityBenchmark.PRODUCT_FT);
 
   private final Path file;
   private final Map<String, Object> parameters;
@@ -63,15 +66,26 @@ final class QualityResults {
             "cannot resume " + file + ": " + key + " was " + was + ", now " + parameters.get(key));
       }
     }
-    // Rows of searched algorithms are kept only if the search chose the same values.
-    boolean sameSearch =
+    // Rows of a searched algorithm are kept only if the search chose the same values for it.
+    Map<String, Object> searchedNow = searched(parameters.get("hyperParameters"));
+    Map<String, Object> searchedBefore = searched(earlier.get("parameters").get("hyperParameters"));
+    // Rows of the product's policy stay as the history of an earlier default when it changed.
+    JsonNode earlierProduct = earlier.get("parameters").get("productPolicy");
+    boolean sameProduct =
         Objects.equals(
-            JSON.convertValue(parameters.get("hyperParameters"), Object.class),
-            JSON.convertValue(earlier.get("parameters").get("hyperParameters"), Object.class));
+            JSON.convertValue(parameters.get("productPolicy"), Object.class),
+            JSON.convertValue(earlierProduct, Object.class));
+    String before = " before " + earlier.get("updated").asText().substring(0, 10);
     int dropped = 0;
     for (JsonNode r : earlier.get("rows")) {
       Map<String, Object> row = JSON.convertValue(r, Map.class);
-      if (sameSearch || !SEARCHED.contains((String) row.get("variant"))) {
+      if (!sameProduct && PRODUCT_ROWS.contains((String) row.get("algorithm"))) {
+        row.put("algorithm", row.get("algorithm") + before);
+        row.put("policy", JSON.convertValue(earlierProduct, Object.class));
+      }
+      Object algorithm = row.get("algorithm");
+      if (!SEARCHED.contains((String) row.get("variant"))
+          || Objects.equals(searchedNow.get(algorithm), searchedBefore.get(algorithm))) {
         rows.add(row);
       } else {
         dropped++;
@@ -90,6 +104,12 @@ final class QualityResults {
         rows.size(),
         file,
         earlier.get("date").asText());
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> searched(Object hyperParameters) {
+    Map<String, Object> byAlgorithm = JSON.convertValue(hyperParameters, Map.class);
+    return byAlgorithm == null ? Map.of() : byAlgorithm;
   }
 
   /** Whether every planned row of the seed is kept already. */

@@ -72,20 +72,29 @@ final class QualityTuning {
     Instant startedAt = Instant.now();
     String loadBefore = loadAverage();
     List<Map<String, Object>> trials = new ArrayList<>();
+    List<Object> earlierReferences = new ArrayList<>();
     if (resume && Files.exists(tuningFile)) {
-      trials.addAll(earlierTrials(tuningFile, parameters, tuningSeeds));
+      trials.addAll(earlierTrials(tuningFile, parameters, tuningSeeds, earlierReferences));
     }
     Progress progress = new Progress(tuningSeeds.size() * (2 + Tuning.trials(algorithms)));
     List<QualitySeed> seeded = new ArrayList<>();
+    // θo and θr of the tuning seeds are trained only when a trial is missing: a search whose
+    // trials are all kept costs nothing.
+    Runnable prepare =
+        () -> {
+          if (seeded.isEmpty()) {
+            for (long seed : tuningSeeds) {
+              seeded.add(QualitySeed.prepare(setup, seed, progress));
+            }
+          }
+        };
     Tuning.Result result;
     try {
-      for (long seed : tuningSeeds) {
-        seeded.add(QualitySeed.prepare(setup, seed, progress));
-      }
       result =
           Tuning.search(
               algorithms,
               (algorithm, overrides) -> {
+                prepare.run();
                 List<Map<String, Object>> bySeed = new ArrayList<>();
                 for (QualitySeed s : seeded) {
                   Unlearner unlearner =
@@ -122,13 +131,27 @@ final class QualityTuning {
               () ->
                   write(
                       tuningFile,
-                      root(startedAt, loadBefore, parameters, tuningSeeds, seeded, null, trials)));
+                      root(
+                          startedAt,
+                          loadBefore,
+                          parameters,
+                          tuningSeeds,
+                          references(seeded, earlierReferences),
+                          null,
+                          trials)));
     } finally {
       seeded.forEach(QualitySeed::close);
     }
     write(
         tuningFile,
-        root(startedAt, loadBefore, parameters, tuningSeeds, seeded, result.chosen(), trials));
+        root(
+            startedAt,
+            loadBefore,
+            parameters,
+            tuningSeeds,
+            references(seeded, earlierReferences),
+            result.chosen(),
+            trials));
     OUT.printf(
         Locale.ROOT,
         "tuning on seeds %s finished in %s: %s written to %s%n",
@@ -145,7 +168,7 @@ final class QualityTuning {
       String loadBefore,
       Map<String, Object> parameters,
       List<Long> tuningSeeds,
-      List<QualitySeed> seeded,
+      List<?> references,
       Map<UnlearningAlgorithm, Map<String, String>> chosen,
       List<Map<String, Object>> trials) {
     Map<String, Object> root = new LinkedHashMap<>();
@@ -157,12 +180,17 @@ final class QualityTuning {
     root.put("parameters", parameters);
     root.put("tuningSeeds", tuningSeeds);
     root.put("search", Tuning.SEARCH);
-    root.put("references", seeded.stream().map(QualitySeed::summary).toList());
+    root.put("references", references);
     if (chosen != null) {
       root.put("chosen", chosen);
     }
     root.put("trials", trials);
     return root;
+  }
+
+  /** The tuning seeds' θo / θr summaries: this run's, or the earlier run's if none trained. */
+  private static List<?> references(List<QualitySeed> seeded, List<Object> earlier) {
+    return seeded.isEmpty() ? earlier : seeded.stream().map(QualitySeed::summary).toList();
   }
 
   private static void write(Path tuningFile, Map<String, Object> root) {
@@ -180,7 +208,10 @@ final class QualityTuning {
    */
   @SuppressWarnings("unchecked")
   private static List<Map<String, Object>> earlierTrials(
-      Path tuningFile, Map<String, Object> parameters, List<Long> tuningSeeds) {
+      Path tuningFile,
+      Map<String, Object> parameters,
+      List<Long> tuningSeeds,
+      List<Object> references) {
     try {
       JsonNode earlier = BenchJson.MAPPER.readTree(tuningFile.toFile());
       for (String key :
@@ -215,6 +246,9 @@ final class QualityTuning {
       }
       List<Map<String, Object>> trials = new ArrayList<>();
       earlier.path("trials").forEach(t -> trials.add(BenchJson.MAPPER.convertValue(t, Map.class)));
+      earlier
+          .path("references")
+          .forEach(r -> references.add(BenchJson.MAPPER.convertValue(r, Object.class)));
       OUT.printf(
           Locale.ROOT, "resuming the search: %d trials kept from %s%n", trials.size(), tuningFile);
       return trials;

@@ -9,6 +9,7 @@ import dev.rumstream.engine.algorithms.UnlearningRequest;
 import dev.rumstream.engine.data.DatasetSplits;
 import dev.rumstream.engine.data.DeletionLedger;
 import dev.rumstream.engine.data.ImageDataset;
+import dev.rumstream.engine.eval.EvaluationPredictions;
 import dev.rumstream.engine.eval.EvaluationSets;
 import dev.rumstream.engine.eval.Evaluator;
 import dev.rumstream.engine.eval.Measurement;
@@ -171,6 +172,23 @@ public final class UnlearningEngine {
   /** Measures a model on sets the caller chose (e.g. samples shared by many models). */
   public Measurement measure(Classifier model, EvaluationSets sets) {
     return evaluator.measure(model, sets, false);
+  }
+
+  /**
+   * A model's predictions of the sets' retain rows and test set: what {@link #measure(Classifier,
+   * EvaluationSets, EvaluationPredictions)} reuses while the model's parameters stay as they are.
+   */
+  public EvaluationPredictions predict(Classifier model, EvaluationSets sets) {
+    return evaluator.predictions(model, sets);
+  }
+
+  /**
+   * As {@link #measure(Classifier, EvaluationSets)}, predicting only the forget rows: the retain
+   * and test predictions are {@code known}'s, made with the same parameters on these sets' retain
+   * rows or more (e.g. before the forget set was deleted from them).
+   */
+  public Measurement measure(Classifier model, EvaluationSets sets, EvaluationPredictions known) {
+    return evaluator.measure(model, sets, known);
   }
 
   /**

@@ -7,6 +7,7 @@ import dev.rumstream.engine.algorithms.UnlearningAlgorithm;
 import dev.rumstream.engine.algorithms.UnlearningOutcome;
 import dev.rumstream.engine.data.DeletionLedger;
 import dev.rumstream.engine.data.ImageDataset;
+import dev.rumstream.engine.eval.EvaluationPredictions;
 import dev.rumstream.engine.eval.EvaluationSets;
 import dev.rumstream.engine.eval.Measurement;
 import dev.rumstream.engine.memorization.MemorizationLevel;
@@ -52,7 +53,7 @@ public final class JobApplier {
   private final PromotionGate gate;
   private final FallbackPolicy fallbacks;
   private final Clock clock;
-  private final ModelCache<Classifier> cache;
+  private final ModelCache<Classifier, EvaluationPredictions> cache;
 
   /**
    * A job's promoted version and every attempt it took (rejected candidates included), and whether
@@ -78,6 +79,27 @@ public final class JobApplier {
       PromotionGate gate,
       FallbackPolicy fallbacks,
       Clock clock) {
+    this(
+        engine,
+        store,
+        defaultHyperParameters,
+        retainSample,
+        gate,
+        fallbacks,
+        clock,
+        new ModelCache<>(Classifier::copy, Classifier::close));
+  }
+
+  /** As the public constructor, keeping the serving model in {@code cache}. */
+  JobApplier(
+      UnlearningEngine engine,
+      ModelStore store,
+      Map<String, String> defaultHyperParameters,
+      int retainSample,
+      PromotionGate gate,
+      FallbackPolicy fallbacks,
+      Clock clock,
+      ModelCache<Classifier, EvaluationPredictions> cache) {
     this.engine = engine;
     this.store = store;
     this.defaultHyperParameters = Map.copyOf(defaultHyperParameters);
@@ -85,7 +107,7 @@ public final class JobApplier {
     this.gate = gate;
     this.fallbacks = fallbacks;
     this.clock = clock;
-    this.cache = new ModelCache<>(Classifier::copy, Classifier::close);
+    this.cache = cache;
   }
 
   /**
@@ -152,7 +174,9 @@ public final class JobApplier {
         continue;
       }
       try (Attempt tried =
-          stored.map(v -> new Attempt(v, null)).orElseGet(() -> run(job, step, base, number))) {
+          stored
+              .map(v -> new Attempt(v, null, null))
+              .orElseGet(() -> run(job, step, base, number))) {
         VersionManifest candidate = tried.version();
         if (attempt == RETRAIN_ATTEMPT) {
           if (candidate.escalated()) {
@@ -195,10 +219,14 @@ public final class JobApplier {
   }
 
   /**
-   * An attempt's version and, when this call produced it, its model in memory (null for a version
-   * found stored): kept as the cached model if the version is promoted.
+   * An attempt's version and, when this call produced it, its model in memory and the retain and
+   * test predictions its measurement made (null for a version found stored, and predictions null
+   * when the base's evidence was reused without them): kept in the cache if the version is
+   * promoted.
    */
-  private record Attempt(VersionManifest version, Classifier model) implements AutoCloseable {
+  private record Attempt(
+      VersionManifest version, Classifier model, EvaluationPredictions predictions)
+      implements AutoCloseable {
     @Override
     public void close() {
       if (model != null) {
@@ -207,11 +235,14 @@ public final class JobApplier {
     }
   }
 
-  /** Promotes a candidate; its model, when in memory, is the one the next job starts from. */
+  /**
+   * Promotes a candidate; its model, when in memory, is the one the next job starts from, and its
+   * predictions are what the next job's measurement reuses if it changes nothing.
+   */
   private VersionManifest promote(VersionManifest candidate, Attempt tried) {
     VersionManifest promoted = store.promote(candidate, clock.instant());
     if (tried.model() != null) {
-      cache.keep(promoted, tried.model());
+      cache.keep(promoted, tried.model(), tried.predictions());
     }
     return promoted;
   }
@@ -283,21 +314,19 @@ public final class JobApplier {
               hyperParameters(algorithm, requested),
               step.forgetIds(),
               step.deletedBefore());
-      VersionManifest stored =
-          store(
-              job,
-              step,
-              base,
-              attempt,
-              new Result(
-                  algorithm,
-                  outcome.hyperParameters(),
-                  model,
-                  outcome.forgetSize(),
-                  outcome.retainSize(),
-                  outcome.wallTimeMillis(),
-                  null));
-      return new Attempt(stored, model);
+      return store(
+          job,
+          step,
+          base,
+          attempt,
+          new Result(
+              algorithm,
+              outcome.hyperParameters(),
+              model,
+              outcome.forgetSize(),
+              outcome.retainSize(),
+              outcome.wallTimeMillis(),
+              null));
     } catch (RuntimeException | Error e) {
       model.close();
       throw e;
@@ -325,21 +354,19 @@ public final class JobApplier {
     try {
       MemorizationScores scores = trained.proxies().scores(Bootstrap.PROXY);
       Map<String, String> recipeRecord = new HashMap<>(Bootstrap.record(recipe));
-      VersionManifest stored =
-          store(
-              job,
-              step,
-              base,
-              RETRAIN_ATTEMPT,
-              new Result(
-                  UnlearningAlgorithm.RETRAIN,
-                  recipeRecord,
-                  model,
-                  step.forgetIds().length,
-                  scores.size(),
-                  (System.nanoTime() - started) / 1_000_000,
-                  scores));
-      return new Attempt(stored, model);
+      return store(
+          job,
+          step,
+          base,
+          RETRAIN_ATTEMPT,
+          new Result(
+              UnlearningAlgorithm.RETRAIN,
+              recipeRecord,
+              model,
+              step.forgetIds().length,
+              scores.size(),
+              (System.nanoTime() - started) / 1_000_000,
+              scores));
     } catch (RuntimeException | Error e) {
       model.close();
       throw e;
@@ -368,20 +395,23 @@ public final class JobApplier {
   }
 
   /**
-   * Measures an attempt's model and stores it as a CANDIDATE version. A NONE attempt left the
-   * base's parameters as they were: its version shares the base's parameter file instead of writing
-   * it again, and when it forgot nothing new either (every example was deleted before) its
-   * measurements are the base's, taken on the same model and the same examples.
+   * Measures an attempt's model and stores it as a CANDIDATE version; the returned attempt owns the
+   * model. A NONE attempt left the base's parameters as they were: its version shares the base's
+   * parameter file instead of writing it again, and its measurements reuse the base's: when it
+   * forgot nothing new either (every example was deleted before) they are the base's evidence,
+   * taken on the same model and the same examples; otherwise, when the base's retain and test
+   * predictions are cached, only the forget set is predicted.
    */
-  private VersionManifest store(
+  private Attempt store(
       UnlearnJob job, Step step, VersionManifest base, int attempt, Result result) {
     long[] forgetIds = step.forgetIds();
     Classifier model = result.model();
-    boolean forgot = forgetIds.length > 0;
-    VersionManifest.Evidence evidence =
-        result.changedNothing() && !forgot && sampled(base.evidence())
-            ? unchanged(base.evidence(), result)
-            : measure(model, step, result);
+    Optional<EvaluationPredictions> known =
+        result.changedNothing() ? cache.predictions(base) : Optional.empty();
+    Measured measured =
+        result.changedNothing() && forgetIds.length == 0 && sampled(base.evidence())
+            ? new Measured(unchanged(base.evidence(), result), known.orElse(null))
+            : measure(model, step, result, known);
     VersionManifest candidate =
         new VersionManifest(
             job.getModelId(),
@@ -402,7 +432,7 @@ public final class JobApplier {
             0,
             clock.instant(),
             Devices.label(engine.device()),
-            evidence,
+            measured.evidence(),
             VersionStatus.CANDIDATE,
             clock.instant(),
             null,
@@ -411,17 +441,19 @@ public final class JobApplier {
             attempt,
             attempt == RETRAIN_ATTEMPT && !requestsRetrain(job));
     try {
-      if (result.changedNothing()) {
-        return store.writeSharing(candidate, base);
-      }
-      return store.write(
-          candidate,
-          dir -> {
-            if (result.freshScores() != null) {
-              Bootstrap.writeScores(result.freshScores(), dir.resolve(Bootstrap.SCORES_FILE));
-            }
-            return ModelFiles.save(model, dir.resolve(ModelStore.PARAMS));
-          });
+      VersionManifest stored =
+          result.changedNothing()
+              ? store.writeSharing(candidate, base)
+              : store.write(
+                  candidate,
+                  dir -> {
+                    if (result.freshScores() != null) {
+                      Bootstrap.writeScores(
+                          result.freshScores(), dir.resolve(Bootstrap.SCORES_FILE));
+                    }
+                    return ModelFiles.save(model, dir.resolve(ModelStore.PARAMS));
+                  });
+      return new Attempt(stored, model, measured.predictions());
     } catch (VersionConflictException e) {
       // Another worker stored a version with this number first (a rebalance moved the job while
       // it ran): the job starts over from what the store now holds.
@@ -458,32 +490,41 @@ public final class JobApplier {
         base.testEvaluated());
   }
 
+  /** An attempt's evidence and the retain and test predictions it was measured from, if any. */
+  private record Measured(VersionManifest.Evidence evidence, EvaluationPredictions predictions) {}
+
   /**
    * Accuracies on the forget set, the model's fixed retain sample (minus everything deleted, the
    * forget set included) and the test set; the attack on the forget set and on held-out test
-   * examples.
+   * examples. Retain and test examples are predicted unless {@code known} holds predictions of
+   * these parameters: the base's, whose retain rows are these plus the ones this job deletes.
    */
-  private VersionManifest.Evidence measure(Classifier model, Step step, Result result) {
+  private Measured measure(
+      Classifier model, Step step, Result result, Optional<EvaluationPredictions> known) {
     long[] forgetIds = step.forgetIds();
     ImageDataset train = engine.data().train();
     ImageDataset test = engine.data().test();
     int[] forgetRows = Arrays.stream(forgetIds).mapToInt(train::rowOf).toArray();
     int[] retainRows = evaluation.retainRows(train, step.ledgerAfter());
-    Measurement measured =
-        engine.measure(model, new EvaluationSets(train, test, forgetRows, retainRows));
+    EvaluationSets sets = new EvaluationSets(train, test, forgetRows, retainRows);
+    EvaluationPredictions predictions =
+        known.map(p -> p.forRetainRows(retainRows)).orElseGet(() -> engine.predict(model, sets));
+    Measurement measured = engine.measure(model, sets, predictions);
     boolean forgot = forgetIds.length > 0;
-    return new VersionManifest.Evidence(
-        forgot ? measured.accuracies().forget() : null,
-        measured.accuracies().retain(),
-        measured.accuracies().test(),
-        forgot ? measured.mia() : null,
-        Double.isNaN(measured.heldOutMia()) ? null : measured.heldOutMia(),
-        null,
-        result.forgetSize(),
-        result.retainSize(),
-        result.wallTimeMillis(),
-        retainRows.length,
-        test.size());
+    VersionManifest.Evidence evidence =
+        new VersionManifest.Evidence(
+            forgot ? measured.accuracies().forget() : null,
+            measured.accuracies().retain(),
+            measured.accuracies().test(),
+            forgot ? measured.mia() : null,
+            Double.isNaN(measured.heldOutMia()) ? null : measured.heldOutMia(),
+            null,
+            result.forgetSize(),
+            result.retainSize(),
+            result.wallTimeMillis(),
+            retainRows.length,
+            test.size());
+    return new Measured(evidence, predictions);
   }
 
   private Map<String, String> hyperParameters(

@@ -1,6 +1,7 @@
 package dev.rumstream.worker;
 
 import dev.rumstream.worker.store.VersionManifest;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -8,14 +9,17 @@ import java.util.function.UnaryOperator;
 
 /**
  * The model that serves, kept in memory between jobs so a job does not load it from the store
- * again. The store stays the source of truth: an entry is used only for the version (and checksum)
- * the store's manifest names, and it is dropped on any failed job and whenever partitions move.
- * Used by the job thread only; {@link #invalidate} may come from any thread and takes effect there
- * at the next use, so a model is never closed under a running job.
+ * again, with the predictions its measurement made when they are at hand (so a job that leaves the
+ * parameters as they are need not predict them again). The store stays the source of truth: an
+ * entry is used only for the version (and checksum) the store's manifest names, and it is dropped
+ * on any failed job and whenever partitions move. Used by the job thread only; {@link #invalidate}
+ * may come from any thread and takes effect there at the next use, so a model is never closed under
+ * a running job.
  *
  * @param <M> the model type ({@code Classifier}; plain values in tests)
+ * @param <P> the predictions' type ({@code EvaluationPredictions}; plain values in tests)
  */
-final class ModelCache<M> implements AutoCloseable {
+final class ModelCache<M, P> implements AutoCloseable {
   /** What an entry is: a version's parameters, by the checksum its manifest records. */
   record Key(String modelId, long version, String checksum) {
     static Key of(VersionManifest version) {
@@ -28,6 +32,7 @@ final class ModelCache<M> implements AutoCloseable {
   private final AtomicBoolean invalid = new AtomicBoolean();
   private Key key;
   private M model;
+  private P predictions;
 
   ModelCache(UnaryOperator<M> copy, Consumer<M> close) {
     this.copy = copy;
@@ -36,7 +41,7 @@ final class ModelCache<M> implements AutoCloseable {
 
   /**
    * A copy of the version's model that the caller owns and may change: from memory when it is the
-   * cached version, otherwise loaded, and then cached.
+   * cached version, otherwise loaded, and then cached (without predictions).
    */
   M copyOf(VersionManifest version, Supplier<M> load) {
     Key wanted = Key.of(version);
@@ -54,10 +59,19 @@ final class ModelCache<M> implements AutoCloseable {
     return Key.of(version).equals(current());
   }
 
-  /** Keeps a copy of a version's model (the caller keeps its own), e.g. the one just promoted. */
-  void keep(VersionManifest version, M source) {
+  /** The predictions kept with the version's model, if it is the cached version and has them. */
+  Optional<P> predictions(VersionManifest version) {
+    return holds(version) ? Optional.ofNullable(predictions) : Optional.empty();
+  }
+
+  /**
+   * Keeps a copy of a version's model (the caller keeps its own), e.g. the one just promoted, with
+   * the predictions its measurement made (null when it made none).
+   */
+  void keep(VersionManifest version, M source, P measured) {
     clear();
     model = copy.apply(source);
+    predictions = measured;
     key = Key.of(version);
   }
 
@@ -72,6 +86,7 @@ final class ModelCache<M> implements AutoCloseable {
       close.accept(model);
     }
     model = null;
+    predictions = null;
     key = null;
   }
 

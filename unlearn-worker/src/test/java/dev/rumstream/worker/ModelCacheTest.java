@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 /** The model kept between jobs: used only for the version the store names, dropped when told. */
 class ModelCacheTest {
   private final List<String> closed = new ArrayList<>();
-  private final ModelCache<String> cache = new ModelCache<>(m -> m + "'", closed::add);
+  private final ModelCache<String, String> cache = new ModelCache<>(m -> m + "'", closed::add);
   private final AtomicInteger loads = new AtomicInteger();
 
   private static VersionManifest version(long number, String checksum) {
@@ -86,11 +86,37 @@ class ModelCacheTest {
     VersionManifest v4 = version(4, "cc");
     cache.copyOf(version(3, "aa"), () -> load("v3"));
 
-    cache.keep(v4, "v4");
+    cache.keep(v4, "v4", "v4 predictions");
 
     assertThat(cache.copyOf(v4, () -> load("v4 from the store"))).isEqualTo("v4''");
     assertThat(loads).hasValue(1);
     assertThat(closed).containsExactly("v3");
+  }
+
+  @Test
+  void predictionsServeOnlyTheVersionTheyWereKeptWith() {
+    VersionManifest v4 = version(4, "cc");
+    cache.keep(v4, "v4", "v4 predictions");
+
+    assertThat(cache.predictions(v4)).contains("v4 predictions");
+    assertThat(cache.predictions(version(4, "dd"))).isEmpty();
+    assertThat(cache.predictions(version(5, "cc"))).isEmpty();
+
+    cache.copyOf(version(5, "ee"), () -> load("v5"));
+    assertThat(cache.predictions(version(5, "ee"))).as("a loaded model has none").isEmpty();
+  }
+
+  @Test
+  void predictionsAreDroppedWithTheirModel() {
+    VersionManifest v4 = version(4, "cc");
+    cache.keep(v4, "v4", "v4 predictions");
+
+    cache.invalidate();
+
+    assertThat(cache.predictions(v4)).isEmpty();
+    cache.keep(v4, "v4", "v4 predictions");
+    cache.clear();
+    assertThat(cache.predictions(v4)).isEmpty();
   }
 
   @Test

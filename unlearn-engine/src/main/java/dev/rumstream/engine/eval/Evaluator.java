@@ -88,10 +88,6 @@ public final class Evaluator {
   }
 
   /**
-   * Accuracies, MIA and optionally entanglement. Every example is predicted once: the attack's
-   * shadow sets are the first rows of the retain and test predictions the accuracies already need.
-   */
-  /**
    * As {@link #measure(Classifier, EvaluationSets, boolean)} without entanglement, plus the
    * accuracy and attack rate of each part of the forget set (rows of {@code sets.train()}, each a
    * subset of the forget rows), all from one prediction pass and one attack fit.
@@ -132,15 +128,51 @@ public final class Evaluator {
     return new PartMeasurement(whole, accuracies, Arrays.copyOfRange(attack, 2, attack.length));
   }
 
+  /**
+   * Accuracies, MIA and optionally entanglement. Every example is predicted once: the attack's
+   * shadow sets are the first rows of the retain and test predictions the accuracies already need.
+   */
   public Measurement measure(Classifier model, EvaluationSets sets, boolean withEntanglement) {
+    Measurement measured = measure(model, sets, predictions(model, sets));
+    if (!withEntanglement) {
+      return measured;
+    }
+    return new Measurement(
+        measured.accuracies(),
+        measured.mia(),
+        measured.heldOutMia(),
+        OptionalDouble.of(entanglement(model, sets)));
+  }
+
+  /** The model's predictions of the sets' retain rows and test set, for measuring it again. */
+  public EvaluationPredictions predictions(Classifier model, EvaluationSets sets) {
+    return new EvaluationPredictions(
+        sets.retainRows(),
+        inference.predict(model, sets.train(), sets.retainRows()),
+        inference.predict(model, sets.test(), sets.test().allRows()));
+  }
+
+  /**
+   * As {@link #measure(Classifier, EvaluationSets, boolean)} without entanglement, predicting the
+   * forget rows only: the retain and test predictions are {@code known}'s, made with the same
+   * parameters on these sets' retain rows or more (taken by row, so the attack's shadow sets are
+   * the ones a full measurement would use).
+   */
+  public Measurement measure(Classifier model, EvaluationSets sets, EvaluationPredictions known) {
+    if (known.test().correct().length != sets.test().size()) {
+      throw new IllegalArgumentException(
+          known.test().correct().length
+              + " test predictions for a test set of "
+              + sets.test().size());
+    }
     Predictions forget = inference.predict(model, sets.train(), sets.forgetRows());
-    Predictions retain = inference.predict(model, sets.train(), sets.retainRows());
-    Predictions test = inference.predict(model, sets.test(), sets.test().allRows());
+    Predictions retain = known.forRetainRows(sets.retainRows()).retain();
+    Predictions test = known.test();
     double[] attack = attack(retain, test, forget, shadowSize(sets));
     return new Measurement(
         new Accuracies(forget.accuracy(), retain.accuracy(), test.accuracy()),
         attack[0],
         attack[1],
-        withEntanglement ? OptionalDouble.of(entanglement(model, sets)) : OptionalDouble.empty());
+        OptionalDouble.empty());
   }
 }

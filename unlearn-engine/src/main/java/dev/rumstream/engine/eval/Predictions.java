@@ -13,4 +13,15 @@ public record Predictions(double[] trueClassConfidence, boolean[] correct) {
     }
     return (double) hits / correct.length;
   }
+
+  /** The entries at these positions, in their order. */
+  Predictions at(int[] positions) {
+    double[] confidence = new double[positions.length];
+    boolean[] hits = new boolean[positions.length];
+    for (int i = 0; i < positions.length; i++) {
+      confidence[i] = trueClassConfidence[positions[i]];
+      hits[i] = correct[positions[i]];
+    }
+    return new Predictions(confidence, hits);
+  }
 }

@@ -61,6 +61,42 @@ class EvaluatorTest {
   }
 
   @Test
+  void knownPredictionsOfMoreRetainRowsMeasureAsAFullPassDoes() {
+    Evaluator heldOutAttack = new Evaluator(Fixtures.CONFIG.withMiaShadowSize(300));
+    try (Classifier model = trained()) {
+      EvaluationSets before = forgettingFirst(60).withRetainSample(800, 7);
+      // Deleting every tenth sampled row shifts the attack's shadow members, the first retain rows.
+      int[] forgetRows =
+          java.util.stream.IntStream.range(0, 80).map(i -> before.retainRows()[10 * i]).toArray();
+      int[] retainRows =
+          Arrays.stream(before.retainRows())
+              .filter(row -> Arrays.binarySearch(forgetRows, row) < 0)
+              .toArray();
+      EvaluationSets after =
+          new EvaluationSets(SPLITS.train(), SPLITS.test(), forgetRows, retainRows);
+
+      Measurement reused =
+          heldOutAttack.measure(model, after, heldOutAttack.predictions(model, before));
+
+      assertThat(reused).isEqualTo(heldOutAttack.measure(model, after, false));
+      assertThat(reused.heldOutMia()).isNotNaN();
+    }
+  }
+
+  @Test
+  void aRetainRowThatWasNotPredictedIsRefused() {
+    try (Classifier model = trained()) {
+      EvaluationSets sets = forgettingFirst(10).withRetainSample(100, 7);
+      EvaluationPredictions known = evaluator.predictions(model, sets);
+
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> known.forRetainRows(new int[] {sets.forgetRows()[0]}))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("not predicted");
+    }
+  }
+
+  @Test
   void aPartOutsideTheForgetSetIsRefused() {
     try (Classifier model = trained()) {
       EvaluationSets sets = forgettingFirst(10);

@@ -1,0 +1,174 @@
+package dev.rumstream.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rumstream.avro.UnlearnJob;
+import dev.rumstream.engine.EngineConfig;
+import dev.rumstream.engine.UnlearningEngine;
+import dev.rumstream.engine.algorithms.UnlearningAlgorithm;
+import dev.rumstream.engine.data.DatasetSplits;
+import dev.rumstream.engine.data.ImageDataset;
+import dev.rumstream.engine.eval.EvaluationPredictions;
+import dev.rumstream.engine.memorization.MemorizationLevel;
+import dev.rumstream.engine.model.Classifier;
+import dev.rumstream.engine.model.ModelSpec;
+import dev.rumstream.engine.store.ModelFiles;
+import dev.rumstream.engine.train.TrainingRecipe;
+import dev.rumstream.worker.lifecycle.FallbackPolicy;
+import dev.rumstream.worker.lifecycle.GateSettings;
+import dev.rumstream.worker.lifecycle.PromotionGate;
+import dev.rumstream.worker.store.ModelStore;
+import dev.rumstream.worker.store.VersionManifest;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.IntStream;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A NONE job measures from the serving model's predictions what a full measurement would. */
+class JobApplierTest {
+  private static final Instant T0 = Instant.parse("2026-12-01T08:00:00Z");
+  private static final int RETAIN_SAMPLE = 200;
+
+  @TempDir Path reusingRoot;
+  @TempDir Path measuringRoot;
+
+  private final UnlearningEngine engine =
+      new UnlearningEngine(
+          EngineConfig.defaults().withMiaShadowSize(100),
+          new DatasetSplits(
+              banded("train", 300, 0, 1), banded("test", 200, 1_000, 2), Optional.empty()));
+
+  @Test
+  void aNoneJobWithNewForgetIdsReusesTheServingPredictionsAndMeasuresAsAFullPassDoes() {
+    ModelStore reusingStore = new ModelStore(reusingRoot);
+    ModelStore measuringStore = new ModelStore(measuringRoot);
+    storeOriginal(reusingStore, measuringStore);
+    try (ModelCache<Classifier, EvaluationPredictions> cache =
+        new ModelCache<>(Classifier::copy, Classifier::close)) {
+      JobApplier reusing = applier(reusingStore, cache);
+      JobApplier measuring =
+          applier(measuringStore, new ModelCache<>(Classifier::copy, Classifier::close));
+      UnlearnJob first = noneJob("fs-1", LongStream.range(0, 20).toArray());
+      // Every seventh example: some are in the evaluation sample and among the attack's shadow
+      // members, its first retain rows.
+      UnlearnJob second = noneJob("fs-2", LongStream.range(3, 43).map(i -> 7 * i).toArray());
+
+      VersionManifest v1 = reusing.apply(first).version();
+      measuring.apply(first);
+      measuring.invalidateCache();
+      assertThat(cache.predictions(v1)).as("kept with the promoted model").isPresent();
+
+      VersionManifest reused = reusing.apply(second).version();
+      VersionManifest measured = measuring.apply(second).version();
+
+      assertThat(reused.algorithm()).isEqualTo(UnlearningAlgorithm.NONE.name());
+      assertThat(reused.evidence()).isEqualTo(measured.evidence());
+      assertThat(reused.evidence().mia()).isNotNull();
+      assertThat(reused.evidence().heldOutMia()).isNotNull();
+      assertThat(reused.evidence().retainEvaluated()).isLessThan(v1.evidence().retainEvaluated());
+      assertThat(cache.predictions(reused))
+          .hasValueSatisfying(
+              p -> assertThat(p.retainRows()).hasSize(reused.evidence().retainEvaluated()));
+    }
+  }
+
+  /** Version 0, the same trained parameters in each store. */
+  private void storeOriginal(ModelStore... stores) {
+    ImageDataset train = engine.data().train();
+    ModelSpec spec = ModelSpec.smallCnn(train);
+    try (Classifier model = engine.newModel(spec)) {
+      engine.train(model, train.allRows(), TrainingRecipe.paper(1, 5));
+      VersionManifest original =
+          VersionManifest.original(
+              "m",
+              Map.of(),
+              train.name(),
+              train.size(),
+              spec.architecture().name(),
+              T0,
+              "cpu",
+              new VersionManifest.Evidence(null, 0.9, 0.9, null, null, 0, train.size(), 0));
+      for (ModelStore store : stores) {
+        store.write(original, dir -> ModelFiles.save(model, dir.resolve(ModelStore.PARAMS)));
+      }
+    }
+  }
+
+  /** An applier whose gate passes every candidate. */
+  private JobApplier applier(
+      ModelStore store, ModelCache<Classifier, EvaluationPredictions> cache) {
+    Map<MemorizationLevel, FallbackPolicy.Fallback> fallbacks =
+        new EnumMap<>(MemorizationLevel.class);
+    for (MemorizationLevel level : MemorizationLevel.values()) {
+      fallbacks.put(level, new FallbackPolicy.Fallback(UnlearningAlgorithm.NONE, Map.of()));
+    }
+    GateSettings.Thresholds lenient = new GateSettings.Thresholds(1, 1, 1, Set.of(), 1, Set.of());
+    return new JobApplier(
+        engine,
+        store,
+        Map.of(),
+        RETAIN_SAMPLE,
+        new PromotionGate(new GateSettings(lenient, Map.of())),
+        new FallbackPolicy(fallbacks),
+        Clock.fixed(T0, ZoneOffset.UTC),
+        cache);
+  }
+
+  private static UnlearnJob noneJob(String forgetSetId, long[] exampleIds) {
+    return UnlearnJob.newBuilder()
+        .setJobId(forgetSetId + "-0")
+        .setForgetSetId(forgetSetId)
+        .setModelId("m")
+        .setIndex(0)
+        .setJobCount(1)
+        .setLevel(dev.rumstream.avro.MemorizationLevel.LOW)
+        .setAlgorithm(dev.rumstream.avro.UnlearningAlgorithm.NONE)
+        .setHyperParameters(Map.of())
+        .setExampleIds(Arrays.stream(exampleIds).boxed().toList())
+        .setRequestIds(List.of("r-" + forgetSetId))
+        .setCreatedAt(T0)
+        .setDeadline(null)
+        .build();
+  }
+
+  /**
+   * 12×12 images: class c has a bright c-th horizontal band, plus noise; a third of the labels are
+   * drawn at random, so the model gets some examples wrong and is unsure of others.
+   */
+  private static ImageDataset banded(String name, int n, long firstId, long seed) {
+    int side = 12;
+    int classes = 4;
+    Random random = new Random(seed);
+    float[] pixels = new float[n * side * side];
+    int[] labels = new int[n];
+    for (int i = 0; i < n; i++) {
+      int drawn = random.nextInt(classes);
+      labels[i] = random.nextInt(3) == 0 ? random.nextInt(classes) : drawn;
+      for (int p = 0; p < side * side; p++) {
+        int band = (p / side) * classes / side;
+        pixels[i * side * side + p] =
+            (band == drawn ? 0.8f : 0.1f) + 0.1f * (float) random.nextGaussian();
+      }
+    }
+    return new ImageDataset(
+        name,
+        1,
+        side,
+        side,
+        IntStream.range(0, classes).mapToObj(c -> "c" + c).toList(),
+        LongStream.range(firstId, firstId + n).toArray(),
+        labels,
+        pixels);
+  }
+}

@@ -9,9 +9,10 @@ p = the oracle's mean accuracy and the worker's sample sizes (rumstream.eval.ret
 images).
 
 Under- and over-forgetting: from a file that records θr's per-level figures (the converged profile), the margin
-is θr's worst value over the seeds (held-out attack rate minus the HIGH level's; test accuracy minus the LOW and
-MEDIUM levels' accuracy), never below 0: the gate adds each sub-batch's sampling error on top, so the retrained
-model passes on every seed. From an older file without them, the sampling error of a difference of two rates at
+is θr's worst value over the seeds (held-out attack rate minus the HIGH level's; test accuracy minus the LOW
+level's accuracy), never below 0: the gate adds each sub-batch's sampling error on top, so the retrained model
+passes on every seed. Over-forgetting is then checked at LOW only (MEDIUM's value is printed: test accuracy is no
+reference there). From an older file without them, the sampling error of a difference of two rates at
 the profile's per-level forget size (provisional).
 Every threshold is rounded up to three decimals so that a default is never tighter than its computation.
 """
@@ -68,21 +69,27 @@ def main():
         # Measured: what the retrained model itself shows, per level, on every seed. The gate adds each sub-batch's
         # own sampling error on top, so the margin is θr's worst value (never below 0): θr passes on every seed.
         under_values = [r["retrain"]["held_out_mia"] - r["retrain"]["levels"]["HIGH"]["mia"] for r in refs]
-        over_values = [
-            r["retrain"]["test_acc"] - r["retrain"]["levels"][level]["forget_acc"]
-            for r in refs
+        over_by_level = {
+            level: [r["retrain"]["test_acc"] - r["retrain"]["levels"][level]["forget_acc"] for r in refs]
             for level in ("LOW", "MEDIUM")
-        ]
+        }
         print(
             f"under-forgetting: θr's held-out attack rate minus its rate on the HIGH level, per seed: "
             f"{[round(v, 4) for v in under_values]}; margin = max(0, worst) = {max(0, max(under_values)):.4f}"
         )
-        print(
-            f"over-forgetting: θr's test accuracy minus its accuracy on the LOW and MEDIUM levels, per seed: "
-            f"{[round(v, 4) for v in over_values]}; margin = max(0, worst) = {max(0, max(over_values)):.4f}"
-        )
+        for level, values in over_by_level.items():
+            print(
+                f"over-forgetting: θr's test accuracy minus its accuracy on the {level} level, per seed: "
+                f"{[round(v, 4) for v in values]}; margin = max(0, worst) = {max(0, max(values)):.4f}"
+            )
+        # One margin serves every checked level, and at MEDIUM test accuracy is the wrong reference: examples of
+        # memorization near 0.5 are right about half the time without training on them (θr's value there is far
+        # above 0), so a margin wide enough for MEDIUM would never catch over-forgetting at LOW. The check applies
+        # at LOW, with LOW's margin, until a per-level reference exists (gate.md item 3).
+        print("over-forgetting is checked at LOW only: MEDIUM needs a reference of its own")
         limits["under"] = ceil3(max(0.0, max(under_values)))
-        limits["over"] = ceil3(max(0.0, max(over_values)))
+        limits["over"] = ceil3(max(0.0, max(over_by_level["LOW"])))
+        limits["over_levels"] = "LOW"
     else:
         mias = [r["retrain"]["mia"] for r in refs]
         forget = [r["retrain"]["forget_acc"] for r in refs]
@@ -122,6 +129,8 @@ def main():
     print(f"rumstream.gate.max.test.drop={limits['test']}")
     print(f"rumstream.gate.max.under.forgetting={limits['under']}")
     print(f"rumstream.gate.max.over.forgetting={limits['over']}")
+    if "over_levels" in limits:
+        print(f"rumstream.gate.over.forgetting.levels={limits['over_levels']}")
 
 
 if __name__ == "__main__":

@@ -26,6 +26,10 @@ final class QualityResults {
   private static final ObjectMapper JSON = BenchJson.MAPPER;
   private static final java.util.Set<String> SEARCHED =
       java.util.Set.of(QualityBenchmark.VANILLA, QualityBenchmark.SHUFFLE, QualityBenchmark.RUM_F);
+
+  /** What a product row's algorithm gains once the product's default policy has changed. */
+  static final String EARLIER = " (earlier default)";
+
   private static final java.util.Set<String> PRODUCT_ROWS =
       java.util.Set.of(
           QualityBenchmark.PRODUCT, QualityBenchmark.PRODUCT_FALLBACK, QualityBenchmark.PRODUCT_FT);
@@ -75,12 +79,11 @@ final class QualityResults {
         Objects.equals(
             JSON.convertValue(parameters.get("productPolicy"), Object.class),
             JSON.convertValue(earlierProduct, Object.class));
-    String before = " before " + earlier.get("updated").asText().substring(0, 10);
     int dropped = 0;
     for (JsonNode r : earlier.get("rows")) {
       Map<String, Object> row = JSON.convertValue(r, Map.class);
       if (!sameProduct && PRODUCT_ROWS.contains((String) row.get("algorithm"))) {
-        row.put("algorithm", row.get("algorithm") + before);
+        row.put("algorithm", row.get("algorithm") + EARLIER);
         row.put("policy", JSON.convertValue(earlierProduct, Object.class));
       }
       Object algorithm = row.get("algorithm");

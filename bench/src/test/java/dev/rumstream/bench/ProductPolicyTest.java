@@ -48,14 +48,14 @@ class ProductPolicyTest {
 
     assertThat(plan.get(MemorizationLevel.LOW).algorithm()).isEqualTo(UnlearningAlgorithm.NONE);
     Unlearner medium = plan.get(MemorizationLevel.MEDIUM);
-    assertThat(medium.algorithm()).isEqualTo(UnlearningAlgorithm.FINE_TUNE);
+    assertThat(medium.algorithm()).isEqualTo(UnlearningAlgorithm.RANDOM_LABEL);
     assertThat(medium.hyperParameters())
-        .containsEntry("lr", "0.1")
+        .containsEntry("lr", "0.0359")
         .containsEntry("epochs", "10")
         .containsEntry("retain_count", product.workerDefaults().get("retain_count"));
     Unlearner high = plan.get(MemorizationLevel.HIGH);
-    assertThat(high.algorithm()).isEqualTo(UnlearningAlgorithm.SALUN);
-    assertThat(high.hyperParameters()).containsEntry("mask_source", "current");
+    assertThat(high.algorithm()).isEqualTo(UnlearningAlgorithm.RANDOM_LABEL);
+    assertThat(high.hyperParameters()).isEqualTo(medium.hyperParameters());
   }
 
   @Test
@@ -66,7 +66,7 @@ class ProductPolicyTest {
 
     assertThat(medium.hyperParameters())
         .containsEntry("retain_count", "500")
-        .containsEntry("lr", "0.1");
+        .containsEntry("lr", "0.0359");
   }
 
   private static DatasetSplits tinySplits() {

@@ -50,8 +50,8 @@ class LifecycleIT {
       TestEnvironment environment, @TempDir Path cache) throws Exception {
     Map<String, String> worker =
         Map.ofEntries(
-            // A gentle MEDIUM fallback that passes the gate (measured on this 1-epoch model, the
-            // default NegGrad+ fallback fails it too: RESULTS.md, "Promotion gate thresholds").
+            // A gentle MEDIUM fallback that passes the gate on this 1-epoch model, whatever the
+            // default fallback does to it.
             Map.entry("rumstream.gate.fallback.medium.algorithm", "FINE_TUNE"),
             Map.entry("rumstream.gate.fallback.medium.hp.lr", "0.001"),
             Map.entry("rumstream.gate.fallback.medium.hp.epochs", "1"),

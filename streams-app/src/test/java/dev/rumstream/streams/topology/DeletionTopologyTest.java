@@ -412,13 +412,13 @@ class DeletionTopologyTest {
     assertThat(jobs)
         .extracting(UnlearnJob::getAlgorithm)
         .containsExactly(
-            UnlearningAlgorithm.NONE, UnlearningAlgorithm.FINE_TUNE, UnlearningAlgorithm.SALUN);
+            UnlearningAlgorithm.NONE,
+            UnlearningAlgorithm.RANDOM_LABEL,
+            UnlearningAlgorithm.RANDOM_LABEL);
     assertThat(jobs.get(1).getHyperParameters())
-        .containsEntry("lr", "0.1")
+        .containsEntry("lr", "0.0359")
         .containsEntry("epochs", "10");
-    assertThat(jobs.get(2).getHyperParameters())
-        .containsEntry("mask_fraction", "0.5")
-        .containsEntry("epochs", "5");
+    assertThat(jobs.get(2).getHyperParameters()).isEqualTo(jobs.get(1).getHyperParameters());
     assertThat(jobs).extracting(UnlearnJob::getRequestIds).containsOnly(List.of("r1", "r2"));
     assertThat(jobs.get(2).getRequests())
         .extracting(
@@ -435,7 +435,8 @@ class DeletionTopologyTest {
         .isEqualTo(fixture.receipts.readValuesToList().get(0).getSubjectHash());
     assertThat(fixture.counter("rumstream.forget.sets.emitted", "close_reason", "WINDOW_END"))
         .isEqualTo(1);
-    assertThat(fixture.counter("rumstream.jobs.emitted", "level", "HIGH", "algorithm", "SALUN"))
+    assertThat(
+            fixture.counter("rumstream.jobs.emitted", "level", "HIGH", "algorithm", "RANDOM_LABEL"))
         .isEqualTo(1);
   }
 

@@ -19,18 +19,15 @@ class FallbackPolicyTest {
   }
 
   @Test
-  void theDefaultIsNegGradPlusWithTheReleasedPerLevelValues() {
+  void theDefaultIsRandomLabelAtTheSearchsNextLowerRateAtEveryLevel() {
     FallbackPolicy policy = read(Map.of());
 
-    assertThat(policy.forLevel(MemorizationLevel.LOW))
-        .isEqualTo(
-            new FallbackPolicy.Fallback(
-                UnlearningAlgorithm.NEG_GRAD_PLUS,
-                Map.of("alpha", "0.99", "lr", "0.01", "epochs", "5")));
-    assertThat(policy.forLevel(MemorizationLevel.MEDIUM).hyperParameters())
-        .isEqualTo(Map.of("alpha", "0.97", "lr", "0.01", "epochs", "5"));
-    assertThat(policy.forLevel(MemorizationLevel.HIGH).hyperParameters())
-        .isEqualTo(Map.of("alpha", "0.97", "lr", "0.001", "epochs", "10"));
+    for (MemorizationLevel level : MemorizationLevel.values()) {
+      assertThat(policy.forLevel(level))
+          .isEqualTo(
+              new FallbackPolicy.Fallback(
+                  UnlearningAlgorithm.RANDOM_LABEL, Map.of("lr", "0.0129", "epochs", "10")));
+    }
   }
 
   @Test
@@ -42,8 +39,8 @@ class FallbackPolicyTest {
           Unlearners.create(
                   fallback.algorithm(), fallback.hyperParameters(), EngineConfig.defaults())
               .hyperParameters();
-      assertThat(Double.parseDouble(parsed.get("alpha")))
-          .isEqualTo(Double.parseDouble(fallback.hyperParameters().get("alpha")));
+      assertThat(Double.parseDouble(parsed.get("lr")))
+          .isEqualTo(Double.parseDouble(fallback.hyperParameters().get("lr")));
       assertThat(parsed.get("epochs")).isEqualTo(fallback.hyperParameters().get("epochs"));
     }
   }
@@ -54,7 +51,6 @@ class FallbackPolicyTest {
         read(
             Map.of(
                 "rumstream.gate.fallback.high.algorithm", "fine-tune",
-                "rumstream.gate.fallback.high.hp.alpha", "",
                 "rumstream.gate.fallback.high.hp.lr", "0.05"));
 
     assertThat(policy.forLevel(MemorizationLevel.HIGH))
@@ -62,7 +58,7 @@ class FallbackPolicyTest {
             new FallbackPolicy.Fallback(
                 UnlearningAlgorithm.FINE_TUNE, Map.of("lr", "0.05", "epochs", "10")));
     assertThat(policy.forLevel(MemorizationLevel.LOW).algorithm())
-        .isEqualTo(UnlearningAlgorithm.NEG_GRAD_PLUS);
+        .isEqualTo(UnlearningAlgorithm.RANDOM_LABEL);
   }
 
   @Test

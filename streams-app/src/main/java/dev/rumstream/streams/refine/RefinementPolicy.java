@@ -18,8 +18,8 @@ public record RefinementPolicy(Map<MemorizationLevel, LevelPlan> plans) {
   public enum Preset {
     /**
      * Nothing at low, Random-label at medium and high with the learning rate the converged
-     * profile's search chose (0.0359, 10 epochs): the one tuned method that kept retain and test
-     * accuracy within the gate's limits (RESULTS.md §6).
+     * profile's search chose (0.0359, 10 epochs): of the searched methods, the one that kept retain
+     * accuracy (RESULTS.md §7).
      */
     RUM_RANDOM_LABEL,
     /**

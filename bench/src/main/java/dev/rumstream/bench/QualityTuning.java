@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * The quality benchmark's hyper-parameter search as a run ({@link Tuning} holds the grid): Vanilla
@@ -88,6 +89,19 @@ final class QualityTuning {
             }
           }
         };
+    // The trials so far, and the choice once it is made (null before).
+    Consumer<Map<UnlearningAlgorithm, Map<String, String>>> save =
+        chosen ->
+            write(
+                tuningFile,
+                root(
+                    startedAt,
+                    loadBefore,
+                    parameters,
+                    tuningSeeds,
+                    references(seeded, earlierReferences),
+                    chosen,
+                    trials));
     Tuning.Result result;
     try {
       result =
@@ -128,30 +142,11 @@ final class QualityTuning {
                 return trial;
               },
               trials,
-              () ->
-                  write(
-                      tuningFile,
-                      root(
-                          startedAt,
-                          loadBefore,
-                          parameters,
-                          tuningSeeds,
-                          references(seeded, earlierReferences),
-                          null,
-                          trials)));
+              () -> save.accept(null));
     } finally {
       seeded.forEach(QualitySeed::close);
     }
-    write(
-        tuningFile,
-        root(
-            startedAt,
-            loadBefore,
-            parameters,
-            tuningSeeds,
-            references(seeded, earlierReferences),
-            result.chosen(),
-            trials));
+    save.accept(result.chosen());
     OUT.printf(
         Locale.ROOT,
         "tuning on seeds %s finished in %s: %s written to %s%n",

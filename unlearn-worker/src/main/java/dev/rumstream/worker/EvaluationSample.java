@@ -8,42 +8,56 @@ import java.util.Random;
 import java.util.stream.IntStream;
 
 /**
- * The retain examples every version of a model is measured on: one seeded sample of the training
- * set, drawn once, minus the examples deleted so far. A sample drawn afresh from what remains after
- * each deletion would differ entirely from one version to the next, and so would the accuracies the
- * promotion gate compares. Drawn on first use; the worker's training set never changes.
+ * The examples every version of a model is measured on: one seeded sample of the training set,
+ * drawn once, minus the examples deleted so far, and one seeded sample of the test set. A sample
+ * drawn afresh from what remains after each deletion would differ entirely from one version to the
+ * next, and so would the accuracies the promotion gate compares. Drawn on first use; the worker's
+ * data never change.
  */
 final class EvaluationSample {
-  private final int size;
+  private final int retainSize;
+  private final int testSize;
   private final long seed;
-  private int[] rows;
+  private int[] retainRows;
+  private ImageDataset testSet;
 
   /**
-   * @param size how many training examples the sample holds (0: all of them)
+   * @param retainSize how many training examples the retain sample holds (0: all of them)
+   * @param testSize how many test examples the test sample holds (0: all of them)
    */
-  EvaluationSample(int size, long seed) {
-    this.size = size;
+  EvaluationSample(int retainSize, int testSize, long seed) {
+    this.retainSize = retainSize;
+    this.testSize = testSize;
     this.seed = seed;
   }
 
   /** The sample's rows of {@code train} not in {@code excluded}, sorted. */
   int[] retainRows(ImageDataset train, DeletedIds excluded) {
-    return Arrays.stream(rows(train.size()))
-        .filter(row -> !excluded.contains(train.id(row)))
-        .toArray();
+    if (retainRows == null) {
+      retainRows = sample(train.size(), retainSize, seed);
+    }
+    return Arrays.stream(retainRows).filter(row -> !excluded.contains(train.id(row))).toArray();
   }
 
-  private int[] rows(int trainSize) {
-    if (rows == null) {
-      int[] all = IntStream.range(0, trainSize).toArray();
-      if (size <= 0 || size >= trainSize) {
-        rows = all;
-      } else {
-        int[] sample = Arrays.copyOf(Batches.shuffled(all, new Random(seed)), size);
-        Arrays.sort(sample);
-        rows = sample;
-      }
+  /** The test sample as a dataset of its own (the whole test set when it is not larger). */
+  ImageDataset testSet(ImageDataset test) {
+    if (testSet == null) {
+      testSet =
+          testSize <= 0 || testSize >= test.size()
+              ? test
+              : test.subset(test.name() + "-eval", sample(test.size(), testSize, seed + 1));
     }
-    return rows;
+    return testSet;
+  }
+
+  /** {@code size} of the rows 0 to {@code total - 1}, seeded, sorted (all of them for 0). */
+  private static int[] sample(int total, int size, long seed) {
+    int[] all = IntStream.range(0, total).toArray();
+    if (size <= 0 || size >= total) {
+      return all;
+    }
+    int[] sample = Arrays.copyOf(Batches.shuffled(all, new Random(seed)), size);
+    Arrays.sort(sample);
+    return sample;
   }
 }

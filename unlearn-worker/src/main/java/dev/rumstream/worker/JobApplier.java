@@ -69,13 +69,16 @@ public final class JobApplier {
   /**
    * @param retainSample how many training examples the retain accuracy and the attack's shadow
    *     members are measured on: one seeded sample, minus the deleted ones, so every version of a
-   *     model is measured on the same examples
+   *     model is measured on the same examples (0: all)
+   * @param testSample how many test examples the test accuracy, the attack's shadow non-members and
+   *     its held-out rate are measured on: one seeded sample (0: all)
    */
   public JobApplier(
       UnlearningEngine engine,
       ModelStore store,
       Map<String, String> defaultHyperParameters,
       int retainSample,
+      int testSample,
       PromotionGate gate,
       FallbackPolicy fallbacks,
       Clock clock) {
@@ -84,6 +87,7 @@ public final class JobApplier {
         store,
         defaultHyperParameters,
         retainSample,
+        testSample,
         gate,
         fallbacks,
         clock,
@@ -96,6 +100,7 @@ public final class JobApplier {
       ModelStore store,
       Map<String, String> defaultHyperParameters,
       int retainSample,
+      int testSample,
       PromotionGate gate,
       FallbackPolicy fallbacks,
       Clock clock,
@@ -103,7 +108,7 @@ public final class JobApplier {
     this.engine = engine;
     this.store = store;
     this.defaultHyperParameters = Map.copyOf(defaultHyperParameters);
-    this.evaluation = new EvaluationSample(retainSample, engine.config().seed());
+    this.evaluation = new EvaluationSample(retainSample, testSample, engine.config().seed());
     this.gate = gate;
     this.fallbacks = fallbacks;
     this.clock = clock;
@@ -165,6 +170,7 @@ public final class JobApplier {
                     new IllegalStateException(
                         "Model " + model + " has no promoted version: train it first (version 0)"));
     Step step = Step.of(job, base);
+    VersionManifest.Evidence baseline = comparable(base, step);
     List<VersionManifest> earlier = store.attempts(model, job.getJobId());
     for (int attempt = firstAttempt; attempt <= RETRAIN_ATTEMPT; attempt++) {
       int number = attempt;
@@ -189,7 +195,7 @@ public final class JobApplier {
           }
           return promoted(job, promote(candidate, tried));
         }
-        GateResult verdict = gate.judge(model, candidate, base);
+        GateResult verdict = gate.judge(model, candidate, base, baseline);
         candidate = store.update(candidate.withGate(verdict));
         if (verdict.passed()) {
           return promoted(job, promote(candidate, tried));
@@ -201,7 +207,7 @@ public final class JobApplier {
             job.getJobId(),
             attempt,
             candidate.algorithm(),
-            verdict.failures());
+            verdict.describeFailures());
         store.reject(candidate, clock.instant());
       }
     }
@@ -408,6 +414,7 @@ public final class JobApplier {
     Classifier model = result.model();
     Optional<EvaluationPredictions> known =
         result.changedNothing() ? cache.predictions(base) : Optional.empty();
+    long measureStarted = System.nanoTime();
     Measured measured =
         result.changedNothing() && forgetIds.length == 0 && sampled(base.evidence())
             ? new Measured(unchanged(base.evidence(), result), known.orElse(null))
@@ -440,6 +447,7 @@ public final class JobApplier {
             null,
             attempt,
             attempt == RETRAIN_ATTEMPT && !requestsRetrain(job));
+    long storeStarted = System.nanoTime();
     try {
       VersionManifest stored =
           result.changedNothing()
@@ -453,6 +461,19 @@ public final class JobApplier {
                     }
                     return ModelFiles.save(model, dir.resolve(ModelStore.PARAMS));
                   });
+      log.info(
+          "Version {} of {} (job {}, attempt {}): {} took {} ms, measuring {} ms ({} retain and {}"
+              + " test examples), storing {} ms",
+          stored.version(),
+          stored.modelId(),
+          job.getJobId(),
+          attempt,
+          result.algorithm(),
+          result.wallTimeMillis(),
+          (storeStarted - measureStarted) / 1_000_000,
+          measured.evidence().retainEvaluated(),
+          measured.evidence().testEvaluated(),
+          (System.nanoTime() - storeStarted) / 1_000_000);
       return new Attempt(stored, model, measured.predictions());
     } catch (VersionConflictException e) {
       // Another worker stored a version with this number first (a rebalance moved the job while
@@ -466,6 +487,40 @@ public final class JobApplier {
               + job.getJobId()
               + " ran; retrying",
           e);
+    }
+  }
+
+  /**
+   * The base's evidence as the gate compares it with a candidate's: as stored when it was measured
+   * on the fixed evaluation samples; otherwise (version 0, measured on all of its data at training)
+   * measured on them now, from the cached model, whose predictions then stay cached for the job's
+   * own measurement. Comparing two samples would fail a candidate by sampling noise alone.
+   */
+  private VersionManifest.Evidence comparable(VersionManifest base, Step step) {
+    if (sampled(base.evidence())) {
+      return base.evidence();
+    }
+    try (Classifier model = cache.copyOf(base, () -> load(base))) {
+      ImageDataset train = engine.data().train();
+      int[] retainRows = evaluation.retainRows(train, step.ledgerAfter());
+      EvaluationSets sets =
+          new EvaluationSets(
+              train, evaluation.testSet(engine.data().test()), new int[0], retainRows);
+      EvaluationPredictions predictions = engine.predict(model, sets);
+      Measurement measured = engine.measure(model, sets, predictions);
+      cache.keep(base, model, predictions);
+      return new VersionManifest.Evidence(
+          null,
+          measured.accuracies().retain(),
+          measured.accuracies().test(),
+          null,
+          Double.isNaN(measured.heldOutMia()) ? null : measured.heldOutMia(),
+          null,
+          0,
+          retainRows.length,
+          0,
+          retainRows.length,
+          sets.test().size());
     }
   }
 
@@ -495,15 +550,15 @@ public final class JobApplier {
 
   /**
    * Accuracies on the forget set, the model's fixed retain sample (minus everything deleted, the
-   * forget set included) and the test set; the attack on the forget set and on held-out test
-   * examples. Retain and test examples are predicted unless {@code known} holds predictions of
+   * forget set included) and its fixed test sample; the attack on the forget set and on held-out
+   * test examples. Retain and test examples are predicted unless {@code known} holds predictions of
    * these parameters: the base's, whose retain rows are these plus the ones this job deletes.
    */
   private Measured measure(
       Classifier model, Step step, Result result, Optional<EvaluationPredictions> known) {
     long[] forgetIds = step.forgetIds();
     ImageDataset train = engine.data().train();
-    ImageDataset test = engine.data().test();
+    ImageDataset test = evaluation.testSet(engine.data().test());
     int[] forgetRows = Arrays.stream(forgetIds).mapToInt(train::rowOf).toArray();
     int[] retainRows = evaluation.retainRows(train, step.ledgerAfter());
     EvaluationSets sets = new EvaluationSets(train, test, forgetRows, retainRows);

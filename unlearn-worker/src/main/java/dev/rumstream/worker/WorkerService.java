@@ -58,6 +58,7 @@ public final class WorkerService implements RunningService {
                 store,
                 config.defaultHyperParameters(),
                 config.evaluationRetainSample(),
+                config.evaluationTestSample(),
                 new PromotionGate(config.gate()),
                 config.fallbacks(),
                 Clock.systemUTC()),

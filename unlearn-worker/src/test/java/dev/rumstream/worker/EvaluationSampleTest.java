@@ -26,7 +26,7 @@ class EvaluationSampleTest {
 
   @Test
   void deletionsTakeTheirRowsOutOfTheSampleAndChangeNothingElse() {
-    EvaluationSample sample = new EvaluationSample(100, 7);
+    EvaluationSample sample = new EvaluationSample(100, 0, 7);
     int[] before = sample.retainRows(train, DeletedIds.empty());
     long[] deleted = {train.id(before[3]), train.id(before[50]), 5000 + SIZE + 10};
 
@@ -42,14 +42,29 @@ class EvaluationSampleTest {
   void theSampleIsTheSameForEveryUseOfTheSameSeed() {
     DeletedIds none = DeletedIds.empty();
 
-    assertThat(new EvaluationSample(100, 7).retainRows(train, none))
-        .containsExactly(new EvaluationSample(100, 7).retainRows(train, none));
+    assertThat(new EvaluationSample(100, 0, 7).retainRows(train, none))
+        .containsExactly(new EvaluationSample(100, 0, 7).retainRows(train, none));
   }
 
   @Test
   void aSampleNoSmallerThanTheTrainingSetIsAllOfIt() {
-    assertThat(new EvaluationSample(0, 7).retainRows(train, DeletedIds.of(5000)))
+    assertThat(new EvaluationSample(0, 0, 7).retainRows(train, DeletedIds.of(5000)))
         .containsExactly(IntStream.range(1, SIZE).toArray());
-    assertThat(new EvaluationSample(SIZE, 7).retainRows(train, DeletedIds.empty())).hasSize(SIZE);
+    assertThat(new EvaluationSample(SIZE, 0, 7).retainRows(train, DeletedIds.empty()))
+        .hasSize(SIZE);
+  }
+
+  @Test
+  void theTestSampleIsOneSeededSubsetAndAllOfTheTestSetWhenNotSmaller() {
+    EvaluationSample sample = new EvaluationSample(0, 100, 7);
+    ImageDataset first = sample.testSet(train);
+
+    assertThat(first.size()).isEqualTo(100);
+    assertThat(sample.testSet(train)).isSameAs(first);
+    assertThat(first.ids(IntStream.range(0, 100).toArray()))
+        .containsExactly(
+            new EvaluationSample(0, 100, 7).testSet(train).ids(IntStream.range(0, 100).toArray()));
+    assertThat(new EvaluationSample(0, 0, 7).testSet(train)).isSameAs(train);
+    assertThat(new EvaluationSample(0, SIZE, 7).testSet(train)).isSameAs(train);
   }
 }

@@ -83,6 +83,29 @@ class JobApplierTest {
     }
   }
 
+  @Test
+  void theGateComparesTheFirstJobWithVersionZeroMeasuredOnTheSameSamples() {
+    ModelStore store = new ModelStore(reusingRoot);
+    storeOriginal(store);
+    GateSettings.Thresholds unchanged = new GateSettings.Thresholds(0, 0, 1, Set.of(), 1, Set.of());
+    try (ModelCache<Classifier, EvaluationPredictions> cache =
+        new ModelCache<>(Classifier::copy, Classifier::close)) {
+      JobApplier strict = applier(store, cache, unchanged, 100);
+
+      VersionManifest v1 =
+          strict.apply(noneJob("fs-1", LongStream.range(0, 20).toArray())).version();
+
+      // Version 0's stored evidence (0.9 / 0.9) is not what it scores on the samples; a NONE job
+      // changes no parameter, so measured like with like it drops by exactly nothing.
+      assertThat(v1.attempt()).isEqualTo(1);
+      assertThat(v1.gate().checks())
+          .filteredOn(check -> check.name().endsWith("accuracy-drop"))
+          .hasSize(2)
+          .allSatisfy(check -> assertThat(check.value()).isEqualTo(0.0));
+      assertThat(v1.evidence().testEvaluated()).isEqualTo(100);
+    }
+  }
+
   /** Version 0, the same trained parameters in each store. */
   private void storeOriginal(ModelStore... stores) {
     ImageDataset train = engine.data().train();
@@ -108,18 +131,27 @@ class JobApplierTest {
   /** An applier whose gate passes every candidate. */
   private JobApplier applier(
       ModelStore store, ModelCache<Classifier, EvaluationPredictions> cache) {
+    return applier(store, cache, new GateSettings.Thresholds(1, 1, 1, Set.of(), 1, Set.of()), 0);
+  }
+
+  /** An applier with these gate limits, NONE as every fallback and this test sample. */
+  private JobApplier applier(
+      ModelStore store,
+      ModelCache<Classifier, EvaluationPredictions> cache,
+      GateSettings.Thresholds limits,
+      int testSample) {
     Map<MemorizationLevel, FallbackPolicy.Fallback> fallbacks =
         new EnumMap<>(MemorizationLevel.class);
     for (MemorizationLevel level : MemorizationLevel.values()) {
       fallbacks.put(level, new FallbackPolicy.Fallback(UnlearningAlgorithm.NONE, Map.of()));
     }
-    GateSettings.Thresholds lenient = new GateSettings.Thresholds(1, 1, 1, Set.of(), 1, Set.of());
     return new JobApplier(
         engine,
         store,
         Map.of(),
         RETAIN_SAMPLE,
-        new PromotionGate(new GateSettings(lenient, Map.of())),
+        testSample,
+        new PromotionGate(new GateSettings(limits, Map.of())),
         new FallbackPolicy(fallbacks),
         Clock.fixed(T0, ZoneOffset.UTC),
         cache);

@@ -1,6 +1,8 @@
 package dev.rumstream.worker.lifecycle;
 
 import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
 
 /**
  * The promotion gate's verdict on a candidate version: every check, measured against the last
@@ -22,5 +24,18 @@ public record GateResult(boolean passed, Long baselineVersion, List<Check> check
   /** The names of the checks that failed, e.g. for a metric label or a log line. */
   public List<String> failures() {
     return checks.stream().filter(check -> !check.passed()).map(Check::name).toList();
+  }
+
+  /** The failed checks with their values and limits, for a log line. */
+  public String describeFailures() {
+    return checks.stream()
+        .filter(check -> !check.passed())
+        .map(
+            check ->
+                check.value() == null
+                    ? check.name()
+                    : String.format(
+                        Locale.ROOT, "%s %.4f > %.4f", check.name(), check.value(), check.limit()))
+        .collect(Collectors.joining(", "));
   }
 }

@@ -29,9 +29,18 @@ public final class PromotionGate {
    * there is none: the utility checks then do not apply).
    */
   public GateResult judge(String modelId, VersionManifest candidate, VersionManifest baseline) {
+    return judge(modelId, candidate, baseline, baseline == null ? null : baseline.evidence());
+  }
+
+  /**
+   * As {@link #judge(String, VersionManifest, VersionManifest)}, with the baseline's utility
+   * measured on the candidate's evaluation samples ({@code before}) rather than as its manifest
+   * records it: version 0's evidence comes from all of its data.
+   */
+  public GateResult judge(
+      String modelId, VersionManifest candidate, VersionManifest baseline, Evidence before) {
     GateSettings.Thresholds limits = settings.forModel(modelId);
     Evidence now = candidate.evidence();
-    Evidence before = baseline == null ? null : baseline.evidence();
     MemorizationLevel level = level(candidate.level());
     List<GateResult.Check> checks =
         List.of(

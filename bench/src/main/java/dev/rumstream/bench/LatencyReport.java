@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.rumstream.avro.ForgetSet;
 import dev.rumstream.avro.UnlearningMetrics;
+import dev.rumstream.avro.VersionStatus;
 import dev.rumstream.worker.store.VersionManifest;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -54,25 +55,41 @@ final class LatencyReport {
       Long unlearningMs,
       Long totalMs,
       Long algorithmMs,
+      Long purgeGraceMs,
       Long visibleMs) {}
 
   /**
    * One forget set: when it closed, when the worker took up its first job, when its receipts were
    * issued.
    */
-  record SetRow(ForgetSet set, List<UnlearningMetrics> jobs, Instant startedAt, Instant issuedAt) {
+  record SetRow(
+      ForgetSet set,
+      List<UnlearningMetrics> jobs,
+      Instant startedAt,
+      Instant issuedAt,
+      long purgeGraceMs) {
+    /** Every attempt's algorithm, rejected ones and retrains included. */
     long algorithmMs() {
       return jobs.stream().mapToLong(UnlearningMetrics::getWallTimeMillis).sum();
     }
 
+    /** The algorithms of attempts the promotion gate rejected. */
+    long rejectedAlgorithmMs() {
+      return jobs.stream()
+          .filter(j -> j.getStatus() == VersionStatus.REJECTED)
+          .mapToLong(UnlearningMetrics::getWallTimeMillis)
+          .sum();
+    }
+
     /**
-     * The worker's time on the set beyond its algorithms (loading, measuring, storing, gating,
-     * publishing), or null when it did not complete.
+     * The worker's time on the set beyond its algorithms and the purge grace it waits out after the
+     * last job (loading, measuring, storing, gating, publishing), or null when it did not complete.
+     * The last job's announcement runs inside the grace and is not counted.
      */
     Long overheadMs() {
       return startedAt == null || issuedAt == null
           ? null
-          : Duration.between(startedAt, issuedAt).toMillis() - algorithmMs();
+          : Duration.between(startedAt, issuedAt).toMillis() - algorithmMs() - purgeGraceMs;
     }
   }
 
@@ -97,7 +114,7 @@ final class LatencyReport {
   }
 
   /** Every closed forget set with the worker's metrics of its jobs, in closing order. */
-  static List<SetRow> sets(PipelineRecords records) {
+  static List<SetRow> sets(PipelineRecords records, Duration purgeGrace) {
     Map<String, List<UnlearningMetrics>> bySet =
         records.metrics().values().stream()
             .collect(Collectors.groupingBy(UnlearningMetrics::getForgetSetId));
@@ -107,7 +124,9 @@ final class LatencyReport {
             set -> {
               List<UnlearningMetrics> jobs =
                   bySet.getOrDefault(set.getForgetSetId(), List.of()).stream()
-                      .sorted(Comparator.comparing(UnlearningMetrics::getVersion))
+                      .sorted(
+                          Comparator.comparing(UnlearningMetrics::getJobId)
+                              .thenComparing(UnlearningMetrics::getVersion))
                       .toList();
               Instant issuedAt =
                   set.getRequestIds().stream()
@@ -122,7 +141,7 @@ final class LatencyReport {
                       .filter(Objects::nonNull)
                       .min(Comparator.naturalOrder())
                       .orElse(null);
-              return new SetRow(set, jobs, started, issuedAt);
+              return new SetRow(set, jobs, started, issuedAt, purgeGrace.toMillis());
             })
         .toList();
   }
@@ -159,6 +178,7 @@ final class LatencyReport {
                 null,
                 null,
                 null,
+                null,
                 null));
         continue;
       }
@@ -176,6 +196,7 @@ final class LatencyReport {
               millis(set.startedAt(), issuedAt),
               millis(s.requestedAt(), issuedAt),
               set.algorithmMs(),
+              set.purgeGraceMs(),
               millis(issuedAt, done.seenAt())));
     }
     return rows;
@@ -195,7 +216,10 @@ final class LatencyReport {
           new Part("queue wait", Row::queueMs),
           new Part("unlearning", Row::unlearningMs),
           new Part("  of which algorithms", Row::algorithmMs),
-          new Part("  worker overhead beyond algorithms", r -> r.unlearningMs() - r.algorithmMs()),
+          new Part("  of which purge grace", Row::purgeGraceMs),
+          new Part(
+              "  worker overhead beyond them",
+              r -> r.unlearningMs() - r.algorithmMs() - r.purgeGraceMs()),
           new Part("receipt readable after", Row::visibleMs));
 
   Map<String, Object> report(
@@ -246,11 +270,12 @@ final class LatencyReport {
                   j ->
                       String.format(
                           Locale.ROOT,
-                          "%s %s %d %.1f",
+                          "%s %s %d %.1f%s",
                           j.getLevel(),
                           j.getAlgorithm(),
                           j.getForgetSize(),
-                          j.getWallTimeMillis() / 1000.0))
+                          j.getWallTimeMillis() / 1000.0,
+                          j.getStatus() == VersionStatus.REJECTED ? " rejected" : ""))
               .collect(Collectors.joining(", ")));
     }
     OUT.println();
@@ -308,13 +333,18 @@ final class LatencyReport {
                 .mapToLong(Long::longValue)
                 .toArray());
     OUT.printf(
-        "worker overhead beyond algorithms per forget set: p50 %.2f s, p95 %.2f s, max %.2f s over %d"
-            + " sets (bar: p50 <= 1 s)%n",
+        "worker overhead beyond algorithms and the %.0f s purge grace per forget set: p50 %.2f s, p95"
+            + " %.2f s, max %.2f s over %d sets (bar: p50 <= 1 s); algorithms of rejected attempts"
+            + " %.1f s in all%n",
+        options.purgeGrace.toMillis() / 1000.0,
         overhead.p50() / 1000.0,
         overhead.p95() / 1000.0,
         overhead.max() / 1000.0,
-        overhead.count());
+        overhead.count(),
+        sets.stream().mapToLong(SetRow::rejectedAlgorithmMs).sum() / 1000.0);
     summary.put("setOverheadMillis", overhead);
+    summary.put(
+        "rejectedAlgorithmMillis", sets.stream().mapToLong(SetRow::rejectedAlgorithmMs).sum());
     return summary;
   }
 
@@ -329,6 +359,7 @@ final class LatencyReport {
       String loadBefore,
       String loadAfter,
       VersionManifest v0,
+      String policy,
       Map<String, Object> summary,
       List<SetRow> sets,
       List<Row> rows)
@@ -347,12 +378,11 @@ final class LatencyReport {
     parameters.put("maxIdsPerRequest", options.maxIds);
     parameters.put("retainCount", options.retainCount);
     parameters.put("evalRetainSample", options.evalRetainSample);
+    parameters.put("evalTestSample", options.evalTestSample);
     parameters.put("miaShadowSize", options.miaShadowSize);
+    parameters.put("purgeGrace", options.purgeGrace.toString());
     parameters.put("unlearnEpochs", options.unlearnEpochs);
-    parameters.put(
-        "policy",
-        "streams-app default (RUM: low nothing, medium Fine-tune lr 0.1, high SalUn lr 0.1), "
-            + "epochs capped at unlearnEpochs");
+    parameters.put("policy", policy + ", epochs capped at unlearnEpochs");
     parameters.put("seed", options.seed);
     root.put("parameters", parameters);
     root.put(
@@ -389,6 +419,9 @@ final class LatencyReport {
     json.put("examples", s.set().getExamples().size());
     json.put("workerStartedAt", s.startedAt() == null ? null : s.startedAt().toString());
     json.put("receiptsIssuedAt", s.issuedAt() == null ? null : s.issuedAt().toString());
+    json.put("algorithmMillis", s.algorithmMs());
+    json.put("purgeGraceMillis", s.purgeGraceMs());
+    json.put("overheadMillis", s.overheadMs());
     json.put(
         "jobs",
         s.jobs().stream()
@@ -398,6 +431,8 @@ final class LatencyReport {
                   job.put("jobId", j.getJobId());
                   job.put("level", String.valueOf(j.getLevel()));
                   job.put("algorithm", String.valueOf(j.getAlgorithm()));
+                  job.put("attempt", j.getAttempt());
+                  job.put("status", String.valueOf(j.getStatus()));
                   job.put("examples", j.getForgetSize());
                   job.put("startedAt", String.valueOf(j.getStartedAt()));
                   job.put("measuredAt", j.getMeasuredAt().toString());

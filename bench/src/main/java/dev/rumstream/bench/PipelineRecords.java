@@ -98,7 +98,7 @@ final class PipelineRecords implements AutoCloseable {
     } else if (value instanceof UnlearnJob job) {
       jobs.put(job.getJobId(), job);
     } else if (value instanceof UnlearningMetrics m && m.getJobId() != null) {
-      metrics.putIfAbsent(m.getJobId(), m);
+      metrics.putIfAbsent(m.getJobId() + "#" + m.getAttempt(), m);
     }
   }
 
@@ -136,7 +136,10 @@ final class PipelineRecords implements AutoCloseable {
     return jobs;
   }
 
-  /** The first metrics record of each job (a re-announced job publishes another). */
+  /**
+   * The first metrics record of each attempt of each job, rejected ones included, by job id and
+   * attempt (a re-announced job publishes another).
+   */
   Map<String, UnlearningMetrics> metrics() {
     return metrics;
   }

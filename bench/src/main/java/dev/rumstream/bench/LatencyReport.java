@@ -437,6 +437,18 @@ final class LatencyReport {
                   job.put("startedAt", String.valueOf(j.getStartedAt()));
                   job.put("measuredAt", j.getMeasuredAt().toString());
                   job.put("algorithmMillis", j.getWallTimeMillis());
+                  job.put(
+                      "gate",
+                      j.getGate() == null
+                          ? null
+                          : j.getGate().getChecks().stream()
+                              .filter(c -> c.getValue() != null)
+                              .collect(
+                                  Collectors.toMap(
+                                      c -> c.getName(),
+                                      c -> c.getValue() + " <= " + c.getLimit(),
+                                      (a, b) -> a,
+                                      LinkedHashMap::new)));
                   return job;
                 })
             .toList());

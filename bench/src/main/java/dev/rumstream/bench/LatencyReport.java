@@ -332,6 +332,7 @@ final class LatencyReport {
                 .filter(Objects::nonNull)
                 .mapToLong(Long::longValue)
                 .toArray());
+    long rejected = sets.stream().mapToLong(SetRow::rejectedAlgorithmMs).sum();
     OUT.printf(
         "worker overhead beyond algorithms and the %.0f s purge grace per forget set: p50 %.2f s, p95"
             + " %.2f s, max %.2f s over %d sets (bar: p50 <= 1 s); algorithms of rejected attempts"
@@ -341,10 +342,9 @@ final class LatencyReport {
         overhead.p95() / 1000.0,
         overhead.max() / 1000.0,
         overhead.count(),
-        sets.stream().mapToLong(SetRow::rejectedAlgorithmMs).sum() / 1000.0);
+        rejected / 1000.0);
     summary.put("setOverheadMillis", overhead);
-    summary.put(
-        "rejectedAlgorithmMillis", sets.stream().mapToLong(SetRow::rejectedAlgorithmMs).sum());
+    summary.put("rejectedAlgorithmMillis", rejected);
     return summary;
   }
 

@@ -170,7 +170,9 @@ public final class JobApplier {
                     new IllegalStateException(
                         "Model " + model + " has no promoted version: train it first (version 0)"));
     Step step = Step.of(job, base);
-    VersionManifest.Evidence baseline = comparable(base, step);
+    // A retrain from scratch is promoted without the gate: no baseline to measure for it.
+    VersionManifest.Evidence baseline =
+        firstAttempt < RETRAIN_ATTEMPT ? comparable(base, step) : null;
     List<VersionManifest> earlier = store.attempts(model, job.getJobId());
     for (int attempt = firstAttempt; attempt <= RETRAIN_ATTEMPT; attempt++) {
       int number = attempt;
@@ -419,6 +421,7 @@ public final class JobApplier {
         result.changedNothing() && forgetIds.length == 0 && sampled(base.evidence())
             ? new Measured(unchanged(base.evidence(), result), known.orElse(null))
             : measure(model, step, result, known);
+    long storeStarted = System.nanoTime();
     VersionManifest candidate =
         new VersionManifest(
             job.getModelId(),
@@ -447,7 +450,6 @@ public final class JobApplier {
             null,
             attempt,
             attempt == RETRAIN_ATTEMPT && !requestsRetrain(job));
-    long storeStarted = System.nanoTime();
     try {
       VersionManifest stored =
           result.changedNothing()
@@ -501,26 +503,11 @@ public final class JobApplier {
       return base.evidence();
     }
     try (Classifier model = cache.copyOf(base, () -> load(base))) {
-      ImageDataset train = engine.data().train();
-      int[] retainRows = evaluation.retainRows(train, step.ledgerAfter());
-      EvaluationSets sets =
-          new EvaluationSets(
-              train, evaluation.testSet(engine.data().test()), new int[0], retainRows);
+      EvaluationSets sets = evaluationSets(new long[0], step.ledgerAfter());
       EvaluationPredictions predictions = engine.predict(model, sets);
       Measurement measured = engine.measure(model, sets, predictions);
       cache.keep(base, model, predictions);
-      return new VersionManifest.Evidence(
-          null,
-          measured.accuracies().retain(),
-          measured.accuracies().test(),
-          null,
-          Double.isNaN(measured.heldOutMia()) ? null : measured.heldOutMia(),
-          null,
-          0,
-          retainRows.length,
-          0,
-          retainRows.length,
-          sets.test().size());
+      return evidence(measured, sets, 0, sets.retainRows().length, 0);
     }
   }
 
@@ -556,30 +543,56 @@ public final class JobApplier {
    */
   private Measured measure(
       Classifier model, Step step, Result result, Optional<EvaluationPredictions> known) {
-    long[] forgetIds = step.forgetIds();
-    ImageDataset train = engine.data().train();
-    ImageDataset test = evaluation.testSet(engine.data().test());
-    int[] forgetRows = Arrays.stream(forgetIds).mapToInt(train::rowOf).toArray();
-    int[] retainRows = evaluation.retainRows(train, step.ledgerAfter());
-    EvaluationSets sets = new EvaluationSets(train, test, forgetRows, retainRows);
+    EvaluationSets sets = evaluationSets(step.forgetIds(), step.ledgerAfter());
     EvaluationPredictions predictions =
-        known.map(p -> p.forRetainRows(retainRows)).orElseGet(() -> engine.predict(model, sets));
-    Measurement measured = engine.measure(model, sets, predictions);
-    boolean forgot = forgetIds.length > 0;
-    VersionManifest.Evidence evidence =
-        new VersionManifest.Evidence(
-            forgot ? measured.accuracies().forget() : null,
-            measured.accuracies().retain(),
-            measured.accuracies().test(),
-            forgot ? measured.mia() : null,
-            Double.isNaN(measured.heldOutMia()) ? null : measured.heldOutMia(),
-            null,
+        known
+            .map(p -> p.forRetainRows(sets.retainRows()))
+            .orElseGet(() -> engine.predict(model, sets));
+    return new Measured(
+        evidence(
+            engine.measure(model, sets, predictions),
+            sets,
             result.forgetSize(),
             result.retainSize(),
-            result.wallTimeMillis(),
-            retainRows.length,
-            test.size());
-    return new Measured(evidence, predictions);
+            result.wallTimeMillis()),
+        predictions);
+  }
+
+  /**
+   * The rows of {@code forgetIds}, the fixed retain sample minus {@code deleted} and the fixed test
+   * sample.
+   */
+  private EvaluationSets evaluationSets(long[] forgetIds, DeletedIds deleted) {
+    ImageDataset train = engine.data().train();
+    return new EvaluationSets(
+        train,
+        evaluation.testSet(engine.data().test()),
+        Arrays.stream(forgetIds).mapToInt(train::rowOf).toArray(),
+        evaluation.retainRows(train, deleted));
+  }
+
+  /**
+   * A measurement on {@code sets} as evidence; the forget figures only when there was a forget set.
+   */
+  private static VersionManifest.Evidence evidence(
+      Measurement measured,
+      EvaluationSets sets,
+      int forgetSize,
+      int retainSize,
+      long wallTimeMillis) {
+    boolean forgot = sets.forgetRows().length > 0;
+    return new VersionManifest.Evidence(
+        forgot ? measured.accuracies().forget() : null,
+        measured.accuracies().retain(),
+        measured.accuracies().test(),
+        forgot ? measured.mia() : null,
+        Double.isNaN(measured.heldOutMia()) ? null : measured.heldOutMia(),
+        null,
+        forgetSize,
+        retainSize,
+        wallTimeMillis,
+        sets.retainRows().length,
+        sets.test().size());
   }
 
   private Map<String, String> hyperParameters(

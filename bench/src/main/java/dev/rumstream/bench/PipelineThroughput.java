@@ -8,6 +8,7 @@ import dev.rumstream.topics.Topic;
 import dev.rumstream.topics.TopicReader;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -140,6 +141,15 @@ public final class PipelineThroughput implements Callable<Integer> {
   List<Double> latencyLoads;
 
   @Option(
+      names = "--restore-requests",
+      defaultValue = "200000",
+      description = {
+        "Requests into the topology run as a process of its own before it is killed with SIGKILL",
+        "and restarted, its restart timed (${DEFAULT-VALUE}; 0: no restart measured)."
+      })
+  int restoreRequests;
+
+  @Option(
       names = "--commit-interval-ms",
       defaultValue = "100",
       description =
@@ -259,6 +269,23 @@ public final class PipelineThroughput implements Callable<Integer> {
       String loadAtStart,
       String loadAtEnd) {}
 
+  /**
+   * Restart times of the topology's own process (dynamic or static group membership), in seconds:
+   * until RUNNING, then until the receipts of {@code probe} new requests; after SIGKILL and after
+   * SIGTERM.
+   */
+  record Restore(
+      boolean staticMembership,
+      int requests,
+      Changelog changelog,
+      double coldStartSeconds,
+      Restart afterKill,
+      Restart afterStop,
+      int probe) {}
+
+  /** One restart: seconds until RUNNING, then until the probe's receipts; the stores restored. */
+  record Restart(double runningSeconds, double probeSeconds, List<String> restoredStores) {}
+
   /** An open-loop pass of the topology at a fraction of its capacity. */
   record LatencyPass(double load, double rate, TimedRun.Result result) {}
 
@@ -321,15 +348,23 @@ public final class PipelineThroughput implements Callable<Integer> {
           passes.add(pass(Rung.TOPOLOGY, p, round, workload, tables));
         }
       }
-      if (!rungs.containsAll(List.of(Rung.values()))) {
-        OUT.println("not every rung ran: no report");
-        return 0;
+      List<Restore> restores = new ArrayList<>();
+      if (restoreRequests > 0) {
+        restores.add(restore(ladderPartitions, workload, tables, false));
+        restores.add(restore(ladderPartitions, workload, tables, true));
       }
-      double capacity = ThroughputReport.median(passes, Rung.TOPOLOGY, ladderPartitions);
-      List<LatencyPass> latency = latency(capacity, ladderPartitions, workload, tables);
-      String loadAfter = Machine.loadAverage();
       ThroughputReport report = new ThroughputReport(this, run);
-      Map<String, Object> summary = report.report(passes, latency);
+      List<LatencyPass> latency = List.of();
+      Map<String, Object> summary;
+      if (rungs.containsAll(List.of(Rung.values()))) {
+        double capacity = ThroughputReport.median(passes, Rung.TOPOLOGY, ladderPartitions);
+        latency = latency(capacity, ladderPartitions, workload, tables);
+        summary = report.report(passes, latency, restores);
+      } else {
+        OUT.println("not every rung ran: no ladder, no open-loop latency");
+        summary = report.restarts(restores);
+      }
+      String loadAfter = Machine.loadAverage();
       if (!"none".equals(output)) {
         report.writeJson(
             Path.of(output), startedAt, loadBefore, loadAfter, workload, passes, latency, summary);
@@ -557,6 +592,26 @@ public final class PipelineThroughput implements Callable<Integer> {
   }
 
   private Application topology(String name, int partitionCount, Tables tables) throws Exception {
+    Map<String, String> overrides = topologySettings(name, partitionCount, tables);
+    EmbeddedPipeline pipeline =
+        run.track(
+            EmbeddedPipeline.on(broker.bootstrapServers, broker.registryUrl)
+                .topics(run.appSettings(name))
+                .partitions(partitionCount)
+                .streams(overrides)
+                .create());
+    ServiceShell<StreamsService> service = pipeline.startStreams();
+    return new Application(
+        overrides.get("application.id"),
+        pipeline.topic(Topic.DELETION_REQUESTS),
+        pipeline.topic(Topic.DELETION_RECEIPTS),
+        service,
+        pipeline);
+  }
+
+  /** The streams app's settings of a topology pass over its defaults. */
+  private Map<String, String> topologySettings(String name, int partitionCount, Tables tables)
+      throws IOException {
     Map<String, String> overrides = new HashMap<>();
     String applicationId = run.group(name);
     overrides.put("application.id", applicationId);
@@ -572,20 +627,94 @@ public final class PipelineThroughput implements Callable<Integer> {
     overrides.put("rumstream.window.size", "1h");
     overrides.put("rumstream.window.max.wait", "1h");
     overrides.put("rumstream.window.max.examples", Integer.toString(maxForgetSetExamples));
-    EmbeddedPipeline pipeline =
-        run.track(
-            EmbeddedPipeline.on(broker.bootstrapServers, broker.registryUrl)
-                .topics(run.appSettings(name))
-                .partitions(partitionCount)
-                .streams(overrides)
-                .create());
-    ServiceShell<StreamsService> service = pipeline.startStreams();
+    return overrides;
+  }
+
+  /**
+   * The topology as a process of its own: filled with {@code --restore-requests} requests, killed
+   * with SIGKILL, started again (its state restored from the changelogs), then stopped with SIGTERM
+   * and started once more (from its checkpointed local state); each start timed until the app is
+   * RUNNING, and then until the receipts of a few new requests are visible.
+   */
+  private Restore restore(
+      int partitionCount, Workload.Requests workload, Tables tables, boolean staticMembership)
+      throws Exception {
+    String name = "restore-" + (staticMembership ? "static-" : "") + "p" + partitionCount;
+    Map<String, String> settings = new HashMap<>(run.appSettings(name));
+    settings.putAll(topologySettings(name, partitionCount, tables));
+    settings.put("rumstream.dev.mode", "true");
+    if (staticMembership) {
+      // As the Kubernetes StatefulSet sets it (the pod's name): a restarted member takes its
+      // partitions back at once instead of after the dead one's session timeout.
+      settings.put("group.instance.id", name);
+    }
+    String applicationId = settings.get("application.id");
+    EmbeddedPipeline.on(broker.bootstrapServers, broker.registryUrl)
+        .topics(run.appSettings(name))
+        .partitions(partitionCount)
+        .streams(settings)
+        .create()
+        .close();
+    Path dir = run.stateDir(name + "-process");
+    Path config = dir.resolve("streams.properties");
+    Path log = dir.resolve("streams.log");
+    Cursor cursor = new Cursor(Rung.TOPOLOGY, workload);
+    Duration patience = Duration.ofMinutes(10);
+    int probe = 100;
+    double cold;
+    Changelog changelog;
+    try (StreamsProcess first = run.track(StreamsProcess.start(settings, config, log))) {
+      cold = first.awaitReady(patience);
+      OUT.printf("  [restore] streams app process ready after %.2fs (empty state)%n", cold);
+      TimedRun.Result fill =
+          timed(application(settings, first), "restore: fill", cursor, restoreRequests, 0);
+      changelog = changelog(applicationId, fill.outputs());
+      first.kill();
+      run.untrack(first);
+    }
+    OUT.printf(
+        "  [restore] killed (SIGKILL) after %,d requests: changelog %,d records, %,d bytes%n",
+        restoreRequests, changelog.records(), changelog.bytes());
+    Restart afterKill = restart("after SIGKILL", settings, config, log, cursor, patience, probe);
+    Restart afterStop = restart("after SIGTERM", settings, config, log, cursor, patience, probe);
+    return new Restore(
+        staticMembership, restoreRequests, changelog, cold, afterKill, afterStop, probe);
+  }
+
+  private Application application(Map<String, String> settings, StreamsProcess process) {
     return new Application(
-        applicationId,
-        pipeline.topic(Topic.DELETION_REQUESTS),
-        pipeline.topic(Topic.DELETION_RECEIPTS),
-        service,
-        pipeline);
+        settings.get("application.id"),
+        settings.get(Topic.DELETION_REQUESTS.nameKey()),
+        settings.get(Topic.DELETION_RECEIPTS.nameKey()),
+        null,
+        process);
+  }
+
+  /**
+   * Starts the app again, times it until ready and until a probe's receipts, stops it (SIGTERM).
+   */
+  private Restart restart(
+      String label,
+      Map<String, String> settings,
+      Path config,
+      Path log,
+      Cursor cursor,
+      Duration patience,
+      int probe)
+      throws Exception {
+    try (StreamsProcess process = run.track(StreamsProcess.start(settings, config, log))) {
+      double ready = process.awaitReady(patience);
+      TimedRun.Result first =
+          timed(application(settings, process), "restore: requests " + label, cursor, probe, 0);
+      OUT.printf(
+          "  [restore] %s: RUNNING %.2fs after the process started, %d new requests' receipts %.2fs"
+              + " later%n",
+          label, ready, probe, first.seconds());
+      List<String> restored = process.restoredStores();
+      restored.forEach(line -> OUT.println("    " + line));
+      run.untrack(process);
+      return new Restart(ready, first.seconds(), restored);
+    }
   }
 
   /**

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.rumstream.bench.PipelineThroughput.LatencyPass;
 import dev.rumstream.bench.PipelineThroughput.Pass;
+import dev.rumstream.bench.PipelineThroughput.Restore;
 import dev.rumstream.bench.PipelineThroughput.Rung;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -34,7 +35,7 @@ final class ThroughputReport {
 
   static final long CHANGELOG_BYTES_BAR = 2048;
 
-  Map<String, Object> report(List<Pass> passes, List<LatencyPass> latency) {
+  Map<String, Object> report(List<Pass> passes, List<LatencyPass> latency, List<Restore> restores) {
     int ladder = options.partitions.get(0);
     OUT.println();
     OUT.printf(
@@ -153,7 +154,64 @@ final class ThroughputReport {
     summary.put("changelogRecordsPerAcceptedRequest", Math.round(recordsPerRequest * 100) / 100.0);
     summary.put("changelogBarMet", bytesPerRequest <= CHANGELOG_BYTES_BAR);
     summary.put("openLoopLatency", latencySummary);
+    summary.putAll(restarts(restores));
     return summary;
+  }
+
+  /** The restarts after SIGKILL and SIGTERM, printed; the summary's "restarts". */
+  Map<String, Object> restarts(List<Restore> restores) {
+    List<Map<String, Object>> restarts = new ArrayList<>();
+    restores.forEach(r -> restarts.add(restart(r)));
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("restarts", restarts);
+    return summary;
+  }
+
+  private static Map<String, Object> restart(Restore restore) {
+    OUT.printf(
+        "%nRestart of the topology's process (%s group membership) after %,d requests (changelog %,d"
+            + " records, %,d bytes), seconds from the process start until RUNNING, then until %d new"
+            + " requests' receipts:%n",
+        restore.staticMembership() ? "static" : "dynamic",
+        restore.requests(),
+        restore.changelog().records(),
+        restore.changelog().bytes(),
+        restore.probe());
+    OUT.printf("  %-24s %8.2f%n", "empty state", restore.coldStartSeconds());
+    Map<String, Object> restart = new LinkedHashMap<>();
+    restart.put("groupMembership", restore.staticMembership() ? "static" : "dynamic");
+    restart.put("requestsBeforeTheKill", restore.requests());
+    restart.put("changelogRecords", restore.changelog().records());
+    restart.put("changelogBytes", restore.changelog().bytes());
+    restart.put("changelogByTopic", byTopic(restore.changelog()));
+    restart.put("emptyStateRunningSeconds", round3(restore.coldStartSeconds()));
+    restart.put("afterKill", restart("after SIGKILL", restore.afterKill()));
+    restart.put("afterTerm", restart("after SIGTERM", restore.afterStop()));
+    restart.put("probeRequests", restore.probe());
+    return restart;
+  }
+
+  private static Map<String, Object> restart(String label, PipelineThroughput.Restart restart) {
+    OUT.printf(
+        "  %-24s %8.2f %8.2f   %d stores restored%n",
+        label, restart.runningSeconds(), restart.probeSeconds(), restart.restoredStores().size());
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put("runningSeconds", round3(restart.runningSeconds()));
+    row.put("probeReceiptsSeconds", round3(restart.probeSeconds()));
+    row.put("restoreLog", restart.restoredStores());
+    return row;
+  }
+
+  private static Map<String, Object> byTopic(PipelineThroughput.Changelog changelog) {
+    Map<String, Object> byTopic = new LinkedHashMap<>();
+    changelog
+        .recordsAndBytes()
+        .forEach((t, v) -> byTopic.put(t, Map.of("records", v[0], "bytes", v[1])));
+    return byTopic;
+  }
+
+  private static double round3(double seconds) {
+    return Math.round(seconds * 1000) / 1000.0;
   }
 
   private static double perRequest(long amount, Pass pass) {
@@ -254,6 +312,7 @@ final class ThroughputReport {
     parameters.put("warmupRecords", options.warmupRecords);
     parameters.put("partitions", options.partitions);
     parameters.put("latencyLoads", options.latencyLoads);
+    parameters.put("restoreRequests", options.restoreRequests);
     parameters.put("processingGuarantee", options.processingGuarantee);
     parameters.put("commitIntervalMs", options.commitIntervalMs);
     parameters.put("datasetSize", options.datasetSize);
@@ -303,11 +362,7 @@ final class ThroughputReport {
         changelog.put("acceptedRequests", pass.changelog().acceptedRequests());
         changelog.put("records", pass.changelog().records());
         changelog.put("bytes", pass.changelog().bytes());
-        Map<String, Object> byTopic = new LinkedHashMap<>();
-        pass.changelog()
-            .recordsAndBytes()
-            .forEach((t, v) -> byTopic.put(t, Map.of("records", v[0], "bytes", v[1])));
-        changelog.put("byTopic", byTopic);
+        changelog.put("byTopic", byTopic(pass.changelog()));
         row.put("changelog", changelog);
       }
       if (!pass.result().stackShares().isEmpty()) {

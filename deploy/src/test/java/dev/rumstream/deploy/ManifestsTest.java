@@ -471,6 +471,9 @@ class ManifestsTest {
     assertThat(environment(objects, app).get("KAFKA_APPLICATION_SERVER"))
         .as("application.server")
         .contains("$(POD_NAME)." + streams.getSpec().getServiceName());
+    assertThat(environment(objects, app).get("KAFKA_GROUP_INSTANCE_ID"))
+        .as("static group membership, one id per pod (a killed pod takes its partitions back)")
+        .isEqualTo("$(POD_NAME)");
 
     Deployment worker = named(objects, Deployment.class, WORKER);
     Container engine = worker.getSpec().getTemplate().getSpec().getContainers().get(0);

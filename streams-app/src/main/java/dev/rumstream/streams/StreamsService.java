@@ -117,6 +117,7 @@ public final class StreamsService implements RunningService {
         });
     streams.setStateListener(
         (now, before) -> log.info("Kafka Streams state {} -> {}", before, now));
+    streams.setGlobalStateRestoreListener(new RestoreLog());
     this.streamsMetrics = new KafkaStreamsMetrics(streams);
     streamsMetrics.bindTo(registry);
     this.peerToken = HttpAccess.from(settings).bearerToken();

@@ -36,14 +36,16 @@ import org.slf4j.LoggerFactory;
  * Applies one unlearning job to the promoted version of its model (steps 5 and 7 of the flow). Each
  * attempt writes a CANDIDATE version, measured, that the promotion gate judges against the promoted
  * version: attempt 1 runs the level's algorithm; if the gate rejects it, attempt 2 runs the level's
- * fallback from the same parent; if that is rejected too, attempt 3 retrains from scratch without
- * every deleted example (the reference the gate stands in for, so it is promoted as it is).
- * Promotion supersedes every older version, which starts their purge grace. Every earlier deletion
- * is excluded from every retain set. A redelivered job finds its promoted version (by job id) and
- * its rejected attempts, and is not applied again.
+ * fallback from the same parent (not when it is the plan just rejected: the same candidate would
+ * come out); if that is rejected too, attempt 3 retrains from scratch without every deleted example
+ * (the reference the gate stands in for, so it is promoted as it is). Promotion supersedes every
+ * older version, which starts their purge grace. Every earlier deletion is excluded from every
+ * retain set. A redelivered job finds its promoted version (by job id) and its rejected attempts,
+ * and is not applied again.
  */
 public final class JobApplier {
   private static final Logger log = LoggerFactory.getLogger(JobApplier.class);
+  static final int FALLBACK_ATTEMPT = 2;
   static final int RETRAIN_ATTEMPT = 3;
 
   private final UnlearningEngine engine;
@@ -181,6 +183,14 @@ public final class JobApplier {
       if (stored.isPresent() && stored.get().status() == VersionStatus.REJECTED) {
         continue;
       }
+      if (attempt == FALLBACK_ATTEMPT && stored.isEmpty() && fallbackRepeatsTheJob(job, step)) {
+        // The same plan on the same base would make the same rejected candidate again.
+        log.info(
+            "Job {}: the {} fallback is the plan the gate just rejected; retraining instead",
+            job.getJobId(),
+            step.level());
+        continue;
+      }
       try (Attempt tried =
           stored
               .map(v -> new Attempt(v, null, null))
@@ -282,6 +292,27 @@ public final class JobApplier {
     }
   }
 
+  /** What an attempt runs: an algorithm and its hyper-parameters, merged with the defaults. */
+  private record Plan(UnlearningAlgorithm algorithm, Map<String, String> hyperParameters) {}
+
+  private Plan plan(UnlearnJob job, Step step, int attempt) {
+    if (step.forgetIds().length == 0) {
+      return new Plan(
+          UnlearningAlgorithm.NONE, hyperParameters(UnlearningAlgorithm.NONE, Map.of()));
+    }
+    if (attempt == 1) {
+      UnlearningAlgorithm algorithm = ContractEnums.algorithm(job.getAlgorithm());
+      return new Plan(algorithm, hyperParameters(algorithm, job.getHyperParameters()));
+    }
+    FallbackPolicy.Fallback fallback = fallbacks.forLevel(step.level());
+    return new Plan(
+        fallback.algorithm(), hyperParameters(fallback.algorithm(), fallback.hyperParameters()));
+  }
+
+  private boolean fallbackRepeatsTheJob(UnlearnJob job, Step step) {
+    return plan(job, step, 1).equals(plan(job, step, FALLBACK_ATTEMPT));
+  }
+
   /**
    * Runs one attempt on a copy of the base version's model (from memory when it is cached) and
    * stores the result as a CANDIDATE; the returned attempt owns the model.
@@ -292,19 +323,8 @@ public final class JobApplier {
     }
     Classifier model = cache.copyOf(base, () -> load(base));
     try {
-      UnlearningAlgorithm algorithm;
-      Map<String, String> requested;
-      if (step.forgetIds().length == 0) {
-        algorithm = UnlearningAlgorithm.NONE;
-        requested = Map.of();
-      } else if (attempt == 1) {
-        algorithm = ContractEnums.algorithm(job.getAlgorithm());
-        requested = job.getHyperParameters();
-      } else {
-        FallbackPolicy.Fallback fallback = fallbacks.forLevel(step.level());
-        algorithm = fallback.algorithm();
-        requested = fallback.hyperParameters();
-      }
+      Plan plan = plan(job, step, attempt);
+      UnlearningAlgorithm algorithm = plan.algorithm();
       log.info(
           "Applying job {} attempt {} ({} {} on {} examples) to version {} of {}",
           job.getJobId(),
@@ -319,7 +339,7 @@ public final class JobApplier {
               model,
               Optional.empty(),
               algorithm,
-              hyperParameters(algorithm, requested),
+              plan.hyperParameters(),
               step.forgetIds(),
               step.deletedBefore());
       return store(

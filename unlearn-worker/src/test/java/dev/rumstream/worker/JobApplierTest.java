@@ -106,16 +106,38 @@ class JobApplierTest {
     }
   }
 
+  @Test
+  void aFallbackThatIsTheRejectedPlanIsNotRunAgainTheJobRetrains() {
+    ModelStore store = new ModelStore(reusingRoot);
+    storeOriginal(store);
+    GateSettings.Thresholds rejectAll =
+        new GateSettings.Thresholds(-1, -1, 1, Set.of(), 1, Set.of());
+    try (ModelCache<Classifier, EvaluationPredictions> cache =
+        new ModelCache<>(Classifier::copy, Classifier::close)) {
+      // Every fallback is NONE, the job's own plan.
+      JobApplier applier = applier(store, cache, rejectAll, 100);
+
+      VersionManifest promoted =
+          applier.apply(noneJob("fs-1", LongStream.range(0, 20).toArray())).version();
+
+      assertThat(promoted.attempt()).isEqualTo(JobApplier.RETRAIN_ATTEMPT);
+      assertThat(store.attempts("m", "fs-1-0"))
+          .extracting(VersionManifest::attempt)
+          .containsExactlyInAnyOrder(1, JobApplier.RETRAIN_ATTEMPT);
+    }
+  }
+
   /** Version 0, the same trained parameters in each store. */
   private void storeOriginal(ModelStore... stores) {
     ImageDataset train = engine.data().train();
     ModelSpec spec = ModelSpec.smallCnn(train);
+    TrainingRecipe recipe = TrainingRecipe.paper(1, 5);
     try (Classifier model = engine.newModel(spec)) {
-      engine.train(model, train.allRows(), TrainingRecipe.paper(1, 5));
+      engine.train(model, train.allRows(), recipe);
       VersionManifest original =
           VersionManifest.original(
               "m",
-              Map.of(),
+              Bootstrap.record(recipe),
               train.name(),
               train.size(),
               spec.architecture().name(),

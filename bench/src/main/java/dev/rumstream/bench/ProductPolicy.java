@@ -39,9 +39,29 @@ record ProductPolicy(
     TopologyConfig streams, Map<String, String> workerDefaults, FallbackPolicy fallbacks) {
 
   static ProductPolicy defaults() {
+    return withPolicy("");
+  }
+
+  /**
+   * The product with other policy settings: the streams app's keys under {@code rumstream.policy.},
+   * {@code ;}-separated (for example {@code preset=RUM;high.hp.lr=0.01}).
+   */
+  static ProductPolicy withPolicy(String settings) {
+    Map<String, String> overrides = new LinkedHashMap<>();
+    for (String setting : settings.split(";")) {
+      if (setting.isBlank()) {
+        continue;
+      }
+      int eq = setting.indexOf('=');
+      if (eq < 1) {
+        throw new IllegalArgumentException("Not a setting (key=value): " + setting);
+      }
+      overrides.put(
+          "rumstream.policy." + setting.substring(0, eq).trim(), setting.substring(eq + 1).trim());
+    }
     WorkerConfig worker = WorkerConfig.from(Settings.of(WorkerConfig.DEFAULTS, Map.of()));
     return new ProductPolicy(
-        TopologyConfig.from(Settings.of(StreamsApp.DEFAULTS, Map.of())),
+        TopologyConfig.from(Settings.of(StreamsApp.DEFAULTS, overrides)),
         worker.defaultHyperParameters(),
         worker.fallbacks());
   }

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -104,7 +105,17 @@ public final class QualityBenchmark implements Callable<Integer> {
      * The product with the worker's gate fallback at MEDIUM and HIGH, and with a candidate fallback
      * (Fine-tune, the engine's defaults).
      */
-    FALLBACK
+    FALLBACK,
+    /**
+     * The product's default and the product with each --candidate's policy: how a default is chosen
+     * on the tuning seeds (RESULTS.md §9).
+     */
+    CANDIDATES
+  }
+
+  /** The row of a candidate policy. */
+  static String candidate(String name) {
+    return PRODUCT + ":" + name;
   }
 
   @Option(
@@ -202,6 +213,15 @@ public final class QualityBenchmark implements Callable<Integer> {
       split = ",",
       description = "only these algorithms (e.g. SALUN,SCRUB); " + "default: all seven")
   private List<UnlearningAlgorithm> algorithms = ALGORITHMS;
+
+  @Option(
+      names = "--candidate",
+      paramLabel = "NAME=SETTINGS",
+      description =
+          "with --rows CANDIDATES: a policy to run beside the product's default, as the streams "
+              + "app's settings under rumstream.policy., ';'-separated (e.g. "
+              + "mid-none='medium.algorithm=NONE'); repeatable")
+  private Map<String, String> candidates = new LinkedHashMap<>();
 
   @Option(names = "--no-rum", description = "skip full RUM")
   private boolean noRum;
@@ -306,6 +326,12 @@ public final class QualityBenchmark implements Callable<Integer> {
     Map<String, Object> parameters = setup.parameters(name, subsetSeed + 1, seeds, algorithms);
     ProductPolicy product = ProductPolicy.defaults();
     parameters.put("productPolicy", product.describe());
+    if (rows.contains(Rows.CANDIDATES)) {
+      Map<String, Object> described = new LinkedHashMap<>();
+      candidates.forEach(
+          (n, settings) -> described.put(n, ProductPolicy.withPolicy(settings).describe()));
+      parameters.put("candidatePolicies", described);
+    }
     parameters.put("retainLadder", ladder);
     OUT.printf(
         Locale.ROOT,
@@ -438,13 +464,15 @@ public final class QualityBenchmark implements Callable<Integer> {
                     RumPlans.refined(
                         s.forgetSet(),
                         QualityRuns.releasedNegGradPlusPlan(s.engine(), retain, cap))));
-        rows.add(
-            new Row(
-                PRODUCT,
-                RUM_FULL,
-                s ->
-                    RumPlans.refined(
-                        product.refine(s.forget(), s.proxy()), product.plan(s.engine(), -1))));
+        rows.add(productRow(PRODUCT, product));
+      }
+      if (QualityBenchmark.this.rows.contains(Rows.CANDIDATES)) {
+        if (!QualityBenchmark.this.rows.contains(Rows.POLICIES)) {
+          rows.add(productRow(PRODUCT, product));
+        }
+        candidates.forEach(
+            (name, settings) ->
+                rows.add(productRow(candidate(name), ProductPolicy.withPolicy(settings))));
       }
       if (QualityBenchmark.this.rows.contains(Rows.FALLBACK)) {
         rows.add(
@@ -516,6 +544,13 @@ public final class QualityBenchmark implements Callable<Integer> {
 
     List<Row> rows() {
       return rows;
+    }
+
+    private static Row productRow(String name, ProductPolicy policy) {
+      return new Row(
+          name,
+          RUM_FULL,
+          s -> RumPlans.refined(policy.refine(s.forget(), s.proxy()), policy.plan(s.engine(), -1)));
     }
   }
 

@@ -8,11 +8,13 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -52,6 +54,21 @@ final class QualityResults {
    * Keeps an earlier run's rows, if it ran with the same parameters (seeds and algorithms aside).
    */
   @SuppressWarnings("unchecked")
+  /**
+   * " (earlier default)", numbered from the second earlier default on, so that the rows of two
+   * earlier defaults never share a label.
+   */
+  static String earlierSuffix(JsonNode rows) {
+    Set<String> labels = new HashSet<>();
+    rows.forEach(r -> labels.add(r.get("algorithm").asText()));
+    for (int n = 1; ; n++) {
+      String suffix = n == 1 ? EARLIER : " (earlier default " + n + ")";
+      if (PRODUCT_ROWS.stream().noneMatch(p -> labels.contains(p + suffix))) {
+        return suffix;
+      }
+    }
+  }
+
   void resumeFrom(JsonNode earlier) {
     for (String key :
         List.of(
@@ -79,11 +96,12 @@ final class QualityResults {
         Objects.equals(
             JSON.convertValue(parameters.get("productPolicy"), Object.class),
             JSON.convertValue(earlierProduct, Object.class));
+    String earlierSuffix = earlierSuffix(earlier.get("rows"));
     int dropped = 0;
     for (JsonNode r : earlier.get("rows")) {
       Map<String, Object> row = JSON.convertValue(r, Map.class);
       if (!sameProduct && PRODUCT_ROWS.contains((String) row.get("algorithm"))) {
-        row.put("algorithm", row.get("algorithm") + EARLIER);
+        row.put("algorithm", row.get("algorithm") + earlierSuffix);
         row.put("policy", JSON.convertValue(earlierProduct, Object.class));
       }
       Object algorithm = row.get("algorithm");

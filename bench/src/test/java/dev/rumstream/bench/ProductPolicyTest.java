@@ -1,6 +1,7 @@
 package dev.rumstream.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.rumstream.bench.rum.RefinedForgetSet;
 import dev.rumstream.engine.EngineConfig;
@@ -50,12 +51,15 @@ class ProductPolicyTest {
     Unlearner medium = plan.get(MemorizationLevel.MEDIUM);
     assertThat(medium.algorithm()).isEqualTo(UnlearningAlgorithm.RANDOM_LABEL);
     assertThat(medium.hyperParameters())
-        .containsEntry("lr", "0.0359")
+        .containsEntry("lr", "0.0129")
         .containsEntry("epochs", "10")
         .containsEntry("retain_count", product.workerDefaults().get("retain_count"));
     Unlearner high = plan.get(MemorizationLevel.HIGH);
     assertThat(high.algorithm()).isEqualTo(UnlearningAlgorithm.RANDOM_LABEL);
-    assertThat(high.hyperParameters()).isEqualTo(medium.hyperParameters());
+    assertThat(high.hyperParameters())
+        .containsEntry("lr", "0.0359")
+        .containsEntry("epochs", "10")
+        .containsEntry("retain_count", product.workerDefaults().get("retain_count"));
   }
 
   @Test
@@ -66,7 +70,23 @@ class ProductPolicyTest {
 
     assertThat(medium.hyperParameters())
         .containsEntry("retain_count", "500")
-        .containsEntry("lr", "0.0359");
+        .containsEntry("lr", "0.0129");
+  }
+
+  @Test
+  void aCandidateChangesThePolicyWithTheStreamsAppsOwnSettings() {
+    UnlearningEngine engine = new UnlearningEngine(EngineConfig.defaults(), tinySplits());
+
+    Map<MemorizationLevel, Unlearner> plan =
+        ProductPolicy.withPolicy("medium.algorithm=NONE; high.hp.lr=0.01").plan(engine, -1);
+
+    assertThat(plan.get(MemorizationLevel.MEDIUM).algorithm()).isEqualTo(UnlearningAlgorithm.NONE);
+    assertThat(plan.get(MemorizationLevel.HIGH).hyperParameters())
+        .containsEntry("lr", "0.01")
+        .containsEntry("retain_count", product.workerDefaults().get("retain_count"));
+    assertThatThrownBy(() -> ProductPolicy.withPolicy("medium.algorithm"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("key=value");
   }
 
   private static DatasetSplits tinySplits() {

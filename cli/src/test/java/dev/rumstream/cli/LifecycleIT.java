@@ -56,9 +56,10 @@ class LifecycleIT {
             Map.entry("rumstream.gate.fallback.medium.hp.lr", "0.001"),
             Map.entry("rumstream.gate.fallback.medium.hp.epochs", "1"),
             Map.entry("rumstream.gate.fallback.medium.hp.alpha", ""),
-            // The HIGH level's fallback is destructive too, so its job must escalate.
+            // The HIGH level's fallback is destructive too, so its job must escalate (another rate
+            // than the job's: a fallback that repeats the rejected plan is not run).
             Map.entry("rumstream.gate.fallback.high.algorithm", "FINE_TUNE"),
-            Map.entry("rumstream.gate.fallback.high.hp.lr", "1000"),
+            Map.entry("rumstream.gate.fallback.high.hp.lr", "500"),
             Map.entry("rumstream.gate.fallback.high.hp.epochs", "1"),
             Map.entry("rumstream.gate.fallback.high.hp.alpha", ""),
             Map.entry("rumstream.store.purge.grace", "2s"));

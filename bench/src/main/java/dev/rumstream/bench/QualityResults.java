@@ -51,10 +51,6 @@ final class QualityResults {
   }
 
   /**
-   * Keeps an earlier run's rows, if it ran with the same parameters (seeds and algorithms aside).
-   */
-  @SuppressWarnings("unchecked")
-  /**
    * " (earlier default)", numbered from the second earlier default on, so that the rows of two
    * earlier defaults never share a label.
    */
@@ -69,6 +65,10 @@ final class QualityResults {
     }
   }
 
+  /**
+   * Keeps an earlier run's rows, if it ran with the same parameters (seeds and algorithms aside).
+   */
+  @SuppressWarnings("unchecked")
   void resumeFrom(JsonNode earlier) {
     for (String key :
         List.of(

@@ -10,10 +10,13 @@ import dev.rumstream.avro.DeletionRequest;
 import dev.rumstream.avro.ForgetSet;
 import dev.rumstream.avro.ReceiptStatus;
 import dev.rumstream.avro.UnlearnJob;
+import dev.rumstream.serde.AvroDeserializer;
 import dev.rumstream.service.ServiceShell;
 import dev.rumstream.streams.StreamsService;
 import dev.rumstream.testkit.KafkaEnvironmentExtension;
 import dev.rumstream.testkit.TestEnvironment;
+import dev.rumstream.topics.Keys;
+import dev.rumstream.topics.Topic;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -149,6 +152,54 @@ class DeletionPipelineIT {
             .extracting(DeletionReceipt::getRequestId)
             .containsExactlyInAnyOrderElementsOf(validIds);
         assertEveryRequestInExactlyOneSetAndEveryExampleInExactlyOneJob(harness, validIds, null);
+      }
+    }
+  }
+
+  @Test
+  void aHotModelSpreadOverPartitionsAndStreamThreadsKeepsItsJobsInOneQueue(
+      TestEnvironment environment) throws Exception {
+    try (PipelineHarness harness =
+        new PipelineHarness(
+            environment,
+            Map.of("rumstream.window.max.examples", "150", "num.stream.threads", "2"))) {
+      harness.publishModel();
+      Random random = new Random(4);
+      Set<String> sent = new HashSet<>();
+      for (int i = 0; i < 400; i++) {
+        DeletionRequest request =
+            request("hot-" + i, List.of((long) random.nextInt((int) DATASET_SIZE)));
+        sent.add(request.getRequestId());
+        // Keyed as producers are told to: by model and request id, so one model's requests
+        // spread over every partition of deletion-requests.
+        harness.sendRaw(Keys.request(MODEL, request.getRequestId()), harness.bytes(request));
+      }
+      harness.flush();
+      try (ServiceShell<StreamsService> service = harness.startService()) {
+        PipelineHarness.awaitRunning(service);
+        List<ForgetSet> sets =
+            harness.forgetSets(
+                seen -> seen.stream().mapToInt(s -> s.getRequestIds().size()).sum() >= sent.size());
+        assertThat(sets.stream().map(s -> s.getForgetSetId().replaceAll(".*-(p\\d+)-\\d+$", "$1")))
+            .as("sets gathered on both partitions, by both stream threads")
+            .contains("p0", "p1");
+        assertThat(sets.stream().flatMap(s -> s.getRequestIds().stream()))
+            .doesNotHaveDuplicates()
+            .containsExactlyInAnyOrderElementsOf(sent);
+        int expectedJobs =
+            sets.stream()
+                .mapToInt(
+                    s -> (int) s.getExamples().stream().map(e -> e.getLevel()).distinct().count())
+                .sum();
+        List<ConsumerRecord<String, UnlearnJob>> jobs =
+            environment.consume(
+                harness.topic(Topic.UNLEARN_JOBS),
+                expectedJobs,
+                AvroDeserializer.forClass(UnlearnJob.class, harness.registry));
+        assertThat(jobs).hasSize(expectedJobs);
+        assertThat(jobs.stream().map(ConsumerRecord::partition).distinct())
+            .as("every job of the model in one partition: one queue, applied one at a time")
+            .hasSize(1);
       }
     }
   }

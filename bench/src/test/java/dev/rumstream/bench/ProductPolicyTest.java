@@ -49,9 +49,9 @@ class ProductPolicyTest {
 
     assertThat(plan.get(MemorizationLevel.LOW).algorithm()).isEqualTo(UnlearningAlgorithm.NONE);
     Unlearner medium = plan.get(MemorizationLevel.MEDIUM);
-    assertThat(medium.algorithm()).isEqualTo(UnlearningAlgorithm.RANDOM_LABEL);
+    assertThat(medium.algorithm()).isEqualTo(UnlearningAlgorithm.FINE_TUNE);
     assertThat(medium.hyperParameters())
-        .containsEntry("lr", "0.0129")
+        .containsEntry("lr", "0.1")
         .containsEntry("epochs", "10")
         .containsEntry("retain_count", product.workerDefaults().get("retain_count"));
     Unlearner high = plan.get(MemorizationLevel.HIGH);
@@ -70,7 +70,7 @@ class ProductPolicyTest {
 
     assertThat(medium.hyperParameters())
         .containsEntry("retain_count", "500")
-        .containsEntry("lr", "0.0129");
+        .containsEntry("lr", "0.1");
   }
 
   @Test

@@ -413,10 +413,10 @@ class DeletionTopologyTest {
         .extracting(UnlearnJob::getAlgorithm)
         .containsExactly(
             UnlearningAlgorithm.NONE,
-            UnlearningAlgorithm.RANDOM_LABEL,
+            UnlearningAlgorithm.FINE_TUNE,
             UnlearningAlgorithm.RANDOM_LABEL);
     assertThat(jobs.get(1).getHyperParameters())
-        .containsEntry("lr", "0.0129")
+        .containsEntry("lr", "0.1")
         .containsEntry("epochs", "10");
     assertThat(jobs.get(2).getHyperParameters())
         .containsEntry("lr", "0.0359")

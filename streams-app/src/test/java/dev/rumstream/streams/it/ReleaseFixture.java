@@ -13,6 +13,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
@@ -54,10 +55,6 @@ final class ReleaseFixture {
     try (InputStream in = new GZIPInputStream(resource(release, "kafka.json.gz"))) {
       return new ReleaseFixture(release, new ObjectMapper().readTree(in));
     }
-  }
-
-  String release() {
-    return release;
   }
 
   /**
@@ -109,7 +106,7 @@ final class ReleaseFixture {
     Map<TopicPartition, OffsetAndMetadata> committed = new HashMap<>();
     try (Admin admin = Admin.create(client);
         KafkaProducer<byte[], byte[]> producer = producer(client)) {
-      java.util.Set<String> existing = admin.listTopics().names().get();
+      Set<String> existing = admin.listTopics().names().get();
       List<NewTopic> missing = new ArrayList<>();
       for (JsonNode t : kafka.get("topics")) {
         String name = t.get("name").asText().replace(oldRun, newRun);

@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.rumstream.avro.DeletionReceipt;
 import dev.rumstream.avro.ForgetSet;
 import dev.rumstream.avro.ReceiptStatus;
+import dev.rumstream.serde.AvroDeserializer;
 import dev.rumstream.service.ServiceShell;
 import dev.rumstream.streams.StreamsService;
 import dev.rumstream.testkit.KafkaEnvironmentExtension;
 import dev.rumstream.testkit.TestEnvironment;
+import dev.rumstream.topics.Topic;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -16,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -36,7 +40,10 @@ class UpgradeIT {
   void openSetsOfThePreviousReleaseComeOutOnceWithNewRequestsBeside(TestEnvironment environment)
       throws Exception {
     ReleaseFixture fixture = ReleaseFixture.read(RELEASE);
-    try (PipelineHarness harness = new PipelineHarness(environment, Map.of())) {
+    // The release remembered its request ids with the time it accepted them, when the fixture was
+    // written: remember them for as long as the fixture is used.
+    try (PipelineHarness harness =
+        new PipelineHarness(environment, Map.of("rumstream.dedup.retention", "3650d"))) {
       Set<String> accepted = acceptedBefore(fixture);
       assertThat(accepted).as("the fixture's open requests").hasSize(30);
       fixture.replay(harness);
@@ -81,10 +88,18 @@ class UpgradeIT {
           }
         }
         assertThat(byExample.get(2L)).contains("old-0", "old-1", "new-0");
-        harness.receipts(accepted.size() + added.size());
-        // The resent request went to a partition of its own: give its task a few commits.
-        Thread.sleep(2_000);
-        List<DeletionReceipt> receipts = harness.receipts(accepted.size() + added.size());
+        // The resend went to the new requests' partition before them: a second ACCEPTED receipt
+        // for it would have been committed by the time their sets were.
+        List<DeletionReceipt> receipts =
+            environment
+                .consume(
+                    harness.topic(Topic.DELETION_RECEIPTS),
+                    Integer.MAX_VALUE,
+                    AvroDeserializer.forClass(DeletionReceipt.class, harness.registry),
+                    Duration.ofSeconds(5))
+                .stream()
+                .map(ConsumerRecord::value)
+                .toList();
         assertThat(
                 receipts.stream()
                     .filter(r -> r.getStatus() == ReceiptStatus.ACCEPTED)

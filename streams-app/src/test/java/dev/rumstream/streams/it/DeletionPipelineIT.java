@@ -186,11 +186,7 @@ class DeletionPipelineIT {
         assertThat(sets.stream().flatMap(s -> s.getRequestIds().stream()))
             .doesNotHaveDuplicates()
             .containsExactlyInAnyOrderElementsOf(sent);
-        int expectedJobs =
-            sets.stream()
-                .mapToInt(
-                    s -> (int) s.getExamples().stream().map(e -> e.getLevel()).distinct().count())
-                .sum();
+        int expectedJobs = jobCount(sets);
         List<ConsumerRecord<String, UnlearnJob>> jobs =
             environment.consume(
                 harness.topic(Topic.UNLEARN_JOBS),
@@ -217,10 +213,7 @@ class DeletionPipelineIT {
         .containsExactlyInAnyOrderElementsOf(acceptedIds);
     assertThat(sets).extracting(ForgetSet::getForgetSetId).doesNotHaveDuplicates();
 
-    int expectedJobs =
-        sets.stream()
-            .mapToInt(s -> (int) s.getExamples().stream().map(e -> e.getLevel()).distinct().count())
-            .sum();
+    int expectedJobs = jobCount(sets);
     List<UnlearnJob> jobs = harness.jobs(expectedJobs);
     assertThat(jobs).extracting(UnlearnJob::getJobId).as("no job twice").doesNotHaveDuplicates();
     assertThat(jobs).hasSize(expectedJobs);
@@ -245,6 +238,13 @@ class DeletionPipelineIT {
           jobs.stream().flatMap(j -> j.getExampleIds().stream()).collect(Collectors.toSet());
       assertThat(unlearned).isEqualTo(requested);
     }
+  }
+
+  /** One job per memorization level present in a set. */
+  private static int jobCount(List<ForgetSet> sets) {
+    return sets.stream()
+        .mapToInt(s -> (int) s.getExamples().stream().map(e -> e.getLevel()).distinct().count())
+        .sum();
   }
 
   private static String stage(ConsumerRecord<String, byte[]> record) {

@@ -82,7 +82,7 @@ final class ReleaseFixture {
   private Schema schema(int id) {
     JsonNode text = kafka.get("schemas").get(Integer.toString(id));
     if (text == null) {
-      throw new IllegalStateException("the fixture names schema " + id + " but does not hold it");
+      throw notHeld(id);
     }
     return new Schema.Parser().parse(text.asText());
   }
@@ -175,7 +175,7 @@ final class ReleaseFixture {
     int old = ByteBuffer.wrap(value, 1, 4).getInt();
     Integer now = ids.get(old);
     if (now == null) {
-      throw new IllegalStateException("the fixture names schema " + old + " but does not hold it");
+      throw notHeld(old);
     }
     byte[] patched = value.clone();
     ByteBuffer.wrap(patched, 1, 4).putInt(now);
@@ -198,6 +198,11 @@ final class ReleaseFixture {
         }
       }
     }
+  }
+
+  private static IllegalStateException notHeld(int schemaId) {
+    return new IllegalStateException(
+        "the fixture names schema " + schemaId + " but does not hold it");
   }
 
   private static KafkaProducer<byte[], byte[]> producer(Map<String, Object> client) {

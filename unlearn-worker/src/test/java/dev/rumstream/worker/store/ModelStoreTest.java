@@ -187,6 +187,25 @@ class ModelStoreTest {
         .hasMessageContaining("Unreadable manifest");
   }
 
+  @Test
+  void manifestsReadBeforeAreReadAgainWhenAnotherProcessRewritesThem() throws IOException {
+    ModelStore worker = new ModelStore(root);
+    ModelStore other = new ModelStore(root);
+    worker.write(manifest(0, null, List.of()), dir -> writeBytes(dir, "zero"));
+    VersionManifest v1 = worker.write(candidate(1, "fs-1-0", 1), d -> writeBytes(d, "one"));
+    assertThat(worker.versions("m"))
+        .extracting(VersionManifest::status)
+        .contains(VersionStatus.CANDIDATE);
+
+    other.reject(other.versions("m").get(1), Instant.parse("2026-11-29T10:00:00Z"));
+    assertThat(worker.versions("m").get(1).status()).isEqualTo(VersionStatus.REJECTED);
+
+    Files.writeString(worker.directory(v1).resolve(ModelStore.MANIFEST), "{ not json");
+    assertThatThrownBy(() -> worker.versions("m"))
+        .as("a manifest broken after it was read is not served from memory")
+        .isInstanceOf(CorruptVersionException.class);
+  }
+
   private static VersionManifest candidate(long version, String jobId, int attempt) {
     return manifest(version, jobId, List.of(4L), VersionStatus.CANDIDATE, attempt);
   }

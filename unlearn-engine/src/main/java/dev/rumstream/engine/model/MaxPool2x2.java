@@ -12,7 +12,7 @@ import ai.djl.util.PairList;
  * 2x2 max pooling with stride 2 (an odd last row or column dropped). Training uses PyTorch's
  * pooling kernel, whose backward pass is the fast one; inference takes the maximum of the four
  * strided slices: the same values in a fifth of the time on CPU cores, where PyTorch's NCHW
- * max-pool kernel was about half of the small CNN's inference pass ({@code bench/run.sh
+ * max-pool kernel was about a third of the small CNN's inference pass ({@code bench/run.sh
  * PoolingCost}, `unlearn-engine/ENGINE.md`). It has no parameters, so stored models load as before.
  */
 public final class MaxPool2x2 extends AbstractBlock {

@@ -6,6 +6,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
@@ -20,6 +21,7 @@ import java.util.List;
  * head. Owns its native memory (one DJL model and its manager); close it when done.
  */
 public final class Classifier implements AutoCloseable {
+  private static final NDIndex ALL = new NDIndex("...");
 
   private final ModelSpec spec;
   private final Model model;
@@ -135,9 +137,25 @@ public final class Classifier implements AutoCloseable {
     List<Parameter> from = source.parameters();
     List<Parameter> to = parameters();
     for (int i = 0; i < to.size(); i++) {
-      // set() copies values into the existing native array, so optimizers holding it stay valid.
-      to.get(i).getArray().set(from.get(i).getArray().toFloatArray());
+      overwrite(to.get(i).getArray(), from.get(i).getArray());
     }
+  }
+
+  /** Overwrites parameter {@code index} of {@link #parameters()} in place with these values. */
+  public void overwriteParameter(int index, float[] values) {
+    NDArray target = parameters().get(index).getArray();
+    try (NDArray read = target.getManager().create(values, target.getShape())) {
+      overwrite(target, read);
+    }
+  }
+
+  /**
+   * Copies values into a parameter array in place, natively, so optimizers holding the array stay
+   * valid. DJL's {@code NDArray.set(Buffer)} would go through a Java array, and libtorch warns
+   * about a deprecated guard on its first use in every process.
+   */
+  private static void overwrite(NDArray target, NDArray values) {
+    target.set(ALL, values.toDevice(target.getDevice(), false));
   }
 
   /** Stops gradients from ever reaching this model's parameters (a frozen teacher). */

@@ -201,7 +201,7 @@ public final class ModelFiles {
           for (int v = 0; v < values.length; v++) {
             values[v] = in.readFloat();
           }
-          parameters.get(i).getArray().set(values);
+          model.overwriteParameter(i, values);
         }
         return model;
       } catch (IOException | RuntimeException e) {

@@ -129,10 +129,7 @@ final class ManifestFile {
           if (keptBytes.get() <= KEPT_BYTES * 3 / 4) {
             break;
           }
-          Parsed dropped = parsed.remove(dir);
-          if (dropped != null) {
-            keptBytes.addAndGet(-dropped.attributes().size());
-          }
+          forget(dir);
         }
       }
     }
@@ -187,9 +184,14 @@ final class ManifestFile {
         StandardCopyOption.REPLACE_EXISTING);
     fsync(versionDir);
     // Its own rewrites are not left to the file's attributes: two within a clock tick could match.
-    Parsed replaced = parsed.remove(versionDir);
-    if (replaced != null) {
-      keptBytes.addAndGet(-replaced.attributes().size());
+    forget(versionDir);
+  }
+
+  /** Drops a kept manifest and its bytes from the budget. */
+  private void forget(Path versionDir) {
+    Parsed dropped = parsed.remove(versionDir);
+    if (dropped != null) {
+      keptBytes.addAndGet(-dropped.attributes().size());
     }
   }
 

@@ -60,6 +60,8 @@ public final class StreamsService implements RunningService {
   private final HostInfo self;
   private final Duration shutdownTimeout;
   private final Deserializer<AuditRecord> auditRecords;
+  private final Deserializer<DeletionReceipt> receipts;
+  private final String receiptsTopic;
   private final AuditChain auditChain;
   private final String peerToken;
 
@@ -105,6 +107,8 @@ public final class StreamsService implements RunningService {
     props.put(DeadLetters.METRICS_CONFIG, metrics);
     ContractSerdes serdes = ContractSerdes.of(settings.string("rumstream.value.serde"), kafka);
     this.auditRecords = serdes.audit().deserializer();
+    this.receipts = serdes.receipts().deserializer();
+    this.receiptsTopic = config.topic(Topic.DELETION_RECEIPTS);
     this.auditChain = new AuditChain(config.auditKey(), config.auditActor());
 
     this.streams = new KafkaStreams(DeletionTopology.build(config, serdes, metrics), props);
@@ -237,8 +241,16 @@ public final class StreamsService implements RunningService {
     return streams.state();
   }
 
+  /** A request's latest receipt; the store keeps it as the receipts topic holds it. */
   public Lookup<DeletionReceipt> receipt(String requestId) {
-    return lookup(StoreNames.RECEIPTS, requestId);
+    Lookup<byte[]> stored = lookup(StoreNames.RECEIPTS, requestId);
+    if (stored instanceof Lookup.Local<byte[]> local) {
+      return new Lookup.Local<>(
+          local.value().map(bytes -> receipts.deserialize(receiptsTopic, bytes)));
+    }
+    return stored instanceof Lookup.Elsewhere<byte[]> elsewhere
+        ? new Lookup.Elsewhere<>(elsewhere.owner())
+        : new Lookup.Unavailable<>(((Lookup.Unavailable<byte[]>) stored).why());
   }
 
   /** A request's audit trail as read back from deletion-audit. */

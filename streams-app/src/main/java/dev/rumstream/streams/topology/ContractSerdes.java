@@ -29,7 +29,6 @@ public record ContractSerdes(
     Serde<ForgetSet> forgetSets,
     Serde<UnlearnJob> jobs,
     Serde<AuditRecord> audit,
-    Serde<DeletionReceipt> receiptStore,
     Serde<OpenForgetSet> openSets,
     Serde<RequestHistory> histories,
     Serde<OutstandingRequest> outstanding) {
@@ -55,7 +54,6 @@ public record ContractSerdes(
         Topic.FORGET_SETS.valueSerde(config),
         Topic.UNLEARN_JOBS.valueSerde(config),
         Topic.DELETION_AUDIT.valueSerde(config),
-        Topic.DELETION_RECEIPTS.valueSerde(internalState(config)),
         Topic.avroSerde(internalState(config)),
         Topic.avroSerde(internalState(config)),
         Topic.avroSerde(internalState(config)));

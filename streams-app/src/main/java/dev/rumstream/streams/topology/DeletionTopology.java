@@ -1,7 +1,6 @@
 package dev.rumstream.streams.topology;
 
 import dev.rumstream.avro.AuditRecord;
-import dev.rumstream.avro.DeletionReceipt;
 import dev.rumstream.avro.MemorizationScore;
 import dev.rumstream.avro.ModelVersion;
 import dev.rumstream.avro.state.OutstandingRequest;
@@ -11,7 +10,7 @@ import dev.rumstream.topics.Topic;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Properties;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -19,7 +18,6 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Grouped;
@@ -39,7 +37,7 @@ import org.apache.kafka.streams.state.WindowStore;
  *   (unreadable ─▶ DLQ)       ├─▶ rejected-requests ─▶ deletion-requests-dlq
  *                             └─▶ forget-set-windows ─┬─▶ forget-sets
  *                                  ▲ scores, models     └─▶ unlearn-jobs (LOW, MEDIUM, HIGH)
- * memorization-scores, model-versions ─▶ global stores;  deletion-receipts ─▶ receipts store (status queries)
+ * memorization-scores, model-versions ─▶ global stores;  deletion-receipts ─▶ latest receipts (status queries)
  * </pre>
  *
  * <p>The tables are declared with the DSL; the flow is wired node by node, so that each processor
@@ -49,23 +47,24 @@ public final class DeletionTopology {
   private static final String SOURCE = "deletion-requests";
   private static final String INTAKE = "intake";
 
-  /**
-   * Optimizations are applied only where the builder is given them (the application's setting alone
-   * does not): the receipts store then restores from the compacted receipts topic instead of a
-   * changelog of its own, which every receipt would otherwise be written to twice.
-   */
-  private static Properties optimized() {
-    Properties properties = new Properties();
-    properties.put(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.OPTIMIZE);
-    return properties;
-  }
-
   private DeletionTopology() {}
 
   public static Topology build(
       TopologyConfig config, ContractSerdes serdes, DeletionMetrics metrics) {
-    Topology topology = tables(config, serdes).build(optimized());
+    Topology topology = tables(config, serdes).build();
     topology
+        .addReadOnlyStateStore(
+            Stores.timestampedKeyValueStoreBuilder(
+                    Stores.persistentTimestampedKeyValueStore(StoreNames.RECEIPTS),
+                    Serdes.String(),
+                    Serdes.ByteArray())
+                .withLoggingDisabled(),
+            "deletion-receipts-source",
+            new StringDeserializer(),
+            new ByteArrayDeserializer(),
+            config.topic(Topic.DELETION_RECEIPTS),
+            "latest-receipts",
+            LatestReceipts::new)
         .addSource(
             SOURCE,
             new StringDeserializer(),
@@ -81,12 +80,17 @@ public final class DeletionTopology {
             new ByteArraySerializer(),
             Intake.REJECTIONS.name())
         .addStateStore(acceptedIds(config), INTAKE)
+        .addStateStore(legacyAcceptedIds(config), INTAKE)
         .addStateStore(store(StoreNames.LEGACY_REQUEST_IDS, Serdes.Long()), INTAKE)
         .addStateStore(store(StoreNames.LEGACY_REQUEST_FINGERPRINTS, Serdes.String()), INTAKE)
         .addStateStore(
             store(StoreNames.OPEN_WINDOWS, StateSerdes.windows()), Intake.ACCEPTED.name())
         .addStateStore(
-            store(StoreNames.GATHERED_REQUESTS, StateSerdes.requests()), Intake.ACCEPTED.name())
+            Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(StoreNames.GATHERED_REQUESTS),
+                Serdes.String(),
+                StateSerdes.requests()),
+            Intake.ACCEPTED.name())
         .addStateStore(
             store(StoreNames.LEGACY_OPEN_FORGET_SETS, serdes.openSets()), Intake.ACCEPTED.name())
         .addStateStore(store(StoreNames.FORGET_SET_CLOCK, Serdes.Long()), Intake.ACCEPTED.name());
@@ -102,7 +106,11 @@ public final class DeletionTopology {
     return topology;
   }
 
-  /** Cached, so that a value rewritten many times between commits is changelogged once. */
+  /**
+   * Cached, so that a value rewritten many times between commits is changelogged once. Not the
+   * requests' entries: each is written once and deleted once, and in a thread cache kept full by
+   * the audit views an entry was evicted, so changelogged, before its set closed anyway.
+   */
   private static <V> StoreBuilder<KeyValueStore<String, V>> store(String name, Serde<V> values) {
     return Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(name), Serdes.String(), values)
@@ -110,21 +118,37 @@ public final class DeletionTopology {
   }
 
   /**
-   * Accepted request ids by acceptance time for as long as duplicates are recognized: expiry drops
-   * whole segments. Windows are a millisecond, since an id is looked up over the whole retention.
-   * Not cached: every key is new, so a cache would merge nothing and only slow each lookup.
+   * Accepted request ids, each filed under the start of its dedup period (one retention long) and
+   * kept two periods, so an id is remembered for at least the retention and found by a point read
+   * in each of the two periods a lookup spans, where a range over exact times opened an iterator on
+   * every segment for each new request. Expiry drops whole segments. Not cached: every key is new,
+   * so a cache would merge nothing and only slow each lookup.
    */
   private static StoreBuilder<WindowStore<String, byte[]>> acceptedIds(TopologyConfig config) {
+    Duration period = config.dedupRetention();
     return Stores.windowStoreBuilder(
         Stores.persistentWindowStore(
-            StoreNames.ACCEPTED_REQUEST_IDS, config.dedupRetention(), Duration.ofMillis(1), false),
+            StoreNames.ACCEPTED_REQUEST_IDS, period.multipliedBy(2), period, false),
+        Serdes.String(),
+        Serdes.ByteArray());
+  }
+
+  /** The ids of the release before periods, by exact acceptance time, until they have moved. */
+  private static StoreBuilder<WindowStore<String, byte[]>> legacyAcceptedIds(
+      TopologyConfig config) {
+    return Stores.windowStoreBuilder(
+        Stores.persistentWindowStore(
+            StoreNames.LEGACY_ACCEPTED_REQUEST_IDS,
+            config.dedupRetention(),
+            Duration.ofMillis(1),
+            false),
         Serdes.String(),
         Serdes.ByteArray());
   }
 
   /**
-   * The global stores of scores and model versions, and the stores that status queries read: every
-   * request's latest receipt and its audit trail.
+   * The global stores of scores and model versions, and the stores of status queries that the DSL
+   * builds: every request's audit trail and whether it is outstanding.
    */
   private static StreamsBuilder tables(TopologyConfig config, ContractSerdes serdes) {
     StreamsBuilder builder = new StreamsBuilder();
@@ -137,11 +161,6 @@ public final class DeletionTopology {
         config.topic(Topic.MODEL_VERSIONS),
         Consumed.with(Serdes.String(), serdes.modelVersions()),
         Materialized.<String, ModelVersion, KeyValueStore<Bytes, byte[]>>as(StoreNames.MODELS));
-    builder.table(
-        config.topic(Topic.DELETION_RECEIPTS),
-        Consumed.with(Serdes.String(), serdes.receiptStore()),
-        Materialized.<String, DeletionReceipt, KeyValueStore<Bytes, byte[]>>as(
-            StoreNames.RECEIPTS));
     KStream<String, byte[]> audit =
         builder.stream(
             config.topic(Topic.DELETION_AUDIT), Consumed.with(Serdes.String(), Serdes.ByteArray()));

@@ -11,6 +11,7 @@ import dev.rumstream.avro.ReceiptStatus;
 import dev.rumstream.streams.TopologyConfig;
 import dev.rumstream.topics.ExampleIdSet;
 import dev.rumstream.topics.Keys;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,6 +26,7 @@ import java.util.OptionalLong;
 import java.util.TreeMap;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -45,7 +47,8 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
  * {@link Rejection} to {@link #REJECTIONS}, with the record's original headers. A request id reused
  * with other content is such a rejection, without a receipt.
  *
- * <p>Accepted ids live in a window store by acceptance time, so expiry drops whole segments and the
+ * <p>Accepted ids live in a window store, filed under the start of the dedup period in which they
+ * were accepted, so a lookup is a point read per period, expiry drops whole segments, and the
  * stream thread never scans them. Facts about a model are read from the global store at most once
  * every {@link #MODEL_FACTS_TTL}.
  */
@@ -68,6 +71,7 @@ final class Intake implements Processor<String, ReceivedRequest, String, Object>
   private final Map<String, CachedFacts> modelFacts = new HashMap<>();
   private ProcessorContext<String, Object> context;
   private WindowStore<String, byte[]> acceptedIds;
+  private WindowStore<String, byte[]> legacyAcceptedIds;
   private KeyValueStore<String, Long> legacyRequestIds;
   private KeyValueStore<String, String> legacyFingerprints;
   private boolean legacyIdsLeft = true;
@@ -89,6 +93,7 @@ final class Intake implements Processor<String, ReceivedRequest, String, Object>
   public void init(ProcessorContext<String, Object> context) {
     this.context = context;
     this.acceptedIds = context.getStateStore(StoreNames.ACCEPTED_REQUEST_IDS);
+    this.legacyAcceptedIds = context.getStateStore(StoreNames.LEGACY_ACCEPTED_REQUEST_IDS);
     this.legacyRequestIds = context.getStateStore(StoreNames.LEGACY_REQUEST_IDS);
     this.legacyFingerprints = context.getStateStore(StoreNames.LEGACY_REQUEST_FINGERPRINTS);
     // A task revived after an aborted transaction is initialized again, with its state rolled back.
@@ -159,10 +164,8 @@ final class Intake implements Processor<String, ReceivedRequest, String, Object>
       reject(record, violation.get());
       return;
     }
-    acceptedIds.put(
-        requestId,
-        HexFormat.of().parseHex(RequestFingerprint.of(request, subjectHash)),
-        now.toEpochMilli());
+    remember(
+        requestId, new Remembered(now.toEpochMilli(), RequestFingerprint.of(request, subjectHash)));
 
     List<Long> distinct = new ArrayList<>(new LinkedHashSet<>(request.getExampleIds()));
     int folded = request.getExampleIds().size() - distinct.size();
@@ -258,25 +261,67 @@ final class Intake implements Processor<String, ReceivedRequest, String, Object>
   /** What was read about a model's latest announced version, and when. */
   private record CachedFacts(RequestValidator.ModelFacts facts, long version, long readAt) {}
 
-  /** An accepted request id: when it was accepted and what it asked for. */
-  private record Remembered(long acceptedAt, String fingerprint) {}
+  /**
+   * An accepted request id: when it was accepted and what it asked for (null: remembered by a
+   * release that kept no fingerprint). Stored as the time (8 bytes) and the fingerprint's bytes.
+   */
+  private record Remembered(long acceptedAt, String fingerprint) {
+    byte[] bytes() {
+      byte[] digest = fingerprint == null ? new byte[0] : HexFormat.of().parseHex(fingerprint);
+      return ByteBuffer.allocate(Long.BYTES + digest.length)
+          .putLong(acceptedAt)
+          .put(digest)
+          .array();
+    }
+
+    static Remembered of(byte[] bytes) {
+      ByteBuffer buffer = ByteBuffer.wrap(bytes);
+      long acceptedAt = buffer.getLong();
+      return new Remembered(
+          acceptedAt,
+          buffer.hasRemaining() ? HexFormat.of().formatHex(bytes, Long.BYTES, bytes.length) : null);
+    }
+  }
+
+  private long periodOf(long time) {
+    return Math.floorDiv(time, dedupRetention.toMillis()) * dedupRetention.toMillis();
+  }
+
+  private void remember(String requestId, Remembered id) {
+    acceptedIds.put(requestId, id.bytes(), periodOf(id.acceptedAt()));
+  }
 
   private Remembered remembered(String requestId, Instant now) {
-    try (WindowStoreIterator<byte[]> seen =
-        acceptedIds.fetch(requestId, now.minus(dedupRetention), now)) {
-      if (seen.hasNext()) {
-        var entry = seen.next();
-        return new Remembered(
-            entry.key, entry.value.length == 0 ? null : HexFormat.of().formatHex(entry.value));
+    long since = now.toEpochMilli() - dedupRetention.toMillis();
+    for (long period = periodOf(now.toEpochMilli());
+        period >= periodOf(since);
+        period -= dedupRetention.toMillis()) {
+      byte[] seen = acceptedIds.fetch(requestId, period);
+      if (seen != null) {
+        Remembered id = Remembered.of(seen);
+        if (id.acceptedAt() >= since) {
+          return id;
+        }
       }
     }
     if (legacyIdsLeft) {
+      try (WindowStoreIterator<byte[]> seen =
+          legacyAcceptedIds.fetch(requestId, now.minus(dedupRetention), now)) {
+        if (seen.hasNext()) {
+          var entry = seen.next();
+          return new Remembered(entry.key, fingerprintOf(entry.value));
+        }
+      }
       Long acceptedAt = legacyRequestIds.get(requestId);
       if (acceptedAt != null) {
         return new Remembered(acceptedAt, legacyFingerprints.get(requestId));
       }
     }
     return null;
+  }
+
+  private static String fingerprintOf(byte[] digest) {
+    return digest.length == 0 ? null : HexFormat.of().formatHex(digest);
   }
 
   private DeletionReceipt.Builder receipt(
@@ -304,32 +349,41 @@ final class Intake implements Processor<String, ReceivedRequest, String, Object>
   }
 
   /**
-   * Moves the request ids that releases before the window store remembered into it, a bounded batch
-   * per punctuation so no transaction grows large; until that is done they are also looked up where
-   * they are.
+   * Moves the request ids that earlier releases remembered (in key-value stores, then by exact
+   * time) into the store by period, a bounded batch per punctuation so no transaction grows large;
+   * until that is done they are also looked up where they are.
    */
   private void migrateLegacyIds(long now) {
     if (!legacyIdsLeft) {
       return;
     }
-    List<KeyValue<String, Long>> batch = new ArrayList<>();
-    try (KeyValueIterator<String, Long> all = legacyRequestIds.all()) {
-      while (all.hasNext() && batch.size() < LEGACY_IDS_PER_PASS) {
-        batch.add(all.next());
+    long cutoff = now - dedupRetention.toMillis();
+    List<KeyValue<Windowed<String>, byte[]>> timed = new ArrayList<>();
+    try (KeyValueIterator<Windowed<String>, byte[]> all = legacyAcceptedIds.all()) {
+      while (all.hasNext() && timed.size() < LEGACY_IDS_PER_PASS) {
+        timed.add(all.next());
       }
     }
-    long cutoff = now - dedupRetention.toMillis();
-    for (KeyValue<String, Long> entry : batch) {
-      String fingerprint = legacyFingerprints.get(entry.key);
+    for (KeyValue<Windowed<String>, byte[]> entry : timed) {
+      long acceptedAt = entry.key.window().start();
+      if (acceptedAt >= cutoff) {
+        remember(entry.key.key(), new Remembered(acceptedAt, fingerprintOf(entry.value)));
+      }
+      legacyAcceptedIds.put(entry.key.key(), null, acceptedAt);
+    }
+    List<KeyValue<String, Long>> kept = new ArrayList<>();
+    try (KeyValueIterator<String, Long> all = legacyRequestIds.all()) {
+      while (all.hasNext() && timed.size() + kept.size() < LEGACY_IDS_PER_PASS) {
+        kept.add(all.next());
+      }
+    }
+    for (KeyValue<String, Long> entry : kept) {
       if (entry.value >= cutoff) {
-        acceptedIds.put(
-            entry.key,
-            fingerprint == null ? new byte[0] : HexFormat.of().parseHex(fingerprint),
-            entry.value);
+        remember(entry.key, new Remembered(entry.value, legacyFingerprints.get(entry.key)));
       }
       legacyRequestIds.delete(entry.key);
       legacyFingerprints.delete(entry.key);
     }
-    legacyIdsLeft = batch.size() == LEGACY_IDS_PER_PASS;
+    legacyIdsLeft = timed.size() + kept.size() == LEGACY_IDS_PER_PASS;
   }
 }

@@ -3,10 +3,15 @@ package dev.rumstream.streams.topology;
 /** Names of the topology's state stores (also the names interactive queries use). */
 public final class StoreNames {
   /**
-   * Request ids already accepted, in windows of their wall-clock acceptance time, each with the
-   * fingerprint of what it asked for (to tell a duplicate from a conflicting reuse).
+   * Request ids already accepted, each with its acceptance time and the fingerprint of what it
+   * asked for (to tell a duplicate from a conflicting reuse), filed under the start of the dedup
+   * period in which it was accepted, so a lookup is a point read in each period the retention
+   * spans.
    */
-  public static final String ACCEPTED_REQUEST_IDS = "accepted-request-ids";
+  public static final String ACCEPTED_REQUEST_IDS = "accepted-request-ids-by-period";
+
+  /** Before periods: accepted request ids in windows of their exact acceptance time (migrated). */
+  static final String LEGACY_ACCEPTED_REQUEST_IDS = "accepted-request-ids";
 
   /** Before the window store: accepted request ids with their acceptance time (migrated away). */
   static final String LEGACY_REQUEST_IDS = "request-ids";

@@ -97,7 +97,7 @@ class DeletionTopologyTest {
     assertThat(fixture.receipts.isEmpty()).isTrue();
     assertThat(fixture.counter("rumstream.requests.accepted")).isEqualTo(1);
     assertThat(fixture.counter("rumstream.requests.folded.ids")).isEqualTo(2);
-    assertThat(fixture.driver.getKeyValueStore(StoreNames.RECEIPTS).get("r1"))
+    assertThat(fixture.storedReceipt("r1"))
         .as("the receipts store answers status queries")
         .isEqualTo(receipt);
   }
@@ -228,7 +228,7 @@ class DeletionTopologyTest {
     fixture.send(first);
 
     assertThat(fixture.receipts.isEmpty()).as("no second receipt").isTrue();
-    assertThat(fixture.driver.getKeyValueStore(StoreNames.RECEIPTS).get("r1")).isEqualTo(accepted);
+    assertThat(fixture.storedReceipt("r1")).isEqualTo(accepted);
     assertThat(header(fixture.deadLetters.readRecord(), "rumstream.dlq.rule"))
         .isEqualTo(Intake.CONFLICT);
     assertThat(fixture.deadLetters.isEmpty()).isTrue();

@@ -19,10 +19,12 @@ import dev.rumstream.topics.Topic;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.LongStream;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.WindowStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -74,6 +76,7 @@ class ForgetSetStateTest {
         .as("changelogs written")
         .anyMatch(t -> t.endsWith("-changelog"))
         .noneMatch(t -> t.endsWith("-" + StoreNames.RECEIPTS + "-changelog"));
+    assertThat(fixture.storedReceipt("r1").getStatus()).isEqualTo(ReceiptStatus.ACCEPTED);
   }
 
   @Test
@@ -128,22 +131,71 @@ class ForgetSetStateTest {
     KeyValueStore<String, String> fingerprints =
         fixture.driver.getKeyValueStore(StoreNames.LEGACY_REQUEST_FINGERPRINTS);
     ids.put("old-1", T0.minusSeconds(60).toEpochMilli());
-    fingerprints.put(
-        "old-1",
-        RequestFingerprint.of(
-            old, new SubjectHasher(fixture.config.subjectHashKey()).hash(old.getSubjectId())));
+    fingerprints.put("old-1", fingerprintOf(old));
 
     fixture.send(old);
     assertThat(fixture.receipts.isEmpty()).as("a duplicate before the move").isTrue();
     fixture.advanceWallClock(Duration.ofSeconds(2));
     assertThat(count(ids)).as("moved into the window store").isZero();
     assertThat(count(fingerprints)).isZero();
+    assertStillRemembered(old, 2);
+  }
+
+  private String fingerprintOf(DeletionRequest request) {
+    return RequestFingerprint.of(
+        request, new SubjectHasher(fixture.config.subjectHashKey()).hash(request.getSubjectId()));
+  }
+
+  /** The request sent again is a duplicate, other content under its id a conflict. */
+  private void assertStillRemembered(DeletionRequest old, int duplicates) {
     fixture.send(old);
-    fixture.send(request("old-1", T0.plusSeconds(3), 9L));
+    fixture.send(request(old.getRequestId(), T0.plusSeconds(3), 9L));
     assertThat(fixture.receipts.isEmpty()).isTrue();
-    assertThat(fixture.counter("rumstream.requests.duplicate")).isEqualTo(2);
+    assertThat(fixture.counter("rumstream.requests.duplicate")).isEqualTo(duplicates);
     assertThat(fixture.counter("rumstream.requests.rejected", "rule", Intake.CONFLICT))
         .as("other content under the moved id is still a conflict")
+        .isEqualTo(1);
+  }
+
+  @Test
+  void requestIdsRememberedByExactTimeMoveIntoPeriodsAndStayDuplicates() throws Exception {
+    fixture = TopologyFixture.withModel();
+    DeletionRequest old = request("old-2", T0, 5L);
+    WindowStore<String, byte[]> byTime =
+        fixture.driver.getWindowStore(StoreNames.LEGACY_ACCEPTED_REQUEST_IDS);
+    byTime.put(
+        "old-2", HexFormat.of().parseHex(fingerprintOf(old)), T0.minusSeconds(60).toEpochMilli());
+    // Remembered before fingerprints: any content under this id is the same request.
+    byTime.put("old-3", new byte[0], T0.minusSeconds(30).toEpochMilli());
+
+    fixture.send(old);
+    assertThat(fixture.receipts.isEmpty()).as("a duplicate before the move").isTrue();
+    fixture.advanceWallClock(Duration.ofSeconds(2));
+    try (var left = byTime.all()) {
+      assertThat(left.hasNext()).as("moved into the store by period").isFalse();
+    }
+    WindowStore<String, byte[]> byPeriod =
+        fixture.driver.getWindowStore(StoreNames.ACCEPTED_REQUEST_IDS);
+    try (var moved = byPeriod.all()) {
+      assertThat(moved.hasNext()).isTrue();
+    }
+    fixture.send(request("old-3", T0.plusSeconds(3), 9L));
+    assertStillRemembered(old, 3);
+  }
+
+  @Test
+  void anIdIsRememberedForTheWholeRetentionAcrossPeriods() throws Exception {
+    fixture = TopologyFixture.withModel();
+    DeletionRequest first = request("r-long", T0, 5L);
+    fixture.send(first);
+    assertThat(fixture.receipts.readValue().getStatus()).isEqualTo(ReceiptStatus.ACCEPTED);
+    Duration retention = fixture.config.dedupRetention();
+    // A request accepted later moves the store's time into the next period.
+    fixture.advanceWallClock(retention.minusHours(1));
+    fixture.send(request("r-other", T0.plus(retention.minusHours(1)), 6L));
+    fixture.send(DeletionRequest.newBuilder(first).setExampleIds(List.of(7L)).build());
+    assertThat(fixture.counter("rumstream.requests.rejected", "rule", Intake.CONFLICT))
+        .as("still remembered just before the retention ends")
         .isEqualTo(1);
   }
 

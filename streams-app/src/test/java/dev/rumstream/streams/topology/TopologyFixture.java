@@ -117,6 +117,17 @@ final class TopologyFixture implements AutoCloseable {
             new ByteArrayDeserializer());
   }
 
+  /** The receipt that status queries find for the request, decoded from the receipts store. */
+  DeletionReceipt storedReceipt(String requestId) {
+    byte[] stored = driver.<String, byte[]>getKeyValueStore(StoreNames.RECEIPTS).get(requestId);
+    return stored == null
+        ? null
+        : serdes
+            .receipts()
+            .deserializer()
+            .deserialize(config.topic(Topic.DELETION_RECEIPTS), stored);
+  }
+
   /** A String-keyed input topic whose records are stamped T0 unless they say otherwise. */
   private <V> TestInputTopic<String, V> input(Topic topic, Serializer<V> values) {
     return driver.createInputTopic(

@@ -157,6 +157,15 @@ public final class PipelineThroughput implements Callable<Integer> {
   long commitIntervalMs;
 
   @Option(
+      names = "--app-setting",
+      paramLabel = "KEY=VALUE",
+      description = {
+        "A setting of the streams app under test over its defaults, e.g.",
+        "statestore.cache.max.bytes=67108864 (repeatable; the baselines keep theirs)."
+      })
+  Map<String, String> appSettings = new HashMap<>();
+
+  @Option(
       names = "--processing-guarantee",
       defaultValue = "exactly_once_v2",
       description =
@@ -627,6 +636,7 @@ public final class PipelineThroughput implements Callable<Integer> {
     overrides.put("rumstream.window.size", "1h");
     overrides.put("rumstream.window.max.wait", "1h");
     overrides.put("rumstream.window.max.examples", Integer.toString(maxForgetSetExamples));
+    overrides.putAll(appSettings);
     return overrides;
   }
 

@@ -315,6 +315,7 @@ final class ThroughputReport {
     parameters.put("restoreRequests", options.restoreRequests);
     parameters.put("processingGuarantee", options.processingGuarantee);
     parameters.put("commitIntervalMs", options.commitIntervalMs);
+    parameters.put("appSettings", options.appSettings);
     parameters.put("datasetSize", options.datasetSize);
     parameters.put("scoredExamples", options.scoredExamples);
     parameters.put("maxIdsPerRequest", options.maxIds);

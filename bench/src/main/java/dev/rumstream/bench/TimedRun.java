@@ -2,10 +2,13 @@ package dev.rumstream.bench;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -95,6 +98,11 @@ final class TimedRun {
     INCLUSIVE.put("  windows: state get/put", List.of("ForgetSetWindows.process"));
     INCLUSIVE.put("  windows: close() refine + plan + emit", List.of("ForgetSetWindows.close"));
     INCLUSIVE.put("state-store value (de)serialization", List.of("StateSerdes."));
+    INCLUSIVE.put("source records' deserialization", List.of("RecordDeserializer.deserialize"));
+    INCLUSIVE.put("status: latest receipts", List.of("LatestReceipts.process"));
+    INCLUSIVE.put(
+        "status: audit history and outstanding",
+        List.of("KStreamAggregate$KStreamAggregateProcessor.process"));
   }
 
   private TimedRun() {}
@@ -240,6 +248,11 @@ final class TimedRun {
       ticker.shutdownNow();
       if (sampler != null) {
         sampler.stop();
+        try {
+          out.printf("  [%s] stack samples, collapsed: %s%n", label, sampler.writeCollapsed(label));
+        } catch (IOException e) {
+          out.printf("  [%s] stack samples not written: %s%n", label, e);
+        }
       }
       if (counter.isAlive()) {
         counter.interrupt();
@@ -305,6 +318,7 @@ final class TimedRun {
     private final Map<String, Long> exclusiveHits = new LinkedHashMap<>();
     private final Map<String, Long> inclusiveHits = new LinkedHashMap<>();
     private final Map<String, Long> frames = new HashMap<>();
+    private final Map<String, Long> collapsed = new HashMap<>();
     private long samples;
     private final ScheduledExecutorService executor =
         Executors.newSingleThreadScheduledExecutor(
@@ -370,6 +384,9 @@ final class TimedRun {
                 inclusiveHits.merge(marker, 1L, Long::sum);
               }
             });
+        List<String> rootFirst = new ArrayList<>(lines);
+        Collections.reverse(rootFirst);
+        collapsed.merge(String.join(";", rootFirst), 1L, Long::sum);
         frames.merge(
             lines.get(0)
                 + " ("
@@ -411,6 +428,18 @@ final class TimedRun {
           (marker, hits) ->
               shares.put("incl. " + marker, samples == 0 ? 0 : (double) hits / samples));
       return shares;
+    }
+
+    /**
+     * Writes the samples as collapsed stacks (root first, frames separated by ';', then the count),
+     * the input of flame-graph tools, and returns the file.
+     */
+    synchronized Path writeCollapsed(String label) throws IOException {
+      Path file = Files.createTempFile(label.replaceAll("[^A-Za-z0-9]+", "-"), ".collapsed");
+      List<String> rows = new ArrayList<>();
+      collapsed.forEach((stack, count) -> rows.add(stack + " " + count));
+      Files.write(file, rows);
+      return file;
     }
 
     synchronized Map<String, Double> topFrames(int limit) {

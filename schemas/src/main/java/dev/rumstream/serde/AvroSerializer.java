@@ -109,7 +109,8 @@ public class AvroSerializer<T extends IndexedRecord> implements Serializer<T> {
     ByteArrayOutputStream out = new ByteArrayOutputStream(256);
     out.write(MAGIC_BYTE);
     out.write(ByteBuffer.allocate(Integer.BYTES).putInt(schemaId).array());
-    BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+    // Buffered: the direct encoder made a (synchronized) stream call for every field.
+    BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
     writer(schema, record).write(record, encoder);
     encoder.flush();
     return out.toByteArray();

@@ -72,7 +72,7 @@ public final class PipelineThroughput implements Callable<Integer> {
 
   @Option(
       names = "--requests",
-      defaultValue = "1000000",
+      defaultValue = "3000000",
       description = {
         "Distinct request records generated (${DEFAULT-VALUE}); one application never sees a",
         "record twice unless the workload resends it, so this bounds a topology pass."

@@ -61,6 +61,7 @@ final class Intake implements Processor<String, ReceivedRequest, String, Object>
   private static final Duration MODEL_FACTS_TTL = Duration.ofSeconds(10);
   private static final Duration LEGACY_MIGRATION_INTERVAL = Duration.ofSeconds(1);
   private static final int LEGACY_IDS_PER_PASS = 10_000;
+  private static final String EMPTY_MARK = "";
 
   private final RequestValidator validator;
   private final SubjectHasher subjects;
@@ -383,6 +384,12 @@ final class Intake implements Processor<String, ReceivedRequest, String, Object>
       }
       legacyRequestIds.delete(entry.key);
       legacyFingerprints.delete(entry.key);
+    }
+    if (timed.isEmpty()) {
+      // A window store never written holds no committed offset, and under exactly-once Kafka
+      // Streams takes such a store as corrupt at the next start and restores its whole task from
+      // the changelogs, even after a clean stop: a tombstone gives it an offset.
+      legacyAcceptedIds.put(EMPTY_MARK, null, now);
     }
     legacyIdsLeft = timed.size() + kept.size() == LEGACY_IDS_PER_PASS;
   }

@@ -40,8 +40,9 @@ import org.apache.kafka.streams.state.WindowStore;
  * memorization-scores, model-versions ─▶ global stores;  deletion-receipts ─▶ latest receipts (status queries)
  * </pre>
  *
- * <p>The tables are declared with the DSL; the flow is wired node by node, so that each processor
- * sends every kind of output to its own named, typed child ({@link Output}).
+ * <p>The global tables and the audit views are declared with the DSL; the flow and the latest
+ * receipts are wired node by node, so that each processor sends every kind of output to its own
+ * named, typed child ({@link Output}).
  */
 public final class DeletionTopology {
   private static final String SOURCE = "deletion-requests";

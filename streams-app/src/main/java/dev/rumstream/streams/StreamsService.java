@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.function.Function;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -243,22 +244,19 @@ public final class StreamsService implements RunningService {
 
   /** A request's latest receipt; the store keeps it as the receipts topic holds it. */
   public Lookup<DeletionReceipt> receipt(String requestId) {
-    Lookup<byte[]> stored = lookup(StoreNames.RECEIPTS, requestId);
-    if (stored instanceof Lookup.Local<byte[]> local) {
-      return new Lookup.Local<>(
-          local.value().map(bytes -> receipts.deserialize(receiptsTopic, bytes)));
-    }
-    return stored instanceof Lookup.Elsewhere<byte[]> elsewhere
-        ? new Lookup.Elsewhere<>(elsewhere.owner())
-        : new Lookup.Unavailable<>(((Lookup.Unavailable<byte[]>) stored).why());
+    return lookup(
+        StoreNames.RECEIPTS,
+        requestId,
+        (byte[] stored) -> receipts.deserialize(receiptsTopic, stored));
   }
 
   /** A request's audit trail as read back from deletion-audit. */
   public Lookup<RequestHistory> history(String requestId) {
-    return lookup(StoreNames.HISTORY, requestId);
+    return lookup(StoreNames.HISTORY, requestId, Function.<RequestHistory>identity());
   }
 
-  private <V> Lookup<V> lookup(String storeName, String requestId) {
+  /** The store's value for the key, as {@code decode} reads it, wherever the key lives. */
+  private <S, V> Lookup<V> lookup(String storeName, String requestId, Function<S, V> decode) {
     KeyQueryMetadata owner =
         streams.queryMetadataForKey(storeName, requestId, Serdes.String().serializer());
     if (owner == null || owner == KeyQueryMetadata.NOT_AVAILABLE) {
@@ -268,17 +266,19 @@ public final class StreamsService implements RunningService {
     if (!owner.activeHost().equals(self) && !owner.activeHost().equals(HostInfo.unavailable())) {
       return new Lookup.Elsewhere<>(owner.activeHost());
     }
+    S stored;
     try {
-      ReadOnlyKeyValueStore<String, V> store =
+      ReadOnlyKeyValueStore<String, S> store =
           streams.store(
               StoreQueryParameters.fromNameAndType(
-                      storeName, QueryableStoreTypes.<String, V>keyValueStore())
+                      storeName, QueryableStoreTypes.<String, S>keyValueStore())
                   .withPartition(owner.partition()));
-      return new Lookup.Local<>(Optional.ofNullable(store.get(requestId)));
+      stored = store.get(requestId);
     } catch (RuntimeException e) {
       return new Lookup.Unavailable<>(
           "the " + storeName + " store cannot be queried now: " + e.getMessage());
     }
+    return new Lookup.Local<>(Optional.ofNullable(stored).map(decode));
   }
 
   @Override

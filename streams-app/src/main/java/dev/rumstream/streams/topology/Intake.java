@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
@@ -276,11 +277,9 @@ final class Intake implements Processor<String, ReceivedRequest, String, Object>
     }
 
     static Remembered of(byte[] bytes) {
-      ByteBuffer buffer = ByteBuffer.wrap(bytes);
-      long acceptedAt = buffer.getLong();
       return new Remembered(
-          acceptedAt,
-          buffer.hasRemaining() ? HexFormat.of().formatHex(bytes, Long.BYTES, bytes.length) : null);
+          ByteBuffer.wrap(bytes).getLong(),
+          fingerprintOf(Arrays.copyOfRange(bytes, Long.BYTES, bytes.length)));
     }
   }
 
@@ -385,12 +384,12 @@ final class Intake implements Processor<String, ReceivedRequest, String, Object>
       legacyRequestIds.delete(entry.key);
       legacyFingerprints.delete(entry.key);
     }
-    if (timed.isEmpty()) {
+    legacyIdsLeft = timed.size() + kept.size() == LEGACY_IDS_PER_PASS;
+    if (!legacyIdsLeft && timed.isEmpty()) {
       // A window store never written holds no committed offset, and under exactly-once Kafka
       // Streams takes such a store as corrupt at the next start and restores its whole task from
-      // the changelogs, even after a clean stop: a tombstone gives it an offset.
+      // the changelogs, even after a clean stop: a tombstone, once the move is done, gives it one.
       legacyAcceptedIds.put(EMPTY_MARK, null, now);
     }
-    legacyIdsLeft = timed.size() + kept.size() == LEGACY_IDS_PER_PASS;
   }
 }

@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * The system in one JVM on a given broker and registry: its topics, the streams app, a worker and
@@ -34,13 +35,18 @@ public final class EmbeddedPipeline implements AutoCloseable {
   private final Settings streamsSettings;
   private final Map<String, String> workerSettings;
   private final TopicNames topics;
+  private final List<Path> scratch;
   private final List<ServiceShell<?>> running = new ArrayList<>();
 
   private EmbeddedPipeline(
-      Settings streamsSettings, Map<String, String> workerSettings, TopicNames topics) {
+      Settings streamsSettings,
+      Map<String, String> workerSettings,
+      TopicNames topics,
+      List<Path> scratch) {
     this.streamsSettings = streamsSettings;
     this.workerSettings = workerSettings == null ? null : Map.copyOf(workerSettings);
     this.topics = topics;
+    this.scratch = List.copyOf(scratch);
   }
 
   /** A pipeline on this broker and registry. */
@@ -55,6 +61,7 @@ public final class EmbeddedPipeline implements AutoCloseable {
     private Map<String, String> streams;
     private Map<String, String> worker;
     private int partitions = 1;
+    private final List<Path> scratch = new ArrayList<>();
 
     private Builder(String bootstrapServers, String registryUrl) {
       common.put("bootstrap.servers", bootstrapServers);
@@ -80,11 +87,11 @@ public final class EmbeddedPipeline implements AutoCloseable {
     public Builder streams(Map<String, String> overrides) {
       streams = new HashMap<>(common);
       streams.put("application.id", "rumstream-embedded-" + run);
-      streams.put("state.dir", temporaryDirectory("rumstream-embedded-streams-").toString());
       streams.put("rumstream.http.port", "0");
       // The embedded default is a local trial: the development subject-hash key is allowed.
       streams.put("rumstream.dev.mode", "true");
       streams.putAll(overrides);
+      streams.computeIfAbsent("state.dir", key -> scratch("rumstream-embedded-streams-"));
       return this;
     }
 
@@ -96,11 +103,10 @@ public final class EmbeddedPipeline implements AutoCloseable {
       worker = new HashMap<>(common);
       worker.put("group.id", "rumstream-embedded-worker-" + run);
       worker.put("rumstream.worker.id", "embedded-" + run);
-      worker.put(
-          "rumstream.model.store", temporaryDirectory("rumstream-embedded-store-").toString());
       worker.put("rumstream.http.port", "0");
       worker.put("rumstream.dev.mode", "true");
       worker.putAll(overrides);
+      worker.computeIfAbsent("rumstream.model.store", key -> scratch("rumstream-embedded-store-"));
       return this;
     }
 
@@ -113,12 +119,15 @@ public final class EmbeddedPipeline implements AutoCloseable {
               : Settings.of(WorkerConfig.DEFAULTS, worker).topics();
       Map<String, Object> admin = new HashMap<>(common);
       TopicSetup.ensure(admin, topics, partitions, (short) 1);
-      return new EmbeddedPipeline(streamsSettings, worker, topics);
+      return new EmbeddedPipeline(streamsSettings, worker, topics, scratch);
     }
 
-    private static Path temporaryDirectory(String prefix) {
+    /** A temporary directory that {@link EmbeddedPipeline#close()} deletes. */
+    private String scratch(String prefix) {
       try {
-        return Files.createTempDirectory(prefix);
+        Path dir = Files.createTempDirectory(prefix);
+        scratch.add(dir);
+        return dir.toString();
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -184,12 +193,22 @@ public final class EmbeddedPipeline implements AutoCloseable {
     return shell;
   }
 
-  /** Closes what runs, the last started first. */
+  /**
+   * Closes what runs, the last started first, then deletes the temporary directories the builder
+   * made (the state directory and model store that no setting named).
+   */
   @Override
   public synchronized void close() {
     for (int i = running.size() - 1; i >= 0; i--) {
       running.get(i).close();
     }
     running.clear();
+    for (Path dir : scratch) {
+      try {
+        Utils.delete(dir.toFile());
+      } catch (IOException e) {
+        throw new UncheckedIOException("could not delete " + dir, e);
+      }
+    }
   }
 }

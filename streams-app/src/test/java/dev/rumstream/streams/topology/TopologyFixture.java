@@ -22,6 +22,8 @@ import dev.rumstream.topics.Keys;
 import dev.rumstream.topics.StandInRecords;
 import dev.rumstream.topics.Topic;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,6 +41,7 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -68,6 +71,7 @@ final class TopologyFixture implements AutoCloseable {
   final TestOutputTopic<String, UnlearnJob> jobs;
   final TestOutputTopic<byte[], byte[]> deadLetters;
   final TestOutputTopic<String, AuditRecord> audit;
+  private final Path stateDir;
   private Instant wallClock = T0;
 
   TopologyFixture(Map<String, String> overrides) throws Exception {
@@ -91,7 +95,7 @@ final class TopologyFixture implements AutoCloseable {
 
     Properties props = new Properties();
     props.putAll(all.kafka());
-    Path stateDir = Files.createTempDirectory("rumstream-ttd-");
+    stateDir = Files.createTempDirectory("rumstream-ttd-");
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "rumstream-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
@@ -217,5 +221,11 @@ final class TopologyFixture implements AutoCloseable {
     driver.close();
     registry.close();
     Serdes.String().close();
+    try {
+      // The driver empties its state directory but leaves it.
+      Utils.delete(stateDir.toFile());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }

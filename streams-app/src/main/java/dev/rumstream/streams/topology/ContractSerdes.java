@@ -19,7 +19,8 @@ import org.apache.kafka.common.serialization.Serde;
 /**
  * The value serdes of the topology, from the topic catalogue: all of one configured class
  * (rumstream's {@code SpecificAvroSerde} by default, Confluent's works the same), configured with
- * the application's Kafka settings.
+ * the application's Kafka settings; the status stores' values in the compact internal format of
+ * {@link StateSerdes}, reading the registry format that earlier releases wrote.
  */
 public record ContractSerdes(
     Serde<DeletionRequest> requests,
@@ -55,7 +56,9 @@ public record ContractSerdes(
         Topic.UNLEARN_JOBS.valueSerde(config),
         Topic.DELETION_AUDIT.valueSerde(config),
         Topic.avroSerde(internalState(config)),
-        Topic.avroSerde(internalState(config)),
-        Topic.avroSerde(internalState(config)));
+        StateSerdes.histories(
+            Topic.<RequestHistory>avroSerde(internalState(config)).deserializer()),
+        StateSerdes.outstanding(
+            Topic.<OutstandingRequest>avroSerde(internalState(config)).deserializer()));
   }
 }

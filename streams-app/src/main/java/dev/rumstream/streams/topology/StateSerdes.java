@@ -1,30 +1,90 @@
 package dev.rumstream.streams.topology;
 
+import dev.rumstream.avro.state.OutstandingRequest;
+import dev.rumstream.avro.state.RequestHistory;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
 /**
- * Compact binary serdes of the forget-set state (internal state, not a contract: no registry, no
- * schema id in every value). Each value starts with a format byte so that a later release can read
- * what this one wrote. Hand-written with {@code DataOutput}: two small fixed records do not earn a
- * serialization library.
+ * Compact binary serdes of the topology's internal state (not a contract: no registry, no schema id
+ * in every value). Each value starts with a format byte so that a later release can read what this
+ * one wrote; the status stores' values that earlier releases wrote in the registry's wire format
+ * (whose first byte is 0) are still read. Hand-written with {@code DataOutput}: a few small fixed
+ * records do not earn a serialization library.
  */
 final class StateSerdes {
   private static final byte FORMAT = 1;
+  private static final byte REGISTRY_WIRE_FORMAT = 0;
 
   private StateSerdes() {}
 
   static Serde<OpenWindow> windows() {
-    return serde(StateSerdes::writeWindow, StateSerdes::readWindow);
+    return serde(StateSerdes::writeWindow, StateSerdes::readWindow, null);
   }
 
   static Serde<GatheredRequest> requests() {
-    return serde(StateSerdes::writeRequest, StateSerdes::readRequest);
+    return serde(StateSerdes::writeRequest, StateSerdes::readRequest, null);
+  }
+
+  /**
+   * A request's audit trail: its records' bytes as the topic holds them, each length-prefixed, so
+   * appending one decodes none of them; {@code legacy} reads what earlier releases wrote.
+   */
+  static Serde<RequestHistory> histories(Deserializer<RequestHistory> legacy) {
+    return serde(StateSerdes::writeHistory, StateSerdes::readHistory, legacy);
+  }
+
+  /** An outstanding request's entry; {@code legacy} reads what earlier releases wrote. */
+  static Serde<OutstandingRequest> outstanding(Deserializer<OutstandingRequest> legacy) {
+    return serde(StateSerdes::writeOutstanding, StateSerdes::readOutstanding, legacy);
+  }
+
+  private static void writeHistory(RequestHistory h, DataOutputStream out) throws IOException {
+    writeVarLong(out, h.getRecords().size());
+    for (ByteBuffer record : h.getRecords()) {
+      ByteBuffer bytes = record.duplicate();
+      writeVarLong(out, bytes.remaining());
+      if (bytes.hasArray()) {
+        out.write(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining());
+      } else {
+        byte[] copy = new byte[bytes.remaining()];
+        bytes.get(copy);
+        out.write(copy);
+      }
+    }
+  }
+
+  private static RequestHistory readHistory(DataInputStream in) throws IOException {
+    int count = (int) readVarLong(in);
+    List<ByteBuffer> records = new ArrayList<>(count + 1);
+    for (int i = 0; i < count; i++) {
+      byte[] record = new byte[(int) readVarLong(in)];
+      in.readFully(record);
+      records.add(ByteBuffer.wrap(record));
+    }
+    return new RequestHistory(records);
+  }
+
+  private static void writeOutstanding(OutstandingRequest o, DataOutputStream out)
+      throws IOException {
+    out.writeUTF(o.getModelId().toString());
+    out.writeLong(o.getAcceptedAt());
+    writeNullable(out, o.getDeadline());
+    out.writeUTF(o.getStage().toString());
+  }
+
+  private static OutstandingRequest readOutstanding(DataInputStream in) throws IOException {
+    return new OutstandingRequest(in.readUTF(), in.readLong(), readNullable(in), in.readUTF());
   }
 
   private static void writeWindow(OpenWindow w, DataOutputStream out) throws IOException {
@@ -153,7 +213,8 @@ final class StateSerdes {
     T read(DataInputStream in) throws IOException;
   }
 
-  private static <T> Serde<T> serde(Writer<T> writer, Reader<T> reader) {
+  /** Writes the format byte and the value; reads it back, or {@code legacy} reads it (if any). */
+  private static <T> Serde<T> serde(Writer<T> writer, Reader<T> reader, Deserializer<T> legacy) {
     return Serdes.serdeFrom(
         (topic, value) -> {
           if (value == null) {
@@ -172,15 +233,18 @@ final class StateSerdes {
           if (data == null) {
             return null;
           }
-          try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(data))) {
+          if (legacy != null && data.length > 0 && data[0] == REGISTRY_WIRE_FORMAT) {
+            return legacy.deserialize(topic, data);
+          }
+          try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
             byte format = in.readByte();
             if (format != FORMAT) {
               throw new IllegalStateException(
-                  "forget-set state of format " + format + " was written by a newer release");
+                  "state of format " + format + " in " + topic + " was written by a newer release");
             }
             return reader.read(in);
           } catch (IOException e) {
-            throw new UncheckedIOException("unreadable forget-set state", e);
+            throw new UncheckedIOException("unreadable state in " + topic, e);
           }
         });
   }

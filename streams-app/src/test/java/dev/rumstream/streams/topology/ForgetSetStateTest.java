@@ -12,10 +12,13 @@ import dev.rumstream.avro.ReceiptStatus;
 import dev.rumstream.avro.UnlearnJob;
 import dev.rumstream.avro.WindowCloseReason;
 import dev.rumstream.avro.state.OpenForgetSet;
+import dev.rumstream.avro.state.OutstandingRequest;
 import dev.rumstream.avro.state.PendingExample;
 import dev.rumstream.avro.state.PendingRequest;
+import dev.rumstream.avro.state.RequestHistory;
 import dev.rumstream.topics.Keys;
 import dev.rumstream.topics.Topic;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,6 +26,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.LongStream;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.WindowStore;
 import org.junit.jupiter.api.AfterEach;
@@ -30,8 +34,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The forget-set state: one entry per request, what an upgrade carries over from the releases that
- * kept a set as one record, the limits that keep every record far from the broker's 1 MB, and
- * requests keyed to spread a model over partitions.
+ * kept a set as one record (and from those that wrote the status stores in the registry format),
+ * the limits that keep every record far from the broker's 1 MB, and requests keyed to spread a
+ * model over partitions.
  */
 class ForgetSetStateTest {
   private TopologyFixture fixture;
@@ -197,6 +202,43 @@ class ForgetSetStateTest {
     assertThat(fixture.driver.producedTopicNames()).noneMatch(t -> t.endsWith(changelog));
     fixture.advanceWallClock(Duration.ofSeconds(2));
     assertThat(fixture.driver.producedTopicNames()).anyMatch(t -> t.endsWith(changelog));
+  }
+
+  @Test
+  void theStatusStoresReadWhatEarlierReleasesWroteInTheRegistryFormatAndWriteTheirOwn()
+      throws Exception {
+    fixture = TopologyFixture.withModel();
+    Map<String, Object> registry =
+        Map.of("schema.registry.url", fixture.registry.url(), "auto.register.schemas", "true");
+    String changelog = "rumstream-test-request-history-changelog";
+    RequestHistory history =
+        new RequestHistory(
+            new ArrayList<>(
+                List.of(ByteBuffer.wrap(new byte[] {0, 1, 2}), ByteBuffer.wrap(new byte[] {7}))));
+    byte[] before =
+        Topic.<RequestHistory>avroSerde(registry).serializer().serialize(changelog, history);
+    Serde<RequestHistory> histories = fixture.serdes.histories();
+    RequestHistory read = histories.deserializer().deserialize(changelog, before);
+    assertThat(read).isEqualTo(history);
+    read.getRecords().add(ByteBuffer.wrap(new byte[] {9, 9}));
+    byte[] now = histories.serializer().serialize(changelog, read);
+    assertThat(now[0]).as("the compact format's first byte").isEqualTo((byte) 1);
+    assertThat(histories.deserializer().deserialize(changelog, now)).isEqualTo(read);
+
+    changelog = "rumstream-test-outstanding-requests-changelog";
+    OutstandingRequest outstanding = new OutstandingRequest(MODEL, 5L, null, "SCHEDULED");
+    byte[] old =
+        Topic.<OutstandingRequest>avroSerde(registry)
+            .serializer()
+            .serialize(changelog, outstanding);
+    Serde<OutstandingRequest> entries = fixture.serdes.outstanding();
+    assertThat(entries.deserializer().deserialize(changelog, old)).isEqualTo(outstanding);
+    OutstandingRequest due = new OutstandingRequest(MODEL, 5L, 9L, "ACCEPTED");
+    assertThat(
+            entries
+                .deserializer()
+                .deserialize(changelog, entries.serializer().serialize(changelog, due)))
+        .isEqualTo(due);
   }
 
   @Test

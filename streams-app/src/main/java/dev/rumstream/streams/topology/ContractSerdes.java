@@ -35,8 +35,9 @@ public record ContractSerdes(
     Serde<OutstandingRequest> outstanding) {
 
   /**
-   * Internal state is no contract, so the deploy step does not register it: its serde registers its
-   * own schema under the changelog's subject.
+   * The registry serde of internal state that earlier releases wrote in the registry's format (read
+   * now, never written again): no contract, so the deploy step never registered its schemas, and a
+   * write would register its own under the changelog's subject.
    */
   private static Map<String, Object> internalState(Map<String, Object> config) {
     Map<String, Object> state = new HashMap<>(config);

@@ -446,7 +446,11 @@ final class LatencyReport {
                               .collect(
                                   Collectors.toMap(
                                       c -> c.getName(),
-                                      c -> c.getValue() + " <= " + c.getLimit(),
+                                      c ->
+                                          c.getValue()
+                                              + (c.getMargin() == null ? "" : " ± " + c.getMargin())
+                                              + " <= "
+                                              + c.getLimit(),
                                       (a, b) -> a,
                                       LinkedHashMap::new)));
                   return job;

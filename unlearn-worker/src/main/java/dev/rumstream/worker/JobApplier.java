@@ -7,6 +7,7 @@ import dev.rumstream.engine.algorithms.UnlearningAlgorithm;
 import dev.rumstream.engine.algorithms.UnlearningOutcome;
 import dev.rumstream.engine.data.DeletionLedger;
 import dev.rumstream.engine.data.ImageDataset;
+import dev.rumstream.engine.eval.AccuracyChange;
 import dev.rumstream.engine.eval.EvaluationPredictions;
 import dev.rumstream.engine.eval.EvaluationSets;
 import dev.rumstream.engine.eval.Measurement;
@@ -207,7 +208,8 @@ public final class JobApplier {
           }
           return promoted(job, promote(candidate, tried));
         }
-        GateResult verdict = gate.judge(model, candidate, base, baseline);
+        GateResult verdict =
+            gate.judge(model, candidate, base, baseline, paired(base, tried.predictions()));
         candidate = store.update(candidate.withGate(verdict));
         if (verdict.passed()) {
           return promoted(job, promote(candidate, tried));
@@ -224,6 +226,28 @@ public final class JobApplier {
       }
     }
     throw new IllegalStateException("unreachable: the retrain attempt is always promoted");
+  }
+
+  /**
+   * The candidate's retain and test accuracy against its base's, example by example, when the
+   * base's predictions are in memory (the serving model's, kept since its promotion or its first
+   * measurement; not after a restart) and the attempt made its own.
+   */
+  private PromotionGate.PairedChanges paired(
+      VersionManifest base, EvaluationPredictions candidate) {
+    if (candidate == null) {
+      return PromotionGate.PairedChanges.UNKNOWN;
+    }
+    return cache
+        .predictions(base)
+        .map(
+            before ->
+                new PromotionGate.PairedChanges(
+                    AccuracyChange.between(
+                        before.forRetainRows(candidate.retainRows()).retain().correct(),
+                        candidate.retain().correct()),
+                    AccuracyChange.between(before.test().correct(), candidate.test().correct())))
+        .orElse(PromotionGate.PairedChanges.UNKNOWN);
   }
 
   private Applied promoted(UnlearnJob job, VersionManifest version) {

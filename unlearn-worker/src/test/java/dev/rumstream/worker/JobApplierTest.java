@@ -15,6 +15,7 @@ import dev.rumstream.engine.model.ModelSpec;
 import dev.rumstream.engine.store.ModelFiles;
 import dev.rumstream.engine.train.TrainingRecipe;
 import dev.rumstream.worker.lifecycle.FallbackPolicy;
+import dev.rumstream.worker.lifecycle.GateResult;
 import dev.rumstream.worker.lifecycle.GateSettings;
 import dev.rumstream.worker.lifecycle.PromotionGate;
 import dev.rumstream.worker.store.ModelStore;
@@ -101,8 +102,44 @@ class JobApplierTest {
       assertThat(v1.gate().checks())
           .filteredOn(check -> check.name().endsWith("accuracy-drop"))
           .hasSize(2)
-          .allSatisfy(check -> assertThat(check.value()).isEqualTo(0.0));
+          .allSatisfy(check -> assertThat(check.value()).isEqualTo(0.0))
+          .allSatisfy(check -> assertThat(check.margin()).isEqualTo(0.0));
       assertThat(v1.evidence().testEvaluated()).isEqualTo(100);
+    }
+  }
+
+  @Test
+  void aChangedModelsUtilityDropsCarryTheMarginOfTheirPairedDifference() {
+    ModelStore store = new ModelStore(reusingRoot);
+    storeOriginal(store);
+    try (ModelCache<Classifier, EvaluationPredictions> cache =
+        new ModelCache<>(Classifier::copy, Classifier::close)) {
+      JobApplier applier =
+          applier(store, cache, new GateSettings.Thresholds(1, 1, 1, Set.of(), 1, Set.of()), 100);
+      UnlearnJob job =
+          UnlearnJob.newBuilder(noneJob("fs-1", LongStream.range(0, 20).toArray()))
+              .setAlgorithm(dev.rumstream.avro.UnlearningAlgorithm.FINE_TUNE)
+              .setHyperParameters(Map.of("lr", "1.0", "epochs", "2"))
+              .build();
+
+      VersionManifest v1 = applier.apply(job).version();
+
+      // A learning rate this large moves many predictions: each drop has a positive margin.
+      assertThat(v1.algorithm()).isEqualTo(UnlearningAlgorithm.FINE_TUNE.name());
+      assertThat(v1.gate().checks())
+          .filteredOn(check -> check.name().endsWith("accuracy-drop"))
+          .hasSize(2)
+          .allSatisfy(check -> assertThat(check.margin()).isPositive());
+      // Both test accuracies come from the same 100 examples, so at least |drop| of them changed
+      // correctness: the margin from the paired predictions is at least what that many give.
+      GateResult.Check test =
+          v1.gate().checks().stream()
+              .filter(check -> check.name().equals(PromotionGate.TEST_ACCURACY_DROP))
+              .findFirst()
+              .orElseThrow();
+      double drop = Math.abs(test.value());
+      assertThat(test.margin())
+          .isGreaterThanOrEqualTo(1.96 * Math.sqrt((drop - drop * drop) / 99) - 1e-12);
     }
   }
 

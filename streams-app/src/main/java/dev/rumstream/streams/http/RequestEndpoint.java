@@ -304,6 +304,7 @@ public final class RequestEndpoint implements HttpHandler {
                       .addObject()
                       .put("name", check.getName())
                       .put("value", check.getValue())
+                      .put("margin", check.getMargin())
                       .put("limit", check.getLimit())
                       .put("passed", check.getPassed()));
     }

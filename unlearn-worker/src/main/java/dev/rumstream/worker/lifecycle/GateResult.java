@@ -16,10 +16,15 @@ public record GateResult(boolean passed, Long baselineVersion, List<Check> check
   }
 
   /**
-   * One check: a measured value and the largest value that passes; both null when the check did not
-   * apply.
+   * One check: a measured value and the largest value that passes, both null when the check did not
+   * apply, and the value's 95 % margin of error where it is known (a utility drop measured example
+   * by example against the baseline; null otherwise).
    */
-  public record Check(String name, Double value, Double limit, boolean passed) {}
+  public record Check(String name, Double value, Double limit, boolean passed, Double margin) {
+    public Check(String name, Double value, Double limit, boolean passed) {
+      this(name, value, limit, passed, null);
+    }
+  }
 
   /** The names of the checks that failed, e.g. for a metric label or a log line. */
   public List<String> failures() {
@@ -35,7 +40,12 @@ public record GateResult(boolean passed, Long baselineVersion, List<Check> check
                 check.value() == null
                     ? check.name()
                     : String.format(
-                        Locale.ROOT, "%s %.4f > %.4f", check.name(), check.value(), check.limit()))
+                        Locale.ROOT,
+                        check.margin() == null ? "%s %.4f > %.4f" : "%s %.4f > %.4f (± %.4f)",
+                        check.name(),
+                        check.value(),
+                        check.limit(),
+                        check.margin()))
         .collect(Collectors.joining(", "));
   }
 }

@@ -24,6 +24,7 @@ public final class GateVerdicts {
                             .setValue(check.value())
                             .setLimit(check.limit())
                             .setPassed(check.passed())
+                            .setMargin(check.margin())
                             .build())
                 .toList())
         .build();

@@ -1,5 +1,6 @@
 package dev.rumstream.worker.lifecycle;
 
+import dev.rumstream.engine.eval.AccuracyChange;
 import dev.rumstream.engine.memorization.MemorizationLevel;
 import dev.rumstream.worker.store.VersionManifest;
 import dev.rumstream.worker.store.VersionManifest.Evidence;
@@ -39,6 +40,27 @@ public final class PromotionGate {
    */
   public GateResult judge(
       String modelId, VersionManifest candidate, VersionManifest baseline, Evidence before) {
+    return judge(modelId, candidate, baseline, before, PairedChanges.UNKNOWN);
+  }
+
+  /**
+   * The candidate's retain and test accuracy against the baseline's, example by example on the same
+   * evaluation samples, where both models' predictions were at hand; either may be null.
+   */
+  public record PairedChanges(AccuracyChange retain, AccuracyChange test) {
+    public static final PairedChanges UNKNOWN = new PairedChanges(null, null);
+  }
+
+  /**
+   * As {@link #judge(String, VersionManifest, VersionManifest, Evidence)}, with each utility drop's
+   * margin of error from {@code paired}.
+   */
+  public GateResult judge(
+      String modelId,
+      VersionManifest candidate,
+      VersionManifest baseline,
+      Evidence before,
+      PairedChanges paired) {
     GateSettings.Thresholds limits = settings.forModel(modelId);
     Evidence now = candidate.evidence();
     MemorizationLevel level = level(candidate.level());
@@ -49,8 +71,15 @@ public final class PromotionGate {
                 before,
                 now,
                 Evidence::retainAccuracy,
-                limits.maxRetainDrop()),
-            drop(TEST_ACCURACY_DROP, before, now, Evidence::testAccuracy, limits.maxTestDrop()),
+                limits.maxRetainDrop(),
+                paired.retain()),
+            drop(
+                TEST_ACCURACY_DROP,
+                before,
+                now,
+                Evidence::testAccuracy,
+                limits.maxTestDrop(),
+                paired.test()),
             underForgetting(now, level, limits),
             overForgetting(now, level, limits));
     return new GateResult(
@@ -59,16 +88,23 @@ public final class PromotionGate {
         checks);
   }
 
-  /** How far an accuracy fell from the baseline to the candidate, against its limit. */
+  /**
+   * How far an accuracy fell from the baseline to the candidate, against its limit, with the margin
+   * of error of the paired change where known.
+   */
   private static GateResult.Check drop(
       String name,
       Evidence before,
       Evidence now,
       java.util.function.ToDoubleFunction<Evidence> accuracy,
-      double limit) {
-    return before == null || now == null
-        ? notApplicable(name)
-        : check(name, accuracy.applyAsDouble(before) - accuracy.applyAsDouble(now), limit);
+      double limit,
+      AccuracyChange paired) {
+    if (before == null || now == null) {
+      return notApplicable(name);
+    }
+    double value = accuracy.applyAsDouble(before) - accuracy.applyAsDouble(now);
+    Double margin = paired == null || Double.isNaN(paired.margin()) ? null : paired.margin();
+    return new GateResult.Check(name, value, limit, value <= limit, margin);
   }
 
   /**

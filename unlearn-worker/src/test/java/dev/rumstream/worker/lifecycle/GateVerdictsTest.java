@@ -15,7 +15,7 @@ class GateVerdictsTest {
             false,
             7L,
             List.of(
-                new GateResult.Check("test-accuracy-drop", 0.25, 0.125, false),
+                new GateResult.Check("test-accuracy-drop", 0.25, 0.125, false, 0.0078125),
                 new GateResult.Check("over-forgetting", null, null, true)));
 
     GateVerdict verdict = GateVerdicts.toAvro(result);
@@ -24,8 +24,8 @@ class GateVerdictsTest {
     assertThat(verdict.getBaselineVersion()).isEqualTo(7L);
     assertThat(verdict.getChecks())
         .containsExactly(
-            new GateCheck("test-accuracy-drop", 0.25, 0.125, false),
-            new GateCheck("over-forgetting", null, null, true));
+            new GateCheck("test-accuracy-drop", 0.25, 0.125, false, 0.0078125),
+            new GateCheck("over-forgetting", null, null, true, null));
   }
 
   @Test

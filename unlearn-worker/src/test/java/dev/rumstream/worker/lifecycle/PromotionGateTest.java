@@ -8,10 +8,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.rumstream.avro.VersionStatus;
+import dev.rumstream.engine.eval.AccuracyChange;
 import dev.rumstream.engine.memorization.MemorizationLevel;
 import dev.rumstream.worker.store.VersionManifest;
 import dev.rumstream.worker.store.VersionManifest.Evidence;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -246,5 +248,29 @@ class PromotionGateTest {
     assertThat(check(strictResult, RETAIN_ACCURACY_DROP).limit()).isEqualTo(0.0);
     assertThat(check(strictResult, UNDER_FORGETTING).value()).isNull();
     assertThat(otherResult.passed()).isTrue();
+  }
+
+  @Test
+  void aUtilityDropMeasuredExampleByExampleCarriesItsMarginOfError() {
+    boolean[] before = new boolean[16];
+    boolean[] after = new boolean[16];
+    Arrays.fill(before, 0, 14, true);
+    Arrays.fill(after, 0, 12, true);
+    AccuracyChange test = AccuracyChange.between(before, after);
+    GateResult result =
+        gate.judge(
+            "m",
+            version(4, "LOW", evidence(0.5, 0.875, 0.625, 0.5, 0.5, 8)),
+            version(3, null, BASELINE),
+            BASELINE,
+            new PromotionGate.PairedChanges(null, test));
+
+    GateResult.Check drop = check(result, TEST_ACCURACY_DROP);
+    assertThat(drop.value()).isEqualTo(0.125);
+    assertThat(drop.passed()).isFalse();
+    assertThat(drop.margin()).isEqualTo(test.margin()).isPositive();
+    assertThat(result.describeFailures()).contains("± ");
+    assertThat(check(result, RETAIN_ACCURACY_DROP).margin()).isNull();
+    assertThat(check(result, OVER_FORGETTING).margin()).isNull();
   }
 }

@@ -89,8 +89,10 @@ public final class PromotionGate {
   }
 
   /**
-   * How far an accuracy fell from the baseline to the candidate, against its limit, with the margin
-   * of error of the paired change where known.
+   * How far an accuracy fell from the baseline to the candidate, against its limit: the paired
+   * change with its margin of error where known (both versions on exactly the same examples), else
+   * the difference of the two measurements (the baseline's may include the examples this job
+   * deletes).
    */
   private static GateResult.Check drop(
       String name,
@@ -102,9 +104,11 @@ public final class PromotionGate {
     if (before == null || now == null) {
       return notApplicable(name);
     }
-    double value = accuracy.applyAsDouble(before) - accuracy.applyAsDouble(now);
-    Double margin = paired == null || Double.isNaN(paired.margin()) ? null : paired.margin();
-    return new GateResult.Check(name, value, limit, value <= limit, margin);
+    if (paired != null && !Double.isNaN(paired.margin())) {
+      return new GateResult.Check(
+          name, paired.drop(), limit, paired.drop() <= limit, paired.margin());
+    }
+    return check(name, accuracy.applyAsDouble(before) - accuracy.applyAsDouble(now), limit);
   }
 
   /**

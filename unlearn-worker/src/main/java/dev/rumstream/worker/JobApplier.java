@@ -229,9 +229,9 @@ public final class JobApplier {
   }
 
   /**
-   * The candidate's retain and test accuracy against its base's, example by example, when the
-   * base's predictions are in memory (the serving model's, kept since its promotion or its first
-   * measurement; not after a restart) and the attempt made its own.
+   * The candidate's retain and test accuracy against its base's, example by example (the base's
+   * predictions are cached by {@link #comparable}), when the attempt made its own: not for a
+   * candidate stored before a restart and judged after it.
    */
   private PromotionGate.PairedChanges paired(
       VersionManifest base, EvaluationPredictions candidate) {
@@ -539,19 +539,24 @@ public final class JobApplier {
   /**
    * The base's evidence as the gate compares it with a candidate's: as stored when it was measured
    * on the fixed evaluation samples; otherwise (version 0, measured on all of its data at training)
-   * measured on them now, from the cached model, whose predictions then stay cached for the job's
-   * own measurement. Comparing two samples would fail a candidate by sampling noise alone.
+   * measured on them now. Either way the base's predictions of the samples end up cached with the
+   * model (predicted now if they are not, as after a restart), so the gate compares the candidate
+   * with it example by example. Comparing two samples would fail a candidate by sampling noise
+   * alone.
    */
   private VersionManifest.Evidence comparable(VersionManifest base, Step step) {
-    if (sampled(base.evidence())) {
+    boolean sampled = sampled(base.evidence());
+    if (sampled && cache.predictions(base).isPresent()) {
       return base.evidence();
     }
     try (Classifier model = cache.copyOf(base, () -> load(base))) {
       EvaluationSets sets = evaluationSets(new long[0], step.ledgerAfter());
       EvaluationPredictions predictions = engine.predict(model, sets);
-      Measurement measured = engine.measure(model, sets, predictions);
       cache.keep(base, model, predictions);
-      return evidence(measured, sets, 0, sets.retainRows().length, 0);
+      return sampled
+          ? base.evidence()
+          : evidence(
+              engine.measure(model, sets, predictions), sets, 0, sets.retainRows().length, 0);
     }
   }
 

@@ -116,13 +116,8 @@ class JobApplierTest {
         new ModelCache<>(Classifier::copy, Classifier::close)) {
       JobApplier applier =
           applier(store, cache, new GateSettings.Thresholds(1, 1, 1, Set.of(), 1, Set.of()), 100);
-      UnlearnJob job =
-          UnlearnJob.newBuilder(noneJob("fs-1", LongStream.range(0, 20).toArray()))
-              .setAlgorithm(dev.rumstream.avro.UnlearningAlgorithm.FINE_TUNE)
-              .setHyperParameters(Map.of("lr", "1.0", "epochs", "2"))
-              .build();
-
-      VersionManifest v1 = applier.apply(job).version();
+      VersionManifest v1 =
+          applier.apply(fineTune("fs-1", LongStream.range(0, 20).toArray())).version();
 
       // A learning rate this large moves many predictions: each drop has a positive margin.
       assertThat(v1.algorithm()).isEqualTo(UnlearningAlgorithm.FINE_TUNE.name());
@@ -140,6 +135,35 @@ class JobApplierTest {
       double drop = Math.abs(test.value());
       assertThat(test.margin())
           .isGreaterThanOrEqualTo(1.96 * Math.sqrt((drop - drop * drop) / 99) - 1e-12);
+    }
+  }
+
+  @Test
+  void afterARestartTheGateStillComparesExampleByExample() {
+    ModelStore store = new ModelStore(reusingRoot);
+    storeOriginal(store);
+    try (ModelCache<Classifier, EvaluationPredictions> before =
+            new ModelCache<>(Classifier::copy, Classifier::close);
+        ModelCache<Classifier, EvaluationPredictions> restarted =
+            new ModelCache<>(Classifier::copy, Classifier::close)) {
+      applier(store, before, new GateSettings.Thresholds(1, 1, 1, Set.of(), 1, Set.of()), 100)
+          .apply(fineTune("fs-1", LongStream.range(0, 20).toArray()));
+
+      // A new worker: the promoted version 1 is neither loaded nor predicted yet.
+      VersionManifest v2 =
+          applier(
+                  store,
+                  restarted,
+                  new GateSettings.Thresholds(1, 1, 1, Set.of(), 1, Set.of()),
+                  100)
+              .apply(fineTune("fs-2", LongStream.range(20, 40).toArray()))
+              .version();
+
+      assertThat(v2.gate().baselineVersion()).isEqualTo(1L);
+      assertThat(v2.gate().checks())
+          .filteredOn(check -> check.name().endsWith("accuracy-drop"))
+          .hasSize(2)
+          .allSatisfy(check -> assertThat(check.margin()).isNotNull());
     }
   }
 
@@ -214,6 +238,14 @@ class JobApplierTest {
         new FallbackPolicy(fallbacks),
         Clock.fixed(T0, ZoneOffset.UTC),
         cache);
+  }
+
+  /** A Fine-tune job whose learning rate is large enough to move many predictions. */
+  private static UnlearnJob fineTune(String forgetSetId, long[] exampleIds) {
+    return UnlearnJob.newBuilder(noneJob(forgetSetId, exampleIds))
+        .setAlgorithm(dev.rumstream.avro.UnlearningAlgorithm.FINE_TUNE)
+        .setHyperParameters(Map.of("lr", "1.0", "epochs", "2"))
+        .build();
   }
 
   private static UnlearnJob noneJob(String forgetSetId, long[] exampleIds) {

@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
@@ -344,7 +345,10 @@ final class Demo implements Callable<Integer> {
     System.out.printf("Wall time: %ds%n", Duration.between(started, Instant.now()).toSeconds());
   }
 
-  /** PROMOTED, or REJECTED with the checks that failed; escalations say so. */
+  /**
+   * PROMOTED, or REJECTED with the checks that failed, their values and margins; escalations say
+   * so.
+   */
   private static String gateOutcome(UnlearningMetrics m) {
     String outcome = m.getStatus().name();
     if (m.getGate() != null && !m.getGate().getPassed()) {
@@ -352,7 +356,19 @@ final class Demo implements Callable<Integer> {
           " "
               + m.getGate().getChecks().stream()
                   .filter(check -> !check.getPassed())
-                  .map(check -> check.getName())
+                  .map(
+                      check ->
+                          check.getValue() == null
+                              ? check.getName()
+                              : String.format(
+                                  Locale.ROOT,
+                                  "%s %.4f%s > %.4f",
+                                  check.getName(),
+                                  check.getValue(),
+                                  check.getMargin() == null
+                                      ? ""
+                                      : String.format(Locale.ROOT, " ± %.4f", check.getMargin()),
+                                  check.getLimit()))
                   .toList();
     }
     return m.getAttempt() == 3 ? outcome + " (escalated: retrained from scratch)" : outcome;

@@ -161,6 +161,17 @@ class LifecycleIT {
         assertThat(statuses.get(5L)).containsExactly(VersionStatus.PROMOTED);
         assertThat(
                 notices.stream()
+                    .filter(n -> n.getVersion() == 1L && n.getGate() != null)
+                    .findFirst()
+                    .orElseThrow()
+                    .getGate()
+                    .getChecks())
+            .filteredOn(check -> check.getName().endsWith("accuracy-drop"))
+            .as("each utility drop's margin of error, through the registry's wire format")
+            .hasSize(2)
+            .allSatisfy(check -> assertThat(check.getMargin()).isNotNull().isNotNegative());
+        assertThat(
+                notices.stream()
                     .filter(n -> n.getStatus() == VersionStatus.PROMOTED)
                     .map(ModelVersion::getVersion))
             .as("a version number is promoted once")

@@ -77,10 +77,10 @@ final class StateSerdes {
 
   private static void writeOutstanding(OutstandingRequest o, DataOutputStream out)
       throws IOException {
-    out.writeUTF(o.getModelId().toString());
+    out.writeUTF(o.getModelId());
     out.writeLong(o.getAcceptedAt());
     writeNullable(out, o.getDeadline());
-    out.writeUTF(o.getStage().toString());
+    out.writeUTF(o.getStage());
   }
 
   private static OutstandingRequest readOutstanding(DataInputStream in) throws IOException {

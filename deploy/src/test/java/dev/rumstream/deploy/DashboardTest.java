@@ -135,7 +135,10 @@ class DashboardTest {
             "rumstream_worker_gate_failures_total",
             "rumstream_worker_escalations_total",
             "rumstream_worker_purge_lag_seconds",
-            "rumstream_worker_model_blocked");
+            "rumstream_worker_model_blocked",
+            "rumstream_worker_gate_check_value",
+            "rumstream_worker_gate_check_margin",
+            "rumstream_worker_gate_check_limit");
     assertThat(panels)
         .extracting(p -> p.path("title").asText())
         .containsExactly(
@@ -143,7 +146,8 @@ class DashboardTest {
             "Gate outcomes and failures by check",
             "Escalations to a retrain from scratch",
             "Purge lag",
-            "Blocked models");
+            "Blocked models",
+            "Utility drops of the last judged candidate, with margins and limits");
   }
 
   @Test

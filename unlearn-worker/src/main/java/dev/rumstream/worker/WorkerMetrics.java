@@ -11,10 +11,12 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 /** The worker's metrics (names are part of the dashboards and alert rules in deploy/). */
 public final class WorkerMetrics {
@@ -31,6 +33,7 @@ public final class WorkerMetrics {
   private final AtomicReference<Double> deadlineSlack = new AtomicReference<>();
   private final Map<String, VersionManifest> latestByModel = new ConcurrentHashMap<>();
   private final Map<String, Lifecycle> lifecycleByModel = new ConcurrentHashMap<>();
+  private final Map<String, GateResult> lastGateByModel = new ConcurrentHashMap<>();
 
   public WorkerMetrics(MeterRegistry registry, String device) {
     this.registry = registry;
@@ -102,8 +105,7 @@ public final class WorkerMetrics {
     }
   }
 
-  private void gauge(
-      String name, String model, java.util.function.Function<VersionManifest, Double> value) {
+  private void gauge(String name, String model, Function<VersionManifest, Double> value) {
     Gauge.builder(
             name,
             latestByModel,
@@ -127,10 +129,23 @@ public final class WorkerMetrics {
     deadlineSlack.set(seconds);
   }
 
-  /** Counts the gate's verdict, and each failed check; every check judged gets its series. */
+  /**
+   * Counts the gate's verdict, and each failed check; every check judged gets its series, and the
+   * last judged candidate's value, margin of error and limit of each check (NaN where none).
+   */
   void gateJudged(String model, GateResult result) {
     lifecycle(model);
     gateOutcome(model, result.passed() ? "passed" : "failed").increment();
+    if (lastGateByModel.put(model, result) == null) {
+      for (GateResult.Check check : result.checks()) {
+        checkGauge(
+            "rumstream.worker.gate.check.value", model, check.name(), GateResult.Check::value);
+        checkGauge(
+            "rumstream.worker.gate.check.margin", model, check.name(), GateResult.Check::margin);
+        checkGauge(
+            "rumstream.worker.gate.check.limit", model, check.name(), GateResult.Check::limit);
+      }
+    }
     for (GateResult.Check check : result.checks()) {
       Counter failures =
           modelCounter(
@@ -143,6 +158,24 @@ public final class WorkerMetrics {
         failures.increment();
       }
     }
+  }
+
+  private void checkGauge(
+      String name, String model, String check, Function<GateResult.Check, Double> quantity) {
+    Gauge.builder(
+            name,
+            lastGateByModel,
+            byModel ->
+                byModel.get(model).checks().stream()
+                    .filter(c -> c.name().equals(check))
+                    .map(quantity)
+                    .filter(Objects::nonNull)
+                    .findFirst()
+                    .orElse(Double.NaN))
+        .tag("model", model)
+        .tag("check", check)
+        .description("The promotion gate's last judged candidate of the model, per check")
+        .register(registry);
   }
 
   /** A job of {@code model} was replaced by a retrain from scratch, for {@code reason}. */

@@ -56,6 +56,31 @@ class WorkerMetricsTest {
   }
 
   @Test
+  void showsTheLastJudgedCandidatesValueMarginAndLimitPerCheck() {
+    metrics.gateJudged("m", gate(true, true));
+    metrics.gateJudged(
+        "m",
+        new GateResult(
+            false,
+            4L,
+            List.of(
+                new Check("retain-accuracy-drop", 0.03125, 0.02, false, 0.015625),
+                new Check("under-forgetting", 0.25, 0.5, true),
+                new Check("over-forgetting", null, null, true))));
+
+    String retain = "check=\"retain-accuracy-drop\",model=\"m\"";
+    assertThat(sample("rumstream_worker_gate_check_value", retain)).isEqualTo(0.03125);
+    assertThat(sample("rumstream_worker_gate_check_margin", retain)).isEqualTo(0.015625);
+    assertThat(sample("rumstream_worker_gate_check_limit", retain)).isEqualTo(0.02);
+    String under = "check=\"under-forgetting\",model=\"m\"";
+    assertThat(sample("rumstream_worker_gate_check_value", under)).isEqualTo(0.25);
+    assertThat(sample("rumstream_worker_gate_check_margin", under)).isNaN();
+    assertThat(sample("rumstream_worker_gate_check_value", "check=\"over-forgetting\",model=\"m\""))
+        .as("not applicable this time")
+        .isNaN();
+  }
+
+  @Test
   void countsEscalationsByReasonFromZero() {
     metrics.escalated("m", "gate");
     metrics.escalated("m", "gate");

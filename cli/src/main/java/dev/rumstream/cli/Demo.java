@@ -15,6 +15,7 @@ import dev.rumstream.serde.RegistryConfig;
 import dev.rumstream.topics.Keys;
 import dev.rumstream.topics.Topic;
 import dev.rumstream.topics.TopicNames;
+import dev.rumstream.worker.lifecycle.GateResult;
 import dev.rumstream.worker.store.ModelStore;
 import dev.rumstream.worker.store.VersionManifest;
 import java.nio.file.Files;
@@ -24,7 +25,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
@@ -358,17 +358,13 @@ final class Demo implements Callable<Integer> {
                   .filter(check -> !check.getPassed())
                   .map(
                       check ->
-                          check.getValue() == null
-                              ? check.getName()
-                              : String.format(
-                                  Locale.ROOT,
-                                  "%s %.4f%s > %.4f",
+                          new GateResult.Check(
                                   check.getName(),
                                   check.getValue(),
-                                  check.getMargin() == null
-                                      ? ""
-                                      : String.format(Locale.ROOT, " ± %.4f", check.getMargin()),
-                                  check.getLimit()))
+                                  check.getLimit(),
+                                  check.getPassed(),
+                                  check.getMargin())
+                              .describe())
                   .toList();
     }
     return m.getAttempt() == 3 ? outcome + " (escalated: retrained from scratch)" : outcome;

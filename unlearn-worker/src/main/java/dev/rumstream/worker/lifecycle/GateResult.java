@@ -24,6 +24,20 @@ public record GateResult(boolean passed, Long baselineVersion, List<Check> check
     public Check(String name, Double value, Double limit, boolean passed) {
       this(name, value, limit, passed, null);
     }
+
+    /** The check as a failure reads: its name, value, margin where known, and limit. */
+    public String describe() {
+      if (value == null) {
+        return name;
+      }
+      return String.format(
+          Locale.ROOT,
+          margin == null ? "%s %.4f > %.4f" : "%s %.4f > %.4f (± %.4f)",
+          name,
+          value,
+          limit,
+          margin);
+    }
   }
 
   /** The names of the checks that failed, e.g. for a metric label or a log line. */
@@ -35,17 +49,7 @@ public record GateResult(boolean passed, Long baselineVersion, List<Check> check
   public String describeFailures() {
     return checks.stream()
         .filter(check -> !check.passed())
-        .map(
-            check ->
-                check.value() == null
-                    ? check.name()
-                    : String.format(
-                        Locale.ROOT,
-                        check.margin() == null ? "%s %.4f > %.4f" : "%s %.4f > %.4f (± %.4f)",
-                        check.name(),
-                        check.value(),
-                        check.limit(),
-                        check.margin()))
+        .map(Check::describe)
         .collect(Collectors.joining(", "));
   }
 }

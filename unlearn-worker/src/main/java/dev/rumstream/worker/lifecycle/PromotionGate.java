@@ -105,8 +105,7 @@ public final class PromotionGate {
       return notApplicable(name);
     }
     if (paired != null && !Double.isNaN(paired.margin())) {
-      return new GateResult.Check(
-          name, paired.drop(), limit, paired.drop() <= limit, paired.margin());
+      return check(name, paired.drop(), limit, paired.margin());
     }
     return check(name, accuracy.applyAsDouble(before) - accuracy.applyAsDouble(now), limit);
   }
@@ -158,7 +157,11 @@ public final class PromotionGate {
 
   /** Passes when the value is at most the limit; NaN is never at most anything. */
   private static GateResult.Check check(String name, double value, double limit) {
-    return new GateResult.Check(name, value, limit, value <= limit);
+    return check(name, value, limit, null);
+  }
+
+  private static GateResult.Check check(String name, double value, double limit, Double margin) {
+    return new GateResult.Check(name, value, limit, value <= limit, margin);
   }
 
   private static GateResult.Check notApplicable(String name) {

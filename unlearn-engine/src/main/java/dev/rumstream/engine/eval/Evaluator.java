@@ -5,6 +5,7 @@ import dev.rumstream.engine.model.Classifier;
 import java.util.Arrays;
 import java.util.OptionalDouble;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Measures a model on evaluation sets: accuracies, the SVC MIA on the forget set, and the
@@ -14,6 +15,7 @@ public final class Evaluator {
 
   private final EngineConfig config;
   private final Inference inference;
+  private final AtomicReference<MembershipInference> lastAttack = new AtomicReference<>();
 
   public Evaluator(EngineConfig config) {
     this.config = config;
@@ -38,31 +40,49 @@ public final class Evaluator {
    */
   public double mia(Classifier model, EvaluationSets sets) {
     int n = shadowSize(sets);
-    return mia(
-        inference.predict(model, sets.train(), Arrays.copyOf(sets.retainRows(), n)),
-        inference.predict(model, sets.test(), Arrays.copyOf(sets.test().allRows(), n)),
-        inference.predict(model, sets.train(), sets.forgetRows()),
-        n);
-  }
-
-  /** The attack from predictions whose first n retain and test entries are the shadow sets. */
-  private static double mia(Predictions retain, Predictions test, Predictions forget, int n) {
-    return attack(retain, test, forget, n)[0];
+    return MembershipInference.nonMemberFraction(
+        inference
+            .predict(model, sets.train(), Arrays.copyOf(sets.retainRows(), n))
+            .trueClassConfidence(),
+        inference
+            .predict(model, sets.test(), Arrays.copyOf(sets.test().allRows(), n))
+            .trueClassConfidence(),
+        inference.predict(model, sets.train(), sets.forgetRows()).trueClassConfidence());
   }
 
   /**
    * The attack's non-member fractions on the forget set, on the test examples after the first n
    * (held out from its fit), then on each extra target.
    */
-  private static double[] attack(
+  private double[] attackRates(
       Predictions retain, Predictions test, Predictions forget, int n, double[]... extra) {
+    MembershipInference attack = attackOn(retain, test, n);
     double[] testConfidence = test.trueClassConfidence();
-    double[][] targets = new double[2 + extra.length][];
-    targets[0] = forget.trueClassConfidence();
-    targets[1] = Arrays.copyOfRange(testConfidence, n, testConfidence.length);
-    System.arraycopy(extra, 0, targets, 2, extra.length);
-    return MembershipInference.nonMemberFractions(
-        Arrays.copyOf(retain.trueClassConfidence(), n), Arrays.copyOf(testConfidence, n), targets);
+    double[] fractions = new double[2 + extra.length];
+    fractions[0] = attack.nonMemberFraction(forget.trueClassConfidence());
+    fractions[1] =
+        attack.nonMemberFraction(Arrays.copyOfRange(testConfidence, n, testConfidence.length));
+    for (int t = 0; t < extra.length; t++) {
+      fractions[2 + t] = attack.nonMemberFraction(extra[t]);
+    }
+    return fractions;
+  }
+
+  /**
+   * The attack fitted on the first n retain and test predictions: the last one when it was fitted
+   * on exactly these confidences (a version measured again with its parent's predictions, whose
+   * shadow sets the job's forget set left as they were), otherwise fitted now.
+   */
+  private MembershipInference attackOn(Predictions retain, Predictions test, int n) {
+    double[] members = Arrays.copyOf(retain.trueClassConfidence(), n);
+    double[] nonMembers = Arrays.copyOf(test.trueClassConfidence(), n);
+    MembershipInference last = lastAttack.get();
+    if (last != null && last.fittedOn(members, nonMembers)) {
+      return last;
+    }
+    MembershipInference fitted = MembershipInference.fit(members, nonMembers);
+    lastAttack.set(fitted);
+    return fitted;
   }
 
   private int shadowSize(EvaluationSets sets) {
@@ -118,7 +138,7 @@ public final class Evaluator {
               : Arrays.stream(positions).filter(i -> forget.correct()[i]).count()
                   / (double) positions.length;
     }
-    double[] attack = attack(retain, test, forget, shadowSize(sets), partConfidence);
+    double[] attack = attackRates(retain, test, forget, shadowSize(sets), partConfidence);
     Measurement whole =
         new Measurement(
             new Accuracies(forget.accuracy(), retain.accuracy(), test.accuracy()),
@@ -156,7 +176,7 @@ public final class Evaluator {
    * As {@link #measure(Classifier, EvaluationSets, boolean)} without entanglement, predicting the
    * forget rows only: the retain and test predictions are {@code known}'s, made with the same
    * parameters on these sets' retain rows or more (taken by row, so the attack's shadow sets are
-   * the ones a full measurement would use).
+   * the ones a full measurement would use, and its fit is the last one when they did not change).
    */
   public Measurement measure(Classifier model, EvaluationSets sets, EvaluationPredictions known) {
     if (known.test().correct().length != sets.test().size()) {
@@ -168,7 +188,7 @@ public final class Evaluator {
     Predictions forget = inference.predict(model, sets.train(), sets.forgetRows());
     Predictions retain = known.forRetainRows(sets.retainRows()).retain();
     Predictions test = known.test();
-    double[] attack = attack(retain, test, forget, shadowSize(sets));
+    double[] attack = attackRates(retain, test, forget, shadowSize(sets));
     return new Measurement(
         new Accuracies(forget.accuracy(), retain.accuracy(), test.accuracy()),
         attack[0],

@@ -1,5 +1,6 @@
 package dev.rumstream.engine.eval;
 
+import java.util.Arrays;
 import libsvm.svm;
 import libsvm.svm_model;
 import libsvm.svm_node;
@@ -9,9 +10,9 @@ import libsvm.svm_problem;
 /**
  * The SVC membership-inference attack of SalUn/RUM on true-class confidence: an RBF-kernel SVC (C =
  * 3, gamma = 1 / n_features = 1, sklearn's {@code gamma="auto"}) fitted on shadow members (retain
- * examples, label 1) and shadow non-members (test examples, label 0), then asked about the target
- * set. Reported as the fraction of the target predicted non-member: for a forget set, higher means
- * it looks more forgotten.
+ * examples, label 1) and shadow non-members (test examples, label 0), then asked about target sets.
+ * Reported as the fraction of a target predicted non-member: for a forget set, higher means it
+ * looks more forgotten.
  */
 public final class MembershipInference {
 
@@ -23,41 +24,50 @@ public final class MembershipInference {
     svm.svm_set_print_string_function(message -> {});
   }
 
-  private MembershipInference() {}
+  private final double[] members;
+  private final double[] nonMembers;
+  private final svm_model model;
 
-  public static double nonMemberFraction(
-      double[] shadowMembers, double[] shadowNonMembers, double[] target) {
-    return nonMemberFractions(shadowMembers, shadowNonMembers, target)[0];
+  private MembershipInference(double[] members, double[] nonMembers, svm_model model) {
+    this.members = members;
+    this.nonMembers = nonMembers;
+    this.model = model;
   }
 
-  /**
-   * One attack fitted once, asked about several targets: the fraction of each predicted non-member
-   * (NaN for an empty target).
-   */
-  public static double[] nonMemberFractions(
-      double[] shadowMembers, double[] shadowNonMembers, double[]... targets) {
-    if (shadowMembers.length == 0 || shadowNonMembers.length == 0) {
+  /** The attack fitted on these shadow sets' confidences. */
+  public static MembershipInference fit(double[] members, double[] nonMembers) {
+    if (members.length == 0 || nonMembers.length == 0) {
       throw new IllegalArgumentException("the attack needs shadow members and non-members");
     }
-    svm_model model = fit(shadowMembers, shadowNonMembers);
-    double[] fractions = new double[targets.length];
-    for (int t = 0; t < targets.length; t++) {
-      fractions[t] = targets[t].length == 0 ? Double.NaN : nonMemberFraction(model, targets[t]);
-    }
-    return fractions;
+    return new MembershipInference(members.clone(), nonMembers.clone(), svm(members, nonMembers));
   }
 
-  private static double nonMemberFraction(svm_model model, double[] target) {
-    int nonMembers = 0;
+  /** One attack fitted once and asked about one target (NaN for an empty target). */
+  public static double nonMemberFraction(
+      double[] shadowMembers, double[] shadowNonMembers, double[] target) {
+    return fit(shadowMembers, shadowNonMembers).nonMemberFraction(target);
+  }
+
+  /** Whether this attack was fitted on exactly these shadow confidences. */
+  boolean fittedOn(double[] shadowMembers, double[] shadowNonMembers) {
+    return Arrays.equals(members, shadowMembers) && Arrays.equals(nonMembers, shadowNonMembers);
+  }
+
+  /** The fraction of the target predicted non-member; NaN for an empty target. */
+  public double nonMemberFraction(double[] target) {
+    if (target.length == 0) {
+      return Double.NaN;
+    }
+    int called = 0;
     for (double confidence : target) {
       if (svm.svm_predict(model, features(confidence)) < 0.5) {
-        nonMembers++;
+        called++;
       }
     }
-    return (double) nonMembers / target.length;
+    return (double) called / target.length;
   }
 
-  private static svm_model fit(double[] members, double[] nonMembers) {
+  private static svm_model svm(double[] members, double[] nonMembers) {
     svm_problem problem = new svm_problem();
     problem.l = members.length + nonMembers.length;
     problem.x = new svm_node[problem.l][];

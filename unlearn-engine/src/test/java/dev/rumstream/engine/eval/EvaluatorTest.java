@@ -84,6 +84,30 @@ class EvaluatorTest {
   }
 
   @Test
+  void anAttackFittedOnTheSameShadowSetsIsReusedOnlyForTheSameConfidences() {
+    Evaluator measuring = new Evaluator(Fixtures.CONFIG.withMiaShadowSize(300));
+    try (Classifier model = trained();
+        Classifier other = Fixtures.trainSmallCnn(SPLITS.train(), 1, 0.05, 9)) {
+      EvaluationSets before = forgettingFirst(60).withRetainSample(800, 7);
+      // Rows after the shadow members: the attack's shadow sets stay what they were.
+      int[] forgetRows = Arrays.copyOfRange(before.retainRows(), 700, 720);
+      int[] retainRows = Arrays.copyOfRange(before.retainRows(), 0, 700);
+      EvaluationSets after =
+          new EvaluationSets(SPLITS.train(), SPLITS.test(), forgetRows, retainRows);
+      EvaluationPredictions known = measuring.predictions(model, before);
+      measuring.measure(model, before, known);
+
+      Measurement reused = measuring.measure(model, after, known);
+      Measurement otherModel = measuring.measure(other, after, false);
+
+      Evaluator fresh = new Evaluator(Fixtures.CONFIG.withMiaShadowSize(300));
+      assertThat(reused).isEqualTo(fresh.measure(model, after, false));
+      assertThat(otherModel).isEqualTo(fresh.measure(other, after, false));
+      assertThat(otherModel.heldOutMia()).isNotEqualTo(reused.heldOutMia());
+    }
+  }
+
+  @Test
   void aRetainRowThatWasNotPredictedIsRefused() {
     try (Classifier model = trained()) {
       EvaluationSets sets = forgettingFirst(10).withRetainSample(100, 7);

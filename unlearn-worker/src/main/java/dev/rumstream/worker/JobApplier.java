@@ -452,7 +452,8 @@ public final class JobApplier {
    * parameter file instead of writing it again, and its measurements reuse the base's: when it
    * forgot nothing new either (every example was deleted before) they are the base's evidence,
    * taken on the same model and the same examples; otherwise, when the base's retain and test
-   * predictions are cached, only the forget set is predicted.
+   * predictions are cached, only the forget set is predicted (and asked about by the base's attack,
+   * when the job deleted none of its shadow members).
    */
   private Attempt store(
       UnlearnJob job, Step step, VersionManifest base, int attempt, Result result) {

@@ -15,7 +15,7 @@ public final class Evaluator {
 
   private final EngineConfig config;
   private final Inference inference;
-  private final AtomicReference<MembershipInference> lastAttack = new AtomicReference<>();
+  private final AtomicReference<FittedAttack> lastAttack = new AtomicReference<>();
 
   public Evaluator(EngineConfig config) {
     this.config = config;
@@ -56,33 +56,49 @@ public final class Evaluator {
    */
   private double[] attackRates(
       Predictions retain, Predictions test, Predictions forget, int n, double[]... extra) {
-    MembershipInference attack = attackOn(retain, test, n);
-    double[] testConfidence = test.trueClassConfidence();
+    FittedAttack fitted = attackOn(retain, test, n);
     double[] fractions = new double[2 + extra.length];
-    fractions[0] = attack.nonMemberFraction(forget.trueClassConfidence());
-    fractions[1] =
-        attack.nonMemberFraction(Arrays.copyOfRange(testConfidence, n, testConfidence.length));
+    fractions[0] = fitted.attack().nonMemberFraction(forget.trueClassConfidence());
+    fractions[1] = fitted.heldOutRate();
     for (int t = 0; t < extra.length; t++) {
-      fractions[2 + t] = attack.nonMemberFraction(extra[t]);
+      fractions[2 + t] = fitted.attack().nonMemberFraction(extra[t]);
     }
     return fractions;
   }
 
   /**
-   * The attack fitted on the first n retain and test predictions: the last one when it was fitted
-   * on exactly these confidences (a version measured again with its parent's predictions, whose
-   * shadow sets the job's forget set left as they were), otherwise fitted now.
+   * The attack fitted on the first n retain and test predictions, with its rate on the rest of the
+   * test set: the last one when it came from exactly these confidences (a version measured again
+   * with its parent's predictions, whose shadow members the job's forget set left as they were),
+   * otherwise fitted now.
    */
-  private MembershipInference attackOn(Predictions retain, Predictions test, int n) {
+  private FittedAttack attackOn(Predictions retain, Predictions test, int n) {
     double[] members = Arrays.copyOf(retain.trueClassConfidence(), n);
-    double[] nonMembers = Arrays.copyOf(test.trueClassConfidence(), n);
-    MembershipInference last = lastAttack.get();
-    if (last != null && last.fittedOn(members, nonMembers)) {
+    double[] testConfidence = test.trueClassConfidence();
+    FittedAttack last = lastAttack.get();
+    if (last != null && last.isFrom(members, testConfidence)) {
       return last;
     }
-    MembershipInference fitted = MembershipInference.fit(members, nonMembers);
+    MembershipInference attack = MembershipInference.fit(members, Arrays.copyOf(testConfidence, n));
+    FittedAttack fitted =
+        new FittedAttack(
+            members,
+            testConfidence.clone(),
+            attack,
+            attack.nonMemberFraction(Arrays.copyOfRange(testConfidence, n, testConfidence.length)));
     lastAttack.set(fitted);
     return fitted;
+  }
+
+  /**
+   * An attack fitted on {@code members} and the first as many {@code test} confidences, and its
+   * rate on the other test confidences.
+   */
+  private record FittedAttack(
+      double[] members, double[] test, MembershipInference attack, double heldOutRate) {
+    boolean isFrom(double[] shadowMembers, double[] testConfidence) {
+      return Arrays.equals(members, shadowMembers) && Arrays.equals(test, testConfidence);
+    }
   }
 
   private int shadowSize(EvaluationSets sets) {

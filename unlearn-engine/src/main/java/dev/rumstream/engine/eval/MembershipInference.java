@@ -1,6 +1,5 @@
 package dev.rumstream.engine.eval;
 
-import java.util.Arrays;
 import libsvm.svm;
 import libsvm.svm_model;
 import libsvm.svm_node;
@@ -24,13 +23,9 @@ public final class MembershipInference {
     svm.svm_set_print_string_function(message -> {});
   }
 
-  private final double[] members;
-  private final double[] nonMembers;
   private final svm_model model;
 
-  private MembershipInference(double[] members, double[] nonMembers, svm_model model) {
-    this.members = members;
-    this.nonMembers = nonMembers;
+  private MembershipInference(svm_model model) {
     this.model = model;
   }
 
@@ -39,18 +34,13 @@ public final class MembershipInference {
     if (members.length == 0 || nonMembers.length == 0) {
       throw new IllegalArgumentException("the attack needs shadow members and non-members");
     }
-    return new MembershipInference(members.clone(), nonMembers.clone(), svm(members, nonMembers));
+    return new MembershipInference(svm(members, nonMembers));
   }
 
   /** One attack fitted once and asked about one target (NaN for an empty target). */
   public static double nonMemberFraction(
       double[] shadowMembers, double[] shadowNonMembers, double[] target) {
     return fit(shadowMembers, shadowNonMembers).nonMemberFraction(target);
-  }
-
-  /** Whether this attack was fitted on exactly these shadow confidences. */
-  boolean fittedOn(double[] shadowMembers, double[] shadowNonMembers) {
-    return Arrays.equals(members, shadowMembers) && Arrays.equals(nonMembers, shadowNonMembers);
   }
 
   /** The fraction of the target predicted non-member; NaN for an empty target. */

@@ -2,9 +2,9 @@ package dev.rumstream.worker;
 
 import dev.rumstream.engine.data.Batches;
 import dev.rumstream.engine.data.ImageDataset;
-import dev.rumstream.worker.store.DeletedIds;
 import java.util.Arrays;
 import java.util.Random;
+import java.util.function.LongPredicate;
 import java.util.stream.IntStream;
 
 /**
@@ -31,12 +31,12 @@ final class EvaluationSample {
     this.seed = seed;
   }
 
-  /** The sample's rows of {@code train} not in {@code excluded}, sorted. */
-  int[] retainRows(ImageDataset train, DeletedIds excluded) {
+  /** The sample's rows of {@code train} whose ids are not {@code excluded}, sorted. */
+  int[] retainRows(ImageDataset train, LongPredicate excluded) {
     if (retainRows == null) {
       retainRows = sample(train.size(), retainSize, seed);
     }
-    return Arrays.stream(retainRows).filter(row -> !excluded.contains(train.id(row))).toArray();
+    return Arrays.stream(retainRows).filter(row -> !excluded.test(train.id(row))).toArray();
   }
 
   /** The test sample as a dataset of its own (the whole test set when it is not larger). */

@@ -27,9 +27,11 @@ import dev.rumstream.worker.store.VersionManifest;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -452,8 +454,8 @@ public final class JobApplier {
    * parameter file instead of writing it again, and its measurements reuse the base's: when it
    * forgot nothing new either (every example was deleted before) they are the base's evidence,
    * taken on the same model and the same examples; otherwise, when the base's retain and test
-   * predictions are cached, only the forget set is predicted (and asked about by the base's attack,
-   * when the job deleted none of its shadow members).
+   * predictions are cached, only the forget set is predicted, and asked about by the attack of the
+   * parameters: the one fitted when they last changed.
    */
   private Attempt store(
       UnlearnJob job, Step step, VersionManifest base, int attempt, Result result) {
@@ -552,13 +554,45 @@ public final class JobApplier {
     }
     try (Classifier model = cache.copyOf(base, () -> load(base))) {
       EvaluationSets sets = evaluationSets(new long[0], step.ledgerAfter());
-      EvaluationPredictions predictions = engine.predict(model, sets);
+      EvaluationPredictions predictions =
+          engine.predict(
+              model,
+              new EvaluationSets(sets.train(), sets.test(), new int[0], parameterRows(base)));
       cache.keep(base, model, predictions);
       return sampled
           ? base.evidence()
           : evidence(
               engine.measure(model, sets, predictions), sets, 0, sets.retainRows().length, 0);
     }
+  }
+
+  /**
+   * The evaluation rows the base's parameters were measured on: the fixed sample minus what was
+   * deleted when they last changed. A NONE version shares its parent's parameters, so the ids its
+   * chain of NONE versions deleted since are counted back in.
+   */
+  private int[] parameterRows(VersionManifest base) {
+    Set<Long> deletedSince = new HashSet<>();
+    VersionManifest version = base;
+    while (UnlearningAlgorithm.NONE.name().equals(version.algorithm())
+        && version.parentVersion() != null) {
+      deletedSince.addAll(version.forgetIds());
+      long parent = version.parentVersion();
+      version =
+          store
+              .version(base.modelId(), parent)
+              .orElseThrow(
+                  () ->
+                      new IllegalStateException(
+                          "Version "
+                              + parent
+                              + " of "
+                              + base.modelId()
+                              + ", whose parameters a later version shares, has no manifest"));
+    }
+    DeletedIds deleted = base.deleted();
+    return evaluation.retainRows(
+        engine.data().train(), id -> deleted.contains(id) && !deletedSince.contains(id));
   }
 
   /** Whether evidence was measured on the model's fixed evaluation sample. */
@@ -589,15 +623,14 @@ public final class JobApplier {
    * Accuracies on the forget set, the model's fixed retain sample (minus everything deleted, the
    * forget set included) and its fixed test sample; the attack on the forget set and on held-out
    * test examples. Retain and test examples are predicted unless {@code known} holds predictions of
-   * these parameters: the base's, whose retain rows are these plus the ones this job deletes.
+   * these parameters: the base's, on the rows they were measured on when they last changed (these
+   * plus the ones deleted since), which the returned predictions stay, so that the next version
+   * sharing them is asked by the same attack.
    */
   private Measured measure(
       Classifier model, Step step, Result result, Optional<EvaluationPredictions> known) {
     EvaluationSets sets = evaluationSets(step.forgetIds(), step.ledgerAfter());
-    EvaluationPredictions predictions =
-        known
-            .map(p -> p.forRetainRows(sets.retainRows()))
-            .orElseGet(() -> engine.predict(model, sets));
+    EvaluationPredictions predictions = known.orElseGet(() -> engine.predict(model, sets));
     return new Measured(
         evidence(
             engine.measure(model, sets, predictions),
@@ -618,7 +651,7 @@ public final class JobApplier {
         train,
         evaluation.testSet(engine.data().test()),
         Arrays.stream(forgetIds).mapToInt(train::rowOf).toArray(),
-        evaluation.retainRows(train, deleted));
+        evaluation.retainRows(train, deleted::contains));
   }
 
   /**

@@ -27,10 +27,10 @@ class EvaluationSampleTest {
   @Test
   void deletionsTakeTheirRowsOutOfTheSampleAndChangeNothingElse() {
     EvaluationSample sample = new EvaluationSample(100, 0, 7);
-    int[] before = sample.retainRows(train, DeletedIds.empty());
+    int[] before = sample.retainRows(train, DeletedIds.empty()::contains);
     long[] deleted = {train.id(before[3]), train.id(before[50]), 5000 + SIZE + 10};
 
-    int[] after = sample.retainRows(train, DeletedIds.of(deleted));
+    int[] after = sample.retainRows(train, DeletedIds.of(deleted)::contains);
 
     assertThat(before).hasSize(100).isSorted();
     int[] expected =
@@ -42,15 +42,15 @@ class EvaluationSampleTest {
   void theSampleIsTheSameForEveryUseOfTheSameSeed() {
     DeletedIds none = DeletedIds.empty();
 
-    assertThat(new EvaluationSample(100, 0, 7).retainRows(train, none))
-        .containsExactly(new EvaluationSample(100, 0, 7).retainRows(train, none));
+    assertThat(new EvaluationSample(100, 0, 7).retainRows(train, none::contains))
+        .containsExactly(new EvaluationSample(100, 0, 7).retainRows(train, none::contains));
   }
 
   @Test
   void aSampleNoSmallerThanTheTrainingSetIsAllOfIt() {
-    assertThat(new EvaluationSample(0, 0, 7).retainRows(train, DeletedIds.of(5000)))
+    assertThat(new EvaluationSample(0, 0, 7).retainRows(train, DeletedIds.of(5000)::contains))
         .containsExactly(IntStream.range(1, SIZE).toArray());
-    assertThat(new EvaluationSample(SIZE, 0, 7).retainRows(train, DeletedIds.empty()))
+    assertThat(new EvaluationSample(SIZE, 0, 7).retainRows(train, DeletedIds.empty()::contains))
         .hasSize(SIZE);
   }
 

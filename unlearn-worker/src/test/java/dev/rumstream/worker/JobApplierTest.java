@@ -20,6 +20,8 @@ import dev.rumstream.worker.lifecycle.GateSettings;
 import dev.rumstream.worker.lifecycle.PromotionGate;
 import dev.rumstream.worker.store.ModelStore;
 import dev.rumstream.worker.store.VersionManifest;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -33,10 +35,11 @@ import java.util.Random;
 import java.util.Set;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A NONE job measures from the serving model's predictions what a full measurement would. */
+/** A NONE job measures from the serving model's predictions what a worker that starts would. */
 class JobApplierTest {
   private static final Instant T0 = Instant.parse("2026-12-01T08:00:00Z");
   private static final int RETAIN_SAMPLE = 200;
@@ -51,7 +54,7 @@ class JobApplierTest {
               banded("train", 300, 0, 1), banded("test", 200, 1_000, 2), Optional.empty()));
 
   @Test
-  void aNoneJobWithNewForgetIdsReusesTheServingPredictionsAndMeasuresAsAFullPassDoes() {
+  void aNoneJobReusesThePredictionsAndAttackOfItsParametersAndMeasuresAsAfterARestart() {
     ModelStore reusingStore = new ModelStore(reusingRoot);
     ModelStore measuringStore = new ModelStore(measuringRoot);
     storeOriginal(reusingStore, measuringStore);
@@ -78,9 +81,45 @@ class JobApplierTest {
       assertThat(reused.evidence().mia()).isNotNull();
       assertThat(reused.evidence().heldOutMia()).isNotNull();
       assertThat(reused.evidence().retainEvaluated()).isLessThan(v1.evidence().retainEvaluated());
+      // Versions 0, 1 and 2 share their parameters, so they are asked by one attack: the one of the
+      // rows version 0 was measured on, nothing deleted yet.
+      assertThat(reused.evidence().heldOutMia()).isEqualTo(v1.evidence().heldOutMia());
+      assertThat(cache.predictions(reused))
+          .hasValueSatisfying(p -> assertThat(p.retainRows()).hasSize(RETAIN_SAMPLE));
+    }
+  }
+
+  @Test
+  void aNoneJobAfterAChangedVersionIsAskedByThatVersionsAttackWithOrWithoutARestart()
+      throws IOException {
+    ModelStore reusingStore = new ModelStore(reusingRoot);
+    storeOriginal(reusingStore);
+    try (ModelCache<Classifier, EvaluationPredictions> cache =
+            new ModelCache<>(Classifier::copy, Classifier::close);
+        ModelCache<Classifier, EvaluationPredictions> restarted =
+            new ModelCache<>(Classifier::copy, Classifier::close)) {
+      UnlearnJob changing = fineTune("fs-1", LongStream.range(0, 20).toArray());
+      // Ids among the attack's shadow members, the first rows of the sample left after fs-1.
+      UnlearnJob unchanging = noneJob("fs-2", LongStream.range(20, 60).toArray());
+
+      VersionManifest v1 = applier(reusingStore, cache).apply(changing).version();
+      // The same store, read by a worker that starts with nothing in memory.
+      copy(reusingRoot, measuringRoot);
+      ModelStore measuringStore = new ModelStore(measuringRoot);
+      VersionManifest reused = applier(reusingStore, cache).apply(unchanging).version();
+      VersionManifest measured = applier(measuringStore, restarted).apply(unchanging).version();
+
+      assertThat(v1.algorithm()).isEqualTo(UnlearningAlgorithm.FINE_TUNE.name());
+      assertThat(reused.evidence().retainEvaluated()).isLessThan(v1.evidence().retainEvaluated());
+      assertThat(reused.evidence()).isEqualTo(measured.evidence());
+      assertThat(reused.evidence().heldOutMia()).isEqualTo(v1.evidence().heldOutMia());
+      // Both workers keep the predictions of the rows version 1 was measured on, fs-2's included.
       assertThat(cache.predictions(reused))
           .hasValueSatisfying(
-              p -> assertThat(p.retainRows()).hasSize(reused.evidence().retainEvaluated()));
+              p -> assertThat(p.retainRows()).hasSize(v1.evidence().retainEvaluated()));
+      assertThat(restarted.predictions(measured))
+          .hasValueSatisfying(
+              p -> assertThat(p.retainRows()).hasSize(v1.evidence().retainEvaluated()));
     }
   }
 
@@ -207,6 +246,19 @@ class JobApplierTest {
               new VersionManifest.Evidence(null, 0.9, 0.9, null, null, 0, train.size(), 0));
       for (ModelStore store : stores) {
         store.write(original, dir -> ModelFiles.save(model, dir.resolve(ModelStore.PARAMS)));
+      }
+    }
+  }
+
+  private static void copy(Path from, Path to) throws IOException {
+    try (Stream<Path> paths = Files.walk(from)) {
+      for (Path path : paths.toList()) {
+        Path target = to.resolve(from.relativize(path).toString());
+        if (Files.isDirectory(path)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(path, target);
+        }
       }
     }
   }

@@ -68,9 +68,8 @@ public final class Evaluator {
 
   /**
    * The attack fitted on the first n retain and test predictions, with its rate on the rest of the
-   * test set: the last one when it came from exactly these confidences (a version measured again
-   * with its parent's predictions, whose shadow members the job's forget set left as they were),
-   * otherwise fitted now.
+   * test set: the last one when it came from exactly these confidences (parameters measured again,
+   * for a version that changed none), otherwise fitted now.
    */
   private FittedAttack attackOn(Predictions retain, Predictions test, int n) {
     double[] members = Arrays.copyOf(retain.trueClassConfidence(), n);
@@ -190,9 +189,11 @@ public final class Evaluator {
 
   /**
    * As {@link #measure(Classifier, EvaluationSets, boolean)} without entanglement, predicting the
-   * forget rows only: the retain and test predictions are {@code known}'s, made with the same
-   * parameters on these sets' retain rows or more (taken by row, so the attack's shadow sets are
-   * the ones a full measurement would use, and its fit is the last one when they did not change).
+   * forget rows only, for parameters measured before: {@code known} holds their predictions of the
+   * test set and of the retain rows they were measured on, these sets' retain rows or more (a
+   * version that changed no parameter since). The accuracies are taken on these sets' rows; the
+   * attack is the parameters' own, fitted on the first rows of {@code known}, so the same
+   * parameters are always asked by the same attack (and its last fit is reused).
    */
   public Measurement measure(Classifier model, EvaluationSets sets, EvaluationPredictions known) {
     if (known.test().correct().length != sets.test().size()) {
@@ -204,7 +205,10 @@ public final class Evaluator {
     Predictions forget = inference.predict(model, sets.train(), sets.forgetRows());
     Predictions retain = known.forRetainRows(sets.retainRows()).retain();
     Predictions test = known.test();
-    double[] attack = attackRates(retain, test, forget, shadowSize(sets));
+    int n =
+        Math.min(
+            config.miaShadowSize(), Math.min(known.retainRows().length, test.correct().length));
+    double[] attack = attackRates(known.retain(), test, forget, n);
     return new Measurement(
         new Accuracies(forget.accuracy(), retain.accuracy(), test.accuracy()),
         attack[0],

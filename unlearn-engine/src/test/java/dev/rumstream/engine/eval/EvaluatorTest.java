@@ -61,11 +61,12 @@ class EvaluatorTest {
   }
 
   @Test
-  void knownPredictionsOfMoreRetainRowsMeasureAsAFullPassDoes() {
+  void knownPredictionsGiveTheFullPassAccuraciesAndTheAttackOfTheRowsTheyWereMeasuredOn() {
     Evaluator heldOutAttack = new Evaluator(Fixtures.CONFIG.withMiaShadowSize(300));
     try (Classifier model = trained()) {
       EvaluationSets before = forgettingFirst(60).withRetainSample(800, 7);
-      // Deleting every tenth sampled row shifts the attack's shadow members, the first retain rows.
+      // Deleting every tenth sampled row takes some of the attack's shadow members, the first
+      // retain rows, out of the retain set.
       int[] forgetRows =
           java.util.stream.IntStream.range(0, 80).map(i -> before.retainRows()[10 * i]).toArray();
       int[] retainRows =
@@ -78,8 +79,28 @@ class EvaluatorTest {
       Measurement reused =
           heldOutAttack.measure(model, after, heldOutAttack.predictions(model, before));
 
-      assertThat(reused).isEqualTo(heldOutAttack.measure(model, after, false));
-      assertThat(reused.heldOutMia()).isNotNaN();
+      Measurement full =
+          new Evaluator(Fixtures.CONFIG.withMiaShadowSize(300)).measure(model, after, false);
+      assertThat(reused.accuracies()).isEqualTo(full.accuracies());
+      // The same parameters are asked by the same attack: the one of the rows they were measured
+      // on.
+      assertThat(reused.heldOutMia())
+          .isEqualTo(
+              new Evaluator(Fixtures.CONFIG.withMiaShadowSize(300))
+                  .measure(model, before, false)
+                  .heldOutMia())
+          .isNotNaN();
+      Inference inference = new Inference(128);
+      assertThat(reused.mia())
+          .isEqualTo(
+              MembershipInference.nonMemberFraction(
+                  inference
+                      .predict(model, SPLITS.train(), Arrays.copyOf(before.retainRows(), 300))
+                      .trueClassConfidence(),
+                  inference
+                      .predict(model, SPLITS.test(), Arrays.copyOf(SPLITS.test().allRows(), 300))
+                      .trueClassConfidence(),
+                  inference.predict(model, SPLITS.train(), forgetRows).trueClassConfidence()));
     }
   }
 

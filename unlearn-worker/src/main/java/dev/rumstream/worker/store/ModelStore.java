@@ -127,6 +127,12 @@ public final class ModelStore {
     return attempts(modelId, jobId).stream().filter(v -> v.promotedAt() != null).findFirst();
   }
 
+  /** One stored version by its number, if it was ever written (purged ones keep their manifest). */
+  public Optional<VersionManifest> version(String modelId, long version) {
+    Path dir = versionDir(modelId, version);
+    return Files.isDirectory(dir) ? Optional.of(manifests.read(dir)) : Optional.empty();
+  }
+
   /** Every version the attempts of a job wrote, oldest first. */
   public List<VersionManifest> attempts(String modelId, String jobId) {
     return versions(modelId).stream().filter(v -> jobId.equals(v.jobId())).toList();

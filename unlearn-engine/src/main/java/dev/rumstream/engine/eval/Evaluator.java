@@ -101,7 +101,12 @@ public final class Evaluator {
   }
 
   private int shadowSize(EvaluationSets sets) {
-    return Math.min(config.miaShadowSize(), Math.min(sets.retainRows().length, sets.test().size()));
+    return shadowSize(sets.retainRows().length, sets.test().size());
+  }
+
+  /** n = min(|retain|, |test|, the configured shadow size). */
+  private int shadowSize(int retain, int test) {
+    return Math.min(config.miaShadowSize(), Math.min(retain, test));
   }
 
   /**
@@ -205,10 +210,12 @@ public final class Evaluator {
     Predictions forget = inference.predict(model, sets.train(), sets.forgetRows());
     Predictions retain = known.forRetainRows(sets.retainRows()).retain();
     Predictions test = known.test();
-    int n =
-        Math.min(
-            config.miaShadowSize(), Math.min(known.retainRows().length, test.correct().length));
-    double[] attack = attackRates(known.retain(), test, forget, n);
+    double[] attack =
+        attackRates(
+            known.retain(),
+            test,
+            forget,
+            shadowSize(known.retainRows().length, test.correct().length));
     return new Measurement(
         new Accuracies(forget.accuracy(), retain.accuracy(), test.accuracy()),
         attack[0],

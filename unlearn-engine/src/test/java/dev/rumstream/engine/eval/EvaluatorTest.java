@@ -79,16 +79,12 @@ class EvaluatorTest {
       Measurement reused =
           heldOutAttack.measure(model, after, heldOutAttack.predictions(model, before));
 
-      Measurement full =
-          new Evaluator(Fixtures.CONFIG.withMiaShadowSize(300)).measure(model, after, false);
-      assertThat(reused.accuracies()).isEqualTo(full.accuracies());
+      Evaluator fresh = new Evaluator(Fixtures.CONFIG.withMiaShadowSize(300));
+      assertThat(reused.accuracies()).isEqualTo(fresh.measure(model, after, false).accuracies());
       // The same parameters are asked by the same attack: the one of the rows they were measured
       // on.
       assertThat(reused.heldOutMia())
-          .isEqualTo(
-              new Evaluator(Fixtures.CONFIG.withMiaShadowSize(300))
-                  .measure(model, before, false)
-                  .heldOutMia())
+          .isEqualTo(fresh.measure(model, before, false).heldOutMia())
           .isNotNaN();
       Inference inference = new Inference(128);
       assertThat(reused.mia())

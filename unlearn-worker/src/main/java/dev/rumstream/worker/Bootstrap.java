@@ -95,7 +95,7 @@ public final class Bootstrap {
           serving.map(v -> Long.toString(v.version())).orElse("none"));
       return Outcome.NOTHING_TO_DO;
     }
-    boolean stored = !store.versions(modelId).isEmpty();
+    boolean stored = store.version(modelId, 0).isPresent();
     publish(trainIfAbsent(modelId, spec, recipe));
     try {
       Files.writeString(marker, clock.instant().toString() + System.lineSeparator());
@@ -107,7 +107,7 @@ public final class Bootstrap {
 
   /** Version 0 of the model: the stored one, or a newly trained one. */
   public VersionManifest trainIfAbsent(String modelId, ModelSpec spec, TrainingRecipe recipe) {
-    Optional<VersionManifest> existing = store.versions(modelId).stream().findFirst();
+    Optional<VersionManifest> existing = store.version(modelId, 0);
     if (existing.isPresent()) {
       log.info(
           "Model {} is already trained (version 0 at {}); not training again",

@@ -393,7 +393,7 @@ public final class JobApplier {
    */
   private Attempt retrain(UnlearnJob job, Step step, VersionManifest base) {
     DeletionLedger deleted = step.deletedBefore().plus(step.forgetIds());
-    VersionManifest original = store.versions(job.getModelId()).get(0);
+    VersionManifest original = store.version(job.getModelId(), 0).orElseThrow();
     var recipe = Bootstrap.recipe(original);
     log.info(
         "Retraining {} from scratch for job {}: {} epochs on {} examples ({} deleted)",

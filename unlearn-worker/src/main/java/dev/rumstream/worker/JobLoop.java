@@ -197,7 +197,7 @@ final class JobLoop implements Runnable {
           }
           publish(record, partition, job, applied, takenUp);
           metrics.lifecycle(model, applied, escalate);
-          metrics.versions(model, purge.census(model), purge.lag(model));
+          metrics.versions(model, store.census(model), purge.lag(model));
           metrics.jobDone(
               applied.version(),
               applied.alreadyStored(),

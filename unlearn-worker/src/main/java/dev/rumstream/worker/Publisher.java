@@ -91,7 +91,7 @@ final class Publisher {
       Offset offset) {
     String model = job.getModelId();
     List<VersionManifest> promotedOfSet =
-        store.versions(model).stream()
+        store.recent(model).stream()
             .filter(v -> job.getForgetSetId().equals(v.forgetSetId()) && v.promotedAt() != null)
             .toList();
     List<DeletionReceipt> receipts =

@@ -7,9 +7,7 @@ import dev.rumstream.worker.store.VersionManifest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Deletes the parameters of every version a promotion superseded, once its grace has passed (step 8
@@ -36,7 +34,8 @@ record Purge(ModelStore store, Duration grace, Clock clock) {
     for (VersionManifest version : store.unpurged(model)) {
       store.purge(version, clock.instant());
     }
-    List<VersionManifest> versions = store.versions(model);
+    // The set's versions and those it superseded are all recent: purged after it began serving.
+    List<VersionManifest> versions = store.recent(model);
     Instant setStarted =
         versions.stream()
             .filter(v -> job.getForgetSetId().equals(v.forgetSetId()) && v.promotedAt() != null)
@@ -59,12 +58,5 @@ record Purge(ModelStore store, Duration grace, Clock clock) {
         .map(v -> Duration.between(v.supersededAt(), now))
         .max(Duration::compareTo)
         .orElse(Duration.ZERO);
-  }
-
-  /** How many versions of the model have each status. */
-  Map<VersionStatus, Long> census(String model) {
-    Map<VersionStatus, Long> counts = new EnumMap<>(VersionStatus.class);
-    store.versions(model).forEach(v -> counts.merge(v.status(), 1L, Long::sum));
-    return counts;
   }
 }

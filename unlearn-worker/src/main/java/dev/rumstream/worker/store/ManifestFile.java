@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.rumstream.avro.VersionStatus;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -67,13 +68,17 @@ final class ManifestFile {
    * 0.5 and 1.7 ms kept). Ledgers are not kept: each read gets its own, loaded on first use.
    */
   VersionManifest read(Path versionDir) {
+    Parsed known = parsed.get(versionDir);
+    if (known != null && known.manifest().status() == VersionStatus.PURGED) {
+      // The audit record of a purged version never changes (ModelStore.update refuses to).
+      return known.withLedger();
+    }
     BasicFileAttributes attributes;
     try {
       attributes = Files.readAttributes(versionDir.resolve(NAME), BasicFileAttributes.class);
     } catch (IOException e) {
       return parse(versionDir).withLedger();
     }
-    Parsed known = parsed.get(versionDir);
     if (known != null && known.sameFile(attributes)) {
       return known.withLedger();
     }

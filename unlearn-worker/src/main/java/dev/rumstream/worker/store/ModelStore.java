@@ -9,13 +9,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.Deque;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
@@ -25,6 +31,11 @@ import java.util.stream.Stream;
  * a temporary directory, fsynced, then renamed into place in one atomic step, so a crash leaves
  * either the whole version or none of it, and two writers of the same version cannot both succeed.
  * Checksums are verified on every load.
+ *
+ * <p>Versions are numbered from 0 without gaps and a PURGED manifest is never rewritten, so what a
+ * job asks (the promoted version, the next number, the unpurged versions, a job's attempts) is
+ * answered from the versions that can still change, found by number ({@link ModelHistory}): its
+ * cost does not grow with the model's history. Only {@link #versions} lists the whole history.
  */
 public final class ModelStore {
   public static final String PARAMS = "params.bin";
@@ -32,6 +43,7 @@ public final class ModelStore {
 
   private final Path root;
   private final ManifestFile manifests = new ManifestFile();
+  private final Map<String, ModelHistory> histories = new ConcurrentHashMap<>();
 
   /**
    * Writes a version's files into its (staging) directory: the parameters to {@link #PARAMS},
@@ -67,7 +79,7 @@ public final class ModelStore {
           .filter(Files::isDirectory)
           .map(p -> p.getFileName().toString())
           .sorted()
-          .filter(model -> !versions(model).isEmpty())
+          .filter(model -> Files.isDirectory(versionDir(model, 0)))
           .toList();
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot list the models in " + root, e);
@@ -95,9 +107,95 @@ public final class ModelStore {
     return manifests;
   }
 
+  /**
+   * The versions a job can still be concerned with, oldest first: from the oldest one that is not
+   * PURGED, or was purged after the last promotion (the notices of the forget set that purged it
+   * may still be due), to the newest. Read now, so another writer's changes show; versions below
+   * are settled and not read again.
+   */
+  public List<VersionManifest> recent(String modelId) {
+    return recentOf(modelId).versions();
+  }
+
+  /** The recent versions and the number the next version gets. */
+  private record Recent(List<VersionManifest> versions, long next) {}
+
+  private Recent recentOf(String modelId) {
+    ModelHistory history = histories.computeIfAbsent(modelId, m -> new ModelHistory());
+    synchronized (history) {
+      Deque<VersionManifest> recent = new ArrayDeque<>();
+      Instant lastPromotion = Instant.MIN;
+      for (long v = history.settled(); ; v++) {
+        Path dir = versionDir(modelId, v);
+        if (!Files.isDirectory(dir)) {
+          if (v < history.seen()) {
+            history.vanished(v);
+          }
+          break;
+        }
+        VersionManifest manifest = manifests.read(dir);
+        history.saw(manifest);
+        recent.addLast(manifest);
+        if (manifest.promotedAt() != null && manifest.promotedAt().isAfter(lastPromotion)) {
+          lastPromotion = manifest.promotedAt();
+        }
+        // Settled as soon as read, so that the first reading of a long history holds little.
+        while (!recent.isEmpty() && settledBy(recent.peekFirst(), lastPromotion)) {
+          recent.removeFirst();
+          history.settleNext();
+        }
+      }
+      if (!history.checked() && history.seen() > 0) {
+        checkNumbering(modelId, history.seen());
+        history.check();
+      }
+      return new Recent(List.copyOf(recent), history.seen());
+    }
+  }
+
+  /** A version purged before a later one was promoted: its forget set's notices are out. */
+  private static boolean settledBy(VersionManifest version, Instant lastPromotion) {
+    return version.status() == VersionStatus.PURGED
+        && version.statusChangedAt() != null
+        && version.statusChangedAt().isBefore(lastPromotion);
+  }
+
+  /**
+   * Refuses a model directory whose version numbers have a gap (versions above it would not be
+   * found by number): listed once per model and store instance.
+   */
+  private void checkNumbering(String modelId, long found) {
+    Path dir = root.resolve(modelId);
+    try (Stream<Path> children = Files.list(dir)) {
+      long[] numbers =
+          children
+              .filter(ManifestFile::isVersionDirectory)
+              .mapToLong(p -> Long.parseLong(p.getFileName().toString().substring(1)))
+              .toArray();
+      long highest = Arrays.stream(numbers).max().orElse(-1);
+      if (numbers.length != highest + 1 || highest + 1 < found) {
+        throw new CorruptVersionException(
+            "The versions of model "
+                + modelId
+                + " in "
+                + dir
+                + " are not numbered without gaps ("
+                + numbers.length
+                + " version directories up to v"
+                + highest
+                + "): restore the missing ones");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot list the versions of model " + modelId, e);
+    }
+  }
+
   public Optional<VersionManifest> latest(String modelId) {
-    List<VersionManifest> all = versions(modelId);
-    return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
+    Recent recent = recentOf(modelId);
+    if (!recent.versions().isEmpty()) {
+      return Optional.of(recent.versions().get(recent.versions().size() - 1));
+    }
+    return recent.next() == 0 ? Optional.empty() : version(modelId, recent.next() - 1);
   }
 
   /**
@@ -105,10 +203,10 @@ public final class ModelStore {
    * superseding its predecessor, two are PROMOTED for a moment; the newer one counts).
    */
   public Optional<VersionManifest> promoted(String modelId) {
-    List<VersionManifest> all = versions(modelId);
-    for (int i = all.size() - 1; i >= 0; i--) {
-      if (all.get(i).status() == VersionStatus.PROMOTED) {
-        return Optional.of(all.get(i));
+    List<VersionManifest> recent = recent(modelId);
+    for (int i = recent.size() - 1; i >= 0; i--) {
+      if (recent.get(i).status() == VersionStatus.PROMOTED) {
+        return Optional.of(recent.get(i));
       }
     }
     return Optional.empty();
@@ -116,7 +214,7 @@ public final class ModelStore {
 
   /** The number the next version of a model gets: one above every version ever stored. */
   public long nextVersion(String modelId) {
-    return latest(modelId).map(v -> v.version() + 1).orElse(0L);
+    return recentOf(modelId).next();
   }
 
   /**
@@ -133,9 +231,37 @@ public final class ModelStore {
     return Files.isDirectory(dir) ? Optional.of(manifests.read(dir)) : Optional.empty();
   }
 
-  /** Every version the attempts of a job wrote, oldest first. */
+  /**
+   * Every version the attempts of a job wrote, oldest first, found by the hash of its job id among
+   * every version seen (settled ones included: a job redelivered long after is still recognized).
+   */
   public List<VersionManifest> attempts(String modelId, String jobId) {
-    return versions(modelId).stream().filter(v -> jobId.equals(v.jobId())).toList();
+    recentOf(modelId);
+    ModelHistory history = histories.get(modelId);
+    long[] candidates;
+    synchronized (history) {
+      candidates = history.maybeOfJob(jobId);
+    }
+    List<VersionManifest> attempts = new ArrayList<>();
+    for (long number : candidates) {
+      VersionManifest version = manifests.read(versionDir(modelId, number));
+      if (jobId.equals(version.jobId())) {
+        attempts.add(version);
+      }
+    }
+    return attempts;
+  }
+
+  /** How many versions of the model have each status. */
+  public Map<VersionStatus, Long> census(String modelId) {
+    Map<VersionStatus, Long> counts = new EnumMap<>(VersionStatus.class);
+    Recent recent = recentOf(modelId);
+    long settled = recent.next() - recent.versions().size();
+    if (settled > 0) {
+      counts.put(VersionStatus.PURGED, settled);
+    }
+    recent.versions().forEach(v -> counts.merge(v.status(), 1L, Long::sum));
+    return counts;
   }
 
   /**
@@ -146,6 +272,10 @@ public final class ModelStore {
   public VersionManifest update(VersionManifest changed) {
     Path dir = directory(changed);
     VersionManifest current = manifests.read(dir);
+    if (current.status() == VersionStatus.PURGED) {
+      throw new IllegalArgumentException(
+          current.label() + " is purged: its manifest is the audit record and never changes");
+    }
     if (current.version() != changed.version()
         || !Objects.equals(current.checksum(), changed.checksum())) {
       throw new IllegalArgumentException(
@@ -169,7 +299,7 @@ public final class ModelStore {
         version.status() == VersionStatus.PROMOTED
             ? version
             : update(version.withStatus(VersionStatus.PROMOTED, at));
-    for (VersionManifest other : versions(version.modelId())) {
+    for (VersionManifest other : recent(version.modelId())) {
       if (other.version() == promoted.version() || other.supersededAt() != null) {
         continue;
       }
@@ -194,7 +324,7 @@ public final class ModelStore {
    * first: superseded versions and rejected candidates. Each learned from data deleted since.
    */
   public List<VersionManifest> unpurged(String modelId) {
-    return versions(modelId).stream()
+    return recent(modelId).stream()
         .filter(v -> v.supersededAt() != null && v.status() != VersionStatus.PURGED)
         .filter(v -> v.status() != VersionStatus.PROMOTED)
         .toList();
@@ -209,10 +339,11 @@ public final class ModelStore {
     if (version.status() == VersionStatus.PROMOTED) {
       throw new IllegalArgumentException(version.label() + " serves: not purging it");
     }
-    if (version.status() == VersionStatus.PURGED) {
-      return version;
-    }
     Path dir = directory(version);
+    VersionManifest current = manifests.read(dir);
+    if (current.status() == VersionStatus.PURGED) {
+      return current;
+    }
     try (Stream<Path> files = Files.list(dir)) {
       for (Path file : files.toList()) {
         if (!file.getFileName().toString().equals(MANIFEST)) {
@@ -243,6 +374,14 @@ public final class ModelStore {
   public VersionManifest write(VersionManifest manifest, ParameterWriter parameters) {
     Path modelDir = root.resolve(manifest.modelId());
     Path target = versionDir(manifest.modelId(), manifest.version());
+    if (manifest.version() > 0
+        && !Files.isDirectory(versionDir(manifest.modelId(), manifest.version() - 1))) {
+      throw new IllegalArgumentException(
+          manifest.label()
+              + " cannot be stored before version "
+              + (manifest.version() - 1)
+              + ": versions are numbered without gaps");
+    }
     Path staging = modelDir.resolve(".staging-" + manifest.version() + "-" + UUID.randomUUID());
     try {
       Files.createDirectories(staging);

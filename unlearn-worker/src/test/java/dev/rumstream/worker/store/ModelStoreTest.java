@@ -330,6 +330,7 @@ class ModelStoreTest {
   @Test
   void manifestsThatListTheLedgerStillReadAndAreRewrittenWithABitmap() throws IOException {
     ModelStore store = new ModelStore(root);
+    store.write(manifest(0, null, List.of()), dir -> writeBytes(dir, "zero"));
     VersionManifest v1 =
         store.write(manifest(1, "fs-1-0", List.of(4L, 7L)), dir -> writeBytes(dir, "one"));
     Path file = store.directory(v1).resolve(ModelStore.MANIFEST);
@@ -341,22 +342,23 @@ class ModelStoreTest {
     deleteRecursively(root.resolve("m").resolve(ManifestFile.LEDGERS));
     assertThat(Files.readString(file)).contains("\"deletedIds\"").doesNotContain("deletedCount");
 
-    VersionManifest read = store.versions("m").get(0);
+    VersionManifest read = store.versions("m").get(1);
     assertThat(read.deletedIds()).containsExactly(4L, 7L);
 
     store.reject(read, Instant.parse("2026-11-29T10:00:00Z"));
     assertThat(Files.readString(file)).doesNotContain("deletedIds").contains("deletedLedger");
-    assertThat(store.versions("m").get(0).deletedIds()).containsExactly(4L, 7L);
+    assertThat(store.versions("m").get(1).deletedIds()).containsExactly(4L, 7L);
   }
 
   @Test
   void anAlteredLedgerIsRefused() throws IOException {
     ModelStore store = new ModelStore(root);
+    store.write(manifest(0, null, List.of()), dir -> writeBytes(dir, "zero"));
     store.write(manifest(1, "fs-1-0", List.of(4L, 7L)), dir -> writeBytes(dir, "one"));
     try (var ledgers = Files.list(root.resolve("m").resolve(ManifestFile.LEDGERS))) {
       Files.write(ledgers.findFirst().orElseThrow(), new byte[] {1, 2, 3});
     }
-    VersionManifest read = store.versions("m").get(0);
+    VersionManifest read = store.versions("m").get(1);
 
     assertThat(read.deletedIds()).as("the count is the manifest's").hasSize(2);
     assertThatThrownBy(() -> read.deleted().contains(4L))
@@ -384,6 +386,126 @@ class ModelStoreTest {
     VersionManifest purged = store.versions("m").get(0);
     assertThatThrownBy(() -> store.writeSharing(candidate(2, "fs-1-1", 1), purged))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  /**
+   * Three jobs, each promoted and then its predecessor purged after the grace, as the worker does;
+   * returns the store.
+   */
+  private ModelStore historyOfThreeJobs(Instant t) throws IOException {
+    ModelStore store = new ModelStore(root);
+    store.write(manifest(0, null, List.of()), dir -> writeBytes(dir, "zero"));
+    for (int k = 1; k <= 3; k++) {
+      VersionManifest next =
+          store.write(candidate(k, "fs-" + k + "-0", 1), d -> writeBytes(d, "version"));
+      store.promote(next, t.plusSeconds(10L * k));
+      for (VersionManifest old : store.unpurged("m")) {
+        store.purge(old, t.plusSeconds(10L * k + 5));
+      }
+    }
+    return store;
+  }
+
+  @Test
+  void aJobIsAskedAboutRecentVersionsOnlyAndStillFindsItsSettledOnes() throws IOException {
+    Instant t = Instant.parse("2026-11-29T10:00:00Z");
+    ModelStore store = historyOfThreeJobs(t);
+
+    for (ModelStore asking : List.of(store, new ModelStore(root))) {
+      assertThat(asking.recent("m"))
+          .as("version 2 was purged after version 3 began serving: its notices may be due")
+          .extracting(VersionManifest::version)
+          .containsExactly(2L, 3L);
+      assertThat(asking.promoted("m")).map(VersionManifest::version).contains(3L);
+      assertThat(asking.latest("m")).map(VersionManifest::version).contains(3L);
+      assertThat(asking.nextVersion("m")).isEqualTo(4);
+      assertThat(asking.unpurged("m")).isEmpty();
+      assertThat(asking.census("m"))
+          .isEqualTo(Map.of(VersionStatus.PURGED, 3L, VersionStatus.PROMOTED, 1L));
+      assertThat(asking.byJob("m", "fs-1-0"))
+          .as("a job redelivered long after its versions were purged is still recognized")
+          .map(VersionManifest::version)
+          .contains(1L);
+      assertThat(asking.attempts("m", "fs-1-0"))
+          .singleElement()
+          .extracting(VersionManifest::status)
+          .isEqualTo(VersionStatus.PURGED);
+      assertThat(asking.attempts("m", "fs-9-0")).isEmpty();
+    }
+    assertThat(store.versions("m"))
+        .extracting(VersionManifest::version)
+        .containsExactly(0L, 1L, 2L, 3L);
+  }
+
+  @Test
+  void versionsAnotherWriterStoresOrChangesAreSeen() throws IOException {
+    Instant t = Instant.parse("2026-11-29T10:00:00Z");
+    ModelStore worker = historyOfThreeJobs(t);
+    ModelStore other = new ModelStore(root);
+
+    VersionManifest v4 = other.write(candidate(4, "fs-4-0", 1), d -> writeBytes(d, "four"));
+    assertThat(worker.latest("m")).contains(v4);
+    assertThat(worker.nextVersion("m")).isEqualTo(5);
+    other.promote(v4, t.plusSeconds(40));
+
+    assertThat(worker.promoted("m")).map(VersionManifest::version).contains(4L);
+    assertThat(worker.unpurged("m")).extracting(VersionManifest::version).containsExactly(3L);
+    assertThat(worker.attempts("m", "fs-4-0"))
+        .extracting(VersionManifest::version)
+        .containsExactly(4L);
+  }
+
+  @Test
+  void versionNumbersHaveNoGaps() throws IOException {
+    ModelStore store = new ModelStore(root);
+    store.write(manifest(0, null, List.of()), dir -> writeBytes(dir, "zero"));
+    store.write(candidate(1, "fs-1-0", 1), d -> writeBytes(d, "one"));
+
+    assertThatThrownBy(() -> store.write(candidate(3, "fs-1-0", 2), d -> writeBytes(d, "three")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("numbered without gaps");
+
+    Path modelDir = root.resolve("m");
+    Files.move(modelDir.resolve("v000001"), modelDir.resolve("v000002"));
+    Files.writeString(
+        modelDir.resolve("v000002").resolve(ModelStore.MANIFEST),
+        Files.readString(modelDir.resolve("v000002").resolve(ModelStore.MANIFEST))
+            .replace("\"version\" : 1", "\"version\" : 2"));
+    assertThatThrownBy(() -> new ModelStore(root).promoted("m"))
+        .as("a version beyond a gap would never be found by its number")
+        .isInstanceOf(CorruptVersionException.class)
+        .hasMessageContaining("not numbered without gaps");
+  }
+
+  @Test
+  void aVersionMovedAwayIsMissingUntilItIsBackAndOneMissingBelowOthersIsAGap() throws IOException {
+    ModelStore store = historyOfThreeJobs(Instant.parse("2026-11-29T10:00:00Z"));
+    Path newest = store.directory(store.promoted("m").orElseThrow());
+    Path away = Files.createTempDirectory(root, "away").resolve("v000003");
+    Files.move(newest, away);
+
+    assertThat(store.latest("m")).map(VersionManifest::version).contains(2L);
+    assertThat(store.promoted("m")).as("version 2 was superseded").isEmpty();
+
+    Files.move(away, newest);
+    assertThat(store.promoted("m")).map(VersionManifest::version).contains(3L);
+
+    Path middle = root.resolve("m").resolve("v000002");
+    Files.move(middle, away.resolveSibling("v000002"));
+    assertThatThrownBy(() -> store.latest("m"))
+        .isInstanceOf(CorruptVersionException.class)
+        .hasMessageContaining("not numbered without gaps");
+  }
+
+  @Test
+  void aPurgedManifestNeverChanges() throws IOException {
+    ModelStore store = historyOfThreeJobs(Instant.parse("2026-11-29T10:00:00Z"));
+    VersionManifest purged = store.versions("m").get(1);
+
+    assertThatThrownBy(() -> store.reject(purged, Instant.parse("2026-11-29T11:00:00Z")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("is purged");
+    assertThat(store.purge(purged, Instant.parse("2026-11-29T11:00:00Z"))).isEqualTo(purged);
   }
 
   private static void deleteRecursively(Path dir) throws IOException {

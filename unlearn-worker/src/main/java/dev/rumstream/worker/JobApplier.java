@@ -212,7 +212,8 @@ public final class JobApplier {
         }
         GateResult verdict =
             gate.judge(model, candidate, base, baseline, paired(base, tried.predictions()));
-        candidate = store.update(candidate.withGate(verdict));
+        // The verdict is written with the status it leads to, in one manifest rewrite.
+        candidate = candidate.withGate(verdict);
         if (verdict.passed()) {
           return promoted(job, promote(candidate, tried));
         }

@@ -165,7 +165,7 @@ public final class JobApplier {
           job.getJobId(),
           done.get().version(),
           model);
-      return new Applied(done.get(), store.attempts(model, job.getJobId()), true);
+      return new Applied(finishPromotion(done.get()), store.attempts(model, job.getJobId()), true);
     }
     VersionManifest base =
         store
@@ -251,6 +251,20 @@ public final class JobApplier {
                         candidate.retain().correct()),
                     AccuracyChange.between(before.test().correct(), candidate.test().correct())))
         .orElse(PromotionGate.PairedChanges.UNKNOWN);
+  }
+
+  /**
+   * A job's version found stored and still serving: promoted again, which supersedes any version
+   * before it that a crash between its promotion and that step left PROMOTED (otherwise their
+   * parameters would outlive the receipts of the examples they learned).
+   */
+  private VersionManifest finishPromotion(VersionManifest version) {
+    boolean serving =
+        store
+            .promoted(version.modelId())
+            .filter(current -> current.version() == version.version())
+            .isPresent();
+    return serving ? store.promote(version, clock.instant()) : version;
   }
 
   private Applied promoted(UnlearnJob job, VersionManifest version) {

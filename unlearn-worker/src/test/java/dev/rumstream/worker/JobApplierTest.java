@@ -227,6 +227,39 @@ class JobApplierTest {
     }
   }
 
+  @Test
+  void aJobRedeliveredAfterACrashInsideItsPromotionSupersedesTheVersionBefore() throws IOException {
+    ModelStore store = new ModelStore(reusingRoot);
+    storeOriginal(store);
+    UnlearnJob job = noneJob("fs-1", LongStream.range(0, 20).toArray());
+    try (ModelCache<Classifier, EvaluationPredictions> cache =
+        new ModelCache<>(Classifier::copy, Classifier::close)) {
+      applier(store, cache).apply(job);
+    }
+    // As if the worker died after promoting version 1 and before superseding version 0.
+    Path manifest = reusingRoot.resolve("m").resolve("v000000").resolve(ModelStore.MANIFEST);
+    Files.writeString(
+        manifest,
+        Files.readString(manifest)
+            .replace("\"status\" : \"SUPERSEDED\"", "\"status\" : \"PROMOTED\"")
+            .replaceAll("\"supersededAt\" : \"[^\"]+\"", "\"supersededAt\" : null"));
+    ModelStore restarted = new ModelStore(reusingRoot);
+    assertThat(restarted.unpurged("m")).as("the state the crash left").isEmpty();
+
+    try (ModelCache<Classifier, EvaluationPredictions> cache =
+        new ModelCache<>(Classifier::copy, Classifier::close)) {
+      JobApplier.Applied again = applier(restarted, cache).apply(job);
+
+      assertThat(again.alreadyStored()).isTrue();
+      assertThat(again.version().version()).isEqualTo(1L);
+    }
+    assertThat(restarted.unpurged("m"))
+        .as("version 0 learned the job's examples: its purge grace starts")
+        .extracting(VersionManifest::version)
+        .containsExactly(0L);
+    assertThat(restarted.promoted("m")).map(VersionManifest::version).contains(1L);
+  }
+
   /** Version 0, the same trained parameters in each store. */
   private void storeOriginal(ModelStore... stores) {
     ImageDataset train = engine.data().train();

@@ -24,9 +24,30 @@ public final class MembershipInference {
   }
 
   private final svm_model model;
+  // The fitted decision function as arrays: asked exactly as svm_predict asks it (below).
+  private final double[] supportVectors;
+  private final double[] coefficients;
+  private final double rho;
+  private final double negativeGamma;
+  private final int[] labels;
 
   private MembershipInference(svm_model model) {
     this.model = model;
+    if (model.nr_class != 2 || model.param.kernel_type != svm_parameter.RBF) {
+      throw new IllegalStateException("the attack is a two-class RBF SVC");
+    }
+    supportVectors = new double[model.l];
+    for (int k = 0; k < model.l; k++) {
+      svm_node[] vector = model.SV[k];
+      if (vector.length != 1 || vector[0].index != 1) {
+        throw new IllegalStateException("the attack has one feature, a confidence");
+      }
+      supportVectors[k] = vector[0].value;
+    }
+    coefficients = model.sv_coef[0].clone();
+    rho = model.rho[0];
+    negativeGamma = -model.param.gamma;
+    labels = model.label.clone();
   }
 
   /** The attack fitted on these shadow sets' confidences. */
@@ -50,11 +71,32 @@ public final class MembershipInference {
     }
     int called = 0;
     for (double confidence : target) {
-      if (svm.svm_predict(model, features(confidence)) < 0.5) {
+      if (predict(confidence) < 0.5) {
         called++;
       }
     }
     return (double) called / target.length;
+  }
+
+  /**
+   * The label libsvm's {@code svm_predict} gives a confidence, by the same operations in the same
+   * order (the RBF kernel of one feature, the support vectors' terms summed in their order, minus
+   * rho, positive for the first label), without its per-call arrays: the held-out test set is asked
+   * once per measured version, thousands of targets against a thousand or more support vectors.
+   */
+  double predict(double confidence) {
+    double sum = 0;
+    for (int k = 0; k < supportVectors.length; k++) {
+      double d = confidence - supportVectors[k];
+      sum += coefficients[k] * Math.exp(negativeGamma * (d * d));
+    }
+    sum -= rho;
+    return sum > 0 ? labels[0] : labels[1];
+  }
+
+  /** libsvm's own prediction, for checking {@link #predict} against it. */
+  double predictByLibsvm(double confidence) {
+    return svm.svm_predict(model, features(confidence));
   }
 
   private static svm_model svm(double[] members, double[] nonMembers) {

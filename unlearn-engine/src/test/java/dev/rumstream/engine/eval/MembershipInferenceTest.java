@@ -26,6 +26,44 @@ class MembershipInferenceTest {
   }
 
   @Test
+  void itsAnswerIsLibsvmsForEveryConfidenceUpToTheBoundaries() {
+    Random random = new Random(7);
+    // Overlapping classes, as real confidences are: many support vectors, several boundaries.
+    double[] members = random.doubles(600).map(u -> 1 - 0.6 * u * u).toArray();
+    double[] nonMembers = random.doubles(600).map(u -> 1 - 0.9 * u).toArray();
+    MembershipInference attack = MembershipInference.fit(members, nonMembers);
+
+    double[] targets = random.doubles(20_000).toArray();
+    int boundaries = 0;
+    for (int i = 0; i + 1 < targets.length; i++) {
+      double low = Math.min(targets[i], targets[i + 1]);
+      double high = Math.max(targets[i], targets[i + 1]);
+      assertThat(attack.predict(low)).isEqualTo(attack.predictByLibsvm(low));
+      if (attack.predictByLibsvm(low) != attack.predictByLibsvm(high)) {
+        // Bisect down to two neighbouring doubles that libsvm labels differently.
+        while (Math.nextUp(low) < high) {
+          double middle = low + (high - low) / 2;
+          if (middle <= low || middle >= high) {
+            break;
+          }
+          if (attack.predictByLibsvm(middle) == attack.predictByLibsvm(low)) {
+            low = middle;
+          } else {
+            high = middle;
+          }
+        }
+        assertThat(attack.predict(low)).isEqualTo(attack.predictByLibsvm(low));
+        assertThat(attack.predict(high)).isEqualTo(attack.predictByLibsvm(high));
+        boundaries++;
+      }
+    }
+    assertThat(boundaries).as("the targets cross the decision boundary").isGreaterThan(10);
+    for (double edge : new double[] {0, 1, Double.MIN_VALUE, Math.nextDown(1.0)}) {
+      assertThat(attack.predict(edge)).isEqualTo(attack.predictByLibsvm(edge));
+    }
+  }
+
+  @Test
   void anOverfitModelsHeldOutDataIsCalledNonMemberFarMoreOftenThanItsTrainingData() {
     DatasetSplits splits = Fixtures.fashionSubset(1_400, 600, 31);
     int[] order = Fixtures.sample(splits.train(), 1_400, 5).allRows();

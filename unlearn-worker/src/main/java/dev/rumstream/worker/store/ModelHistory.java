@@ -8,11 +8,11 @@ import java.util.stream.LongStream;
  * What a store has read of one model's versions, so that a job's questions read only the versions
  * that can still matter to it, however long the history. Two rules of the store make that exact:
  * versions are numbered from 0 without gaps (a version is only written as the next number, in one
- * rename), and a PURGED manifest is never rewritten. So a PURGED version below every version that
- * is not is settled for good, and a new version, whoever wrote it, is found by looking for the next
- * number. For every version seen it keeps the hash of its job id (4 bytes a version), which finds a
- * job's versions among settled ones without reading the others. Not thread-safe: the store guards
- * each history.
+ * rename), and a PURGED manifest is never rewritten. So a version purged before a later promotion,
+ * with only such versions below it, is settled for good, and a new version, whoever wrote it, is
+ * found by looking for the next number. For every version seen it keeps the hash of its job id (4
+ * bytes a version), which finds a job's versions among settled ones without reading the others. Not
+ * thread-safe: the store guards each history.
  */
 final class ModelHistory {
   private long settled;

@@ -83,18 +83,18 @@ public final class Classifier implements AutoCloseable {
    * statistics).
    */
   public NDArray logits(NDArray images, boolean training) {
-    return model
-        .getBlock()
-        .forward(parameterStore, new NDList(images), training)
-        .singletonOrThrow();
+    if (!training) {
+      return head.forward(parameterStore, new NDList(embedding(images)), false).singletonOrThrow();
+    }
+    return model.getBlock().forward(parameterStore, new NDList(images), true).singletonOrThrow();
   }
 
   /**
    * The penultimate embedding (global average pool for ResNet-18, the fc128 output for the small
-   * CNN), eval mode.
+   * CNN), eval mode, pooled as early as gives the same values ({@link PoolFirst}).
    */
   public NDArray embedding(NDArray images) {
-    return features.forward(parameterStore, new NDList(images), false).singletonOrThrow();
+    return PoolFirst.forward(features, parameterStore, images);
   }
 
   public int embeddingSize() {

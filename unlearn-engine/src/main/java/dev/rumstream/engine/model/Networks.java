@@ -64,20 +64,20 @@ final class Networks {
   private static void smallCnn(SequentialBlock net, int w) {
     net.add(conv(w, 1))
         .add(BatchNorm.builder().build())
-        .add(Activation::relu)
+        .add(Activation.reluBlock())
         .add(new MaxPool2x2())
         .add(conv(2 * w, 1))
         .add(BatchNorm.builder().build())
-        .add(Activation::relu)
+        .add(Activation.reluBlock())
         .add(new MaxPool2x2())
         .add(Blocks.batchFlattenBlock())
         .add(Linear.builder().setUnits(4L * w).build())
         .add(BatchNorm.builder().build())
-        .add(Activation::relu);
+        .add(Activation.reluBlock());
   }
 
   private static void resnet18(SequentialBlock net, int w) {
-    net.add(conv(w, 1)).add(BatchNorm.builder().build()).add(Activation::relu);
+    net.add(conv(w, 1)).add(BatchNorm.builder().build()).add(Activation.reluBlock());
     int[] widths = {w, 2 * w, 4 * w, 8 * w};
     int inWidth = w;
     for (int stage = 0; stage < widths.length; stage++) {
@@ -99,7 +99,7 @@ final class Networks {
         new SequentialBlock()
             .add(conv(width, stride))
             .add(BatchNorm.builder().build())
-            .add(Activation::relu)
+            .add(Activation.reluBlock())
             .add(conv(width, 1))
             .add(BatchNorm.builder().build());
     SequentialBlock shortcut = new SequentialBlock();

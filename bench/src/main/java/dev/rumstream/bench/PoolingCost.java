@@ -21,10 +21,12 @@ import dev.rumstream.engine.data.FashionMnist;
 import dev.rumstream.engine.data.HeldOut;
 import dev.rumstream.engine.data.ImageDataset;
 import dev.rumstream.engine.model.MaxPool2x2;
+import dev.rumstream.engine.model.PoolFirst;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import picocli.CommandLine;
@@ -32,16 +34,18 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The small CNN's inference pass with DJL's max-pool block beside the same network with {@link
- * MaxPool2x2}, side by side in one run on the same parameters and Fashion-MNIST images; checks that
- * both give the same logits.
+ * The small CNN's inference pass with DJL's max-pool block, with {@link MaxPool2x2}, and with
+ * MaxPool2x2 pooling before batch norm and ReLU as the engine's eval passes do ({@link PoolFirst}),
+ * side by side in one run on the same parameters and Fashion-MNIST images; checks that all three
+ * give the same logits.
  */
 @Command(
     name = "pooling-cost",
     mixinStandardHelpOptions = true,
     description =
         "Inference time of the small CNN (width 32, as the worker's demo model) over --images"
-            + " training images: with Pool.maxPool2d, then with MaxPool2x2, alternately.")
+            + " training images: with Pool.maxPool2d, with MaxPool2x2, and with MaxPool2x2 before"
+            + " batch norm and ReLU (the engine's order), in turn.")
 public final class PoolingCost implements Callable<Integer> {
 
   @Option(names = "--rounds", description = "rounds; default ${DEFAULT-VALUE}")
@@ -65,7 +69,7 @@ public final class PoolingCost implements Callable<Integer> {
     try (NDManager manager = NDManager.newBaseManager()) {
       ParameterStore store = new ParameterStore(manager, false);
       Block kernel = smallCnn(() -> Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)));
-      Block slices = smallCnn(MaxPool2x2::new);
+      SequentialBlock slices = smallCnn(MaxPool2x2::new);
       Shape input = new Shape(1, 1, 28, 28);
       kernel.initialize(manager, DataType.FLOAT32, input);
       slices.initialize(manager, DataType.FLOAT32, input);
@@ -74,22 +78,30 @@ public final class PoolingCost implements Callable<Integer> {
       for (int i = 0; i < from.size(); i++) {
         to.get(i).getArray().set(new ai.djl.ndarray.index.NDIndex("..."), from.get(i).getArray());
       }
-      if (!Arrays.equals(logits(kernel, store, train, rows), logits(slices, store, train, rows))) {
-        throw new IllegalStateException("the two networks disagree");
+      Function<NDArray, NDArray> byKernel = x -> forward(kernel, store, x);
+      Function<NDArray, NDArray> bySlices = x -> forward(slices, store, x);
+      Function<NDArray, NDArray> poolFirst = x -> PoolFirst.forward(slices, store, x);
+      float[] expected = logits(byKernel, store, train, rows);
+      if (!Arrays.equals(expected, logits(bySlices, store, train, rows))
+          || !Arrays.equals(expected, logits(poolFirst, store, train, rows))) {
+        throw new IllegalStateException("the networks disagree");
       }
       for (int round = 1; round <= rounds; round++) {
-        double before = seconds(() -> logits(kernel, store, train, rows));
-        double now = seconds(() -> logits(slices, store, train, rows));
+        double before = seconds(() -> logits(byKernel, store, train, rows));
+        double now = seconds(() -> logits(bySlices, store, train, rows));
+        double first = seconds(() -> logits(poolFirst, store, train, rows));
         System.out.printf(
             Locale.ROOT,
             "round %d, %d images in batches of %d: %.3f s with Pool.maxPool2d, %.3f s with"
-                + " MaxPool2x2, ratio %.2f%n",
+                + " MaxPool2x2 (ratio %.2f), %.3f s pooling first (ratio to MaxPool2x2 %.2f)%n",
             round,
             images,
             batch,
             before,
             now,
-            now / before);
+            now / before,
+            first,
+            first / now);
       }
     }
     System.out.printf(Locale.ROOT, "load average %s; same logits: true%n", Machine.loadAverage());
@@ -97,20 +109,20 @@ public final class PoolingCost implements Callable<Integer> {
   }
 
   /** The engine's small CNN at width 32 with its normalization left out (the same for both). */
-  private static Block smallCnn(Supplier<Block> pool) {
+  private static SequentialBlock smallCnn(Supplier<Block> pool) {
     return new SequentialBlock()
         .add(conv(32))
         .add(BatchNorm.builder().build())
-        .add(Activation::relu)
+        .add(Activation.reluBlock())
         .add(pool.get())
         .add(conv(64))
         .add(BatchNorm.builder().build())
-        .add(Activation::relu)
+        .add(Activation.reluBlock())
         .add(pool.get())
         .add(Blocks.batchFlattenBlock())
         .add(Linear.builder().setUnits(128).build())
         .add(BatchNorm.builder().build())
-        .add(Activation::relu)
+        .add(Activation.reluBlock())
         .add(Linear.builder().setUnits(10).build());
   }
 
@@ -123,15 +135,19 @@ public final class PoolingCost implements Callable<Integer> {
         .build();
   }
 
-  private float[] logits(Block net, ParameterStore store, ImageDataset data, int[] rows) {
+  private static NDArray forward(Block net, ParameterStore store, NDArray images) {
+    return net.forward(store, new NDList(images), false).singletonOrThrow();
+  }
+
+  private float[] logits(
+      Function<NDArray, NDArray> pass, ParameterStore store, ImageDataset data, int[] rows) {
     float[] out = new float[rows.length * 10];
     int offset = 0;
     for (int[] part : Batches.of(rows, batch)) {
       try (NDScope scope = new NDScope()) {
         scope.suppressNotUsedWarning();
         NDArray images = data.images(store.getManager(), part);
-        float[] values =
-            net.forward(store, new NDList(images), false).singletonOrThrow().toFloatArray();
+        float[] values = pass.apply(images).toFloatArray();
         System.arraycopy(values, 0, out, offset, values.length);
         offset += values.length;
       }

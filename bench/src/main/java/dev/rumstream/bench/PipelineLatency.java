@@ -68,7 +68,7 @@ public final class PipelineLatency implements Callable<Integer> {
 
   @Option(
       names = "--duration",
-      defaultValue = "PT3M",
+      defaultValue = "PT2M30S",
       description = "How long requests are sent (${DEFAULT-VALUE}).")
   Duration duration;
 
@@ -102,11 +102,11 @@ public final class PipelineLatency implements Callable<Integer> {
 
   @Option(
       names = "--unlearn-epochs",
-      defaultValue = "2",
+      defaultValue = "0",
       description =
           "Cap on the epochs of the policy's algorithms, as rumstream.policy.<level>.hp.epochs "
-              + "overrides (${DEFAULT-VALUE}, as the quality benchmark's quick profile; 0 = the policy's own: "
-              + "Random-label 10).")
+              + "overrides (${DEFAULT-VALUE} = the policy's own, 10; 2 = the quality benchmark's "
+              + "quick profile, under which the gate rejects most MEDIUM Fine-tunes).")
   int unlearnEpochs;
 
   @Option(

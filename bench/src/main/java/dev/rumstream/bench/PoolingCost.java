@@ -108,7 +108,9 @@ public final class PoolingCost implements Callable<Integer> {
     return 0;
   }
 
-  /** The engine's small CNN at width 32 with its normalization left out (the same for both). */
+  /**
+   * The engine's small CNN at width 32 with its normalization left out (the same for all three).
+   */
   private static SequentialBlock smallCnn(Supplier<Block> pool) {
     return new SequentialBlock()
         .add(conv(32))

@@ -13,7 +13,7 @@ import java.util.List;
 /**
  * The eval-mode pass through a chain of blocks with each "batch norm, ReLU, 2x2 max-pool" run
  * pooled first, so that batch norm and ReLU see a quarter of the values: over the small CNN's
- * first, largest activation those two took about a third of its inference pass. The values are the
+ * first, largest activation those two took over a quarter of its inference pass. The values are the
  * same: max-pooling commutes with ReLU exactly (max(relu a, relu b) = relu(max(a, b))), and with
  * batch norm in eval mode, a per-channel map x·scale + shift, in every channel whose scale is not
  * negative (a non-decreasing map, rounding included, keeps the maximum the maximum). Where a scale

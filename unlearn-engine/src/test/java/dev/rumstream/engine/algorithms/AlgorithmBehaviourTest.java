@@ -78,7 +78,9 @@ class AlgorithmBehaviourTest {
 
   @Test
   void negGradPlusForgetsMoreThanFineTuneWhileItsRetainTermHoldsTheRest() {
-    Map<String, String> shared = Map.of("epochs", "2", "lr", "0.05", "retain_count", "1500");
+    // At lr 0.05 the ascent term made this model diverge to chance in 1 of 10 runs from parameters
+    // perturbed by one part in a million (and once in CI); at 0.04 in none of 25.
+    Map<String, String> shared = Map.of("epochs", "2", "lr", "0.04", "retain_count", "1500");
     try (Classifier negGradPlus = original.copy();
         Classifier fineTuned = original.copy()) {
       Map<String, String> withAlpha = new java.util.HashMap<>(shared);

@@ -137,10 +137,9 @@ public final class StoreHistory implements Callable<Integer> {
     // Version 1 as a job leaves it: superseded, then purged; the template of the copies.
     String purged =
         Files.readString(store.directory(store.purge(v1, at(2))).resolve(ModelStore.MANIFEST));
-    Path modelDir = root.resolve(MODEL);
     int copied = Math.max(0, length - 3);
     for (long v = 2; v < copied; v++) {
-      Path target = modelDir.resolve(String.format(Locale.ROOT, "v%06d", v));
+      Path target = store.versionDir(MODEL, v);
       deleteRecursively(target);
       Files.createDirectories(target);
       Files.writeString(

@@ -366,6 +366,11 @@ public final class ModelStore {
     return versionDir(version.modelId(), version.version());
   }
 
+  /** Where version {@code version} of a model is (or would be) stored. */
+  public Path versionDir(String modelId, long version) {
+    return root.resolve(modelId).resolve(String.format("v%06d", version));
+  }
+
   /**
    * Stores a new version. Fails with {@link VersionConflictException} when that version already
    * exists (another writer was first), and with {@link CorruptVersionException} if the parameters
@@ -505,10 +510,6 @@ public final class ModelStore {
   @FunctionalInterface
   public interface ChecksumReader {
     String checksum(Path file) throws IOException;
-  }
-
-  private Path versionDir(String modelId, long version) {
-    return root.resolve(modelId).resolve(String.format("v%06d", version));
   }
 
   private static void deleteQuietly(Path dir) {
